@@ -1,0 +1,48 @@
+// One build for every entry point. Native modules and `vscode` stay external:
+// they are loaded from node_modules (or the editor) at run time.
+import * as esbuild from 'esbuild';
+import { globSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const nativeAndHost = ['vscode', 'better-sqlite3', '@duckdb/node-api', 'node-llama-cpp'];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  external: nativeAndHost,
+};
+
+/** Entries shipped with the extension and the CLI, all in dist/ so they can find each other by __dirname. */
+const productEntries = {
+  extension: 'src/extension/extension.ts',
+  dbWorker: 'src/core/db/dbWorkerMain.ts',
+};
+
+const testEntries = [
+  ...globSync('test/unit/**/*.test.ts'),
+  ...globSync('test/integration/**/*.ts'),
+  ...globSync('bench/**/*.ts'),
+];
+
+const builds = [
+  { ...common, entryPoints: productEntries, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: testEntries,
+    outdir: 'out',
+    outbase: '.',
+    // Tests load test libraries (mocha, playwright) from node_modules like any user would.
+    packages: 'external',
+  },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,62 @@
+import { BAD_INPUT_CODES, DbError } from '../core/db/DbError';
+import { SCHEMA_HELP, schemaCommand } from './schemaCommand';
+import { SQL_HELP, sqlCommand } from './sqlCommand';
+import { UsageError } from './UsageError';
+
+const HELP = `Usage: quarry <command> [options]
+
+Commands:
+  schema   print a database's schema (DDL or --json)
+  sql      run one read-only SQL statement
+
+Run 'quarry <command> --help' for a command's options.`;
+
+const COMMANDS: Record<string, { run: (args: string[], write: (text: string) => void) => Promise<void>; help: string }> = {
+  schema: { run: schemaCommand, help: SCHEMA_HELP },
+  sql: { run: sqlCommand, help: SQL_HELP },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const write = (text: string) => void process.stdout.write(`${text}\n`);
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    write(args[0] && COMMANDS[args[0]] ? COMMANDS[args[0]]!.help : HELP);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    await command.run(args, write);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`quarry: ${oneLine(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) return 2;
+  if (error instanceof DbError && BAD_INPUT_CODES.has(error.code)) return 2;
+  return 1;
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function nodeIsTooOld(): boolean {
+  return Number(process.versions.node.split('.')[0]) < 22;
+}
+
+if (require.main === module) {
+  if (nodeIsTooOld()) {
+    process.stderr.write(
+      `quarry: Node ${process.versions.node} is too old; Quarry needs Node 22 or newer (run 'npm install' in the project, which brings Node 24, and use 'npx quarry')\n`,
+    );
+    process.exit(2);
+  }
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

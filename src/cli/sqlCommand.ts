@@ -1,0 +1,42 @@
+import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
+import { formatTable } from './formatTable';
+import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
+import { toJson } from './toJson';
+import { UsageError } from './UsageError';
+
+export const SQL_HELP = `Usage: quarry sql --db <file> [--timeout-ms N] [--max-rows N] [--json] "<sql>"
+
+Runs one read-only statement (SELECT, WITH … SELECT, VALUES, or EXPLAIN of those)
+and prints the rows. Anything that could change a file is refused.
+
+Options:
+  --db <file>       SQLite or DuckDB file
+  --timeout-ms N    stop the statement after N milliseconds (default 10000)
+  --max-rows N      return at most N rows; the result says when it was cut (default 10000)
+  --json            print {"columns", "rows", "truncated"}
+  -h, --help        show this help
+
+Exit codes: 0 ok, 1 SQL or runtime error, 2 bad input or refused statement.`;
+
+export async function sqlCommand(args: string[], write: (text: string) => void): Promise<void> {
+  const { values, positionals } = parseCommandArgs('sql', args, {
+    db: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    'max-rows': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) return write(SQL_HELP);
+  const path = requiredDb('sql', values.db);
+  if (positionals.length !== 1) {
+    throw new UsageError(`sql: give exactly one SQL statement, quoted (got ${positionals.length} arguments)`);
+  }
+  const timeoutMs = integerOption('sql', 'timeout-ms', values['timeout-ms'], 1);
+  const maxRows = integerOption('sql', 'max-rows', values['max-rows'], 0);
+  const db = await IsolatedDatabase.open(path);
+  try {
+    const result = await db.query(positionals[0]!, { timeoutMs, maxRows });
+    write(values.json ? toJson({ columns: result.columns, rows: result.rows, truncated: result.truncated }) : formatTable(result));
+  } finally {
+    await db.dispose();
+  }
+}

@@ -1,0 +1,25 @@
+import type { DatabaseSchema, SchemaOptions } from '../schema/DatabaseSchema';
+import type { Dialect, QueryResult } from './Database';
+
+/**
+ * An engine's connection, used only inside the database worker process: it has no timeouts
+ * of its own because the worker process is what gets stopped when a query runs too long.
+ */
+export interface DatabaseAdapter {
+  readonly dialect: Dialect;
+  /**
+   * Runs a statement that checkReadOnlyStatement already admitted; the adapter asks its engine
+   * whether the statement (and the one an EXPLAIN wraps) really only reads.
+   */
+  query(statement: string, explained: string | null, maxRows: number): Promise<QueryResult>;
+  readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema>;
+  close(): void;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export function toSafeNumber(value: bigint): number | bigint {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}

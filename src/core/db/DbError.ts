@@ -1,0 +1,35 @@
+import type { ErrorData } from '../protocol/rpc';
+
+export type DbErrorCode =
+  | 'file-missing'
+  | 'not-a-database'
+  | 'corrupt'
+  | 'locked'
+  | 'refused'
+  | 'timeout'
+  | 'sql-error'
+  | 'cancelled'
+  | 'worker-crashed'
+  | 'closed';
+
+/** A database failure with a code callers can branch on; `message` keeps the engine's own words. */
+export class DbError extends Error {
+  constructor(
+    readonly code: DbErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DbError';
+  }
+
+  toData(): ErrorData<DbErrorCode> {
+    return { code: this.code, message: this.message };
+  }
+
+  static fromData(data: ErrorData<DbErrorCode>): DbError {
+    return new DbError(data.code, data.message);
+  }
+}
+
+/** Codes that mean the input (file or statement) is at fault rather than the run. */
+export const BAD_INPUT_CODES: ReadonlySet<DbErrorCode> = new Set(['file-missing', 'not-a-database', 'corrupt', 'refused']);

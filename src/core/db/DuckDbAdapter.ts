@@ -1,0 +1,209 @@
+import {
+  DuckDBBlobValue,
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  StatementType,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import type { QueryResult, SqlValue } from './Database';
+import type { DatabaseAdapter } from './DatabaseAdapter';
+import { toHex, toSafeNumber } from './DatabaseAdapter';
+import { DbError } from './DbError';
+import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../schema/DatabaseSchema';
+import { exampleText, exampleValuesSql, quoteIdentifier } from '../schema/DatabaseSchema';
+
+/**
+ * READ_ONLY stops writes to the file; with external access off, SQL cannot read or write any
+ * other file (read_csv, COPY … TO, EXPORT, ATTACH) or load extensions; the lock keeps SET from
+ * turning any of it back on.
+ */
+const SAFE_CONFIG: Record<string, string> = {
+  access_mode: 'READ_ONLY',
+  enable_external_access: 'false',
+  autoinstall_known_extensions: 'false',
+  autoload_known_extensions: 'false',
+  allow_community_extensions: 'false',
+  lock_configuration: 'true',
+};
+
+export class DuckDbAdapter implements DatabaseAdapter {
+  readonly dialect = 'duckdb' as const;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string): Promise<DuckDbAdapter> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, SAFE_CONFIG);
+    } catch (error) {
+      throw openError(error, path);
+    }
+    try {
+      const connection = await instance.connect();
+      await connection.run('SELECT count(*) FROM duckdb_tables()');
+      return new DuckDbAdapter(instance, connection);
+    } catch (error) {
+      instance.closeSync();
+      throw openError(error, path);
+    }
+  }
+
+  async query(statement: string, explained: string | null, maxRows: number): Promise<QueryResult> {
+    const started = performance.now();
+    const prepared = await this.prepareRead(statement, explained === null ? [StatementType.SELECT] : [StatementType.EXPLAIN]);
+    if (explained !== null) (await this.prepareRead(explained, [StatementType.SELECT])).destroySync();
+    try {
+      const reader = await prepared.streamAndReadUntil(maxRows + 1);
+      const all = reader.getRows();
+      const rows = all.slice(0, maxRows).map((row) => row.map(fromDuckDb));
+      return { columns: reader.columnNames(), rows, truncated: all.length > maxRows, elapsedMs: performance.now() - started };
+    } catch (error) {
+      throw queryError(error);
+    } finally {
+      prepared.destroySync();
+    }
+  }
+
+  async readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema> {
+    try {
+      const tables = await this.readTables();
+      const columnsByTable = await this.readColumns();
+      const constraints = await this.readConstraints();
+      for (const table of tables) {
+        const keys = constraints.primaryKeys.get(table.name) ?? new Set<string>();
+        table.columns = (columnsByTable.get(table.name) ?? []).map((c) => ({ ...c, primaryKey: keys.has(c.name) }));
+        table.foreignKeys = constraints.foreignKeys.get(table.name) ?? [];
+        if (table.kind === 'table') table.rowCount = await this.count(table.name);
+        if (options.sampleValues > 0) await this.addExamples(table, options);
+      }
+      return { dialect: 'duckdb', tables };
+    } catch (error) {
+      throw queryError(error);
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async prepareRead(sql: string, allowed: StatementType[]): Promise<DuckDBPreparedStatement> {
+    let prepared: DuckDBPreparedStatement;
+    try {
+      const extracted = await this.connection.extractStatements(sql);
+      if (extracted.count !== 1) {
+        throw new DbError('refused', 'refused: multiple statements in one string are not allowed on this connection');
+      }
+      prepared = await extracted.prepare(0);
+    } catch (error) {
+      throw queryError(error);
+    }
+    if (!allowed.includes(prepared.statementType)) {
+      const name = StatementType[prepared.statementType] ?? 'this kind of';
+      prepared.destroySync();
+      throw new DbError('refused', `refused: ${name} statements are not allowed on this connection`);
+    }
+    return prepared;
+  }
+
+  private async rows<T>(sql: string): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  private async readTables(): Promise<TableSchema[]> {
+    const rows = await this.rows<{ name: string; kind: 'table' | 'view' }>(
+      `SELECT table_name AS name, 'table' AS kind, table_oid AS oid FROM duckdb_tables() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
+       UNION ALL
+       SELECT view_name, 'view', view_oid FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
+       ORDER BY oid`,
+    );
+    return rows.map((r) => ({ name: r.name, kind: r.kind, columns: [], foreignKeys: [], rowCount: null }));
+  }
+
+  private async readColumns(): Promise<Map<string, ColumnSchema[]>> {
+    const rows = await this.rows<{ tableName: string; name: string; type: string; notNull: boolean }>(
+      `SELECT table_name AS tableName, column_name AS name, data_type AS type, NOT is_nullable AS notNull
+       FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal ORDER BY table_oid, column_index`,
+    );
+    const byTable = new Map<string, ColumnSchema[]>();
+    for (const row of rows) {
+      const list = byTable.get(row.tableName) ?? [];
+      list.push({ name: row.name, type: row.type, primaryKey: false, notNull: row.notNull, examples: [] });
+      byTable.set(row.tableName, list);
+    }
+    return byTable;
+  }
+
+  private async readConstraints(): Promise<{ primaryKeys: Map<string, Set<string>>; foreignKeys: Map<string, ForeignKeySchema[]> }> {
+    const rows = await this.rows<{ tableName: string; kind: string; columns: string[]; refTable: string | null; refColumns: string[] }>(
+      `SELECT table_name AS tableName, constraint_type AS kind, constraint_column_names AS columns,
+              referenced_table AS refTable, referenced_column_names AS refColumns
+       FROM duckdb_constraints() WHERE schema_name = 'main' AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')
+       ORDER BY table_oid, constraint_index`,
+    );
+    const primaryKeys = new Map<string, Set<string>>();
+    const foreignKeys = new Map<string, ForeignKeySchema[]>();
+    for (const row of rows) {
+      if (row.kind === 'PRIMARY KEY') {
+        primaryKeys.set(row.tableName, new Set(row.columns));
+      } else if (row.refTable !== null) {
+        const list = foreignKeys.get(row.tableName) ?? [];
+        list.push({ columns: [...row.columns], refTable: row.refTable, refColumns: [...row.refColumns] });
+        foreignKeys.set(row.tableName, list);
+      }
+    }
+    return { primaryKeys, foreignKeys };
+  }
+
+  private async count(table: string): Promise<number> {
+    const [row] = await this.rows<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdentifier(table)}`);
+    return Number(row?.n ?? 0);
+  }
+
+  private async addExamples(table: TableSchema, options: Required<SchemaOptions>): Promise<void> {
+    for (const column of table.columns) {
+      if (!/^(VARCHAR|TEXT|STRING|CHAR|BPCHAR)\b/i.test(column.type) && !column.type.startsWith('ENUM')) continue;
+      const sql = exampleValuesSql(quoteIdentifier(table.name), quoteIdentifier(column.name), options.sampleValues);
+      const values = await this.rows<{ v: unknown }>(sql);
+      column.examples = values.map((r) => exampleText(String(r.v), options.maxValueLength));
+    }
+  }
+}
+
+function fromDuckDb(value: DuckDBValue): SqlValue {
+  if (value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return toSafeNumber(value);
+  if (value instanceof DuckDBDecimalValue) return value.toDouble();
+  if (value instanceof DuckDBBlobValue) return toHex(value.bytes);
+  // Dates, times, intervals, UUIDs, lists and structs: DuckDB's own text form, which is what SQL comparisons see.
+  return String(value);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function openError(error: unknown, path: string): DbError {
+  if (error instanceof DbError) return error;
+  const message = messageOf(error);
+  if (/Could not set lock|Conflicting lock/i.test(message)) return new DbError('locked', `${path}: ${message}`);
+  if (/No such file|does not exist/i.test(message)) return new DbError('file-missing', `${path}: ${message}`);
+  return new DbError('corrupt', `${path} could not be opened as a DuckDB database: ${message}`);
+}
+
+function queryError(error: unknown): DbError {
+  if (error instanceof DbError) return error;
+  const message = messageOf(error);
+  if (/^INTERRUPT/i.test(message)) return new DbError('timeout', message);
+  if (/^Permission Error/i.test(message)) return new DbError('refused', `refused: ${message}`);
+  if (/Cannot execute statement of type .* in read-only mode|read-only mode/i.test(message)) {
+    return new DbError('refused', `refused: ${message}`);
+  }
+  return new DbError('sql-error', message);
+}

@@ -1,0 +1,183 @@
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
+import type { QueryResult, SqlValue } from './Database';
+import type { DatabaseAdapter } from './DatabaseAdapter';
+import { toHex, toSafeNumber } from './DatabaseAdapter';
+import { DbError } from './DbError';
+import type { DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../schema/DatabaseSchema';
+import { exampleText, exampleValuesSql, quoteIdentifier } from '../schema/DatabaseSchema';
+
+/** Lock waits are short: a query that waits on another writer should fail as `locked`, not hang. */
+const BUSY_TIMEOUT_MS = 1000;
+
+export class SqliteAdapter implements DatabaseAdapter {
+  readonly dialect = 'sqlite' as const;
+
+  private constructor(private readonly db: SqliteConnection) {}
+
+  static open(path: string): SqliteAdapter {
+    let db: SqliteConnection;
+    try {
+      db = new BetterSqlite3(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw sqliteError(error, path);
+    }
+    try {
+      db.pragma('query_only = ON');
+      // Reading the catalog makes a damaged or locked file fail here, at open, with its own code.
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    } catch (error) {
+      db.close();
+      throw sqliteError(error, path);
+    }
+    return new SqliteAdapter(db);
+  }
+
+  async query(statement: string, explained: string | null, maxRows: number): Promise<QueryResult> {
+    const started = performance.now();
+    const prepared = this.prepareRead(statement);
+    if (explained !== null) this.prepareRead(explained);
+    prepared.raw(true).safeIntegers(true);
+    const columns = prepared.columns().map((c) => c.name);
+    const rows: SqlValue[][] = [];
+    let truncated = false;
+    try {
+      for (const row of prepared.iterate() as IterableIterator<unknown[]>) {
+        if (rows.length === maxRows) {
+          truncated = true;
+          break;
+        }
+        rows.push(row.map(fromSqlite));
+      }
+    } catch (error) {
+      throw sqliteError(error);
+    }
+    return { columns, rows, truncated, elapsedMs: performance.now() - started };
+  }
+
+  async readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema> {
+    try {
+      const objects = this.db
+        .prepare(
+          "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+        )
+        .all() as { name: string; type: 'table' | 'view' }[];
+      const tables = objects.map((object) => this.readTable(object.name, object.type, options));
+      resolveImplicitReferences(tables);
+      return { dialect: 'sqlite', tables };
+    } catch (error) {
+      throw sqliteError(error);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private prepareRead(sql: string): Statement {
+    let prepared: Statement;
+    try {
+      prepared = this.db.prepare(sql);
+    } catch (error) {
+      throw sqliteError(error);
+    }
+    if (!prepared.readonly || !prepared.reader) {
+      throw new DbError('refused', 'refused: the statement would change the database, and this connection is read-only');
+    }
+    return prepared;
+  }
+
+  private readTable(name: string, kind: 'table' | 'view', options: Required<SchemaOptions>): TableSchema {
+    const info = this.db.prepare('SELECT name, type, "notnull" AS "notNull", pk FROM pragma_table_info(?)').all(name) as {
+      name: string;
+      type: string;
+      notNull: number;
+      pk: number;
+    }[];
+    const quotedTable = quoteIdentifier(name);
+    const columns = info.map((column) => ({
+      name: column.name,
+      type: column.type,
+      primaryKey: column.pk > 0,
+      notNull: column.notNull === 1,
+      examples:
+        options.sampleValues > 0 && hasTextAffinity(column.type)
+          ? this.exampleValues(quotedTable, column.name, options)
+          : [],
+    }));
+    const rowCount =
+      kind === 'table' ? Number((this.db.prepare(`SELECT count(*) AS n FROM ${quotedTable}`).get() as { n: number }).n) : null;
+    return { name, kind, columns, foreignKeys: this.foreignKeys(name), rowCount };
+  }
+
+  private exampleValues(quotedTable: string, column: string, options: Required<SchemaOptions>): string[] {
+    const sql = exampleValuesSql(quotedTable, quoteIdentifier(column), options.sampleValues);
+    return (this.db.prepare(sql).pluck().all() as unknown[]).map((v) => exampleText(String(v), options.maxValueLength));
+  }
+
+  private foreignKeys(table: string): ForeignKeySchema[] {
+    const rows = this.db
+      .prepare('SELECT id, seq, "table" AS refTable, "from" AS col, "to" AS refCol FROM pragma_foreign_key_list(?) ORDER BY id, seq')
+      .all(table) as { id: number; seq: number; refTable: string; col: string; refCol: string | null }[];
+    const byId = new Map<number, ForeignKeySchema>();
+    for (const row of rows) {
+      let fk = byId.get(row.id);
+      if (!fk) {
+        fk = { columns: [], refTable: row.refTable, refColumns: [] };
+        byId.set(row.id, fk);
+      }
+      fk.columns.push(row.col);
+      // An empty name means "the referenced table's primary key"; resolved once all tables are read.
+      fk.refColumns.push(row.refCol ?? '');
+    }
+    // pragma_foreign_key_list lists constraints last-declared first; keep declaration order.
+    return [...byId.values()].reverse();
+  }
+}
+
+/** SQLite's own rule for text affinity (https://sqlite.org/datatype3.html, 3.1). */
+function hasTextAffinity(declaredType: string): boolean {
+  const type = declaredType.toUpperCase();
+  return !type.includes('INT') && /CHAR|CLOB|TEXT/.test(type);
+}
+
+function resolveImplicitReferences(tables: TableSchema[]): void {
+  const byName = new Map(tables.map((t) => [t.name.toLowerCase(), t]));
+  for (const table of tables) {
+    for (const fk of table.foreignKeys) {
+      if (!fk.refColumns.includes('')) continue;
+      const target = byName.get(fk.refTable.toLowerCase());
+      const keys = target?.columns.filter((c) => c.primaryKey).map((c) => c.name) ?? [];
+      fk.refColumns = fk.refColumns.map((col, i) => col || keys[i] || '');
+    }
+  }
+}
+
+function fromSqlite(value: unknown): SqlValue {
+  if (typeof value === 'bigint') return toSafeNumber(value);
+  if (value instanceof Uint8Array) return toHex(value);
+  return value as SqlValue;
+}
+
+const SQLITE_CODES: Record<string, DbError['code']> = {
+  SQLITE_CORRUPT: 'corrupt',
+  SQLITE_NOTADB: 'corrupt',
+  SQLITE_BUSY: 'locked',
+  SQLITE_LOCKED: 'locked',
+  SQLITE_READONLY: 'refused',
+  SQLITE_CANTOPEN: 'file-missing',
+  SQLITE_INTERRUPT: 'timeout',
+};
+
+function sqliteError(error: unknown, path?: string): DbError {
+  if (error instanceof DbError) return error;
+  const sqliteCode = String((error as { code?: unknown }).code ?? '');
+  const message = error instanceof Error ? error.message : String(error);
+  // Extended codes (SQLITE_BUSY_SNAPSHOT, …) share their primary code's meaning.
+  const base = sqliteCode.split('_').slice(0, 2).join('_');
+  const code = SQLITE_CODES[sqliteCode] ?? SQLITE_CODES[base] ?? 'sql-error';
+  if (code === 'sql-error' && /more than one statement/.test(message)) {
+    return new DbError('refused', 'refused: multiple statements in one string are not allowed on this connection');
+  }
+  return new DbError(code, path && code !== 'sql-error' ? `${path}: ${message}` : message);
+}

@@ -1,0 +1,105 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { ErrorData, MethodMap, Outcome, RpcRequest, RpcResponse } from '../protocol/rpc';
+
+/** Why a request ended without an answer from the child. */
+export type ChildRpcStopCode = 'timeout' | 'cancelled' | 'worker-crashed';
+
+export interface RequestOptions {
+  /** Stop the child (and so the request) when it has not answered after this long. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+const STDERR_TAIL_CHARS = 2000;
+
+/**
+ * A typed request/response channel to a child Node process. A request that runs too long or is
+ * aborted stops the child outright: that is the only way to interrupt synchronous native work.
+ * After that the channel is dead (`alive` is false) and the owner starts a new one.
+ */
+export class ChildRpc<M extends MethodMap> {
+  private nextId = 1;
+  private readonly pending = new Map<number, (response: RpcResponse<M>) => void>();
+  private stderrTail = '';
+  private stopped = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly name: string,
+  ) {
+    child.on('message', (response: RpcResponse<M>) => this.pending.get(response.id)?.(response));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child.on('exit', (code, signal) => {
+      this.stopped = true;
+      const detail = signal ? `signal ${signal}` : `exit code ${code}`;
+      const tail = this.stderrTail.trim().split('\n').pop();
+      this.failAll({ code: 'worker-crashed', message: `${this.name} stopped unexpectedly (${detail})${tail ? `: ${tail}` : ''}` });
+    });
+    child.on('error', (error) => this.failAll({ code: 'worker-crashed', message: `${this.name} failed: ${error.message}` }));
+  }
+
+  static spawn<M extends MethodMap>(script: string, name: string): ChildRpc<M> {
+    const child = fork(script, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: [],
+      // Inside an Electron-based editor the same binary must run as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    return new ChildRpc<M>(child, name);
+  }
+
+  get alive(): boolean {
+    return !this.stopped && this.child.connected;
+  }
+
+  request<K extends keyof M & string>(
+    method: K,
+    params: M[K]['params'],
+    options: RequestOptions = {},
+  ): Promise<Outcome<M[K]['result'], string>> {
+    if (!this.alive) {
+      return Promise.resolve({ ok: false, error: { code: 'worker-crashed', message: `${this.name} is not running` } });
+    }
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = () => this.stop(id, { code: 'cancelled', message: 'cancelled' });
+      const settle = (response: RpcResponse<M>) => {
+        this.pending.delete(id);
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve(response.ok ? { ok: true, value: response.value as M[K]['result'] } : { ok: false, error: response.error });
+      };
+      this.pending.set(id, settle);
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(
+          () => this.stop(id, { code: 'timeout', message: `timed out after ${options.timeoutMs} ms and was stopped` }),
+          options.timeoutMs,
+        );
+      }
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const request: RpcRequest<M, K> = { id, method, params };
+      this.child.send(request);
+    });
+  }
+
+  dispose(): void {
+    this.stopped = true;
+    this.failAll({ code: 'cancelled', message: `${this.name} was closed` });
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  /** Ends one request with `error` and stops the child, which may be stuck in native code. */
+  private stop(id: number, error: ErrorData<ChildRpcStopCode>): void {
+    this.pending.get(id)?.({ id, ok: false, error });
+    this.dispose();
+  }
+
+  private failAll(error: ErrorData<ChildRpcStopCode>): void {
+    for (const [id, settle] of [...this.pending]) settle({ id, ok: false, error });
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The shape of every request/response channel between Quarry's processes and webviews.
+ * A method map names each request's params and result; failures travel as data, never as throws.
+ */
+
+export interface ErrorData<Code extends string = string> {
+  code: Code;
+  message: string;
+}
+
+export type Outcome<T, Code extends string = string> = { ok: true; value: T } | { ok: false; error: ErrorData<Code> };
+
+/** A method map: method name → the params it takes and the result it answers. */
+export type MethodMap = Record<string, { params: unknown; result: unknown }>;
+
+export interface RpcRequest<M extends MethodMap, K extends keyof M & string = keyof M & string> {
+  id: number;
+  method: K;
+  params: M[K]['params'];
+}
+
+export type RpcResponse<M extends MethodMap, Code extends string = string> = {
+  id: number;
+} & Outcome<M[keyof M]['result'], Code>;

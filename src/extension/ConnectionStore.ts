@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import type { Database } from '../core/db/Database';
+import { DbError } from '../core/db/DbError';
+import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
+import type { DatabaseSchema } from '../core/schema/DatabaseSchema';
+import { readSettings } from './settings';
+
+const STATE_KEY = 'quarry.connections';
+
+export interface Connection {
+  path: string;
+  db: Database | null;
+  schema: DatabaseSchema | null;
+  error: DbError | null;
+}
+
+/** The workspace's connected database files, their open connections and last-read schemas. */
+export class ConnectionStore implements vscode.Disposable {
+  private readonly connections = new Map<string, Connection>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly workerScript: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  list(): Connection[] {
+    return [...this.connections.values()];
+  }
+
+  get(path: string): Connection | undefined {
+    return this.connections.get(path);
+  }
+
+  /** Reopens the connections this workspace had last time. */
+  async restore(): Promise<void> {
+    const paths = this.state.get<string[]>(STATE_KEY, []);
+    await Promise.all(paths.map((path) => this.add(path)));
+  }
+
+  async add(path: string): Promise<Connection> {
+    const existing = this.connections.get(path);
+    if (existing) return this.refresh(path);
+    const connection: Connection = { path, db: null, schema: null, error: null };
+    this.connections.set(path, connection);
+    await this.persist();
+    return this.load(connection);
+  }
+
+  async refresh(path?: string): Promise<Connection> {
+    const targets = path ? [this.connections.get(path)].filter((c) => c !== undefined) : this.list();
+    const loaded = await Promise.all(targets.map((c) => this.load(c)));
+    return loaded[0]!;
+  }
+
+  async remove(path: string): Promise<void> {
+    const connection = this.connections.get(path);
+    if (!connection) return;
+    this.connections.delete(path);
+    await connection.db?.dispose();
+    await this.persist();
+    this.log.info(`disconnected ${path}`);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const connection of this.connections.values()) void connection.db?.dispose();
+    this.changed.dispose();
+  }
+
+  private async load(connection: Connection): Promise<Connection> {
+    const settings = readSettings();
+    const started = Date.now();
+    try {
+      connection.db ??= await IsolatedDatabase.open(connection.path, {
+        workerScript: this.workerScript,
+        timeoutMs: settings.queryTimeoutMs,
+        maxRows: settings.maxRows,
+      });
+      connection.schema = await connection.db.readSchema({ sampleValues: settings.sampleValues });
+      connection.error = null;
+      this.log.info(
+        `read schema of ${connection.path} (${connection.db.dialect}, ${connection.schema.tables.length} tables) in ${Date.now() - started} ms`,
+      );
+    } catch (error) {
+      connection.error = error instanceof DbError ? error : new DbError('sql-error', String(error));
+      connection.schema = null;
+      await connection.db?.dispose();
+      connection.db = null;
+      this.log.error(`${connection.path}: [${connection.error.code}] ${connection.error.message}`);
+    }
+    this.changed.fire();
+    return connection;
+  }
+
+  private persist(): Thenable<void> {
+    return this.state.update(STATE_KEY, [...this.connections.keys()]);
+  }
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import type { ConnectionStore } from '../ConnectionStore';
+
+/** "Quarry: Connect Database…": a file picker, or a file given by another command or test. */
+export async function connectDatabase(store: ConnectionStore, uri?: vscode.Uri): Promise<void> {
+  const target = uri ?? (await pickDatabaseFile());
+  if (!target) return;
+  const connection = await vscode.window.withProgress(
+    { location: { viewId: 'quarry.databases' }, title: `Reading ${target.fsPath}` },
+    () => store.add(target.fsPath),
+  );
+  if (connection.error) {
+    void vscode.window.showErrorMessage(`Quarry could not open ${target.fsPath}: ${connection.error.message}`, 'Show Log').then(
+      (choice) => choice && vscode.commands.executeCommand('quarry.showLog'),
+    );
+  }
+}
+
+async function pickDatabaseFile(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Connect a database (opened read-only)',
+    canSelectMany: false,
+    openLabel: 'Connect',
+    filters: { 'Databases': ['sqlite', 'sqlite3', 'db', 'db3', 'duckdb', 'ddb'], 'All files': ['*'] },
+  });
+  return picked?.[0];
+}
