@@ -79,7 +79,8 @@ export class DuckDbAdapter implements DatabaseAdapter {
         table.columns = (columnsByTable.get(table.name) ?? []).map((c) => ({ ...c, primaryKey: keys.has(c.name) }));
         table.foreignKeys = constraints.foreignKeys.get(table.name) ?? [];
         if (table.kind === 'table') table.rowCount = await this.count(table.name);
-        if (options.sampleValues > 0) await this.addExamples(table, options);
+        // A view's values could cost a whole query to compute; only tables are sampled.
+        if (options.sampleValues > 0 && table.kind === 'table') await this.addExamples(table, options);
       }
       return { dialect: 'duckdb', tables };
     } catch (error) {

@@ -101,7 +101,8 @@ export class SqliteAdapter implements DatabaseAdapter {
       primaryKey: column.pk > 0,
       notNull: column.notNull === 1,
       examples:
-        options.sampleValues > 0 && hasTextAffinity(column.type)
+        // A view's values could cost a whole query to compute; only tables are sampled.
+        kind === 'table' && options.sampleValues > 0 && hasTextAffinity(column.type)
           ? this.exampleValues(quotedTable, column.name, options)
           : [],
     }));

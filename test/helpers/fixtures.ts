@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Test bundles live in out/test/<kind>/; the project root is three levels up. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
+export const SHARED_DATA = process.env.QUARRY_SHARED_DATA ?? resolve(PROJECT_ROOT, '..', 'shared', 'data');
+export const SPIDER_DIR = join(SHARED_DATA, 'spider');
+export const OPENFLIGHTS_DIR = join(SHARED_DATA, 'openflights');
+export const WORKER_SCRIPT = join(PROJECT_ROOT, 'dist', 'dbWorker.js');
+export const CLI_SCRIPT = join(PROJECT_ROOT, 'dist', 'cli.js');
+
+export function spiderDb(dbId: string): string {
+  return join(SPIDER_DIR, 'database', dbId, `${dbId}.sqlite`);
+}
+
+export function makeTempDir(prefix = 'quarry-test-'): { dir: string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A writable copy, so a test of "the file never changes" could actually see a change. */
+export function copyInto(dir: string, source: string, name: string): string {
+  const target = join(dir, name);
+  copyFileSync(source, target);
+  return target;
+}
+
+export function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}

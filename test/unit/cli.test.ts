@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
+import { CLI_SCRIPT, copyInto, makeTempDir, sha256, spiderDb } from '../helpers/fixtures';
+
+const temp = makeTempDir();
+const openflights = join(temp.dir, 'openflights.duckdb');
+before(() => buildOpenFlightsDuckDb(openflights));
+after(() => temp.dispose());
+
+function quarry(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [CLI_SCRIPT, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+test('schema prints DDL for a Spider database', () => {
+  const { code, stdout, stderr } = quarry('schema', '--db', spiderDb('concert_singer'));
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^CREATE TABLE stadium \(/);
+  assert.match(stdout, /FOREIGN KEY \(Singer_ID\) REFERENCES singer \(Singer_ID\)/);
+});
+
+test('schema --json prints the documented shape for SQLite and DuckDB', () => {
+  const sqlite = JSON.parse(quarry('schema', '--db', spiderDb('concert_singer'), '--json').stdout);
+  assert.equal(sqlite.dialect, 'sqlite');
+  const concert = sqlite.tables.find((t: { name: string }) => t.name === 'concert');
+  assert.deepEqual(concert.columns[0], { name: 'concert_ID', type: 'INT', primaryKey: true });
+  assert.deepEqual(concert.foreignKeys, [{ columns: ['Stadium_ID'], refTable: 'stadium', refColumns: ['Stadium_ID'] }]);
+  assert.equal(concert.rowCount, 6);
+
+  const duck = JSON.parse(quarry('schema', '--db', openflights, '--json').stdout);
+  assert.equal(duck.dialect, 'duckdb');
+  const routes = duck.tables.find((t: { name: string }) => t.name === 'routes');
+  assert.deepEqual(routes.foreignKeys[0], { columns: ['airline_id'], refTable: 'airlines', refColumns: ['airline_id'] });
+  assert.deepEqual(Object.keys(routes).sort(), ['columns', 'foreignKeys', 'kind', 'name', 'rowCount']);
+  assert.deepEqual(Object.keys(routes.columns[0]).sort(), ['name', 'primaryKey', 'type']);
+});
+
+test('schema --schema-only prints no example values', () => {
+  const { stdout } = quarry('schema', '--db', openflights, '--schema-only');
+  assert.doesNotMatch(stdout, /e\.g\./);
+});
+
+test('sql prints a table, or JSON with exact big integers', () => {
+  const table = quarry('sql', '--db', spiderDb('concert_singer'), 'SELECT Name, Age FROM singer ORDER BY Age DESC LIMIT 2');
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^Name +\| Age\n/);
+  assert.match(table.stdout, /Joe Sharp +\| +52\n/);
+  assert.match(table.stdout, /\(2 rows\)\n$/);
+
+  const json = quarry('sql', '--db', openflights, '--json', '--max-rows', '2', 'SELECT 9007199254740993::BIGINT AS big FROM range(3)');
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.stdout.trim(), '{"columns":["big"],"rows":[[9007199254740993],[9007199254740993]],"truncated":true}');
+});
+
+test('exit codes: 1 for SQL errors and timeouts, 2 for refused statements and bad input', () => {
+  const copy = copyInto(temp.dir, spiderDb('concert_singer'), 'cli.sqlite');
+  const before = sha256(copy);
+  const cases: [string[], number, RegExp][] = [
+    [['sql', '--db', copy, 'SELECT nope FROM singer'], 1, /^quarry: no such column: nope\n$/],
+    [['sql', '--db', copy, '--timeout-ms', '300', 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r'], 1, /timed out after 300 ms/],
+    [['sql', '--db', copy, 'DELETE FROM singer'], 2, /^quarry: refused: DELETE statements are not allowed on this connection\n$/],
+    [['sql', '--db', copy, 'SELECT 1; DROP TABLE singer'], 2, /refused: multiple statements/],
+    [['sql', '--db', join(temp.dir, 'missing.sqlite'), 'SELECT 1'], 2, /database file not found: .*missing\.sqlite/],
+    [['sql', '--db', CLI_SCRIPT, 'SELECT 1'], 2, /is not a SQLite or DuckDB database/],
+    [['sql', 'SELECT 1'], 2, /--db <file> is required/],
+    [['sql', '--db', copy], 2, /give exactly one SQL statement/],
+    [['sql', '--db', copy, '--max-rows', 'lots', 'SELECT 1'], 2, /--max-rows must be a whole number/],
+    [['sql', '--db', copy, '--bogus', 'SELECT 1'], 2, /Unknown option '--bogus'/],
+    [['frobnicate'], 2, /unknown command 'frobnicate'/],
+  ];
+  for (const [args, code, stderr] of cases) {
+    const run = quarry(...args);
+    assert.equal(run.code, code, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, stderr);
+    assert.equal(run.stderr.trim().split('\n').length, 1, 'errors are one line');
+  }
+  assert.equal(sha256(copy), before);
+});
+
+test('--help works on every command', () => {
+  for (const args of [['--help'], ['schema', '--help'], ['sql', '--help'], ['help', 'sql']]) {
+    const run = quarry(...args);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^Usage: quarry/);
+  }
+});
