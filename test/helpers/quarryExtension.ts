@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { QuarryApi } from '../../src/extension/extension';
+import type { DatabaseNode } from '../../src/extension/DatabasesTreeProvider';
+
+export async function activateQuarry(): Promise<QuarryApi> {
+  const extension = vscode.extensions.getExtension<QuarryApi>('quarry.quarry');
+  if (!extension) throw new Error('the Quarry extension is not installed in this host');
+  return extension.activate();
+}
+
+/** What a person sees in one row of the Databases view. */
+export interface VisibleRow {
+  label: string;
+  description: string;
+  icon: string;
+}
+
+export function visibleRow(api: QuarryApi, node: DatabaseNode): VisibleRow {
+  const item = api.databasesTree.getTreeItem(node);
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+  return { label, description: String(item.description ?? ''), icon };
+}
+
+export function rowsUnder(api: QuarryApi, node?: DatabaseNode): { node: DatabaseNode; row: VisibleRow }[] {
+  return api.databasesTree.getChildren(node).map((child) => ({ node: child, row: visibleRow(api, child) }));
+}
+
+/**
+ * What the side bar shows a person, read from the rendered page by the test host
+ * (test/integration/codeServerHost.ts), which also saves a screenshot next to the file.
+ */
+export async function sideBarText(file: string): Promise<string> {
+  console.log(`quarry-test:capture-side-bar ${file}`);
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error('the test host did not capture the side bar within 15 s');
+}

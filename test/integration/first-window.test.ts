@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { spiderDb } from '../helpers/fixtures';
+import { activateQuarry, rowsUnder, sideBarText } from '../helpers/quarryExtension';
+
+const workspace = process.env.QUARRY_TEST_WORKSPACE!;
+
+suite('Databases view (first window)', () => {
+  test('the extension activates and contributes its commands and view', async () => {
+    await activateQuarry();
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['quarry.connectDatabase', 'quarry.refreshDatabases', 'quarry.disconnectDatabase', 'quarry.showLog']) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
+    await vscode.commands.executeCommand('quarry.databases.focus');
+  });
+
+  test('connecting a Spider database lists its tables and columns with types and keys', async () => {
+    const api = await activateQuarry();
+    await vscode.commands.executeCommand('quarry.connectDatabase', vscode.Uri.file(spiderDb('concert_singer')));
+    const connections = rowsUnder(api);
+    assert.equal(connections.length, 1);
+    assert.equal(connections[0]!.row.label, 'concert_singer.sqlite');
+    assert.match(connections[0]!.row.description, /^sqlite · /);
+    assert.equal(connections[0]!.row.icon, 'database');
+
+    const tables = rowsUnder(api, connections[0]!.node);
+    assert.deepEqual(
+      tables.map((t) => `${t.row.label} (${t.row.description})`),
+      ['stadium (9 rows)', 'singer (6 rows)', 'concert (6 rows)', 'singer_in_concert (10 rows)'],
+    );
+    const concert = tables.find((t) => t.row.label === 'concert')!;
+    const columns = rowsUnder(api, concert.node).map((c) => `${c.row.label}: ${c.row.description} [${c.row.icon}]`);
+    assert.deepEqual(columns, [
+      'concert_ID: INT · PK [key]',
+      'concert_Name: TEXT [symbol-field]',
+      'Theme: TEXT [symbol-field]',
+      'Stadium_ID: TEXT · → stadium.Stadium_ID [references]',
+      'Year: TEXT [symbol-field]',
+    ]);
+  });
+
+  test('connecting the same file again keeps one connection', async () => {
+    const api = await activateQuarry();
+    await vscode.commands.executeCommand('quarry.connectDatabase', vscode.Uri.file(spiderDb('concert_singer')));
+    assert.equal(rowsUnder(api).length, 1);
+  });
+
+  test('a DuckDB file connects alongside, with its views', async () => {
+    const api = await activateQuarry();
+    await vscode.commands.executeCommand('quarry.connectDatabase', vscode.Uri.file(join(workspace, 'openflights.duckdb')));
+    const duck = rowsUnder(api).find((c) => c.row.label === 'openflights.duckdb')!;
+    assert.match(duck.row.description, /^duckdb · /);
+    const tables = rowsUnder(api, duck.node).map((t) => `${t.row.label} (${t.row.description})`);
+    assert.ok(tables.includes('airports (7698 rows)'), tables.join(', '));
+    assert.ok(tables.includes('busiest_airports (view)'), tables.join(', '));
+  });
+
+  test('a missing file shows as a connection with its error, and can be disconnected', async () => {
+    const api = await activateQuarry();
+    const missing = join(workspace, 'missing.sqlite');
+    await vscode.commands.executeCommand('quarry.connectDatabase', vscode.Uri.file(missing));
+    const broken = rowsUnder(api).find((c) => c.row.label === 'missing.sqlite')!;
+    assert.equal(broken.row.icon, 'error');
+    assert.match(broken.row.description, /^file-missing: database file not found/);
+    assert.equal(rowsUnder(api, broken.node).length, 0);
+    await vscode.commands.executeCommand('quarry.disconnectDatabase', broken.node);
+    assert.deepEqual(rowsUnder(api).map((c) => c.row.label), ['concert_singer.sqlite', 'openflights.duckdb']);
+  });
+
+  test('refresh rereads every connection', async () => {
+    const api = await activateQuarry();
+    await vscode.commands.executeCommand('quarry.refreshDatabases');
+    assert.equal(rowsUnder(api).filter((c) => c.row.icon === 'database').length, 2);
+  });
+
+  test('the Databases view shows the connections and their tables on screen', async () => {
+    await vscode.commands.executeCommand('quarry.databases.focus');
+    const shown = await sideBarText(join(workspace, 'side-bar-first-window.txt'));
+    for (const text of ['DATABASES', 'concert_singer.sqlite', 'stadium', '9 rows', 'openflights.duckdb', 'airports', '7698 rows']) {
+      assert.ok(shown.toUpperCase().includes(text.toUpperCase()), `"${text}" is not on screen:\n${shown}`);
+    }
+  });
+});
