@@ -85,7 +85,7 @@ export class ConnectionStore implements vscode.Disposable {
         `read schema of ${connection.path} (${connection.db.dialect}, ${connection.schema.tables.length} tables) in ${Date.now() - started} ms`,
       );
     } catch (error) {
-      connection.error = error instanceof DbError ? error : new DbError('sql-error', String(error));
+      connection.error = error instanceof DbError ? error : new DbError('internal', String(error));
       connection.schema = null;
       await connection.db?.dispose();
       connection.db = null;

@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
-/** Test bundles live in out/test/<kind>/; the project root is three levels up. */
-export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
+/** The folder with Quarry's package.json above this bundle (tests and benchmarks are built into out/). */
+function findProjectRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'esbuild.mjs'))) return dir;
+  }
+  throw new Error(`no Quarry project above ${from}`);
+}
+
+export const PROJECT_ROOT = findProjectRoot(__dirname);
 export const SHARED_DATA = process.env.QUARRY_SHARED_DATA ?? resolve(PROJECT_ROOT, '..', 'shared', 'data');
 export const SPIDER_DIR = join(SHARED_DATA, 'spider');
 export const OPENFLIGHTS_DIR = join(SHARED_DATA, 'openflights');

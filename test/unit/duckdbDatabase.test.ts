@@ -126,6 +126,27 @@ describe('DuckDB connection', () => {
   });
 });
 
+test('small and large tables rank example values the same way', async () => {
+  const ranked = join(temp.dir, 'ranked.duckdb');
+  const instance = await DuckDBInstance.create(ranked);
+  const connection = await instance.connect();
+  // b and a tie on frequency (value order decides), c follows; blanks and NULLs never count.
+  const values = "['b', 'a', 'b', 'a', 'c', 'a', 'b', 'c', 'd', '  ', NULL, NULL, '  ', NULL]";
+  await connection.run(`CREATE TABLE small AS SELECT unnest(${values}) AS v FROM range(10)`);
+  await connection.run(`CREATE TABLE large AS SELECT unnest(${values}) AS v FROM range(1000)`);
+  connection.closeSync();
+  instance.closeSync();
+  const db = await openTestDb(ranked);
+  try {
+    const schema = await db.readSchema({ sampleValues: 3 });
+    const examples = Object.fromEntries(schema.tables.map((t) => [t.name, t.columns[0]!.examples]));
+    assert.deepEqual(examples, { small: ['a', 'b', 'c'], large: ['a', 'b', 'c'] });
+    assert.deepEqual(schema.tables.map((t) => t.rowCount), [14_000, 140]);
+  } finally {
+    await db.dispose();
+  }
+});
+
 describe('opening DuckDB files', () => {
   test('a damaged file is reported as corrupt', async () => {
     const damaged = join(temp.dir, 'damaged.duckdb');

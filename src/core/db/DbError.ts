@@ -10,7 +10,9 @@ export type DbErrorCode =
   | 'sql-error'
   | 'cancelled'
   | 'worker-crashed'
-  | 'closed';
+  | 'closed'
+  /** A bug in Quarry rather than a problem with the database or the SQL. */
+  | 'internal';
 
 /** A database failure with a code callers can branch on; `message` keeps the engine's own words. */
 export class DbError extends Error {
@@ -33,3 +35,8 @@ export class DbError extends Error {
 
 /** Codes that mean the input (file or statement) is at fault rather than the run. */
 export const BAD_INPUT_CODES: ReadonlySet<DbErrorCode> = new Set(['file-missing', 'not-a-database', 'corrupt', 'refused']);
+
+/** Errors JavaScript itself raises: Quarry's bugs, never the engine's verdict on SQL. */
+export function isProgrammingError(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError;
+}

@@ -10,7 +10,7 @@ import {
 import type { QueryResult, SqlValue } from './Database';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
-import { DbError } from './DbError';
+import { DbError, isProgrammingError } from './DbError';
 import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../schema/DatabaseSchema';
 import { exampleText, exampleValuesSql, quoteIdentifier } from '../schema/DatabaseSchema';
 
@@ -78,10 +78,9 @@ export class DuckDbAdapter implements DatabaseAdapter {
         const keys = constraints.primaryKeys.get(table.name) ?? new Set<string>();
         table.columns = (columnsByTable.get(table.name) ?? []).map((c) => ({ ...c, primaryKey: keys.has(c.name) }));
         table.foreignKeys = constraints.foreignKeys.get(table.name) ?? [];
-        if (table.kind === 'table') table.rowCount = await this.count(table.name);
-        // A view's values could cost a whole query to compute; only tables are sampled.
-        if (options.sampleValues > 0 && table.kind === 'table') await this.addExamples(table, options);
       }
+      await this.addRowCounts(tables);
+      if (options.sampleValues > 0) await this.addExamples(tables, options);
       return { dialect: 'duckdb', tables };
     } catch (error) {
       throw queryError(error);
@@ -162,19 +161,76 @@ export class DuckDbAdapter implements DatabaseAdapter {
     return { primaryKeys, foreignKeys };
   }
 
-  private async count(table: string): Promise<number> {
-    const [row] = await this.rows<{ n: bigint }>(`SELECT count(*) AS n FROM ${quoteIdentifier(table)}`);
-    return Number(row?.n ?? 0);
-  }
-
-  private async addExamples(table: TableSchema, options: Required<SchemaOptions>): Promise<void> {
-    for (const column of table.columns) {
-      if (!/^(VARCHAR|TEXT|STRING|CHAR|BPCHAR)\b/i.test(column.type) && !column.type.startsWith('ENUM')) continue;
-      const sql = exampleValuesSql(quoteIdentifier(table.name), quoteIdentifier(column.name), options.sampleValues);
-      const values = await this.rows<{ v: unknown }>(sql);
-      column.examples = values.map((r) => exampleText(String(r.v), options.maxValueLength));
+  /** Many small queries cost DuckDB milliseconds each, so the counts come in batches of UNION ALL branches. */
+  private async addRowCounts(tables: TableSchema[]): Promise<void> {
+    const branches = tables.flatMap((table, t) =>
+      table.kind === 'table' ? [`SELECT ${t} AS t, count(*) AS n FROM ${quoteIdentifier(table.name)}`] : [],
+    );
+    for (let start = 0; start < branches.length; start += COUNTS_PER_QUERY) {
+      const sql = branches.slice(start, start + COUNTS_PER_QUERY).join('\nUNION ALL\n');
+      for (const row of await this.rows<{ t: number; n: bigint }>(sql)) tables[row.t]!.rowCount = Number(row.n);
     }
   }
+
+  /**
+   * DuckDB pays a millisecond or more for every scan it plans, so the example values of small tables
+   * come from a few batched queries of raw rows, ranked here; a large table gets its own aggregate
+   * query per column, as in SQLite, so that no large sample ever crosses into JavaScript.
+   */
+  private async addExamples(tables: TableSchema[], options: Required<SchemaOptions>): Promise<void> {
+    // A view's values could cost a whole query to compute; only tables are sampled.
+    const sampled = tables.filter((table) => table.kind === 'table' && table.columns.some((c) => isTextType(c.type)));
+    const small = sampled.filter((table) => (table.rowCount ?? 0) <= SMALL_TABLE_ROWS);
+    for (let start = 0; start < small.length; start += SCANS_PER_QUERY) {
+      await this.addSmallTableExamples(small.slice(start, start + SCANS_PER_QUERY), options);
+    }
+    for (const table of sampled.filter((t) => !small.includes(t))) {
+      for (const column of table.columns.filter((c) => isTextType(c.type))) {
+        const sql = exampleValuesSql(quoteIdentifier(table.name), quoteIdentifier(column.name), options.sampleValues);
+        column.examples = (await this.rows<{ v: unknown }>(sql)).map((r) => exampleText(String(r.v), options.maxValueLength));
+      }
+    }
+  }
+
+  private async addSmallTableExamples(tables: TableSchema[], options: Required<SchemaOptions>): Promise<void> {
+    const textColumns = tables.map((table) => table.columns.filter((c) => isTextType(c.type)));
+    const branches = tables.map((table, t) => {
+      const values = textColumns[t]!.map((c) => `CAST(${quoteIdentifier(c.name)} AS VARCHAR)`);
+      return `SELECT ${t} AS t, [${values.join(', ')}] AS vs FROM ${quoteIdentifier(table.name)}`;
+    });
+    const rows = await this.rows<{ t: number; vs: (string | null)[] }>(branches.join('\nUNION ALL\n'));
+    const valuesByColumn = textColumns.map((columns) => columns.map(() => [] as string[]));
+    for (const row of rows) {
+      row.vs.forEach((value, c) => {
+        if (value !== null && value.trim() !== '') valuesByColumn[row.t]![c]!.push(value);
+      });
+    }
+    textColumns.forEach((columns, t) =>
+      columns.forEach((column, c) => {
+        column.examples = mostFrequent(valuesByColumn[t]![c]!, options.sampleValues).map((v) => exampleText(v, options.maxValueLength));
+      }),
+    );
+  }
+}
+
+const COUNTS_PER_QUERY = 100;
+/** Tables up to this many rows are sampled whole, in batches; larger ones by their first rows, in SQL. */
+const SMALL_TABLE_ROWS = 1000;
+/** Past a few dozen UNION ALL branches DuckDB's planning time grows faster than the branch count. */
+const SCANS_PER_QUERY = 50;
+
+/** Most frequent first, ties in value order: the same ranking exampleValuesSql makes in SQL. */
+function mostFrequent(values: string[], limit: number): string[] {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts]
+    .sort(([a, n], [b, m]) => m - n || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, limit)
+    .map(([value]) => value);
+}
+
+function isTextType(type: string): boolean {
+  return /^(VARCHAR|TEXT|STRING|CHAR|BPCHAR)\b/i.test(type) || type.startsWith('ENUM');
 }
 
 function fromDuckDb(value: DuckDBValue): SqlValue {
@@ -200,6 +256,7 @@ function openError(error: unknown, path: string): DbError {
 
 function queryError(error: unknown): DbError {
   if (error instanceof DbError) return error;
+  if (isProgrammingError(error)) return new DbError('internal', String(error));
   const message = messageOf(error);
   if (/^INTERRUPT/i.test(message)) return new DbError('timeout', message);
   if (/^Permission Error/i.test(message)) return new DbError('refused', `refused: ${message}`);

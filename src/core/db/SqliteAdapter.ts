@@ -3,7 +3,7 @@ import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
 import type { QueryResult, SqlValue } from './Database';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
-import { DbError } from './DbError';
+import { DbError, isProgrammingError } from './DbError';
 import type { DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../schema/DatabaseSchema';
 import { exampleText, exampleValuesSql, quoteIdentifier } from '../schema/DatabaseSchema';
 
@@ -172,6 +172,7 @@ const SQLITE_CODES: Record<string, DbError['code']> = {
 
 function sqliteError(error: unknown, path?: string): DbError {
   if (error instanceof DbError) return error;
+  if (isProgrammingError(error)) return new DbError('internal', String(error));
   const sqliteCode = String((error as { code?: unknown }).code ?? '');
   const message = error instanceof Error ? error.message : String(error);
   // Extended codes (SQLITE_BUSY_SNAPSHOT, …) share their primary code's meaning.

@@ -39,11 +39,11 @@ function connected(): DatabaseAdapter {
 
 async function answer(request: RpcRequest<DbWorkerMethods>): Promise<RpcResponse<DbWorkerMethods>> {
   const handler = handlers[request.method] as ((params: unknown) => Promise<DbWorkerMethods[keyof DbWorkerMethods]['result']>) | undefined;
-  if (!handler) return { id: request.id, ok: false, error: { code: 'sql-error', message: `unknown method ${request.method}` } };
+  if (!handler) return { id: request.id, ok: false, error: { code: 'internal', message: `unknown method ${request.method}` } };
   try {
     return { id: request.id, ok: true, value: await handler(request.params) };
   } catch (error) {
-    const data = error instanceof DbError ? error.toData() : { code: 'sql-error', message: String((error as Error)?.message ?? error) };
+    const data = error instanceof DbError ? error.toData() : { code: 'internal', message: String(error) };
     return { id: request.id, ok: false, error: data };
   }
 }

@@ -34,7 +34,8 @@ export class ChildRpc<M extends MethodMap> {
     child.on('exit', (code, signal) => {
       this.stopped = true;
       const detail = signal ? `signal ${signal}` : `exit code ${code}`;
-      const tail = this.stderrTail.trim().split('\n').pop();
+      const lines = this.stderrTail.split('\n').map((line) => line.trim()).filter(Boolean);
+      const tail = lines.findLast((line) => /error/i.test(line)) ?? lines.at(-1);
       this.failAll({ code: 'worker-crashed', message: `${this.name} stopped unexpectedly (${detail})${tail ? `: ${tail}` : ''}` });
     });
     child.on('error', (error) => this.failAll({ code: 'worker-crashed', message: `${this.name} failed: ${error.message}` }));

@@ -59,11 +59,14 @@ export function exampleText(value: string, maxLength: number): string {
   return oneLine.length <= maxLength ? oneLine : `${oneLine.slice(0, maxLength - 1)}…`;
 }
 
-/** The SQL that picks a column's most frequent values among the first rows, deterministically. */
+/**
+ * The SQL that picks a column's most frequent values among the first rows, deterministically:
+ * rows (v, n), most frequent first, ties in value order.
+ */
 export function exampleValuesSql(quotedTable: string, quotedColumn: string, limit: number): string {
   return (
-    `SELECT v FROM (SELECT ${quotedColumn} AS v FROM ${quotedTable} LIMIT ${SAMPLE_SCAN_ROWS}) ` +
-    `WHERE v IS NOT NULL AND trim(CAST(v AS VARCHAR)) <> '' GROUP BY v ORDER BY count(*) DESC, v LIMIT ${limit}`
+    `SELECT v, count(*) AS n FROM (SELECT ${quotedColumn} AS v FROM ${quotedTable} LIMIT ${SAMPLE_SCAN_ROWS}) ` +
+    `WHERE v IS NOT NULL AND trim(CAST(v AS VARCHAR)) <> '' GROUP BY v ORDER BY n DESC, v LIMIT ${limit}`
   );
 }
 
