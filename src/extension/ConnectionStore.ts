@@ -42,17 +42,28 @@ export class ConnectionStore implements vscode.Disposable {
 
   async add(path: string): Promise<Connection> {
     const existing = this.connections.get(path);
-    if (existing) return this.refresh(path);
+    if (existing) return this.load(existing);
     const connection: Connection = { path, db: null, schema: null, error: null };
     this.connections.set(path, connection);
     await this.persist();
     return this.load(connection);
   }
 
-  async refresh(path?: string): Promise<Connection> {
-    const targets = path ? [this.connections.get(path)].filter((c) => c !== undefined) : this.list();
-    const loaded = await Promise.all(targets.map((c) => this.load(c)));
-    return loaded[0]!;
+  /** Rereads the schema of one connection, or of all. */
+  async refresh(path?: string): Promise<void> {
+    const targets = path === undefined ? this.list() : this.list().filter((c) => c.path === path);
+    await Promise.all(targets.map((c) => this.load(c)));
+  }
+
+  /** Reopens every connection, so that changed settings (timeouts, row caps, sampling) take effect. */
+  async reopenAll(): Promise<void> {
+    await Promise.all(
+      this.list().map(async (connection) => {
+        await connection.db?.dispose();
+        connection.db = null;
+        await this.load(connection);
+      }),
+    );
   }
 
   async remove(path: string): Promise<void> {

@@ -25,6 +25,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Quarry
     vscode.commands.registerCommand('quarry.refreshDatabases', (node?: DatabaseNode) => refreshDatabases(store, node)),
     vscode.commands.registerCommand('quarry.disconnectDatabase', (node?: DatabaseNode) => disconnectDatabase(store, node)),
     vscode.commands.registerCommand('quarry.showLog', () => log.show()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('quarry')) void store.reopenAll();
+    }),
   );
   log.info(`Quarry ${context.extension.packageJSON.version} activated`);
   await store.restore();

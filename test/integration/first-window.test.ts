@@ -75,6 +75,18 @@ suite('Databases view (first window)', () => {
     assert.equal(rowsUnder(api).filter((c) => c.row.icon === 'database').length, 2);
   });
 
+  test('schema-only mode takes effect at once: no example values are read', async () => {
+    const api = await activateQuarry();
+    const examples = () =>
+      api.connections.list().flatMap((c) => c.schema?.tables ?? []).flatMap((t) => t.columns.flatMap((column) => column.examples));
+    assert.ok(examples().length > 0);
+    const config = vscode.workspace.getConfiguration('quarry');
+    await config.update('privacy.schemaOnly', true, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => examples().length === 0, 'example values are gone');
+    await config.update('privacy.schemaOnly', undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => examples().length > 0, 'example values are back');
+  });
+
   test('the Databases view shows the connections and their tables on screen', async () => {
     await vscode.commands.executeCommand('quarry.databases.focus');
     const shown = await sideBarText(join(workspace, 'side-bar-first-window.txt'));
@@ -83,3 +95,11 @@ suite('Databases view (first window)', () => {
     }
   });
 });
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
