@@ -43,8 +43,11 @@ function installCodeServer() {
   );
   // code-server needs Node 24 for its install script and native modules: the project's own Node.
   const nodeBin = dirname(process.execPath);
+  // Not the npm_* variables of the `npm test` around us: code-server's install script reads the
+  // Node version from npm_config_user_agent, which would name the Node that outer npm runs on.
+  const outside = Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_'));
   const env = {
-    ...process.env,
+    ...Object.fromEntries(outside),
     PATH: `${nodeBin}:${process.env.PATH}`,
     npm_config_nodedir: resolve(nodeBin, '..'),
   };
