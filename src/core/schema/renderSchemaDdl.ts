@@ -1,5 +1,5 @@
 import type { ColumnSchema, DatabaseSchema, TableSchema } from './DatabaseSchema';
-import { primaryKeyColumns } from './DatabaseSchema';
+import { primaryKeyColumns, quoteIdentifier } from './DatabaseSchema';
 
 /**
  * The schema as prompts show it: CREATE TABLE statements with foreign keys, row counts and
@@ -49,7 +49,7 @@ const RESERVED = new Set(
 );
 
 export function identifier(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toUpperCase()) ? name : `"${name.replace(/"/g, '""')}"`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toUpperCase()) ? name : quoteIdentifier(name);
 }
 
 function sqlString(value: string): string {
