@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-export const CODE_SERVER_VERSION = '4.139.1';
+const CODE_SERVER_VERSION = '4.139.1';
 const codeServerDir = join(root, '.vscode-test', 'code-server');
 const codeServerEntry = join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.QUARRY_CHROMIUM ?? '/usr/bin/chromium';

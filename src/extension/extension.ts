@@ -9,9 +9,11 @@ import { DatabasesTreeProvider, type DatabaseNode } from './DatabasesTreeProvide
 export interface QuarryApi {
   connections: ConnectionStore;
   databasesTree: DatabasesTreeProvider;
+  /** Settles once the workspace's saved connections are open and their schemas read. */
+  ready: Promise<void>;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<QuarryApi> {
+export function activate(context: vscode.ExtensionContext): QuarryApi {
   const log = vscode.window.createOutputChannel('Quarry', { log: true });
   const workerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'dbWorker.js').fsPath;
   const store = new ConnectionStore(context.workspaceState, workerScript, log);
@@ -30,8 +32,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Quarry
     }),
   );
   log.info(`Quarry ${context.extension.packageJSON.version} activated`);
-  await store.restore();
-  return { connections: store, databasesTree: tree };
+  // Activation must not wait on reading schemas: the view fills in as each connection opens.
+  const ready = store.restore();
+  return { connections: store, databasesTree: tree, ready };
 }
 
 export function deactivate(): void {}

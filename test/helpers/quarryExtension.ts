@@ -6,7 +6,9 @@ import type { DatabaseNode } from '../../src/extension/DatabasesTreeProvider';
 export async function activateQuarry(): Promise<QuarryApi> {
   const extension = vscode.extensions.getExtension<QuarryApi>('quarry.quarry');
   if (!extension) throw new Error('the Quarry extension is not installed in this host');
-  return extension.activate();
+  const api = await extension.activate();
+  await api.ready;
+  return api;
 }
 
 /** What a person sees in one row of the Databases view. */

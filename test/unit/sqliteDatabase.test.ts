@@ -175,6 +175,23 @@ describe('opening SQLite files', () => {
     }
   });
 
+  test('a view over a dropped table does not spoil the rest of the schema', async () => {
+    const path = join(temp.dir, 'broken-view.sqlite');
+    const writer = new BetterSqlite3(path);
+    writer.exec('CREATE TABLE gone (a); CREATE TABLE kept (b TEXT); CREATE VIEW stale AS SELECT a FROM gone; DROP TABLE gone;');
+    writer.close();
+    const db = await openTestDb(path);
+    try {
+      const schema = await db.readSchema();
+      assert.deepEqual(
+        schema.tables.map((t) => [t.name, t.kind, t.columns.map((c) => c.name)]),
+        [['kept', 'table', ['b']], ['stale', 'view', []]],
+      );
+    } finally {
+      await db.dispose();
+    }
+  });
+
   test('a SQLite file named .duckdb still opens as SQLite', async () => {
     const path = copyInto(temp.dir, spiderDb('concert_singer'), 'misnamed.duckdb');
     const db = await openTestDb(path);

@@ -88,12 +88,7 @@ export class SqliteAdapter implements DatabaseAdapter {
   }
 
   private readTable(name: string, kind: 'table' | 'view', options: Required<SchemaOptions>): TableSchema {
-    const info = this.db.prepare('SELECT name, type, "notnull" AS "notNull", pk FROM pragma_table_info(?)').all(name) as {
-      name: string;
-      type: string;
-      notNull: number;
-      pk: number;
-    }[];
+    const info = this.columnInfo(name, kind);
     const quotedTable = quoteIdentifier(name);
     const columns = info.map((column) => ({
       name: column.name,
@@ -109,6 +104,21 @@ export class SqliteAdapter implements DatabaseAdapter {
     const rowCount =
       kind === 'table' ? Number((this.db.prepare(`SELECT count(*) AS n FROM ${quotedTable}`).get() as { n: number }).n) : null;
     return { name, kind, columns, foreignKeys: this.foreignKeys(name), rowCount };
+  }
+
+  /** A view over a table that is gone cannot be described; it is listed without columns rather than failing the whole schema. */
+  private columnInfo(name: string, kind: 'table' | 'view'): { name: string; type: string; notNull: number; pk: number }[] {
+    try {
+      return this.db.prepare('SELECT name, type, "notnull" AS "notNull", pk FROM pragma_table_info(?)').all(name) as {
+        name: string;
+        type: string;
+        notNull: number;
+        pk: number;
+      }[];
+    } catch (error) {
+      if (kind === 'view') return [];
+      throw error;
+    }
   }
 
   private exampleValues(quotedTable: string, column: string, options: Required<SchemaOptions>): string[] {
