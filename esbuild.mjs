@@ -24,6 +24,7 @@ const productEntries = {
 
 const testEntries = [
   ...globSync('test/unit/**/*.test.ts'),
+  ...globSync('test/model/**/*.test.ts'),
   ...globSync('test/integration/**/*.ts'),
   ...globSync('bench/**/*.ts'),
 ];
@@ -31,6 +32,8 @@ const testEntries = [
 const builds = [
   { ...common, entryPoints: productEntries, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // node-llama-cpp is ESM-only, so its process is an ES module.
+  { ...common, entryPoints: { modelServer: 'src/core/engine/modelServerMain.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } },
   {
     ...common,
     entryPoints: testEntries,

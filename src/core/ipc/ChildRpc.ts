@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { ErrorData, MethodMap, Outcome, RpcRequest, RpcResponse } from '../protocol/rpc';
+import type { ErrorData, MethodMap, Outcome, RpcCancel, RpcRequest, RpcResponse } from '../protocol/rpc';
 
 /** Why a request ended without an answer from the child. */
 export type ChildRpcStopCode = 'timeout' | 'cancelled' | 'worker-crashed';
@@ -8,7 +8,15 @@ export interface RequestOptions {
   /** Stop the child (and so the request) when it has not answered after this long. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * What an abort does: stop the child (the only way to interrupt synchronous native work), or ask
+   * it to cancel the request and keep running (for a child with costly state, like a loaded model).
+   */
+  onAbort?: 'stop-child' | 'ask-child';
 }
+
+/** How long a child asked to cancel may take before it is stopped after all. */
+const CANCEL_GRACE_MS = 5000;
 
 const STDERR_TAIL_CHARS = 2000;
 
@@ -41,13 +49,13 @@ export class ChildRpc<M extends MethodMap> {
     child.on('error', (error) => this.failAll({ code: 'worker-crashed', message: `${this.name} failed: ${error.message}` }));
   }
 
-  static spawn<M extends MethodMap>(script: string, name: string): ChildRpc<M> {
+  static spawn<M extends MethodMap>(script: string, name: string, env: NodeJS.ProcessEnv = {}): ChildRpc<M> {
     const child = fork(script, [], {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       execArgv: [],
       // Inside an Electron-based editor the same binary must run as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' },
     });
     return new ChildRpc<M>(child, name);
   }
@@ -67,7 +75,13 @@ export class ChildRpc<M extends MethodMap> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
-      const onAbort = () => this.stop(id, { code: 'cancelled', message: 'cancelled' });
+      const onAbort = () => {
+        if (options.onAbort !== 'ask-child') return this.stop(id, { code: 'cancelled', message: 'cancelled' });
+        const cancel: RpcCancel = { id, cancel: true };
+        this.child.send(cancel);
+        clearTimeout(timer);
+        timer = setTimeout(() => this.stop(id, { code: 'cancelled', message: 'cancelled' }), CANCEL_GRACE_MS);
+      };
       const settle = (response: RpcResponse<M>) => {
         this.pending.delete(id);
         clearTimeout(timer);

@@ -22,3 +22,9 @@ export interface RpcRequest<M extends MethodMap, K extends keyof M & string = ke
 export type RpcResponse<M extends MethodMap, Code extends string = string> = {
   id: number;
 } & Outcome<M[keyof M]['result'], Code>;
+
+/** Asks the child to abandon request `id`; the child answers that request with a `cancelled` error. */
+export interface RpcCancel {
+  id: number;
+  cancel: true;
+}

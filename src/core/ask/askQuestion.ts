@@ -1,0 +1,151 @@
+import type { Database, QueryResult } from '../db/Database';
+import { DbError } from '../db/DbError';
+import { EngineError } from '../engine/EngineError';
+import type { ModelEngine } from '../engine/ModelEngine';
+import { buildAskPrompt } from '../prompt/buildAskPrompt';
+import { extractSql } from '../prompt/extractSql';
+import type { DatabaseSchema } from '../schema/DatabaseSchema';
+import { renderSchemaDdl } from '../schema/renderSchemaDdl';
+import { buildSqlGrammar } from '../sql/buildSqlGrammar';
+import { rankTablesForQuestion } from './selectRelevantTables';
+
+export type AskStage = 'fitting schema' | 'writing SQL' | 'checking' | 'correcting';
+
+export interface AskOptions {
+  /** Constrain decoding to the schema's SQL grammar (default on). */
+  grammar?: boolean;
+  /** Corrections after the first attempt, each told the database's error (default 2). */
+  corrections?: number;
+  maxTokens?: number;
+  /** 0 (the default) always picks the likeliest token; above 0 samples, reproducibly with a seed. */
+  temperature?: number;
+  seed?: number;
+  /** Limits for checking (and running) the SQL. */
+  timeoutMs?: number;
+  maxRows?: number;
+  signal?: AbortSignal;
+  onStage?: (stage: AskStage) => void;
+}
+
+export interface AskAttempt {
+  sql: string;
+  /** The database's own error message, when it rejected the SQL. */
+  error?: string;
+  ms: number;
+  promptTokens: number;
+  /** Prompt tokens reused from the previous question (the schema prefix). */
+  reusedTokens: number;
+}
+
+export interface AskResult {
+  sql: string;
+  valid: boolean;
+  attempts: AskAttempt[];
+  /** Rows of the final SQL when it ran. */
+  result: QueryResult | null;
+  /** Tables left out of the prompt because the schema did not fit the context. */
+  omittedTables: string[];
+}
+
+const DEFAULT_MAX_TOKENS = 400;
+/** Room kept free in the context beyond the answer itself (chat template, correction text). */
+const CONTEXT_MARGIN_TOKENS = 256;
+
+const grammarCache = new WeakMap<DatabaseSchema, string>();
+
+/**
+ * Question → SQL → checked on the database → corrected with the database's own error, up to the
+ * allowed number of corrections. Every attempt is kept, so the correction trace can be shown.
+ */
+export async function askQuestion(
+  db: Database,
+  schema: DatabaseSchema,
+  engine: ModelEngine,
+  question: string,
+  options: AskOptions = {},
+): Promise<AskResult> {
+  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+  options.onStage?.('fitting schema');
+  const { fitted, omittedTables } = await fitSchema(engine, schema, question, maxTokens, options.signal);
+  const schemaDdl = renderSchemaDdl(fitted);
+  const grammar = options.grammar === false ? null : grammarFor(fitted);
+  const attempts: AskAttempt[] = [];
+  let correction: { sql: string; error: string; validNames: string } | undefined;
+  for (let i = 0; i <= (options.corrections ?? 2); i++) {
+    options.onStage?.(i === 0 ? 'writing SQL' : 'correcting');
+    const prompt = buildAskPrompt({ dialect: db.dialect, schemaDdl, question, correction });
+    const started = performance.now();
+    const generated = await engine.generate(
+      { ...prompt, grammar, maxTokens, temperature: options.temperature ?? 0, seed: options.seed },
+      options.signal,
+    );
+    const sql = extractSql(generated.text);
+    options.onStage?.('checking');
+    const check = await checkSql(db, sql, options);
+    attempts.push({
+      sql,
+      ...(check.error ? { error: check.error } : {}),
+      ms: performance.now() - started,
+      promptTokens: generated.promptTokens,
+      reusedTokens: generated.reusedTokens,
+    });
+    if (!check.error) return { sql, valid: true, attempts, result: check.result, omittedTables };
+    correction = { sql, error: check.error, validNames: validNames(fitted) };
+  }
+  return { sql: attempts.at(-1)!.sql, valid: false, attempts, result: null, omittedTables };
+}
+
+function grammarFor(schema: DatabaseSchema): string {
+  let grammar = grammarCache.get(schema);
+  if (!grammar) {
+    grammar = buildSqlGrammar(schema, { dialect: schema.dialect });
+    grammarCache.set(schema, grammar);
+  }
+  return grammar;
+}
+
+async function checkSql(
+  db: Database,
+  sql: string,
+  options: AskOptions,
+): Promise<{ error: string | null; result: QueryResult | null }> {
+  if (!sql) return { error: 'the model wrote no SQL', result: null };
+  try {
+    await db.query(`EXPLAIN ${sql}`, { timeoutMs: options.timeoutMs, signal: options.signal });
+    const result = await db.query(sql, { timeoutMs: options.timeoutMs, maxRows: options.maxRows, signal: options.signal });
+    return { error: null, result };
+  } catch (error) {
+    if (error instanceof DbError && error.code !== 'cancelled') return { error: error.message, result: null };
+    throw error;
+  }
+}
+
+function validNames(schema: DatabaseSchema): string {
+  return schema.tables.map((t) => `${t.name}(${t.columns.map((c) => c.name).join(', ')})`).join('; ');
+}
+
+/** The whole schema when it fits the model's context; otherwise the most relevant tables that do. */
+async function fitSchema(
+  engine: ModelEngine,
+  schema: DatabaseSchema,
+  question: string,
+  maxTokens: number,
+  signal?: AbortSignal,
+): Promise<{ fitted: DatabaseSchema; omittedTables: string[] }> {
+  const contextSize = engine.status?.contextSize;
+  if (!contextSize) throw new EngineError('no-model', 'no model is loaded: choose one first');
+  const budget = contextSize - maxTokens - CONTEXT_MARGIN_TOKENS;
+  const promptTokens = (ddl: string) => engine.countTokens(buildAskPrompt({ dialect: schema.dialect, schemaDdl: ddl, question }).completion, signal);
+  if ((await promptTokens(renderSchemaDdl(schema))) <= budget) return { fitted: schema, omittedTables: [] };
+  let used = await promptTokens('');
+  const kept = new Set<string>();
+  for (const table of rankTablesForQuestion(schema, question)) {
+    const cost = await engine.countTokens(renderSchemaDdl({ dialect: schema.dialect, tables: [table] }), signal);
+    if (used + cost > budget) continue;
+    used += cost;
+    kept.add(table.name);
+  }
+  if (kept.size === 0) throw new EngineError('generation-failed', `not even one table of the schema fits the model's ${contextSize}-token context`);
+  const fitted = { dialect: schema.dialect, tables: schema.tables.filter((t) => kept.has(t.name)) };
+  return { fitted, omittedTables: schema.tables.filter((t) => !kept.has(t.name)).map((t) => t.name) };
+}

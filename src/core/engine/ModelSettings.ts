@@ -1,0 +1,14 @@
+export type GpuChoice = 'auto' | 'off' | 'cuda' | 'vulkan' | 'metal';
+export type Device = 'cpu' | 'cuda' | 'vulkan' | 'metal';
+
+/** How to run a model; the same settings in the extension, the CLI and the tests. */
+export interface ModelSettings {
+  gpu: GpuChoice;
+  /** CPU threads for evaluation; node-llama-cpp's default oversubscribes small machines. */
+  threads: number;
+  contextSize: number;
+  /** Layers to offload to the GPU: 'auto' lets node-llama-cpp fit what the GPU holds. */
+  gpuLayers: 'auto' | number;
+}
+
+export const DEFAULT_MODEL_SETTINGS: ModelSettings = { gpu: 'auto', threads: 2, contextSize: 4096, gpuLayers: 'auto' };

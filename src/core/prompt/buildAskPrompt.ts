@@ -1,0 +1,54 @@
+import type { Dialect } from '../db/Database';
+
+/**
+ * The one prompt format Quarry uses for inference, evaluation and dataset export, so a model is
+ * asked at run time exactly as it was trained. The schema comes first and the question last: the
+ * part of a prompt that stays the same for one database is a prefix the model server can reuse.
+ */
+export interface AskPrompt {
+  /** For models with a chat template: instructions and schema. */
+  system: string;
+  /** For models with a chat template: the question (and the failed attempt, when correcting). */
+  user: string;
+  /** For models without one: the same content as one completion prompt, ending where the SQL begins. */
+  completion: string;
+}
+
+export interface PromptInput {
+  dialect: Dialect;
+  /** Schema DDL from renderSchemaDdl (with or without example values). */
+  schemaDdl: string;
+  question: string;
+  /** The previous attempt and the database's verdict on it, when asking for a correction. */
+  correction?: { sql: string; error: string; validNames: string };
+}
+
+const DIALECT_NAMES: Record<Dialect, string> = { sqlite: 'SQLite', duckdb: 'DuckDB' };
+
+export function buildAskPrompt(input: PromptInput): AskPrompt {
+  const dialect = DIALECT_NAMES[input.dialect];
+  const system =
+    `You write ${dialect} SQL. Answer the question with one read-only SQL query over this database, ` +
+    `and nothing else.\n\n${input.schemaDdl.trimEnd()}`;
+  const user = [`Question: ${input.question.trim()}`, ...(input.correction ? correctionLines(input.correction) : [])].join('\n');
+  const completion = [
+    `-- ${dialect} database schema`,
+    input.schemaDdl.trimEnd(),
+    '',
+    ...[`Question: ${input.question.trim()}`, ...(input.correction ? correctionLines(input.correction) : [])].map((line) =>
+      line.split('\n').map((part) => `-- ${part}`).join('\n'),
+    ),
+    `-- ${dialect} query:`,
+    '',
+  ].join('\n');
+  return { system, user, completion };
+}
+
+function correctionLines(correction: NonNullable<PromptInput['correction']>): string[] {
+  return [
+    `This query failed:\n${correction.sql}`,
+    `The database said: ${correction.error}`,
+    `Use only these tables and columns: ${correction.validNames}`,
+    'Write a corrected query.',
+  ];
+}
