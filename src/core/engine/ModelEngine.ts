@@ -29,6 +29,11 @@ export class ModelEngine {
     return this.rpc?.alive ? this.currentStatus : null;
   }
 
+  /** The server's process id while it runs (shown in logs; tests stop it to check recovery). */
+  get serverPid(): number | undefined {
+    return this.rpc?.alive ? this.rpc.pid : undefined;
+  }
+
   /** Loads a model (a no-op when the same one is loaded and the server is alive). */
   async load(params: LoadParams, signal?: AbortSignal): Promise<ModelStatus> {
     if (this.rpc?.alive && this.currentStatus && sameLoad(this.loadedParams, params)) return this.currentStatus;

@@ -44,7 +44,7 @@ export function modelUrl(reference: string, huggingFaceEndpoint = 'https://huggi
 }
 
 export function isRemoteModel(reference: string): boolean {
-  return HF_REFERENCE.test(reference) || /^https?:\/\//i.test(reference);
+  return HF_REFERENCE.test(reference) || /^[a-z][a-z0-9+.-]*:\/\//i.test(reference);
 }
 
 /**

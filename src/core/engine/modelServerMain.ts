@@ -52,7 +52,10 @@ async function load(params: LoadParams): Promise<ModelStatus> {
   try {
     model = await llama.loadModel({ modelPath: params.modelPath, gpuLayers: params.gpuLayers });
   } catch (error) {
-    const reason = llamaLog.findLast((line) => /error|fail|invalid/i.test(line)) ?? (error as Error).message;
+    const reason =
+      llamaLog.findLast((line) => /error loading model/i.test(line))?.replace(/^.*?error loading model:\s*/i, '') ??
+      llamaLog.findLast((line) => /error|fail|invalid/i.test(line)) ??
+      (error as Error).message;
     throw new EngineError('model-load-failed', `model failed to load: ${params.modelPath}: ${reason}`);
   }
   const context = await model.createContext({

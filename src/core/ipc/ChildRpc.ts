@@ -60,6 +60,10 @@ export class ChildRpc<M extends MethodMap> {
     return new ChildRpc<M>(child, name);
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get alive(): boolean {
     return !this.stopped && this.child.connected;
   }

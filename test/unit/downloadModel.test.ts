@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { downloadModel, modelUrl, type DownloadProgress } from '../../src/core/engine/downloadModel';
+import { EngineError } from '../../src/core/engine/EngineError';
+import { makeTempDir, SHARED_DATA } from '../helpers/fixtures';
+import { startModelHttpServer, type ModelHttpServer } from '../helpers/modelHttpServer';
+
+const TINY = join(SHARED_DATA, 'gguf', 'llama-2-tiny-random.gguf');
+const TINY_SHA256 = createHash('sha256').update(readFileSync(TINY)).digest('hex');
+const temp = makeTempDir();
+let server: ModelHttpServer;
+let folder = 0;
+const freshDir = () => join(temp.dir, `models-${folder++}`);
+
+before(async () => {
+  server = await startModelHttpServer({
+    '/models/tiny.gguf': TINY,
+    '/alice/sql-model/resolve/main/tiny-q4.gguf': TINY,
+    '/models/notes.gguf': join(SHARED_DATA, 'MANIFEST.md'),
+  });
+});
+after(async () => {
+  await server.close();
+  temp.dispose();
+});
+
+test('downloads a model with progress, and reuses it the next time', async () => {
+  const progress: DownloadProgress[] = [];
+  const directory = freshDir();
+  const path = await downloadModel(`${server.url}/models/tiny.gguf`, { directory, sha256: TINY_SHA256, onProgress: (p) => progress.push(p) });
+  assert.equal(path, join(directory, 'tiny.gguf'));
+  assert.ok(readFileSync(path).equals(readFileSync(TINY)));
+  assert.deepEqual(progress.at(-1), { receivedBytes: readFileSync(TINY).length, totalBytes: readFileSync(TINY).length });
+  assert.ok(progress.length > 2, 'progress is reported as bytes arrive');
+  const before = server.requests.length;
+  assert.equal(await downloadModel(`${server.url}/models/tiny.gguf`, { directory, sha256: TINY_SHA256 }), path);
+  assert.equal(server.requests.length, before, 'a complete file is not fetched again');
+});
+
+test('a connection dropped mid-file is resumed from where it stopped', async () => {
+  server.dropNext(1, 500_000);
+  const directory = freshDir();
+  const start = server.requests.length;
+  const path = await downloadModel(`${server.url}/models/tiny.gguf`, { directory, sha256: TINY_SHA256 });
+  assert.ok(readFileSync(path).equals(readFileSync(TINY)));
+  assert.deepEqual(server.requests.slice(start), ['GET /models/tiny.gguf', 'GET /models/tiny.gguf bytes=500000-']);
+});
+
+test('an interrupted run leaves a partial file that the next run completes', async () => {
+  const directory = freshDir();
+  server.dropNext(5, 700_000);
+  await assert.rejects(downloadModel(`${server.url}/models/tiny.gguf`, { directory, retries: 0 }), /download failed/);
+  assert.deepEqual(readdirSync(directory), ['tiny.gguf.part']);
+  server.dropNext(0, 0);
+  const start = server.requests.length;
+  const path = await downloadModel(`${server.url}/models/tiny.gguf`, { directory, sha256: TINY_SHA256 });
+  assert.ok(readFileSync(path).equals(readFileSync(TINY)));
+  assert.deepEqual(server.requests.slice(start), ['GET /models/tiny.gguf bytes=700000-']);
+});
+
+test('a wrong checksum deletes the download and says so', async () => {
+  const directory = freshDir();
+  await assert.rejects(downloadModel(`${server.url}/models/tiny.gguf`, { directory, sha256: '0'.repeat(64) }), (error: unknown) => {
+    assert.ok(error instanceof EngineError);
+    assert.equal(error.code, 'checksum-mismatch');
+    assert.match(error.message, new RegExp(`SHA-256 ${TINY_SHA256}, expected 0{64}; the file was deleted`));
+    return true;
+  });
+  assert.deepEqual(readdirSync(directory), []);
+});
+
+test('hf: references resolve to the Hub layout (here served locally)', async () => {
+  assert.equal(modelUrl('hf:alice/sql-model/tiny-q4.gguf'), 'https://huggingface.co/alice/sql-model/resolve/main/tiny-q4.gguf');
+  const path = await downloadModel('hf:alice/sql-model/tiny-q4.gguf', { directory: freshDir(), huggingFaceEndpoint: server.url });
+  assert.ok(path.endsWith('tiny-q4.gguf'));
+  assert.ok(readFileSync(path).equals(readFileSync(TINY)));
+});
+
+test('a missing file, and a file that is not GGUF, are clear errors and leave nothing behind', async () => {
+  const directory = freshDir();
+  await assert.rejects(downloadModel(`${server.url}/models/absent.gguf`, { directory }), /download failed: HTTP 404 Not Found for http:\/\/127\.0\.0\.1:\d+\/models\/absent\.gguf/);
+  await assert.rejects(downloadModel(`${server.url}/models/notes.gguf`, { directory }), /is not a GGUF file/);
+  assert.equal(existsSync(join(directory, 'notes.gguf')), false);
+});
+
+test('a cancelled download stops, keeps its part, and the next run resumes it', async () => {
+  const directory = freshDir();
+  const controller = new AbortController();
+  server.dropNext(0, 0);
+  await assert.rejects(
+    downloadModel(`${server.url}/models/tiny.gguf`, {
+      directory,
+      signal: controller.signal,
+      onProgress: (p) => p.receivedBytes > 600_000 && controller.abort(),
+    }),
+    /download cancelled; it resumes where it stopped next time/,
+  );
+  assert.deepEqual(readdirSync(directory), ['tiny.gguf.part']);
+  const start = server.requests.length;
+  await downloadModel(`${server.url}/models/tiny.gguf`, { directory, sha256: TINY_SHA256 });
+  assert.match(server.requests[start]!, /^GET \/models\/tiny\.gguf bytes=[1-9]\d*-$/);
+});
