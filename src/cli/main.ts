@@ -1,4 +1,6 @@
 import { BAD_INPUT_CODES, DbError } from '../core/db/DbError';
+import { EngineError, type EngineErrorCode } from '../core/engine/EngineError';
+import { ASK_HELP, askCommand } from './askCommand';
 import { SCHEMA_HELP, schemaCommand } from './schemaCommand';
 import { SQL_HELP, sqlCommand } from './sqlCommand';
 import { UsageError } from './UsageError';
@@ -8,13 +10,21 @@ const HELP = `Usage: quarry <command> [options]
 Commands:
   schema   print a database's schema (DDL or --json)
   sql      run one read-only SQL statement
+  ask      write SQL for an English question with a local model
 
 Run 'quarry <command> --help' for a command's options.`;
 
-const COMMANDS: Record<string, { run: (args: string[], write: (text: string) => void) => Promise<void>; help: string }> = {
+/** A command returns its exit code, or nothing for 0. */
+type Command = (args: string[], write: (text: string) => void) => Promise<number | void>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
   schema: { run: schemaCommand, help: SCHEMA_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
+  ask: { run: askCommand, help: ASK_HELP },
 };
+
+/** Model problems the user fixes by pointing at another file or URL. */
+const BAD_MODEL_CODES: ReadonlySet<EngineErrorCode> = new Set(['model-missing', 'model-invalid', 'model-load-failed', 'download-failed', 'checksum-mismatch']);
 
 export async function main(argv: string[]): Promise<number> {
   const write = (text: string) => void process.stdout.write(`${text}\n`);
@@ -26,8 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
-    await command.run(args, write);
-    return 0;
+    return (await command.run(args, write)) ?? 0;
   } catch (error) {
     process.stderr.write(`quarry: ${oneLine(error)}\n`);
     return exitCodeFor(error);
@@ -37,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
 function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError) return 2;
   if (error instanceof DbError && BAD_INPUT_CODES.has(error.code)) return 2;
+  if (error instanceof EngineError && BAD_MODEL_CODES.has(error.code)) return 2;
   return 1;
 }
 

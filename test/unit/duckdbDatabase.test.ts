@@ -53,6 +53,13 @@ describe('DuckDB connection', () => {
     assert.match(error.message, /LINE 1/);
   });
 
+  test("validate reports the engine's own parse and name errors without running anything", async () => {
+    await db.validate('SELECT name FROM airports');
+    await rejectsWith(db.validate('alph Floricane Paulo'), 'sql-error', /^Parser Error: syntax error at or near "alph"/);
+    await rejectsWith(db.validate('SELECT nope FROM airports'), 'sql-error', /^Binder Error: Referenced column "nope" not found/);
+    await rejectsWith(db.validate('DELETE FROM airports'), 'refused', /DELETE statements are not allowed/);
+  });
+
   test('admits DuckDB reads: FROM-first, VALUES, EXPLAIN', async () => {
     assert.deepEqual((await db.query('FROM countries SELECT count(*)')).rows, [[261]]);
     assert.deepEqual((await db.query('VALUES (1, 2)')).rows, [[1, 2]]);
@@ -111,6 +118,7 @@ describe('DuckDB connection', () => {
       // With external access off, DuckDB does not even resolve a bare file path as a table.
       const expected = template === "SELECT * FROM '/etc/passwd'" ? 'sql-error' : 'refused';
       await rejectsWith(db.query(sql), expected);
+      await assert.rejects(db.validate(sql));
     }
     assert.equal(sha256(path), before);
     assert.deepEqual(readdirSync(temp.dir).sort(), filesBefore);

@@ -53,6 +53,13 @@ describe('SQLite connection', () => {
     await rejectsWith(db.query('SELEC 1'), 'refused');
   });
 
+  test("validate reports the engine's own parse and name errors without running anything", async () => {
+    await db.validate('SELECT Name FROM singer');
+    await rejectsWith(db.validate('alph Floricane Paulo'), 'sql-error', /^near "alph": syntax error$/);
+    await rejectsWith(db.validate('SELECT nope FROM singer'), 'sql-error', /^no such column: nope$/);
+    await rejectsWith(db.validate('DELETE FROM singer'), 'refused', /DELETE statements are not allowed/);
+  });
+
   test('admits EXPLAIN of a read', async () => {
     const plan = await db.query('EXPLAIN QUERY PLAN SELECT * FROM singer WHERE Singer_ID = 1');
     assert.ok(plan.rows.length > 0);
@@ -109,6 +116,9 @@ describe('SQLite connection', () => {
       const sql = template.replaceAll('__DIR__', temp.dir);
       const error = await rejectsWith(db.query(sql), engineRefused.has(template) ? 'sql-error' : 'refused');
       if (error.code === 'refused') assert.match(error.message, /^refused: /);
+      // Validation prepares without running: it rejects what the guard refuses (with SQLite's own
+      // syntax error where SQLite has no such statement), and changes nothing either.
+      if (!engineRefused.has(template)) await assert.rejects(db.validate(sql));
     }
     assert.equal(sha256(path), before);
     assert.deepEqual(readdirSync(temp.dir).sort(), filesBefore);

@@ -111,7 +111,7 @@ async function checkSql(
 ): Promise<{ error: string | null; result: QueryResult | null }> {
   if (!sql) return { error: 'the model wrote no SQL', result: null };
   try {
-    await db.query(`EXPLAIN ${sql}`, { timeoutMs: options.timeoutMs, signal: options.signal });
+    await db.validate(sql, { timeoutMs: options.timeoutMs, signal: options.signal });
     const result = await db.query(sql, { timeoutMs: options.timeoutMs, maxRows: options.maxRows, signal: options.signal });
     return { error: null, result };
   } catch (error) {

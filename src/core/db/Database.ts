@@ -30,6 +30,11 @@ export interface Database {
   readonly dialect: Dialect;
   /** Runs one read statement; anything else is refused with a `refused` DbError. */
   query(sql: string, options?: QueryOptions): Promise<QueryResult>;
+  /**
+   * Has the engine parse and bind one statement without running it, and throws its error: a syntax
+   * or name error in the engine's own words, or `refused` for a statement that would write.
+   */
+  validate(sql: string, options?: Pick<QueryOptions, 'signal' | 'timeoutMs'>): Promise<void>;
   readSchema(options?: SchemaOptions): Promise<DatabaseSchema>;
   dispose(): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface DatabaseAdapter {
    */
   query(statement: string, explained: string | null, maxRows: number): Promise<QueryResult>;
   readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema>;
+  /** Parses and binds without executing; throws the engine's error. Preparing never runs a statement. */
+  prepareOnly(sql: string): Promise<void>;
   close(): void;
 }
 

@@ -87,6 +87,15 @@ export class DuckDbAdapter implements DatabaseAdapter {
     }
   }
 
+  async prepareOnly(sql: string): Promise<void> {
+    try {
+      const extracted = await this.connection.extractStatements(sql);
+      for (let i = 0; i < extracted.count; i++) (await extracted.prepare(i)).destroySync();
+    } catch (error) {
+      throw queryError(error);
+    }
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
@@ -257,7 +266,7 @@ function openError(error: unknown, path: string): DbError {
 function queryError(error: unknown): DbError {
   if (error instanceof DbError) return error;
   if (isProgrammingError(error)) return new DbError('internal', String(error));
-  const message = messageOf(error);
+  const message = messageOf(error).replace(/^Failed to extract statements: /, '');
   if (/^INTERRUPT/i.test(message)) return new DbError('timeout', message);
   if (/^Permission Error/i.test(message)) return new DbError('refused', `refused: ${message}`);
   if (/Cannot execute statement of type .* in read-only mode|read-only mode/i.test(message)) {

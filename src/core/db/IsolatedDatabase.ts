@@ -62,6 +62,13 @@ export class IsolatedDatabase implements Database {
     });
   }
 
+  validate(sql: string, options: Pick<QueryOptions, 'signal' | 'timeoutMs'> = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    return this.serialized(async (rpc) => {
+      unwrap(await rpc.request('validate', { sql }, { timeoutMs, signal: options.signal }));
+    });
+  }
+
   readSchema(options: SchemaOptions & { signal?: AbortSignal } = {}): Promise<DatabaseSchema> {
     const { signal, ...schemaOptions } = options;
     return this.serialized(async (rpc) =>

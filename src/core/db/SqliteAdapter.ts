@@ -70,6 +70,14 @@ export class SqliteAdapter implements DatabaseAdapter {
     }
   }
 
+  async prepareOnly(sql: string): Promise<void> {
+    try {
+      this.db.prepare(sql);
+    } catch (error) {
+      throw sqliteError(error);
+    }
+  }
+
   close(): void {
     this.db.close();
   }
@@ -182,14 +190,15 @@ const SQLITE_CODES: Record<string, DbError['code']> = {
 
 function sqliteError(error: unknown, path?: string): DbError {
   if (error instanceof DbError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  // better-sqlite3 reports several statements in one string as a RangeError of its own.
+  if (/more than one statement/.test(message)) {
+    return new DbError('refused', 'refused: multiple statements in one string are not allowed on this connection');
+  }
   if (isProgrammingError(error)) return new DbError('internal', String(error));
   const sqliteCode = String((error as { code?: unknown }).code ?? '');
-  const message = error instanceof Error ? error.message : String(error);
   // Extended codes (SQLITE_BUSY_SNAPSHOT, …) share their primary code's meaning.
   const base = sqliteCode.split('_').slice(0, 2).join('_');
   const code = SQLITE_CODES[sqliteCode] ?? SQLITE_CODES[base] ?? 'sql-error';
-  if (code === 'sql-error' && /more than one statement/.test(message)) {
-    return new DbError('refused', 'refused: multiple statements in one string are not allowed on this connection');
-  }
   return new DbError(code, path && code !== 'sql-error' ? `${path}: ${message}` : message);
 }

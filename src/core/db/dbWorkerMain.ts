@@ -31,6 +31,13 @@ serveRpc<DbWorkerMethods>(
       if (!verdict.ok) throw new DbError('refused', verdict.reason);
       return connected().query(verdict.statement, verdict.explained, maxRows);
     },
+    async validate({ sql }) {
+      const verdict = checkReadOnlyStatement(sql);
+      // The engine's own parse error first: for text that is no SQL at all it says more than the guard.
+      await connected().prepareOnly(verdict.ok ? verdict.statement : sql);
+      if (!verdict.ok) throw new DbError('refused', verdict.reason);
+      return null;
+    },
     async readSchema(options) {
       return connected().readSchema(resolvedSchemaOptions(options));
     },

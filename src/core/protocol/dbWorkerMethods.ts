@@ -6,4 +6,5 @@ export type DbWorkerMethods = {
   open: { params: { path: string }; result: { dialect: Dialect } };
   query: { params: { sql: string; maxRows: number }; result: QueryResult };
   readSchema: { params: SchemaOptions; result: DatabaseSchema };
+  validate: { params: { sql: string }; result: null };
 };

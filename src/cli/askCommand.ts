@@ -1,0 +1,123 @@
+import { availableParallelism, homedir } from 'node:os';
+import { join } from 'node:path';
+import { askQuestion, type AskStage } from '../core/ask/askQuestion';
+import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
+import { resolveModelFile } from '../core/engine/downloadModel';
+import { ModelEngine } from '../core/engine/ModelEngine';
+import type { GpuChoice } from '../core/engine/ModelSettings';
+import { formatTable } from './formatTable';
+import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
+import { toJson } from './toJson';
+import { UsageError } from './UsageError';
+
+export const ASK_HELP = `Usage: quarry ask --db <file> --model <path|url|hf:…> [options] "<question>"
+
+Writes SQL for an English question with a local GGUF model, checks it on the database,
+and corrects it with the database's own error message when it fails.
+
+Options:
+  --db <file>           SQLite or DuckDB file
+  --model <ref>         a .gguf path, an https:// URL, or hf:<user>/<repo>/<file>.gguf
+                        (downloaded once into --models-dir); default: $QUARRY_MODEL
+  --lora <file>         a LoRA adapter (.gguf) applied on top of the model
+  --sha256 <hex>        expected SHA-256 of a downloaded model
+  --models-dir <dir>    where downloads go (default ~/.cache/quarry/models)
+  --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device"}
+  --no-grammar          do not constrain decoding to the schema's SQL grammar
+  --attempts N          corrections after the first try when the database rejects the SQL (default 2)
+  --run                 also run the SQL and print its rows
+  --schema-only         put no example values (no row data) into the prompt
+  --gpu <choice>        auto (default), off, cuda, vulkan or metal
+  --threads N           CPU threads for the model (default: the cores here, at most 8)
+  --context-size N      context window in tokens (default 4096)
+  --timeout-ms N        limit for checking and running the SQL (default 10000)
+  --max-rows N          rows printed with --run (default 100)
+  -h, --help            show this help
+
+Exit codes: 0 valid SQL, 1 no valid SQL or a runtime error, 2 bad input (database, model, options).`;
+
+const GPU_CHOICES: GpuChoice[] = ['auto', 'off', 'cuda', 'vulkan', 'metal'];
+
+export async function askCommand(args: string[], write: (text: string) => void): Promise<number | void> {
+  const { values, positionals } = parseCommandArgs('ask', args, {
+    db: { type: 'string' },
+    model: { type: 'string' },
+    lora: { type: 'string' },
+    sha256: { type: 'string' },
+    'models-dir': { type: 'string' },
+    json: { type: 'boolean' },
+    'no-grammar': { type: 'boolean' },
+    attempts: { type: 'string' },
+    run: { type: 'boolean' },
+    'schema-only': { type: 'boolean' },
+    gpu: { type: 'string' },
+    threads: { type: 'string' },
+    'context-size': { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    'max-rows': { type: 'string' },
+  });
+  if (values.help) return write(ASK_HELP);
+  const path = requiredDb('ask', values.db);
+  const model = values.model ?? process.env.QUARRY_MODEL;
+  if (!model) throw new UsageError('ask: --model <path|url|hf:…> is required (or set QUARRY_MODEL)');
+  if (positionals.length !== 1) throw new UsageError(`ask: give exactly one question, quoted (got ${positionals.length} arguments)`);
+  const gpu = (values.gpu ?? 'auto') as GpuChoice;
+  if (!GPU_CHOICES.includes(gpu)) throw new UsageError(`ask: --gpu must be one of ${GPU_CHOICES.join(', ')}, got '${values.gpu}'`);
+  const corrections = integerOption('ask', 'attempts', values.attempts, 0) ?? 2;
+  const threads = integerOption('ask', 'threads', values.threads, 1) ?? Math.min(8, availableParallelism());
+  const contextSize = integerOption('ask', 'context-size', values['context-size'], 256) ?? 4096;
+  const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
+  const maxRows = integerOption('ask', 'max-rows', values['max-rows'], 0) ?? 100;
+
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => undefined;
+  const db = await IsolatedDatabase.open(path);
+  const engine = new ModelEngine();
+  try {
+    const modelPath = await resolveModelFile(model, {
+      directory: values['models-dir'] ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'quarry', 'models'),
+      sha256: values.sha256,
+      signal: controller.signal,
+      onProgress: ({ receivedBytes, totalBytes }) =>
+        progress(`downloading model… ${totalBytes ? `${Math.floor((100 * receivedBytes) / totalBytes)}%` : `${receivedBytes} bytes`}`),
+    });
+    progress('loading model…');
+    const status = await engine.load({ modelPath, loraPath: values.lora, gpu, threads, contextSize, gpuLayers: 'auto' }, controller.signal);
+    const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: controller.signal });
+    const result = await askQuestion(db, schema, engine, positionals[0]!, {
+      grammar: !values['no-grammar'],
+      corrections,
+      timeoutMs,
+      maxRows,
+      signal: controller.signal,
+      onStage: (stage: AskStage) => progress(`${stage}…`),
+    });
+    progress('');
+    if (values.json) {
+      write(
+        toJson({
+          sql: result.sql,
+          valid: result.valid,
+          attempts: result.attempts.map((a) => ({ sql: a.sql, ...(a.error ? { error: a.error } : {}), ms: Math.round(a.ms) })),
+          device: status.device,
+          ...(result.omittedTables.length ? { omittedTables: result.omittedTables } : {}),
+          ...(values.run && result.result ? { columns: result.result.columns, rows: result.result.rows, truncated: result.result.truncated } : {}),
+        }),
+      );
+    } else {
+      write(result.sql);
+      if (values.run && result.result) write(formatTable(result.result));
+      if (!result.valid) {
+        const last = result.attempts.at(-1)!;
+        process.stderr.write(`quarry: the database rejected the SQL after ${result.attempts.length} attempt(s): ${last.error}\n`);
+      }
+    }
+    return result.valid ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    engine.dispose();
+    await db.dispose();
+  }
+}
