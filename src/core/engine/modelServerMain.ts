@@ -119,7 +119,9 @@ function promptFor(state: Loaded, params: GenerateParams): { input: string | Lla
 async function generate(params: GenerateParams, signal: AbortSignal): Promise<GenerateResult> {
   const state = current();
   const { input, stopTriggers } = promptFor(state, params);
-  const tokens = typeof input === 'string' ? state.model.tokenize(input) : input.tokenize(state.model.tokenizer);
+  // Tokenized as LlamaCompletion does (no leading space after the BOS), to see how much of the context it will reuse.
+  const tokens =
+    typeof input === 'string' ? state.model.tokenize(input, false, 'trimLeadingSpace') : input.tokenize(state.model.tokenizer, 'trimLeadingSpace');
   const bos = state.model.tokens.bos;
   const withBos: Token[] = bos != null && tokens[0] !== bos ? [bos, ...tokens] : tokens;
   const reusedTokens = Math.min(state.sequence.compareContextTokens(withBos).firstDifferentIndex, withBos.length);

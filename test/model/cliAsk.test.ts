@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { CLI_SCRIPT, makeTempDir, spiderDb } from '../helpers/fixtures';
+import { freePort } from '../helpers/freePort';
+import { TINY_MODEL } from '../helpers/tinyModel';
+
+const temp = makeTempDir();
+after(() => temp.dispose());
+
+function quarry(...args: string[]) {
+  const started = performance.now();
+  const run = spawnSync(process.execPath, [CLI_SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr, ms: performance.now() - started };
+}
+
+const db = spiderDb('concert_singer');
+
+test('ask --json writes SQL that runs, with its attempts and the device', () => {
+  for (const question of ['How many singers do we have?', 'What is the average age of singers from France?']) {
+    const run = quarry('ask', '--db', db, '--model', TINY_MODEL, '--threads', '1', '--json', question);
+    assert.equal(run.code, 0, run.stderr);
+    const answer = JSON.parse(run.stdout);
+    assert.equal(answer.valid, true);
+    assert.match(answer.sql, /^SELECT /);
+    assert.equal(answer.attempts.length, 1);
+    assert.deepEqual(Object.keys(answer.attempts[0]).sort(), ['ms', 'sql']);
+    assert.equal(answer.device, 'cpu');
+  }
+});
+
+test('ask --run prints the SQL and its rows', () => {
+  const run = quarry('ask', '--db', db, '--model', TINY_MODEL, '--threads', '1', '--run', 'List the stadiums');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^SELECT .*\n[\s\S]*\(\d+ rows?(, truncated at the row cap)?\)\n$/);
+});
+
+test('a bad model or database is a one-line error with exit code 2, within seconds', async () => {
+  const notGguf = join(temp.dir, 'notes.gguf');
+  writeFileSync(notGguf, 'not a model');
+  const truncated = join(temp.dir, 'truncated.gguf');
+  writeFileSync(truncated, readFileSync(TINY_MODEL).subarray(0, 300_000));
+  const port = await freePort();
+  const cases: [string[], RegExp][] = [
+    [['--db', db, '--model', join(temp.dir, 'missing.gguf')], /model file not found: .*missing\.gguf/],
+    [['--db', db, '--model', notGguf], /is not a GGUF file/],
+    [['--db', db, '--model', truncated], /model failed to load: .*truncated\.gguf: /],
+    [['--db', db, '--model', `http://127.0.0.1:${port}/m.gguf`, '--models-dir', temp.dir], /download failed .*ECONNREFUSED/],
+    [['--db', join(temp.dir, 'missing.sqlite'), '--model', TINY_MODEL], /database file not found/],
+    [['--db', db], /--model <path\|url\|hf:…> is required/],
+  ];
+  for (const [args, message] of cases) {
+    const run = quarry('ask', ...args, 'How many singers?');
+    assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+    assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+    assert.ok(run.ms < 15_000, `${args.join(' ')} took ${Math.round(run.ms)} ms`);
+  }
+});

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rankTablesForQuestion } from '../../src/core/ask/selectRelevantTables';
+import { buildAskPrompt } from '../../src/core/prompt/buildAskPrompt';
+import { extractSql } from '../../src/core/prompt/extractSql';
+import type { DatabaseSchema } from '../../src/core/schema/DatabaseSchema';
+import { buildSqlGrammar } from '../../src/core/sql/buildSqlGrammar';
+
+const column = (name: string, type: string, examples: string[] = []) => ({ name, type, primaryKey: false, notNull: false, examples });
+const schema: DatabaseSchema = {
+  dialect: 'sqlite',
+  tables: [
+    { name: 'stadium', kind: 'table', rowCount: 3, foreignKeys: [], columns: [column('Stadium_ID', 'INT'), column('Location', 'TEXT', ['Raith Rovers'])] },
+    {
+      name: 'concert',
+      kind: 'table',
+      rowCount: 3,
+      foreignKeys: [{ columns: ['Stadium_ID'], refTable: 'stadium', refColumns: ['Stadium_ID'] }],
+      columns: [column('concert_ID', 'INT'), column('Stadium_ID', 'INT'), column('Theme', 'TEXT')],
+    },
+    { name: 'Odd Table', kind: 'table', rowCount: 0, foreignKeys: [], columns: [column('select', 'TEXT'), column('when', 'DATE')] },
+    { name: 'pets', kind: 'table', rowCount: 0, foreignKeys: [], columns: [column('PetType', 'VARCHAR(20)')] },
+  ],
+};
+
+test('extractSql keeps the SQL and drops fences, prose and what follows the statement', () => {
+  assert.equal(extractSql('Here you go:\n```sql\nSELECT a FROM t;\n```\nThis counts rows.'), 'SELECT a FROM t');
+  assert.equal(extractSql("SELECT 'a;b' FROM t; SELECT 2"), "SELECT 'a;b' FROM t");
+  assert.equal(extractSql('The answer is SELECT count(*) FROM singer'), 'SELECT count(*) FROM singer');
+  assert.equal(extractSql('-- comment\nSELECT 1\n-- trailing'), 'SELECT 1');
+  assert.equal(extractSql('no sql here'), 'no sql here');
+});
+
+test('the prompt puts the schema first and the question last, for every model kind', () => {
+  const prompt = buildAskPrompt({ dialect: 'duckdb', schemaDdl: 'CREATE TABLE t (a INT);\n', question: ' How many? ' });
+  assert.match(prompt.system, /^You write DuckDB SQL\..*\n\nCREATE TABLE t \(a INT\);$/s);
+  assert.equal(prompt.user, 'Question: How many?');
+  assert.equal(prompt.completion, '-- DuckDB database schema\nCREATE TABLE t (a INT);\n\n-- Question: How many?\n-- DuckDB query:\n');
+  const other = buildAskPrompt({ dialect: 'duckdb', schemaDdl: 'CREATE TABLE t (a INT);\n', question: 'Which?' });
+  assert.ok(other.completion.startsWith('-- DuckDB database schema\nCREATE TABLE t (a INT);\n\n-- Question: '), 'a shared prefix to reuse');
+});
+
+test('a correction prompt carries the failed SQL, the database error verbatim and the valid names', () => {
+  const prompt = buildAskPrompt({
+    dialect: 'sqlite',
+    schemaDdl: 'CREATE TABLE t (a INT);',
+    question: 'q',
+    correction: { sql: 'SELECT b FROM t', error: 'no such column: b', validNames: 't(a)' },
+  });
+  for (const text of [prompt.user, prompt.completion]) {
+    assert.match(text, /This query failed:\n(-- )?SELECT b FROM t/);
+    assert.match(text, /The database said: no such column: b/);
+    assert.match(text, /Use only these tables and columns: t\(a\)/);
+  }
+});
+
+test('the grammar names exactly the schema, quoted where needed', () => {
+  const grammar = buildSqlGrammar(schema, { dialect: 'sqlite' });
+  const names = [...grammar.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string).join(' ');
+  for (const name of ['stadium', 'concert.Stadium_ID', 'stadium.Stadium_ID', 'Location', '\\"Odd Table\\"', 'PetType']) {
+    assert.ok(grammar.includes(name), `${name} in grammar`);
+  }
+  assert.match(grammar, /s\d+-from ::= " FROM concert JOIN stadium ON concert\.Stadium_ID = stadium\.Stadium_ID"/);
+  assert.match(names, /"select"/, 'a reserved column name is quoted');
+  assert.match(grammar, /'Raith Rovers'/, 'example values become literals');
+  for (const line of grammar.trim().split('\n')) assert.match(line, /^[a-z0-9-]+ ::= /, 'GBNF rule names take letters, digits and dashes only');
+  // Only numbers are compared with numbers: the DATE column gets no comparison, only IS NULL.
+  assert.doesNotMatch(grammar, /"\\"when\\"" comparison/);
+});
+
+test('tables are ranked by the question, each followed by the tables it joins', () => {
+  const ranked = rankTablesForQuestion(schema, 'Which themes had concerts?').map((t) => t.name);
+  assert.deepEqual(ranked.slice(0, 2), ['concert', 'stadium']);
+  assert.deepEqual(rankTablesForQuestion(schema, 'list every pet type').map((t) => t.name)[0], 'pets');
+  assert.deepEqual(rankTablesForQuestion(schema, 'Raith Rovers').map((t) => t.name)[0], 'stadium');
+});
