@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
+import { askInEnglish, type AskArgs } from './commands/askInEnglish';
 import { connectDatabase } from './commands/connectDatabase';
 import { disconnectDatabase } from './commands/disconnectDatabase';
 import { refreshDatabases } from './commands/refreshDatabases';
+import { selectModel } from './commands/selectModel';
 import { ConnectionStore } from './ConnectionStore';
 import { DatabasesTreeProvider, type DatabaseNode } from './DatabasesTreeProvider';
+import { ModelManager } from './ModelManager';
 
 /** What activate() hands to other extensions and to the integration tests. */
 export interface QuarryApi {
   connections: ConnectionStore;
   databasesTree: DatabasesTreeProvider;
+  models: ModelManager;
   /** Settles once the workspace's saved connections are open and their schemas read. */
   ready: Promise<void>;
 }
@@ -18,23 +22,35 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const workerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'dbWorker.js').fsPath;
   const store = new ConnectionStore(context.workspaceState, workerScript, log);
   const tree = new DatabasesTreeProvider(store);
+  const models = new ModelManager(vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelServer.mjs').fsPath, context.globalStorageUri, log);
   context.subscriptions.push(
     log,
     store,
     tree,
+    models,
     vscode.window.registerTreeDataProvider('quarry.databases', tree),
     vscode.commands.registerCommand('quarry.connectDatabase', (uri?: vscode.Uri) => connectDatabase(store, uri)),
     vscode.commands.registerCommand('quarry.refreshDatabases', (node?: DatabaseNode) => refreshDatabases(store, node)),
     vscode.commands.registerCommand('quarry.disconnectDatabase', (node?: DatabaseNode) => disconnectDatabase(store, node)),
     vscode.commands.registerCommand('quarry.showLog', () => log.show()),
+    vscode.commands.registerCommand('quarry.selectModel', () => selectModel(models)),
+    vscode.commands.registerCommand('quarry.askInEnglish', (args?: AskArgs | DatabaseNode) =>
+      askInEnglish(store, models, log, args && 'kind' in args ? askArgsFromNode(args) : args),
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('quarry')) void store.reopenAll();
+      if (event.affectsConfiguration('quarry.model')) models.reset();
+      if (['quarry.query', 'quarry.schema', 'quarry.privacy'].some((section) => event.affectsConfiguration(section))) void store.reopenAll();
     }),
   );
   log.info(`Quarry ${context.extension.packageJSON.version} activated`);
   // Activation must not wait on reading schemas: the view fills in as each connection opens.
   const ready = store.restore();
-  return { connections: store, databasesTree: tree, ready };
+  return { connections: store, databasesTree: tree, models, ready };
+}
+
+/** The inline button on a connection asks about that connection. */
+function askArgsFromNode(node: DatabaseNode): AskArgs {
+  return node.kind === 'connection' ? { connection: node.connection.path } : {};
 }
 
 export function deactivate(): void {}

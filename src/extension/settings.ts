@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
+import type { GpuChoice, ModelSettings } from '../core/engine/ModelSettings';
 
 export interface QuarrySettings {
   queryTimeoutMs: number;
@@ -6,6 +8,9 @@ export interface QuarrySettings {
   /** Example values per text column; 0 when schema-only mode is on. */
   sampleValues: number;
   schemaOnly: boolean;
+  model: ModelSettings & { source: string; sha256: string; lora: string };
+  grammar: boolean;
+  corrections: number;
 }
 
 export function readSettings(): QuarrySettings {
@@ -16,5 +21,16 @@ export function readSettings(): QuarrySettings {
     maxRows: config.get<number>('query.maxRows', 10_000),
     sampleValues: schemaOnly ? 0 : config.get<number>('schema.sampleValues', 3),
     schemaOnly,
+    model: {
+      source: config.get<string>('model.source', '').trim(),
+      sha256: config.get<string>('model.sha256', '').trim(),
+      lora: config.get<string>('model.lora', '').trim(),
+      gpu: config.get<GpuChoice>('model.gpu', 'auto'),
+      threads: config.get<number>('model.threads', 0) || Math.min(8, availableParallelism()),
+      contextSize: config.get<number>('model.contextSize', 4096),
+      gpuLayers: config.get<number>('model.gpuLayers', -1) < 0 ? 'auto' : config.get<number>('model.gpuLayers', -1),
+    },
+    grammar: config.get<boolean>('ask.grammar', true),
+    corrections: config.get<number>('ask.corrections', 2),
   };
 }

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { AskResult } from '../../src/core/ask/askQuestion';
 import { spiderDb } from '../helpers/fixtures';
+import { TINY_MODEL } from '../helpers/tinyModel';
 import { activateQuarry, rowsUnder, sideBarText } from '../helpers/quarryExtension';
 
 const workspace = process.env.QUARRY_TEST_WORKSPACE!;
@@ -85,6 +87,29 @@ suite('Databases view (first window)', () => {
     await waitFor(() => examples().length === 0, 'example values are gone');
     await config.update('privacy.schemaOnly', undefined, vscode.ConfigurationTarget.Workspace);
     await waitFor(() => examples().length > 0, 'example values are back');
+  });
+
+  test('Ask in English writes SQL with the tiny model and inserts it into a SQL editor', async () => {
+    const api = await activateQuarry();
+    const config = vscode.workspace.getConfiguration('quarry');
+    await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.threads', 1, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.gpu', 'off', vscode.ConfigurationTarget.Workspace);
+    const document = await vscode.workspace.openTextDocument({ language: 'sql', content: '-- asked:\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const result = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', {
+      connection: spiderDb('concert_singer'),
+      question: 'How many singers do we have?',
+    });
+    assert.ok(result?.valid, JSON.stringify(result?.attempts));
+    const text = vscode.window.activeTextEditor!.document.getText();
+    assert.equal(vscode.window.activeTextEditor!.document.languageId, 'sql');
+    assert.ok(text.startsWith('-- asked:\nSELECT '), text);
+    assert.ok(text.includes(result.sql));
+    const state = api.models.current;
+    assert.equal(state.kind, 'ready');
+    assert.equal(state.kind === 'ready' && state.status.device, 'cpu');
   });
 
   test('the Databases view shows the connections and their tables on screen', async () => {

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync,
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { checkGgufFile } from './checkGgufFile';
 import { EngineError } from './EngineError';
 
@@ -91,7 +92,7 @@ async function fetchInto(url: string, part: string, options: DownloadOptions): P
   const totalBytes = Number.isFinite(length) ? length + (resumed ? have : 0) : null;
   let receivedBytes = resumed ? have : 0;
   options.onProgress?.({ receivedBytes, totalBytes });
-  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   body.on('data', (chunk: Buffer) => {
     receivedBytes += chunk.length;
     options.onProgress?.({ receivedBytes, totalBytes });

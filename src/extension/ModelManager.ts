@@ -1,0 +1,126 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { resolveModelFile } from '../core/engine/downloadModel';
+import { EngineError } from '../core/engine/EngineError';
+import { ModelEngine } from '../core/engine/ModelEngine';
+import type { ModelStatus } from '../core/protocol/modelServerMethods';
+import { readSettings } from './settings';
+
+export type ModelState =
+  | { kind: 'none' }
+  | { kind: 'loading'; detail: string }
+  | { kind: 'ready'; status: ModelStatus }
+  | { kind: 'failed'; error: EngineError };
+
+/**
+ * The extension's model: read from settings, downloaded into the extension's storage when it is a
+ * URL, loaded into the embedded model server on first use and kept warm. The status bar shows its state.
+ */
+export class ModelManager implements vscode.Disposable {
+  readonly engine: ModelEngine;
+  private state: ModelState = { kind: 'none' };
+  private readonly statusItem = vscode.window.createStatusBarItem('quarry.model', vscode.StatusBarAlignment.Right, 100);
+  private readonly changed = new vscode.EventEmitter<ModelState>();
+  readonly onDidChange = this.changed.event;
+  private loading: Promise<ModelStatus> | null = null;
+
+  constructor(
+    serverScript: string,
+    private readonly storage: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.engine = new ModelEngine({ serverScript, log: (line) => log.info(line) });
+    this.statusItem.name = 'Quarry model';
+    this.statusItem.command = 'quarry.selectModel';
+    this.render();
+    this.statusItem.show();
+  }
+
+  get current(): ModelState {
+    return this.state;
+  }
+
+  get configured(): boolean {
+    return readSettings().model.source !== '';
+  }
+
+  /** The loaded model, loading (and downloading) it first when needed. */
+  ensureLoaded(progress?: (detail: string) => void, signal?: AbortSignal): Promise<ModelStatus> {
+    if (this.state.kind === 'ready' && this.engine.status) return Promise.resolve(this.state.status);
+    this.loading ??= this.load(progress, signal).finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  /** Forgets the loaded model so the next use loads what the settings now say. */
+  reset(): void {
+    this.engine.dispose();
+    this.setState({ kind: 'none' });
+  }
+
+  dispose(): void {
+    this.engine.dispose();
+    this.statusItem.dispose();
+    this.changed.dispose();
+  }
+
+  private async load(progress?: (detail: string) => void, signal?: AbortSignal): Promise<ModelStatus> {
+    const settings = readSettings().model;
+    if (!settings.source) throw new EngineError('no-model', 'no model is configured: run "Quarry: Select Model…"');
+    const report = (detail: string) => {
+      this.setState({ kind: 'loading', detail });
+      progress?.(detail);
+    };
+    try {
+      report('finding model…');
+      const modelPath = await resolveModelFile(settings.source, {
+        directory: vscode.Uri.joinPath(this.storage, 'models').fsPath,
+        sha256: settings.sha256 || undefined,
+        signal,
+        onProgress: ({ receivedBytes, totalBytes }) =>
+          report(`downloading model… ${totalBytes ? `${Math.floor((100 * receivedBytes) / totalBytes)}%` : `${(receivedBytes / 1e6).toFixed(0)} MB`}`),
+      });
+      report('loading model…');
+      const status = await this.engine.load(
+        { modelPath, loraPath: settings.lora || undefined, gpu: settings.gpu, threads: settings.threads, contextSize: settings.contextSize, gpuLayers: settings.gpuLayers },
+        signal,
+      );
+      this.setState({ kind: 'ready', status });
+      return status;
+    } catch (error) {
+      const engineError = error instanceof EngineError ? error : new EngineError('internal', String(error));
+      this.setState({ kind: 'failed', error: engineError });
+      this.log.error(`[${engineError.code}] ${engineError.message}`);
+      throw engineError;
+    }
+  }
+
+  private setState(state: ModelState): void {
+    this.state = state;
+    this.render();
+    this.changed.fire(state);
+  }
+
+  private render(): void {
+    const item = this.statusItem;
+    switch (this.state.kind) {
+      case 'none':
+        item.text = this.configured ? '$(hubot) Quarry' : '$(hubot) Quarry: no model';
+        item.tooltip = this.configured ? `Model: ${readSettings().model.source} (loads on first use)` : 'Choose the model that writes SQL';
+        break;
+      case 'loading':
+        item.text = `$(loading~spin) Quarry: ${this.state.detail}`;
+        item.tooltip = this.state.detail;
+        break;
+      case 'ready':
+        item.text = `$(hubot) ${basename(this.state.status.modelPath)} · ${this.state.status.device}`;
+        item.tooltip = `Model ${this.state.status.modelPath} on ${this.state.status.device}, ${this.state.status.contextSize}-token context`;
+        break;
+      case 'failed':
+        item.text = '$(error) Quarry: model failed';
+        item.tooltip = this.state.error.message;
+        break;
+    }
+  }
+}
