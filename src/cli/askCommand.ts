@@ -30,6 +30,8 @@ Options:
   --gpu <choice>        auto (default), off, cuda, vulkan or metal
   --threads N           CPU threads for the model (default: the cores here, at most 8)
   --context-size N      context window in tokens (default 4096)
+  --temperature T       0 (default) takes the likeliest token; above 0 samples
+  --seed N              fixes the sampling, for reproducible runs
   --timeout-ms N        limit for checking and running the SQL (default 10000)
   --max-rows N          rows printed with --run (default 100)
   -h, --help            show this help
@@ -55,6 +57,8 @@ export async function askCommand(args: string[], write: (text: string) => void):
     'context-size': { type: 'string' },
     'timeout-ms': { type: 'string' },
     'max-rows': { type: 'string' },
+    temperature: { type: 'string' },
+    seed: { type: 'string' },
   });
   if (values.help) return write(ASK_HELP);
   const path = requiredDb('ask', values.db);
@@ -68,6 +72,11 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const contextSize = integerOption('ask', 'context-size', values['context-size'], 256) ?? 4096;
   const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('ask', 'max-rows', values['max-rows'], 0) ?? 100;
+  const seed = integerOption('ask', 'seed', values.seed, 0);
+  const temperature = values.temperature === undefined ? 0 : Number(values.temperature);
+  if (!Number.isFinite(temperature) || temperature < 0 || temperature > 2) {
+    throw new UsageError(`ask: --temperature must be a number from 0 to 2, got '${values.temperature}'`);
+  }
 
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
@@ -89,6 +98,8 @@ export async function askCommand(args: string[], write: (text: string) => void):
     const result = await askQuestion(db, schema, engine, positionals[0]!, {
       grammar: !values['no-grammar'],
       corrections,
+      temperature,
+      seed,
       timeoutMs,
       maxRows,
       signal: controller.signal,

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskResult } from '../../src/core/ask/askQuestion';
@@ -87,6 +88,23 @@ suite('Databases view (first window)', () => {
     await waitFor(() => examples().length === 0, 'example values are gone');
     await config.update('privacy.schemaOnly', undefined, vscode.ConfigurationTarget.Workspace);
     await waitFor(() => examples().length > 0, 'example values are back');
+  });
+
+  test('a bad model file fails with a clear error, and the editor stays usable', async () => {
+    const api = await activateQuarry();
+    const notAModel = join(workspace, 'notes.gguf');
+    writeFileSync(notAModel, 'not a model');
+    const config = vscode.workspace.getConfiguration('quarry');
+    await config.update('model.source', notAModel, vscode.ConfigurationTarget.Workspace);
+    const started = Date.now();
+    const result = await vscode.commands.executeCommand('quarry.askInEnglish', { connection: spiderDb('concert_singer'), question: 'How many singers?' });
+    assert.equal(result, undefined);
+    assert.ok(Date.now() - started < 10_000, 'reported within seconds');
+    const state = api.models.current;
+    assert.equal(state.kind, 'failed');
+    assert.match(state.kind === 'failed' ? state.error.message : '', /notes\.gguf is not a GGUF file/);
+    await vscode.commands.executeCommand('quarry.refreshDatabases');
+    assert.equal(rowsUnder(api).filter((c) => c.row.icon === 'database').length, 2, 'the rest of Quarry still works');
   });
 
   test('Ask in English writes SQL with the tiny model and inserts it into a SQL editor', async () => {

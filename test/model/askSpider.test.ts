@@ -1,34 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { askQuestion } from '../../src/core/ask/askQuestion';
-import type { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
-import type { DatabaseSchema } from '../../src/core/schema/DatabaseSchema';
-import { openTestDb } from '../helpers/dbAssertions';
-import { SPIDER_DIR, spiderDb } from '../helpers/fixtures';
-import { newEngine, tinyModelParams } from '../helpers/tinyModel';
-import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { CLI_SCRIPT, SPIDER_DIR, spiderDb } from '../helpers/fixtures';
+import { TINY_MODEL } from '../helpers/tinyModel';
 
 const QUESTIONS = Number(process.env.QUARRY_ASK_QUESTIONS ?? 100);
-const engine = newEngine();
-const connections = new Map<string, { db: IsolatedDatabase; schema: DatabaseSchema }>();
-
-before(() => engine.load(tinyModelParams()));
-after(async () => {
-  engine.dispose();
-  for (const { db } of connections.values()) await db.dispose();
-});
-
-async function connection(dbId: string) {
-  let open = connections.get(dbId);
-  if (!open) {
-    const db = await openTestDb(spiderDb(dbId));
-    open = { db, schema: await db.readSchema() };
-    connections.set(dbId, open);
-  }
-  return open;
-}
 
 /** Spread over every present dev database, in dev.json order within each. */
 function devQuestions(count: number): { question: string; db_id: string }[] {
@@ -38,19 +16,31 @@ function devQuestions(count: number): { question: string; db_id: string }[] {
   return Array.from({ length: count }, (_, i) => present[Math.floor(i * step)]!);
 }
 
-test(`with the grammar on, ${QUESTIONS} Spider dev questions all get SQL that runs`, async () => {
+function quarry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_SCRIPT, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test(`quarry ask --json, grammar on: ${QUESTIONS} Spider dev questions all get SQL that runs on their database`, async () => {
   const failures: string[] = [];
-  let tokens = 0;
   const started = performance.now();
+  const distinct = new Set<string>();
   for (const [i, { question, db_id }] of devQuestions(QUESTIONS).entries()) {
-    const { db, schema } = await connection(db_id);
-    // Sampling (not greedy) so the random model walks many paths through the grammar.
-    const result = await askQuestion(db, schema, engine, question, { corrections: 0, temperature: 1, seed: i });
-    if (process.env.QUARRY_SHOW_SQL) console.log(result.sql);
-    tokens += result.attempts[0]!.sql.length;
-    if (!result.valid) failures.push(`${db_id}: ${result.sql}\n  → ${result.attempts[0]!.error}`);
+    // Sampling (a seed per question), not greedy decoding: the random model then walks many
+    // different paths through the grammar instead of one.
+    const run = await quarry(['ask', '--db', spiderDb(db_id), '--model', TINY_MODEL, '--threads', '1', '--json', '--attempts', '0', '--temperature', '1', '--seed', String(i), question]);
+    const answer = run.stdout ? (JSON.parse(run.stdout) as { sql: string; valid: boolean; attempts: { error?: string }[] }) : null;
+    if (process.env.QUARRY_SHOW_SQL) console.log(answer?.sql);
+    if (run.code !== 0 || !answer?.valid) failures.push(`${db_id}: ${answer?.sql ?? ''} → ${answer?.attempts[0]?.error ?? run.stderr}`);
+    if (answer) distinct.add(answer.sql);
   }
-  const seconds = (performance.now() - started) / 1000;
-  console.log(`${QUESTIONS} questions in ${seconds.toFixed(1)} s (${(tokens / QUESTIONS).toFixed(0)} characters of SQL on average)`);
+  console.log(`${QUESTIONS} questions in ${((performance.now() - started) / 1000).toFixed(1)} s, ${distinct.size} different queries`);
   assert.deepEqual(failures, []);
+  assert.ok(distinct.size > QUESTIONS * 0.8, 'the test covers many different queries');
 });
