@@ -32,6 +32,10 @@ test('a missing model file', async () => {
   await failsQuickly(engine.load(tinyModelParams({ modelPath: join(temp.dir, 'nope.gguf') })), 'model-missing', /model file not found: .*nope\.gguf/);
 });
 
+test('a missing LoRA adapter', async () => {
+  await failsQuickly(engine.load(tinyModelParams({ loraPath: join(temp.dir, 'adapter.gguf') })), 'model-missing', /LoRA adapter file not found: .*adapter\.gguf/);
+});
+
 test('a file that is not GGUF', async () => {
   const path = join(temp.dir, 'notes.gguf');
   writeFileSync(path, 'this is a text file, not a model\n');

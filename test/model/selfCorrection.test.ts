@@ -45,3 +45,24 @@ test('the second question on a database reuses the evaluated schema prefix', asy
   const prefix = second.attempts[0]!.reusedTokens;
   assert.ok(prefix > 0.8 * first.attempts[0]!.promptTokens, `reused ${prefix} of ${second.attempts[0]!.promptTokens} prompt tokens`);
 });
+
+test('a schema too large for the context is cut to the tables the question needs, and the SQL still runs', async () => {
+  const small = newEngine();
+  const cars = await openTestDb(spiderDb('car_1'));
+  try {
+    await small.load(tinyModelParams({ contextSize: 1024 }));
+    const result = await askQuestion(cars, await cars.readSchema(), small, 'Which car makers are in which countries?', {
+      corrections: 0,
+      maxTokens: 300,
+      temperature: 1,
+      seed: 7,
+    });
+    assert.ok(result.omittedTables.length > 0, 'some tables were left out');
+    assert.ok(!result.omittedTables.includes('car_makers') && !result.omittedTables.includes('countries'), result.omittedTables.join(', '));
+    assert.ok(result.valid, result.attempts[0]?.error);
+    assert.ok(result.attempts[0]!.promptTokens <= 1024 - 300);
+  } finally {
+    small.dispose();
+    await cars.dispose();
+  }
+});
