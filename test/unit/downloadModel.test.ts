@@ -46,7 +46,13 @@ test('a connection dropped mid-file is resumed from where it stopped', async () 
   const start = server.requests.length;
   const path = await downloadModel(`${server.url}/models/tiny.gguf`, { directory, sha256: TINY_SHA256 });
   assert.ok(readFileSync(path).equals(readFileSync(TINY)));
-  assert.deepEqual(server.requests.slice(start), ['GET /models/tiny.gguf', 'GET /models/tiny.gguf bytes=500000-']);
+  // The second request asks for the rest: from what reached the disk before the connection broke
+  // (up to the 500,000 bytes sent; a reset socket may lose the last of them in flight).
+  const [first, second, ...rest] = server.requests.slice(start);
+  assert.equal(first, 'GET /models/tiny.gguf');
+  const resumedAt = Number(/^GET \/models\/tiny\.gguf bytes=(\d+)-$/.exec(second ?? '')?.[1]);
+  assert.ok(resumedAt > 0 && resumedAt <= 500_000, `resumed at ${second}`);
+  assert.deepEqual(rest, []);
 });
 
 test('an interrupted run leaves a partial file that the next run completes', async () => {
@@ -58,7 +64,10 @@ test('an interrupted run leaves a partial file that the next run completes', asy
   const start = server.requests.length;
   const path = await downloadModel(`${server.url}/models/tiny.gguf`, { directory, sha256: TINY_SHA256 });
   assert.ok(readFileSync(path).equals(readFileSync(TINY)));
-  assert.deepEqual(server.requests.slice(start), ['GET /models/tiny.gguf bytes=700000-']);
+  const requests = server.requests.slice(start);
+  assert.equal(requests.length, 1);
+  const resumedAt = Number(/^GET \/models\/tiny\.gguf bytes=(\d+)-$/.exec(requests[0]!)?.[1]);
+  assert.ok(resumedAt > 0 && resumedAt <= 700_000, `resumed at ${requests[0]}`);
 });
 
 test('a wrong checksum deletes the download and says so', async () => {
