@@ -1,6 +1,8 @@
 import { BAD_INPUT_CODES, DbError } from '../core/db/DbError';
 import { EngineError, type EngineErrorCode } from '../core/engine/EngineError';
+import { EvalInputError } from '../core/eval/EvalDataset';
 import { ASK_HELP, askCommand } from './askCommand';
+import { EVAL_HELP, evalCommand } from './evalCommand';
 import { SCHEMA_HELP, schemaCommand } from './schemaCommand';
 import { SQL_HELP, sqlCommand } from './sqlCommand';
 import { UsageError } from './UsageError';
@@ -11,6 +13,7 @@ Commands:
   schema   print a database's schema (DDL or --json)
   sql      run one read-only SQL statement
   ask      write SQL for an English question with a local model
+  eval     execution accuracy of predictions or a model on Spider or a JSONL dataset
 
 Run 'quarry <command> --help' for a command's options.`;
 
@@ -21,6 +24,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   schema: { run: schemaCommand, help: SCHEMA_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
   ask: { run: askCommand, help: ASK_HELP },
+  eval: { run: evalCommand, help: EVAL_HELP },
 };
 
 /** Model problems the user fixes by pointing at another file or URL. */
@@ -44,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError) return 2;
+  if (error instanceof UsageError || error instanceof EvalInputError) return 2;
   if (error instanceof DbError && BAD_INPUT_CODES.has(error.code)) return 2;
   if (error instanceof EngineError && BAD_MODEL_CODES.has(error.code)) return 2;
   return 1;

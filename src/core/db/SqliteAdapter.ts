@@ -6,6 +6,7 @@ import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
 import type { DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../schema/DatabaseSchema';
 import { exampleText, exampleValuesSql, quoteIdentifier } from '../schema/DatabaseSchema';
+import { tokenizeSql } from '../sql/tokenizeSql';
 
 /** Lock waits are short: a query that waits on another writer should fail as `locked`, not hang. */
 const BUSY_TIMEOUT_MS = 1000;
@@ -71,10 +72,26 @@ export class SqliteAdapter implements DatabaseAdapter {
   }
 
   async prepareOnly(sql: string): Promise<void> {
-    try {
-      this.db.prepare(sql);
-    } catch (error) {
-      throw sqliteError(error);
+    this.prepare(sql);
+  }
+
+  /**
+   * Prepares with SQLite's classic reading of double-quoted strings: a "word" that names no column
+   * is a string literal. The sqlite3 shell and Python accept it, Spider's gold queries rely on it,
+   * and models trained on them write it; better-sqlite3 is built with it off (SQLITE_DQS=0) and has
+   * no switch, so each such word SQLite reports is rewritten as 'word' and the statement prepared again.
+   */
+  private prepare(sql: string): Statement {
+    let text = sql;
+    for (let rewrites = 0; ; rewrites++) {
+      try {
+        return this.db.prepare(text);
+      } catch (error) {
+        const word = DOUBLE_QUOTED_STRING.exec((error as Error).message)?.[1];
+        const rewritten = word !== undefined && rewrites < MAX_STRING_REWRITES ? asStringLiteral(text, word) : null;
+        if (rewritten === null || rewritten === text) throw sqliteError(error);
+        text = rewritten;
+      }
     }
   }
 
@@ -83,12 +100,7 @@ export class SqliteAdapter implements DatabaseAdapter {
   }
 
   private prepareRead(sql: string): Statement {
-    let prepared: Statement;
-    try {
-      prepared = this.db.prepare(sql);
-    } catch (error) {
-      throw sqliteError(error);
-    }
+    const prepared = this.prepare(sql);
     if (!prepared.readonly || !prepared.reader) {
       throw new DbError('refused', 'refused: the statement would change the database, and this connection is read-only');
     }
@@ -152,6 +164,23 @@ export class SqliteAdapter implements DatabaseAdapter {
     // pragma_foreign_key_list lists constraints last-declared first; keep declaration order.
     return [...byId.values()].reverse();
   }
+}
+
+const DOUBLE_QUOTED_STRING = /^no such column: "(.*)" - should this be a string literal in single-quotes\?$/s;
+const MAX_STRING_REWRITES = 32;
+
+/** Every "word" token spelling that word becomes 'word'. */
+function asStringLiteral(sql: string, word: string): string {
+  const quoted = `"${word.replace(/"/g, '""')}"`;
+  let result = '';
+  let at = 0;
+  for (const token of tokenizeSql(sql)) {
+    if (token.kind === 'quoted-identifier' && token.text === quoted) {
+      result += `${sql.slice(at, token.start)}'${word.replace(/'/g, "''")}'`;
+      at = token.start + token.text.length;
+    }
+  }
+  return result + sql.slice(at);
 }
 
 /** SQLite's own rule for text affinity (https://sqlite.org/datatype3.html, 3.1). */

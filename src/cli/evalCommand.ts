@@ -1,0 +1,146 @@
+import { availableParallelism, homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../core/eval/EvalDataset';
+import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
+import { resolveModelFile } from '../core/engine/downloadModel';
+import { ModelEngine } from '../core/engine/ModelEngine';
+import { integerOption, parseCommandArgs } from './parseCommandArgs';
+import { UsageError } from './UsageError';
+
+export const EVAL_HELP = `Usage: quarry eval (--spider <dir> [--split dev|train] | --dataset <file.jsonl>)
+                   (--predictions <file> | --model <path|url|hf:…>) [options]
+
+Execution accuracy: each example's gold and predicted SQL run on its database, compared as the
+Spider test-suite evaluator does (bags of rows; order only when the gold query has ORDER BY;
+columns in any order; DISTINCT removed unless --keep-distinct). Examples whose database is
+missing or whose gold query fails are skipped and listed, never counted.
+
+Options:
+  --spider <dir>        Spider layout: <dir>/dev.json and <dir>/database/<db_id>/<db_id>.sqlite
+  --split dev|train     which Spider split (default dev)
+  --dataset <file>      Quarry JSONL: {"question", "sql", "db"} per line, db relative to the file
+  --predictions <file>  one SQL per line in dataset order, or JSONL {"index", "sql"}
+  --model <ref>         generate predictions with a model instead (grammar and corrections as in ask)
+  --no-grammar, --attempts N, --threads N, --gpu <choice>   model settings, as for quarry ask
+  --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
+  --resume              continue an interrupted run with the same settings
+  --keep-distinct       compare with DISTINCT kept
+  --limit N             only the first N examples
+  --timeout-ms N        per query (default 30000); a slower prediction counts as failed
+  --workers N           parallel database workers (default: the cores here)
+  -h, --help            show this help`;
+
+export async function evalCommand(args: string[], write: (text: string) => void): Promise<number | void> {
+  const { values } = parseCommandArgs('eval', args, {
+    spider: { type: 'string' },
+    split: { type: 'string' },
+    dataset: { type: 'string' },
+    predictions: { type: 'string' },
+    model: { type: 'string' },
+    'no-grammar': { type: 'boolean' },
+    attempts: { type: 'string' },
+    threads: { type: 'string' },
+    gpu: { type: 'string' },
+    report: { type: 'string' },
+    resume: { type: 'boolean' },
+    'keep-distinct': { type: 'boolean' },
+    limit: { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    workers: { type: 'string' },
+  });
+  if (values.help) return write(EVAL_HELP);
+  if (!!values.spider === !!values.dataset) throw new UsageError('eval: give either --spider <dir> or --dataset <file.jsonl>');
+  if (!!values.predictions === !!values.model) throw new UsageError('eval: give either --predictions <file> or --model <path|url|hf:…>');
+  const split = values.split ?? 'dev';
+  if (split !== 'dev' && split !== 'train') throw new UsageError(`eval: --split must be dev or train, got '${split}'`);
+  const limit = integerOption('eval', 'limit', values.limit, 1);
+  const corrections = integerOption('eval', 'attempts', values.attempts, 0) ?? 2;
+  const report = resolve(values.report ?? 'quarry-eval.json');
+
+  let examples: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : loadJsonlDataset(values.dataset!);
+  if (limit) examples = examples.slice(0, limit);
+  const settings = {
+    dataset: values.spider ? { spider: resolve(values.spider), split } : { jsonl: resolve(values.dataset!) },
+    predictions: values.predictions ? resolve(values.predictions) : undefined,
+    model: values.model,
+    grammar: values.model ? !values['no-grammar'] : undefined,
+    corrections: values.model ? corrections : undefined,
+    keepDistinct: !!values['keep-distinct'],
+    limit: limit ?? null,
+  };
+
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  const engine = values.model ? new ModelEngine() : null;
+  try {
+    let predictor: Predictor;
+    if (engine) {
+      const modelPath = await resolveModelFile(values.model!, {
+        directory: join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'quarry', 'models'),
+        signal: controller.signal,
+      });
+      await engine.load({
+        modelPath,
+        gpu: (values.gpu ?? 'auto') as 'auto',
+        threads: integerOption('eval', 'threads', values.threads, 1) ?? Math.min(8, availableParallelism()),
+        contextSize: 4096,
+        gpuLayers: 'auto',
+      });
+      predictor = { kind: 'model', engine, ask: { grammar: !values['no-grammar'], corrections } };
+    } else {
+      predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!) };
+    }
+    const bar = progressBar();
+    const result = await runEvaluation(examples, predictor, {
+      report,
+      settings,
+      resume: values.resume,
+      keepDistinct: values['keep-distinct'],
+      timeoutMs: integerOption('eval', 'timeout-ms', values['timeout-ms'], 1),
+      workers: integerOption('eval', 'workers', values.workers, 1),
+      signal: controller.signal,
+      onProgress: bar.update,
+    });
+    bar.end();
+    write(formatSummary(result.summary, report));
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    engine?.dispose();
+  }
+}
+
+function progressBar() {
+  const tty = process.stderr.isTTY;
+  return {
+    update({ done, total, correct, evaluated }: { done: number; total: number; correct: number; evaluated: number }) {
+      if (!tty) return;
+      const width = 30;
+      const filled = Math.round((width * done) / Math.max(total, 1));
+      const accuracy = evaluated ? ` · ${((100 * correct) / evaluated).toFixed(1)}% so far` : '';
+      process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}${accuracy}`);
+    },
+    end() {
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function formatSummary(summary: EvalSummary, report: string): string {
+  const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const lines = [
+    `execution accuracy  ${percent(summary.execAccuracy)}  (${summary.evaluated} evaluated, ${summary.skipped} skipped, ${summary.total} total)`,
+    ...(['easy', 'medium', 'hard', 'extra', 'unknown'] as const)
+      .filter((level) => summary.byHardness[level].count > 0)
+      .map((level) => `  ${level.padEnd(8)} ${percent(summary.byHardness[level].execAccuracy).padStart(6)}  (${summary.byHardness[level].count})`),
+    `crash rate          ${percent(summary.crashRate)}`,
+    ...(summary.rescuedByCorrection ? [`rescued by correction  ${summary.rescuedByCorrection}`] : []),
+  ];
+  if (summary.skippedExamples.length) {
+    const reasons = new Map<string, number>();
+    for (const s of summary.skippedExamples) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+    lines.push('skipped:', ...[...reasons].map(([reason, count]) => `  ${count} × ${reason}`));
+  }
+  lines.push(`${summary.seconds.toFixed(1)} s · report: ${report}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+
+export interface EvalExample {
+  index: number;
+  question: string;
+  goldSql: string;
+  dbId: string;
+  /** null when the database file is missing: the example is skipped and reported. */
+  dbPath: string | null;
+}
+
+/** A problem with an input file, named with the file (and line) and how to fix it. */
+export class EvalInputError extends Error {
+  readonly code = 'bad-input';
+}
+
+/** Spider layout: `<dir>/<split>.json` and `<dir>/database/<db_id>/<db_id>.sqlite`. */
+export function loadSpiderDataset(dir: string, split: 'dev' | 'train'): EvalExample[] {
+  const candidates = split === 'dev' ? ['dev.json'] : ['train_spider.json', 'train_spider.min.json'];
+  const file = candidates.map((name) => join(dir, name)).find(existsSync);
+  if (!file) throw new EvalInputError(`no Spider ${split} file in ${dir} (looked for ${candidates.join(', ')})`);
+  const entries = parseJson(file) as { question?: string; query?: string; db_id?: string }[];
+  if (!Array.isArray(entries)) throw new EvalInputError(`${file}: expected a JSON array of examples`);
+  return entries.map((entry, index) => {
+    if (typeof entry.query !== 'string' || typeof entry.db_id !== 'string') {
+      throw new EvalInputError(`${file}: example ${index} has no "query" or "db_id"`);
+    }
+    const dbPath = join(dir, 'database', entry.db_id, `${entry.db_id}.sqlite`);
+    return { index, question: entry.question ?? '', goldSql: entry.query, dbId: entry.db_id, dbPath: existsSync(dbPath) ? dbPath : null };
+  });
+}
+
+/** Quarry's own JSONL: one `{"question", "sql", "db"}` per line, `db` relative to the file's folder. */
+export function loadJsonlDataset(file: string): EvalExample[] {
+  return readJsonl(file).map(({ value, line }, index) => {
+    const entry = value as { question?: unknown; sql?: unknown; db?: unknown };
+    if (typeof entry.sql !== 'string' || typeof entry.db !== 'string') {
+      throw new EvalInputError(`${file}:${line}: each line needs "sql" and "db" strings (and a "question")`);
+    }
+    const dbPath = isAbsolute(entry.db) ? entry.db : resolve(dirname(file), entry.db);
+    return {
+      index,
+      question: typeof entry.question === 'string' ? entry.question : '',
+      goldSql: entry.sql,
+      dbId: entry.db,
+      dbPath: existsSync(dbPath) ? dbPath : null,
+    };
+  });
+}
+
+/** Predictions as the official evaluator reads them (one SQL per line, in dataset order) or JSONL `{"index", "sql"}`. */
+export function loadPredictions(file: string): Map<number, string> {
+  const predictions = new Map<number, string>();
+  if (file.endsWith('.jsonl')) {
+    for (const { value, line } of readJsonl(file)) {
+      const entry = value as { index?: unknown; sql?: unknown };
+      if (!Number.isInteger(entry.index) || typeof entry.sql !== 'string') {
+        throw new EvalInputError(`${file}:${line}: each line needs an integer "index" and an "sql" string`);
+      }
+      predictions.set(entry.index as number, entry.sql);
+    }
+    return predictions;
+  }
+  readText(file)
+    .split(/\r?\n/)
+    .forEach((line, index, lines) => {
+      if (index === lines.length - 1 && line === '') return;
+      predictions.set(index, line.split('\t')[0]!.trim());
+    });
+  return predictions;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new EvalInputError(`file not found: ${file}`);
+  }
+}
+
+function parseJson(file: string): unknown {
+  try {
+    return JSON.parse(readText(file));
+  } catch (error) {
+    if (error instanceof EvalInputError) throw error;
+    throw new EvalInputError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function readJsonl(file: string): { value: unknown; line: number }[] {
+  return readText(file)
+    .split(/\r?\n/)
+    .map((text, i) => ({ text, line: i + 1 }))
+    .filter(({ text }) => text.trim() !== '')
+    .map(({ text, line }) => {
+      try {
+        return { value: JSON.parse(text) as unknown, line };
+      } catch (error) {
+        throw new EvalInputError(`${file}:${line}: not valid JSON (${(error as Error).message})`);
+      }
+    });
+}

@@ -1,0 +1,259 @@
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { askQuestion, type AskOptions } from '../ask/askQuestion';
+import type { Database, QueryResult } from '../db/Database';
+import { DbError } from '../db/DbError';
+import { IsolatedDatabase } from '../db/IsolatedDatabase';
+import type { ModelEngine } from '../engine/ModelEngine';
+import type { DatabaseSchema } from '../schema/DatabaseSchema';
+import { resultsMatch } from './compareResults';
+import { EvalInputError, type EvalExample } from './EvalDataset';
+import { goldOrdersRows, normalizeForEval } from './normalizeForEval';
+import { spiderHardness, type Hardness } from './spiderHardness';
+
+export type Predictor =
+  | { kind: 'predictions'; predictions: Map<number, string> }
+  | { kind: 'model'; engine: ModelEngine; ask: Pick<AskOptions, 'grammar' | 'corrections' | 'maxTokens'> };
+
+export interface ExampleResult {
+  index: number;
+  db_id: string;
+  question: string;
+  goldSql: string;
+  hardness: Hardness | null;
+  execMatch?: 0 | 1;
+  predSql?: string;
+  /** The prediction's own error when it failed to run (a crash). */
+  predError?: string;
+  /** Why the example was not counted (missing database, failing gold query). */
+  skipped?: string;
+  attempts?: { sql: string; error?: string; ms: number }[];
+  /** The first attempt failed and a correction made the final SQL run. */
+  corrected?: boolean;
+  ms: number;
+}
+
+export interface EvalSummary {
+  total: number;
+  evaluated: number;
+  skipped: number;
+  execAccuracy: number;
+  byHardness: Record<Hardness | 'unknown', { count: number; execAccuracy: number }>;
+  crashRate: number;
+  /** Examples whose first attempt failed and that ended correct after a correction. */
+  rescuedByCorrection: number;
+  skippedExamples: { index: number; db_id: string; reason: string }[];
+  seconds: number;
+}
+
+export interface EvalReport {
+  settings: Record<string, unknown>;
+  summary: EvalSummary;
+  examples: ExampleResult[];
+}
+
+export interface EvalOptions {
+  /** The report's path; progress is saved next to it as `<report>.progress.jsonl`. */
+  report: string;
+  /** Recorded in the report, and compared when resuming. */
+  settings: Record<string, unknown>;
+  keepDistinct?: boolean;
+  resume?: boolean;
+  /** Per query; a prediction that runs longer counts as failed. */
+  timeoutMs?: number;
+  /** Parallel database workers (default: the cores here). */
+  workers?: number;
+  /** The database worker script, when not next to the running bundle (tests). */
+  workerScript?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: { done: number; total: number; correct: number; evaluated: number }) => void;
+}
+
+/** Results this large would not fit in memory twice; no Spider query comes near. */
+const MAX_RESULT_ROWS = 1_000_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Execution accuracy over a dataset: each example's gold and predicted SQL run on its database and
+ * are compared as the Spider test-suite evaluator compares them. Examples run in parallel, one
+ * database worker process per database and lane; every finished example is appended to the
+ * progress file at once, so an interrupted run resumes where it stopped.
+ */
+export async function runEvaluation(examples: EvalExample[], predictor: Predictor, options: EvalOptions): Promise<EvalReport> {
+  const started = performance.now();
+  const progressFile = `${options.report}.progress.jsonl`;
+  const done = options.resume ? readProgress(progressFile, options.settings) : new Map<number, ExampleResult>();
+  if (!options.resume || !existsSync(progressFile)) writeFileSync(progressFile, `${JSON.stringify({ settings: options.settings })}\n`);
+  const todo = examples.filter((e) => !done.has(e.index));
+  const counters = { done: done.size, correct: [...done.values()].filter((r) => r.execMatch === 1).length, evaluated: [...done.values()].filter((r) => r.execMatch !== undefined).length };
+  const record = (result: ExampleResult) => {
+    done.set(result.index, result);
+    appendFileSync(progressFile, `${JSON.stringify(result)}\n`);
+    counters.done++;
+    if (result.execMatch !== undefined) counters.evaluated++;
+    if (result.execMatch === 1) counters.correct++;
+    options.onProgress?.({ ...counters, total: examples.length });
+  };
+  options.onProgress?.({ ...counters, total: examples.length });
+
+  // A model generates one answer at a time; only given predictions fan out over several workers.
+  const workers = predictor.kind === 'model' ? 1 : Math.max(1, options.workers ?? availableParallelism());
+  const lanes = assignLanes(todo, workers);
+  await Promise.all(lanes.map((lane) => runLane(lane, predictor, options, record)));
+
+  const ordered = examples.map((e) => done.get(e.index)).filter((r): r is ExampleResult => r !== undefined);
+  const report: EvalReport = { settings: options.settings, summary: summarize(ordered, (performance.now() - started) / 1000), examples: ordered };
+  writeAtomically(options.report, `${JSON.stringify(report, null, 1)}\n`);
+  return report;
+}
+
+/** Groups examples by database and deals the groups to lanes, largest first, to balance the work. */
+function assignLanes(examples: EvalExample[], count: number): EvalExample[][][] {
+  const groups = new Map<string, EvalExample[]>();
+  for (const example of examples) {
+    const key = example.dbPath ?? `missing:${example.dbId}`;
+    groups.set(key, [...(groups.get(key) ?? []), example]);
+  }
+  const lanes: { load: number; groups: EvalExample[][] }[] = Array.from({ length: count }, () => ({ load: 0, groups: [] }));
+  for (const group of [...groups.values()].sort((a, b) => b.length - a.length)) {
+    const lightest = lanes.reduce((min, lane) => (lane.load < min.load ? lane : min));
+    lightest.groups.push(group);
+    lightest.load += group.length;
+  }
+  return lanes.map((lane) => lane.groups).filter((groups) => groups.length > 0);
+}
+
+async function runLane(groups: EvalExample[][], predictor: Predictor, options: EvalOptions, record: (r: ExampleResult) => void): Promise<void> {
+  for (const group of groups) {
+    const dbPath = group[0]!.dbPath;
+    if (!dbPath) {
+      for (const example of group) record(skip(example, `database missing: ${example.dbId}`));
+      continue;
+    }
+    let db: IsolatedDatabase;
+    try {
+      db = await IsolatedDatabase.open(dbPath, {
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxRows: MAX_RESULT_ROWS,
+        ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+      });
+    } catch (error) {
+      for (const example of group) record(skip(example, `database cannot be opened: ${(error as Error).message}`));
+      continue;
+    }
+    try {
+      const schema = predictor.kind === 'model' ? await db.readSchema() : null;
+      for (const example of group) {
+        options.signal?.throwIfAborted();
+        record(await evaluateExample(example, db, schema, predictor, options));
+      }
+    } finally {
+      await db.dispose();
+    }
+  }
+}
+
+async function evaluateExample(
+  example: EvalExample,
+  db: Database,
+  schema: DatabaseSchema | null,
+  predictor: Predictor,
+  options: EvalOptions,
+): Promise<ExampleResult> {
+  const started = performance.now();
+  const keepDistinct = options.keepDistinct ?? false;
+  const gold = normalizeForEval(example.goldSql, keepDistinct);
+  const goldRun = await run(db, gold, options.signal);
+  if ('error' in goldRun) return skip(example, `gold query fails: ${goldRun.error}`);
+
+  const base = { ...describe(example), ms: 0 };
+  let predSql: string;
+  let attempts: ExampleResult['attempts'];
+  let corrected = false;
+  if (predictor.kind === 'predictions') {
+    const given = predictor.predictions.get(example.index);
+    if (given === undefined) return { ...base, execMatch: 0, predError: 'no prediction for this example', ms: performance.now() - started };
+    predSql = given;
+  } else {
+    const answer = await askQuestion(db, schema!, predictor.engine, example.question, { ...predictor.ask, signal: options.signal });
+    predSql = answer.sql;
+    attempts = answer.attempts.map((a) => ({ sql: a.sql, ...(a.error ? { error: a.error } : {}), ms: Math.round(a.ms) }));
+    corrected = answer.valid && answer.attempts.length > 1;
+  }
+  const predRun = await run(db, normalizeForEval(predSql, keepDistinct), options.signal);
+  const result: ExampleResult = { ...base, predSql, ...(attempts ? { attempts, corrected } : {}), ms: 0 };
+  if ('error' in predRun) return { ...result, execMatch: 0, predError: predRun.error, ms: performance.now() - started };
+  const match = resultsMatch(goldRun.rows, predRun.rows, goldOrdersRows(gold));
+  return { ...result, execMatch: match ? 1 : 0, ms: performance.now() - started };
+}
+
+async function run(db: Database, sql: string, signal?: AbortSignal): Promise<QueryResult | { error: string }> {
+  try {
+    return await db.query(sql, { signal });
+  } catch (error) {
+    if (error instanceof DbError && error.code !== 'cancelled') return { error: error.message };
+    throw error;
+  }
+}
+
+function describe(example: EvalExample) {
+  return { index: example.index, db_id: example.dbId, question: example.question, goldSql: example.goldSql, hardness: spiderHardness(example.goldSql) };
+}
+
+function skip(example: EvalExample, reason: string): ExampleResult {
+  return { ...describe(example), skipped: reason, ms: 0 };
+}
+
+export function summarize(results: ExampleResult[], seconds: number): EvalSummary {
+  const evaluated = results.filter((r) => r.execMatch !== undefined);
+  const accuracy = (list: ExampleResult[]) => (list.length ? list.filter((r) => r.execMatch === 1).length / list.length : 0);
+  const levels: (Hardness | 'unknown')[] = ['easy', 'medium', 'hard', 'extra', 'unknown'];
+  const byHardness = Object.fromEntries(
+    levels.map((level) => {
+      const list = evaluated.filter((r) => (r.hardness ?? 'unknown') === level);
+      return [level, { count: list.length, execAccuracy: accuracy(list) }];
+    }),
+  ) as EvalSummary['byHardness'];
+  const skipped = results.filter((r) => r.skipped);
+  return {
+    total: results.length,
+    evaluated: evaluated.length,
+    skipped: skipped.length,
+    execAccuracy: accuracy(evaluated),
+    byHardness,
+    crashRate: evaluated.length ? evaluated.filter((r) => r.predError).length / evaluated.length : 0,
+    rescuedByCorrection: evaluated.filter((r) => r.corrected && r.execMatch === 1).length,
+    skippedExamples: skipped.map((r) => ({ index: r.index, db_id: r.db_id, reason: r.skipped! })),
+    seconds,
+  };
+}
+
+/** The finished examples of an earlier run with the same settings; a torn last line is dropped. */
+function readProgress(file: string, settings: Record<string, unknown>): Map<number, ExampleResult> {
+  const done = new Map<number, ExampleResult>();
+  if (!existsSync(file)) return done;
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const header = safeParse(lines[0] ?? '') as { settings?: unknown } | null;
+  if (JSON.stringify(header?.settings) !== JSON.stringify(settings)) {
+    throw new EvalInputError(`${file} was saved by a run with other settings; delete it or run without --resume`);
+  }
+  for (const line of lines.slice(1)) {
+    const result = safeParse(line) as ExampleResult | null;
+    if (result && Number.isInteger(result.index)) done.set(result.index, result);
+  }
+  return done;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
