@@ -60,6 +60,13 @@ describe('SQLite connection', () => {
     await rejectsWith(db.validate('DELETE FROM singer'), 'refused', /DELETE statements are not allowed/);
   });
 
+  test('double-quoted words that name no column are strings, as in the sqlite3 shell', async () => {
+    // "France" names no column, so it is text; "Name" names one, so it stays the column.
+    const result = await db.query('SELECT count(*) FROM singer WHERE Country = "France" AND "Name" != "x"');
+    assert.deepEqual(result.rows, [[4]]);
+    await rejectsWith(db.query('SELECT Name FROM singer WHERE Country = nope'), 'sql-error', /^no such column: nope$/);
+  });
+
   test('admits EXPLAIN of a read', async () => {
     const plan = await db.query('EXPLAIN QUERY PLAN SELECT * FROM singer WHERE Singer_ID = 1');
     assert.ok(plan.rows.length > 0);

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { SqlValue } from '../../src/core/db/Database';
+import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
+import { resultsMatch } from '../../src/core/eval/compareResults';
+import { EvalInputError, loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../../src/core/eval/EvalDataset';
+import { runEvaluation } from '../../src/core/eval/runEvaluation';
+import { makeTempDir, SPIDER_DIR, WORKER_SCRIPT } from '../helpers/fixtures';
+
+const temp = makeTempDir();
+after(() => temp.dispose());
+const dev = loadSpiderDataset(SPIDER_DIR, 'dev');
+const report = (name: string) => join(temp.dir, `${name}.json`);
+
+test('Spider dev gold scored against itself: 100% of runnable examples, wta_1 skipped and listed', async () => {
+  const predictions = new Map(dev.map((e) => [e.index, e.goldSql]));
+  const result = await runEvaluation(dev, { kind: 'predictions', predictions }, { report: report('gold'), settings: {}, workerScript: WORKER_SCRIPT });
+  assert.equal(result.summary.total, 1034);
+  assert.equal(result.summary.evaluated, 972);
+  assert.equal(result.summary.execAccuracy, 1);
+  assert.equal(result.summary.skipped, 62);
+  assert.ok(result.summary.skippedExamples.every((s) => s.db_id === 'wta_1' && s.reason === 'database missing: wta_1'));
+  const saved = JSON.parse(readFileSync(report('gold'), 'utf8'));
+  assert.equal(saved.examples.length, 1034);
+  assert.deepEqual(saved.summary.byHardness.extra.execAccuracy, 1);
+});
+
+// ---- Verdicts on rewritten gold queries, checked against a direct port of the official rules. ----
+
+/** exec_eval.py's postprocess + remove_distinct, the simple way (word "distinct" outside quotes). */
+function officialNormalize(sql: string): string {
+  const joined = sql.replace(/> =/g, '>=').replace(/< =/g, '<=').replace(/! =/g, '!=');
+  return joined.split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/).map((part, i) => (i % 2 ? part : part.replace(/\bdistinct\b/gi, ''))).join('');
+}
+
+/** exec_eval.py's result_eq, with every column permutation tried (the official prunes some by sampling). */
+function officialResultEq(r1: SqlValue[][], r2: SqlValue[][], orderMatters: boolean): boolean {
+  const key = (v: SqlValue) => (typeof v === 'number' || typeof v === 'bigint' ? `n${Number(v)}` : `${typeof v}${String(v)}`);
+  if (r1.length === 0 && r2.length === 0) return true;
+  if (r1.length !== r2.length || r1[0]!.length !== r2[0]!.length) return false;
+  const cols = r1[0]!.length;
+  const rows1 = r1.map((r) => r.map(key));
+  const rows2 = r2.map((r) => r.map(key));
+  // get_constraint_permutation: every permutation for up to 3 columns, else only those whose
+  // columns hold each other's values (the official checks 20 sampled rows; all rows prune no more).
+  const allowed = Array.from({ length: cols }, (_, c1) =>
+    Array.from({ length: cols }, (_, c2) => c2).filter((c2) => cols <= 3 || rows2.every((r) => rows1.some((g) => g[c1] === r[c2]))),
+  );
+  const permutations: number[][] = [];
+  const build = (prefix: number[]) => {
+    if (prefix.length === cols) return void permutations.push(prefix);
+    for (const c of allowed[prefix.length]!) if (!prefix.includes(c)) build([...prefix, c]);
+  };
+  build([]);
+  const bag = (rows: string[][]) => rows.map((r) => r.join('\u0000')).sort().join('\u0001');
+  for (const perm of permutations) {
+    const permuted = rows2.map((r) => perm.map((c) => r[c]!));
+    if (orderMatters ? rows1.map((r) => r.join('\u0000')).join('\u0001') === permuted.map((r) => r.join('\u0000')).join('\u0001') : bag(rows1) === bag(permuted)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function rewrites(sql: string): string[] {
+  const out: string[] = [];
+  if (/>=|<=/.test(sql)) out.push(sql.replace('>=', '> =').replace('<=', '< ='));
+  if (/^select /i.test(sql) && !/^select distinct/i.test(sql)) out.push(sql.replace(/^select /i, 'SELECT DISTINCT '));
+  const twoColumns = /^SELECT ([\w.]+) ,\s+([\w.]+) FROM/i.exec(sql);
+  if (twoColumns && !/intersect|union|except/i.test(sql)) out.push(sql.replace(twoColumns[0], `SELECT ${twoColumns[2]} , ${twoColumns[1]} FROM`));
+  if (!/limit|intersect|union|except/i.test(sql)) out.push(`${sql} LIMIT 1`);
+  const number = /([=<>]\s*)(\d+)(?![\d.])/.exec(sql);
+  if (number) out.push(sql.replace(number[0], `${number[1]}${Number(number[2]) + 1}`));
+  if (/order by .* desc/i.test(sql)) out.push(sql.replace(/ desc/i, ' ASC'));
+  if (/ where /i.test(sql) && !/intersect|union|except|\(/i.test(sql)) out.push(sql.replace(/ where .*?( group by| order by| limit|$)/i, '$1'));
+  return out;
+}
+
+test('verdicts on rewritten gold queries agree with the official rules on at least 99.5% of cases', async () => {
+  const runnable = dev.filter((e) => e.dbPath);
+  const cases: EvalExample[] = [];
+  const predictions = new Map<number, string>();
+  for (const example of runnable) {
+    for (const rewrite of rewrites(example.goldSql)) {
+      predictions.set(cases.length, rewrite);
+      cases.push({ ...example, index: cases.length });
+    }
+  }
+  assert.ok(cases.length > 2000, `${cases.length} rewritten predictions`);
+  const result = await runEvaluation(cases, { kind: 'predictions', predictions }, { report: report('rewrites'), settings: {}, workerScript: WORKER_SCRIPT });
+
+  // The reference: every query run afresh, normalised and compared by the direct port above.
+  const connections = new Map<string, IsolatedDatabase>();
+  let agree = 0;
+  let matches = 0;
+  const disagreements: string[] = [];
+  for (const example of result.examples) {
+    const c = cases[example.index]!;
+    let db = connections.get(c.dbPath!);
+    if (!db) connections.set(c.dbPath!, (db = await IsolatedDatabase.open(c.dbPath!, { workerScript: WORKER_SCRIPT, maxRows: 1_000_000 })));
+    const gold = officialNormalize(c.goldSql);
+    const goldRows = (await db.query(gold)).rows;
+    let official = 0;
+    try {
+      official = officialResultEq(goldRows, (await db.query(officialNormalize(predictions.get(c.index)!))).rows, gold.toLowerCase().includes('order by')) ? 1 : 0;
+    } catch {
+      official = 0;
+    }
+    matches += official;
+    if (official === example.execMatch) agree++;
+    else disagreements.push(`official ${official}, ours ${example.execMatch}: ${predictions.get(c.index)}`);
+  }
+  for (const db of connections.values()) await db.dispose();
+  const rate = agree / result.examples.length;
+  console.log(`${result.examples.length} rewritten predictions, ${matches} matching by the official rules; agreement ${(100 * rate).toFixed(2)}%`);
+  assert.ok(matches > 500 && matches < result.examples.length - 500, 'the set holds both verdicts in numbers');
+  assert.ok(rate >= 0.995, disagreements.slice(0, 10).join('\n'));
+});
+
+test('result comparison: bags, lists, column permutations, numbers', () => {
+  assert.ok(resultsMatch([[1, 'a'], [2, 'b']], [['b', 2], ['a', 1]], false));
+  assert.ok(!resultsMatch([[1, 'a'], [2, 'b']], [['b', 2], ['a', 1]], true));
+  assert.ok(resultsMatch([[1, 'a'], [2, 'b']], [['a', 1], ['b', 2]], true));
+  assert.ok(resultsMatch([[1]], [[1.0]], true));
+  assert.ok(resultsMatch([[9007199254740993n]], [[9007199254740993n]], true));
+  assert.ok(!resultsMatch([[1], [1], [2]], [[1], [2], [2]], false), 'bags, not sets');
+  assert.ok(!resultsMatch([['1']], [[1]], false), 'text is not a number');
+  assert.ok(resultsMatch([], [], false));
+  assert.ok(!resultsMatch([[1, 2]], [[1]], false));
+  assert.ok(resultsMatch([[1, 1, 2, 3, 4]], [[4, 1, 3, 2, 1]], false), 'five columns, duplicate values');
+});
+
+test('an interrupted run resumes where it stopped and gives the same report', async () => {
+  const subset = dev.filter((e) => e.dbId === 'concert_singer' || e.dbId === 'pets_1');
+  const predictions = new Map(subset.map((e) => [e.index, e.goldSql]));
+  const path = report('resume');
+  const controller = new AbortController();
+  let seen = 0;
+  await assert.rejects(
+    runEvaluation(subset, { kind: 'predictions', predictions }, {
+      report: path,
+      settings: { run: 1 },
+      workerScript: WORKER_SCRIPT,
+      workers: 1,
+      signal: controller.signal,
+      onProgress: ({ done }) => {
+        seen = done;
+        if (done === 20) controller.abort();
+      },
+    }),
+  );
+  assert.equal(seen, 20);
+  assert.equal(existsSync(path), false, 'no report before the run ends');
+  const progressLines = readFileSync(`${path}.progress.jsonl`, 'utf8').trim().split('\n');
+  assert.equal(progressLines.length, 21);
+  writeFileSync(`${path}.progress.jsonl`, `${progressLines.join('\n')}\n{"index": 99, "db_`); // a torn last line
+  const resumed = await runEvaluation(subset, { kind: 'predictions', predictions }, {
+    report: path,
+    settings: { run: 1 },
+    workerScript: WORKER_SCRIPT,
+    resume: true,
+    onProgress: ({ done }) => assert.ok(done >= 20),
+  });
+  assert.equal(resumed.summary.total, subset.length);
+  assert.equal(resumed.summary.execAccuracy, 1);
+  await assert.rejects(
+    runEvaluation(subset, { kind: 'predictions', predictions }, { report: path, settings: { run: 2 }, workerScript: WORKER_SCRIPT, resume: true }),
+    /saved by a run with other settings/,
+  );
+});
+
+test('inputs: JSONL datasets relative to their file, predictions in both formats, clear errors', () => {
+  const dataset = join(temp.dir, 'mine.jsonl');
+  writeFileSync(dataset, `${JSON.stringify({ question: 'How many?', sql: 'SELECT count(*) FROM singer', db: join(SPIDER_DIR, 'database/concert_singer/concert_singer.sqlite') })}\n\n`);
+  const [example] = loadJsonlDataset(dataset);
+  assert.equal(example!.goldSql, 'SELECT count(*) FROM singer');
+  assert.ok(example!.dbPath?.endsWith('concert_singer.sqlite'));
+  const text = join(temp.dir, 'preds.sql');
+  writeFileSync(text, 'SELECT 1\tconcert_singer\nSELECT 2\n');
+  assert.deepEqual([...loadPredictions(text)], [[0, 'SELECT 1'], [1, 'SELECT 2']]);
+  const jsonl = join(temp.dir, 'preds.jsonl');
+  writeFileSync(jsonl, '{"index": 3, "sql": "SELECT 3"}\n');
+  assert.deepEqual([...loadPredictions(jsonl)], [[3, 'SELECT 3']]);
+  writeFileSync(jsonl, '{"index": 3, "sql": "SELECT 3"}\n{"index": 4, "sql": \n');
+  assert.throws(() => loadPredictions(jsonl), (e: unknown) => e instanceof EvalInputError && /preds\.jsonl:2: not valid JSON/.test(e.message));
+  assert.throws(() => loadJsonlDataset(join(temp.dir, 'nope.jsonl')), /file not found: .*nope\.jsonl/);
+  assert.throws(() => loadSpiderDataset(temp.dir, 'dev'), /no Spider dev file in/);
+});
