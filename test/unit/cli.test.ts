@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
-import { CLI_SCRIPT, copyInto, makeTempDir, sha256, spiderDb } from '../helpers/fixtures';
+import { CLI_SCRIPT, copyInto, makeTempDir, sha256, SPIDER_DIR, spiderDb } from '../helpers/fixtures';
 
 const temp = makeTempDir();
 const openflights = join(temp.dir, 'openflights.duckdb');
@@ -85,5 +86,33 @@ test('--help works on every command', () => {
     const run = quarry(...args);
     assert.equal(run.code, 0);
     assert.match(run.stdout, /^Usage: quarry/);
+  }
+});
+
+test('eval scores predictions, writes the report, and says what went wrong on bad input', () => {
+  const predictions = join(temp.dir, 'preds.sql');
+  const goldLines = readFileSync(join(SPIDER_DIR, 'dev_gold.sql'), 'utf8').split('\n').slice(0, 40);
+  writeFileSync(predictions, goldLines.map((l: string) => l.split('\t')[0]).join('\n'));
+  const report = join(temp.dir, 'report.json');
+  const run = quarry('eval', '--spider', SPIDER_DIR, '--predictions', predictions, '--limit', '40', '--report', report);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^execution accuracy {2}100\.0% {2}\(40 evaluated, 0 skipped, 40 total\)/);
+  const saved = JSON.parse(readFileSync(report, 'utf8'));
+  assert.deepEqual(Object.keys(saved.summary).slice(0, 4), ['total', 'evaluated', 'skipped', 'execAccuracy']);
+  assert.deepEqual(Object.keys(saved.examples[0]).slice(0, 2), ['index', 'db_id']);
+
+  const broken = join(temp.dir, 'broken.jsonl');
+  writeFileSync(broken, '{"index": 0, "sql": "SELECT 1"}\n{oops\n');
+  const cases: [string[], RegExp][] = [
+    [['eval', '--spider', SPIDER_DIR, '--predictions', broken], /broken\.jsonl:2: not valid JSON/],
+    [['eval', '--spider', SPIDER_DIR, '--predictions', join(temp.dir, 'none.sql')], /file not found: .*none\.sql/],
+    [['eval', '--spider', SPIDER_DIR], /either --predictions <file> or --model/],
+    [['eval', '--predictions', predictions], /either --spider <dir> or --dataset/],
+    [['eval', '--dataset', join(temp.dir, 'none.jsonl'), '--predictions', predictions], /file not found: .*none\.jsonl/],
+  ];
+  for (const [args, message] of cases) {
+    const failed = quarry(...args);
+    assert.equal(failed.code, 2, `${args.join(' ')}: ${failed.stderr}`);
+    assert.match(failed.stderr, message);
   }
 });
