@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import type { SqlValue } from '../../src/core/db/Database';
 import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { resultsMatch } from '../../src/core/eval/compareResults';
