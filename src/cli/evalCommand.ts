@@ -25,6 +25,8 @@ Options:
   --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
   --resume              continue an interrupted run with the same settings
   --keep-distinct       compare with DISTINCT kept
+  --instances K         strict mode: also compare on K generated database instances (random rows that
+                        respect types and keys, seeded with the queries' literals); reports both numbers
   --limit N             only the first N examples
   --timeout-ms N        per query (default 30000); a slower prediction counts as failed
   --workers N           parallel database workers (default: the cores here)
@@ -44,6 +46,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     report: { type: 'string' },
     resume: { type: 'boolean' },
     'keep-distinct': { type: 'boolean' },
+    instances: { type: 'string' },
     limit: { type: 'string' },
     'timeout-ms': { type: 'string' },
     workers: { type: 'string' },
@@ -56,6 +59,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const limit = integerOption('eval', 'limit', values.limit, 1);
   const corrections = integerOption('eval', 'attempts', values.attempts, 0) ?? 2;
   const report = resolve(values.report ?? 'quarry-eval.json');
+  const instances = integerOption('eval', 'instances', values.instances, 0) ?? 0;
 
   let examples: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : loadJsonlDataset(values.dataset!);
   if (limit) examples = examples.slice(0, limit);
@@ -66,6 +70,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     grammar: values.model ? !values['no-grammar'] : undefined,
     corrections: values.model ? corrections : undefined,
     keepDistinct: !!values['keep-distinct'],
+    instances,
     limit: limit ?? null,
   };
 
@@ -97,6 +102,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       settings,
       resume: values.resume,
       keepDistinct: values['keep-distinct'],
+      instances,
       timeoutMs: integerOption('eval', 'timeout-ms', values['timeout-ms'], 1),
       workers: integerOption('eval', 'workers', values.workers, 1),
       signal: controller.signal,
@@ -130,6 +136,7 @@ function formatSummary(summary: EvalSummary, report: string): string {
   const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines = [
     `execution accuracy  ${percent(summary.execAccuracy)}  (${summary.evaluated} evaluated, ${summary.skipped} skipped, ${summary.total} total)`,
+    ...(summary.strictAccuracy !== undefined ? [`strict accuracy     ${percent(summary.strictAccuracy)}  (real database and every generated instance)`] : []),
     ...(['easy', 'medium', 'hard', 'extra', 'unknown'] as const)
       .filter((level) => summary.byHardness[level].count > 0)
       .map((level) => `  ${level.padEnd(8)} ${percent(summary.byHardness[level].execAccuracy).padStart(6)}  (${summary.byHardness[level].count})`),

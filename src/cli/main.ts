@@ -70,7 +70,6 @@ if (require.main === module) {
     );
     process.exit(2);
   }
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  // Exit outright: a worker process left by a failed run must not keep the CLI waiting.
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { SqlValue } from '../../src/core/db/Database';
 import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { resultsMatch } from '../../src/core/eval/compareResults';
 import { EvalInputError, loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../../src/core/eval/EvalDataset';
+import { extractLiterals, generateInstances } from '../../src/core/eval/generateInstances';
 import { runEvaluation } from '../../src/core/eval/runEvaluation';
 import { makeTempDir, SPIDER_DIR, WORKER_SCRIPT } from '../helpers/fixtures';
 
@@ -117,6 +119,52 @@ test('verdicts on rewritten gold queries agree with the official rules on at lea
   console.log(`${result.examples.length} rewritten predictions, ${matches} matching by the official rules; agreement ${(100 * rate).toFixed(2)}%`);
   assert.ok(matches > 500 && matches < result.examples.length - 500, 'the set holds both verdicts in numbers');
   assert.ok(rate >= 0.995, disagreements.slice(0, 10).join('\n'));
+});
+
+test('strict mode: never more lenient, and it catches predictions that only match on the real database', async () => {
+  const subset = dev.filter((e) => e.dbPath && ['concert_singer', 'pets_1', 'car_1', 'world_1', 'employee_hire_evaluation'].includes(e.dbId));
+  const cases: EvalExample[] = [];
+  const predictions = new Map<number, string>();
+  for (const example of subset) {
+    for (const rewrite of [example.goldSql, ...rewrites(example.goldSql)]) {
+      predictions.set(cases.length, rewrite);
+      cases.push({ ...example, index: cases.length });
+    }
+  }
+  const result = await runEvaluation(cases, { kind: 'predictions', predictions }, {
+    report: report('strict'),
+    settings: {},
+    workerScript: WORKER_SCRIPT,
+    instances: 3,
+  });
+  const golds = result.examples.filter((r) => predictions.get(r.index) === cases[r.index]!.goldSql);
+  assert.ok(golds.every((r) => r.strictMatch === 1), 'a gold query matches itself everywhere');
+  assert.ok(result.examples.every((r) => r.strictMatch === undefined || r.strictMatch <= r.execMatch!));
+  const caught = result.examples.filter((r) => r.execMatch === 1 && r.strictMatch === 0);
+  console.log(`${result.examples.length} predictions: exec ${result.summary.execAccuracy.toFixed(3)}, strict ${result.summary.strictAccuracy?.toFixed(3)}, ${caught.length} caught only by the instances`);
+  assert.ok(caught.length >= 5, `${caught.length} wrong predictions caught by the extra instances`);
+  assert.ok(result.summary.strictAccuracy! < result.summary.execAccuracy);
+});
+
+test('generated instances keep the schema, unique keys and foreign keys', () => {
+  const dir = join(temp.dir, 'instances');
+  mkdirSync(dir);
+  const [path] = generateInstances(join(SPIDER_DIR, 'database/concert_singer/concert_singer.sqlite'), {
+    count: 1,
+    directory: dir,
+    literals: extractLiterals(["SELECT name FROM singer WHERE country = 'Iceland' AND age > 42"]),
+  });
+  const db = new BetterSqlite3(path!, { readonly: true });
+  try {
+    const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+    assert.ok(count('SELECT count(*) FROM singer') > 10);
+    assert.equal(count('SELECT count(*) FROM singer') , count('SELECT count(DISTINCT Singer_ID) FROM singer'));
+    assert.equal(count('SELECT count(*) FROM singer_in_concert WHERE Singer_ID NOT IN (SELECT Singer_ID FROM singer)'), 0);
+    assert.equal(count('SELECT count(*) FROM concert WHERE concert_ID IS NOT NULL AND Stadium_ID NOT IN (SELECT Stadium_ID FROM stadium)'), 0);
+    assert.ok(count("SELECT count(*) FROM singer WHERE Country = 'Iceland'") > 0, 'the query literal appears in the data');
+  } finally {
+    db.close();
+  }
 });
 
 test('result comparison: bags, lists, column permutations, numbers', () => {

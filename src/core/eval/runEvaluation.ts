@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { askQuestion, type AskOptions } from '../ask/askQuestion';
 import type { Database, QueryResult } from '../db/Database';
 import { DbError } from '../db/DbError';
@@ -8,6 +9,7 @@ import type { ModelEngine } from '../engine/ModelEngine';
 import type { DatabaseSchema } from '../schema/DatabaseSchema';
 import { resultsMatch } from './compareResults';
 import { EvalInputError, type EvalExample } from './EvalDataset';
+import { extractLiterals, generateInstances } from './generateInstances';
 import { goldOrdersRows, normalizeForEval } from './normalizeForEval';
 import { spiderHardness, type Hardness } from './spiderHardness';
 
@@ -22,6 +24,8 @@ export interface ExampleResult {
   goldSql: string;
   hardness: Hardness | null;
   execMatch?: 0 | 1;
+  /** With --instances: 1 only when the prediction also matches on every generated instance. */
+  strictMatch?: 0 | 1;
   predSql?: string;
   /** The prediction's own error when it failed to run (a crash). */
   predError?: string;
@@ -38,6 +42,8 @@ export interface EvalSummary {
   evaluated: number;
   skipped: number;
   execAccuracy: number;
+  /** With --instances K: accuracy when a prediction must match on the real database and all K instances. */
+  strictAccuracy?: number;
   byHardness: Record<Hardness | 'unknown', { count: number; execAccuracy: number }>;
   crashRate: number;
   /** Examples whose first attempt failed and that ended correct after a correction. */
@@ -58,6 +64,8 @@ export interface EvalOptions {
   /** Recorded in the report, and compared when resuming. */
   settings: Record<string, unknown>;
   keepDistinct?: boolean;
+  /** Extra generated database instances a prediction must also match on (strict mode); 0 by default. */
+  instances?: number;
   resume?: boolean;
   /** Per query; a prediction that runs longer counts as failed. */
   timeoutMs?: number;
@@ -141,14 +149,17 @@ async function runLane(groups: EvalExample[][], predictor: Predictor, options: E
       for (const example of group) record(skip(example, `database cannot be opened: ${(error as Error).message}`));
       continue;
     }
+    let instances: Awaited<ReturnType<typeof openInstances>> | null = null;
     try {
+      if (options.instances) instances = await openInstances(dbPath, group, predictor, options);
       const schema = predictor.kind === 'model' ? await db.readSchema() : null;
       for (const example of group) {
         options.signal?.throwIfAborted();
-        record(await evaluateExample(example, db, schema, predictor, options));
+        record(await evaluateExample(example, db, schema, predictor, options, instances?.dbs ?? []));
       }
     } finally {
       await db.dispose();
+      await instances?.dispose();
     }
   }
 }
@@ -159,6 +170,7 @@ async function evaluateExample(
   schema: DatabaseSchema | null,
   predictor: Predictor,
   options: EvalOptions,
+  instances: Database[],
 ): Promise<ExampleResult> {
   const started = performance.now();
   const keepDistinct = options.keepDistinct ?? false;
@@ -184,7 +196,46 @@ async function evaluateExample(
   const result: ExampleResult = { ...base, predSql, ...(attempts ? { attempts, corrected } : {}), ms: 0 };
   if ('error' in predRun) return { ...result, execMatch: 0, predError: predRun.error, ms: performance.now() - started };
   const match = resultsMatch(goldRun.rows, predRun.rows, goldOrdersRows(gold));
-  return { ...result, execMatch: match ? 1 : 0, ms: performance.now() - started };
+  const strict = options.instances ? { strictMatch: (match && (await matchesEverywhere(instances, gold, predSql, keepDistinct, options.signal)) ? 1 : 0) as 0 | 1 } : {};
+  return { ...result, execMatch: match ? 1 : 0, ...strict, ms: performance.now() - started };
+}
+
+/** The prediction agrees with the gold query on every generated instance where the gold query runs. */
+async function matchesEverywhere(instances: Database[], gold: string, predSql: string, keepDistinct: boolean, signal?: AbortSignal): Promise<boolean> {
+  const predicted = normalizeForEval(predSql, keepDistinct);
+  for (const instance of instances) {
+    const goldRun = await run(instance, gold, signal);
+    if ('error' in goldRun) continue;
+    const predRun = await run(instance, predicted, signal);
+    if ('error' in predRun || !resultsMatch(goldRun.rows, predRun.rows, goldOrdersRows(gold))) return false;
+  }
+  return true;
+}
+
+/** K instances of one database, seeded with the literals of its examples' gold (and given predicted) queries. */
+async function openInstances(dbPath: string, group: EvalExample[], predictor: Predictor, options: EvalOptions) {
+  const queries = group.flatMap((e) => [e.goldSql, ...(predictor.kind === 'predictions' ? [predictor.predictions.get(e.index) ?? ''] : [])]);
+  const directory = mkdtempSync(join(tmpdir(), 'quarry-instances-'));
+  const paths = generateInstances(dbPath, { count: options.instances!, directory, literals: extractLiterals(queries), seed: seedOf(dbPath) });
+  const dbs = await Promise.all(
+    paths.map((path) =>
+      IsolatedDatabase.open(path, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxRows: MAX_RESULT_ROWS, ...(options.workerScript ? { workerScript: options.workerScript } : {}) }),
+    ),
+  );
+  return {
+    dbs,
+    async dispose() {
+      await Promise.all(dbs.map((db) => db.dispose()));
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The same database always gets the same instances, so strict results are reproducible. */
+function seedOf(text: string): number {
+  let hash = 2166136261;
+  for (const ch of text) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619);
+  return hash >>> 0;
 }
 
 async function run(db: Database, sql: string, signal?: AbortSignal): Promise<QueryResult | { error: string }> {
@@ -220,6 +271,9 @@ export function summarize(results: ExampleResult[], seconds: number): EvalSummar
     evaluated: evaluated.length,
     skipped: skipped.length,
     execAccuracy: accuracy(evaluated),
+    ...(evaluated.some((r) => r.strictMatch !== undefined)
+      ? { strictAccuracy: evaluated.length ? evaluated.filter((r) => r.strictMatch === 1).length / evaluated.length : 0 }
+      : {}),
     byHardness,
     crashRate: evaluated.length ? evaluated.filter((r) => r.predError).length / evaluated.length : 0,
     rescuedByCorrection: evaluated.filter((r) => r.corrected && r.execMatch === 1).length,
