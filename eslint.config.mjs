@@ -35,12 +35,12 @@ export default tseslint.config(
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
         {
-          selector: "ImportDeclaration[importKind!='type']",
-          message: 'Webview code runs in the browser: it may import only types (import type …).',
+          selector: "ImportDeclaration[importKind!='type'][source.value=/^\\./]",
+          message: 'Webview code runs in the browser: from the project it may import only types (import type …).',
         },
         {
-          selector: 'ImportDeclaration[source.value!=/src\\/core\\/protocol\\//]',
-          message: 'Webview code may import types from src/core/protocol only.',
+          selector: 'ImportDeclaration[source.value=/^\\./][source.value!=/src\\/core\\/protocol\\//]',
+          message: 'Webview code may import types from src/core/protocol only (packages like the UI toolkit are fine).',
         },
       ],
     },

@@ -3,7 +3,9 @@ import { askInEnglish, type AskArgs } from './commands/askInEnglish';
 import { connectDatabase } from './commands/connectDatabase';
 import { disconnectDatabase } from './commands/disconnectDatabase';
 import { refreshDatabases } from './commands/refreshDatabases';
+import { runEvaluationCommand, type RunEvaluationArgs } from './commands/runEvaluation';
 import { selectModel } from './commands/selectModel';
+import { EvalPanel } from './EvalPanel';
 import { ConnectionStore } from './ConnectionStore';
 import { DatabasesTreeProvider, type DatabaseNode } from './DatabasesTreeProvider';
 import { ModelManager } from './ModelManager';
@@ -22,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const workerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'dbWorker.js').fsPath;
   const store = new ConnectionStore(context.workspaceState, workerScript, log);
   const tree = new DatabasesTreeProvider(store);
+  const reportsDir = vscode.Uri.joinPath(context.globalStorageUri, 'evaluations').fsPath;
   const models = new ModelManager(vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelServer.mjs').fsPath, context.globalStorageUri, log);
   context.subscriptions.push(
     log,
@@ -34,6 +37,13 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     vscode.commands.registerCommand('quarry.disconnectDatabase', (node?: DatabaseNode) => disconnectDatabase(store, node)),
     vscode.commands.registerCommand('quarry.showLog', () => log.show()),
     vscode.commands.registerCommand('quarry.selectModel', () => selectModel(models)),
+    vscode.commands.registerCommand('quarry.runEvaluation', (args?: RunEvaluationArgs) =>
+      runEvaluationCommand(context.extensionUri, reportsDir, models, log, args),
+    ),
+    vscode.commands.registerCommand('quarry.openEvaluation', async (reportPath?: string, comparePath?: string) => {
+      const panel = EvalPanel.show(context.extensionUri, reportsDir);
+      if (reportPath) await panel.post({ event: 'show', path: reportPath, comparePath });
+    }),
     vscode.commands.registerCommand('quarry.askInEnglish', (args?: AskArgs | DatabaseNode) =>
       askInEnglish(store, models, log, args && 'kind' in args ? askArgsFromNode(args) : args),
     ),

@@ -33,8 +33,17 @@ export function rowsUnder(api: QuarryApi, node?: DatabaseNode): { node: Database
  * What the side bar shows a person, read from the rendered page by the test host
  * (test/integration/codeServerHost.ts), which also saves a screenshot next to the file.
  */
-export async function sideBarText(file: string): Promise<string> {
-  console.log(`quarry-test:capture-side-bar ${file}`);
+export function sideBarText(file: string): Promise<string> {
+  return captured('side-bar', file);
+}
+
+/** The text of every frame on the page, webviews included. */
+export function allFramesText(file: string): Promise<string> {
+  return captured('frames', file);
+}
+
+async function captured(kind: 'side-bar' | 'frames', file: string): Promise<string> {
+  console.log(`quarry-test:capture-${kind} ${file}`);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     try {
@@ -43,5 +52,5 @@ export async function sideBarText(file: string): Promise<string> {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  throw new Error('the test host did not capture the side bar within 15 s');
+  throw new Error(`the test host did not capture the ${kind} within 15 s`);
 }

@@ -104,6 +104,8 @@ async function runInBrowser(args: HostArgs, port: number): Promise<number> {
       const text = printHostLog(type, values);
       const capture = CAPTURE_REQUEST.exec(text);
       if (capture) void captureSideBar(page, capture[1]!.trim());
+      const frames = CAPTURE_FRAMES_REQUEST.exec(text);
+      if (frames) void captureFrames(page, frames[1]!.trim());
     });
     await page.goto(url);
     const limit = new Promise<number>((resolve) =>
@@ -140,6 +142,20 @@ function printHostLog(type: string, values: unknown[]): string {
 
 /** Tests ask, by logging this line, for what the side bar shows a person: its text (written to the named file) and a screenshot. */
 const CAPTURE_REQUEST = /^quarry-test:capture-side-bar (.+)$/;
+
+/** Webviews live in nested frames: this captures the text of every frame (and a screenshot). */
+const CAPTURE_FRAMES_REQUEST = /^quarry-test:capture-frames (.+)$/;
+
+async function captureFrames(page: Page, target: string): Promise<void> {
+  await page.waitForTimeout(1500);
+  const texts: string[] = [];
+  for (const frame of page.frames()) {
+    texts.push(await frame.locator('body').innerText({ timeout: 2000 }).catch(() => ''));
+  }
+  await page.screenshot({ path: join(SCREENSHOTS, `${basename(target)}.png`) }).catch(() => undefined);
+  writeFileSync(`${target}.partial`, texts.join('\n----\n'));
+  renameSync(`${target}.partial`, target);
+}
 
 async function captureSideBar(page: Page, target: string): Promise<void> {
   await page.waitForTimeout(500);

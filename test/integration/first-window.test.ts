@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskResult } from '../../src/core/ask/askQuestion';
 import { spiderDb } from '../helpers/fixtures';
 import { TINY_MODEL } from '../helpers/tinyModel';
-import { activateQuarry, rowsUnder, sideBarText } from '../helpers/quarryExtension';
+import { activateQuarry, allFramesText, rowsUnder, sideBarText } from '../helpers/quarryExtension';
 
 const workspace = process.env.QUARRY_TEST_WORKSPACE!;
 
@@ -128,6 +128,33 @@ suite('Databases view (first window)', () => {
     const state = api.models.current;
     assert.equal(state.kind, 'ready');
     assert.equal(state.kind === 'ready' && state.status.device, 'cpu');
+  });
+
+  test('an evaluation runs from the command and the panel shows it, database values as plain text', async () => {
+    const xss = '<img src=x onerror=alert(1)>';
+    const dataset = join(workspace, 'xss.jsonl');
+    const db = spiderDb('concert_singer');
+    writeFileSync(
+      dataset,
+      [
+        { question: `Show ${xss}`, sql: `SELECT '${xss}' AS payload`, db },
+        { question: 'How many singers?', sql: 'SELECT count(*) FROM singer', db },
+        { question: 'Names of singers', sql: 'SELECT Name FROM singer', db },
+      ].map((line) => JSON.stringify(line)).join('\n'),
+    );
+    const predictions = join(workspace, 'xss-predictions.sql');
+    writeFileSync(predictions, `SELECT '${xss}'\nSELECT count(*) FROM singer\nSELECT Country FROM singer\n`);
+    const report = await vscode.commands.executeCommand<string>('quarry.runEvaluation', { dataset, predictions });
+    assert.ok(report && report.endsWith('.json'), String(report));
+    const saved = JSON.parse(readFileSync(report, 'utf8'));
+    assert.equal(saved.summary.evaluated, 3);
+    assert.equal(Math.round(saved.summary.execAccuracy * 3), 2);
+
+    await vscode.commands.executeCommand('quarry.openEvaluation', report);
+    const shown = await allFramesText(join(workspace, 'evaluation-panel.txt'));
+    assert.match(shown, /Execution accuracy\s+66\.7%/);
+    assert.ok(shown.includes(`Show ${xss}`), `the payload is shown as text:\n${shown.slice(0, 2000)}`);
+    assert.match(shown, /medium|easy/);
   });
 
   test('the Databases view shows the connections and their tables on screen', async () => {

@@ -28,4 +28,6 @@ test('webview code may import only types, and only from src/core/protocol', asyn
   assert.deepEqual(typeOnly, []);
   const value = await ruleIdsFor('webview/leak.ts', "import { DbError } from '../src/core/db/DbError';\nexport const e = DbError;\n");
   assert.ok(value.filter((id) => id === 'no-restricted-syntax').length >= 2, value.join(', '));
+  const toolkit = await ruleIdsFor('webview/ok.ts', "import { provideVSCodeDesignSystem } from '@vscode/webview-ui-toolkit';\nexport const d = provideVSCodeDesignSystem;\n");
+  assert.deepEqual(toolkit, [], 'browser packages are allowed');
 });

@@ -11,52 +11,15 @@ import { resultsMatch } from './compareResults';
 import { EvalInputError, type EvalExample } from './EvalDataset';
 import { extractLiterals, generateInstances } from './generateInstances';
 import { goldOrdersRows, normalizeForEval } from './normalizeForEval';
-import { spiderHardness, type Hardness } from './spiderHardness';
+import type { EvalReport, EvalSummary, ExampleResult } from '../protocol/evalReport';
+import { spiderHardness } from './spiderHardness';
+import type { Hardness } from '../protocol/evalReport';
+
+export type { EvalReport, EvalSummary, ExampleResult };
 
 export type Predictor =
   | { kind: 'predictions'; predictions: Map<number, string> }
   | { kind: 'model'; engine: ModelEngine; ask: Pick<AskOptions, 'grammar' | 'corrections' | 'maxTokens'> };
-
-export interface ExampleResult {
-  index: number;
-  db_id: string;
-  question: string;
-  goldSql: string;
-  hardness: Hardness | null;
-  execMatch?: 0 | 1;
-  /** With --instances: 1 only when the prediction also matches on every generated instance. */
-  strictMatch?: 0 | 1;
-  predSql?: string;
-  /** The prediction's own error when it failed to run (a crash). */
-  predError?: string;
-  /** Why the example was not counted (missing database, failing gold query). */
-  skipped?: string;
-  attempts?: { sql: string; error?: string; ms: number }[];
-  /** The first attempt failed and a correction made the final SQL run. */
-  corrected?: boolean;
-  ms: number;
-}
-
-export interface EvalSummary {
-  total: number;
-  evaluated: number;
-  skipped: number;
-  execAccuracy: number;
-  /** With --instances K: accuracy when a prediction must match on the real database and all K instances. */
-  strictAccuracy?: number;
-  byHardness: Record<Hardness | 'unknown', { count: number; execAccuracy: number }>;
-  crashRate: number;
-  /** Examples whose first attempt failed and that ended correct after a correction. */
-  rescuedByCorrection: number;
-  skippedExamples: { index: number; db_id: string; reason: string }[];
-  seconds: number;
-}
-
-export interface EvalReport {
-  settings: Record<string, unknown>;
-  summary: EvalSummary;
-  examples: ExampleResult[];
-}
 
 export interface EvalOptions {
   /** The report's path; progress is saved next to it as `<report>.progress.jsonl`. */
@@ -248,7 +211,14 @@ async function run(db: Database, sql: string, signal?: AbortSignal): Promise<Que
 }
 
 function describe(example: EvalExample) {
-  return { index: example.index, db_id: example.dbId, question: example.question, goldSql: example.goldSql, hardness: spiderHardness(example.goldSql) };
+  return {
+    index: example.index,
+    db_id: example.dbId,
+    ...(example.dbPath ? { dbPath: example.dbPath } : {}),
+    question: example.question,
+    goldSql: example.goldSql,
+    hardness: spiderHardness(example.goldSql),
+  };
 }
 
 function skip(example: EvalExample, reason: string): ExampleResult {

@@ -1,6 +1,7 @@
 import { Parser } from 'node-sql-parser';
+import type { Hardness } from '../protocol/evalReport';
 
-export type Hardness = 'easy' | 'medium' | 'hard' | 'extra';
+export type { Hardness };
 
 type Node = Record<string, unknown> | null | undefined;
 

@@ -1,0 +1,38 @@
+import type { SqlValue } from '../db/Database';
+import type { EvalReport } from './evalReport';
+
+/** A saved run, as the panel lists it. */
+export interface ReportListing {
+  path: string;
+  name: string;
+  createdAt: string;
+  execAccuracy: number;
+  strictAccuracy?: number;
+  evaluated: number;
+}
+
+export type QueryOutcome = { columns: string[]; rows: SqlValue[][]; truncated: boolean } | { error: string };
+
+export interface ExampleDetail {
+  index: number;
+  question: string;
+  goldSql: string;
+  predSql: string | null;
+  gold: QueryOutcome;
+  predicted: QueryOutcome | null;
+  attempts: { sql: string; error?: string; ms: number }[];
+}
+
+/** Requests the panel's webview sends to the extension; each is answered by an RpcResponse with the same id. */
+export type EvalPanelMethods = {
+  listReports: { params: Record<string, never>; result: ReportListing[] };
+  openReport: { params: { path: string }; result: EvalReport };
+  exampleDetail: { params: { path: string; index: number }; result: ExampleDetail };
+  openSql: { params: { sql: string }; result: null };
+};
+
+/** Events the extension pushes to the webview. */
+export type EvalPanelEvent =
+  | { event: 'progress'; done: number; total: number; correct: number; evaluated: number }
+  | { event: 'show'; path: string; comparePath?: string }
+  | { event: 'reportsChanged' };

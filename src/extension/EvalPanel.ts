@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Database } from '../core/db/Database';
+import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
+import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../core/protocol/evalPanelMessages';
+import type { EvalReport } from '../core/protocol/evalReport';
+import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
+
+const DETAIL_ROWS = 50;
+
+/**
+ * The evaluation side panel: one webview that lists the saved runs, shows a run or two side by side,
+ * and answers the webview's typed requests (reports, example details, opening SQL in an editor).
+ */
+export class EvalPanel implements vscode.Disposable {
+  private static current: EvalPanel | null = null;
+  private readonly connections = new Map<string, Promise<Database>>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready: Promise<void>;
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly reportsDir: string,
+  ) {
+    let markReady!: () => void;
+    this.ready = new Promise((resolve) => (markReady = resolve));
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage(async (message: RpcRequest<EvalPanelMethods>) => {
+        if (message.method === 'listReports') markReady();
+        void panel.webview.postMessage(await this.answer(message));
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  /** The panel, created or revealed. */
+  static show(extensionUri: vscode.Uri, reportsDir: string): EvalPanel {
+    if (EvalPanel.current) {
+      EvalPanel.current.panel.reveal();
+      return EvalPanel.current;
+    }
+    mkdirSync(reportsDir, { recursive: true });
+    const panel = vscode.window.createWebviewPanel('quarry.evaluation', 'Quarry: Evaluation', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    });
+    EvalPanel.current = new EvalPanel(panel, extensionUri, reportsDir);
+    return EvalPanel.current;
+  }
+
+  /** Pushes an event once the webview has asked for its first data (so it is listening). */
+  async post(event: EvalPanelEvent): Promise<void> {
+    await this.ready;
+    await this.panel.webview.postMessage(event);
+  }
+
+  dispose(): void {
+    EvalPanel.current = null;
+    for (const connection of this.connections.values()) void connection.then((db) => db.dispose(), () => undefined);
+    this.disposables.forEach((d) => d.dispose());
+    this.panel.dispose();
+  }
+
+  private async answer(message: RpcRequest<EvalPanelMethods>): Promise<RpcResponse<EvalPanelMethods>> {
+    try {
+      switch (message.method) {
+        case 'listReports':
+          return { id: message.id, ok: true, value: this.listReports() };
+        case 'openReport':
+          return { id: message.id, ok: true, value: readReport((message.params as { path: string }).path) };
+        case 'exampleDetail': {
+          const { path, index } = message.params as { path: string; index: number };
+          return { id: message.id, ok: true, value: await this.exampleDetail(path, index) };
+        }
+        case 'openSql': {
+          const document = await vscode.workspace.openTextDocument({ language: 'sql', content: (message.params as { sql: string }).sql });
+          await vscode.window.showTextDocument(document, vscode.ViewColumn.Beside);
+          return { id: message.id, ok: true, value: null };
+        }
+        default:
+          return { id: message.id, ok: false, error: { code: 'internal', message: `unknown request ${String(message.method)}` } };
+      }
+    } catch (error) {
+      return { id: message.id, ok: false, error: { code: 'bad-report', message: (error as Error).message } };
+    }
+  }
+
+  private listReports(): ReportListing[] {
+    const listings: ReportListing[] = [];
+    for (const name of readdirSync(this.reportsDir).filter((n) => n.endsWith('.json'))) {
+      const path = join(this.reportsDir, name);
+      try {
+        const report = readReport(path);
+        listings.push({
+          path,
+          name: basename(name, '.json'),
+          createdAt: statSync(path).mtime.toISOString(),
+          execAccuracy: report.summary.execAccuracy,
+          strictAccuracy: report.summary.strictAccuracy,
+          evaluated: report.summary.evaluated,
+        });
+      } catch {
+        // not a report (or a half-written one): not listed
+      }
+    }
+    return listings.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  private async exampleDetail(path: string, index: number): Promise<ExampleDetail> {
+    const example = readReport(path).examples.find((e) => e.index === index);
+    if (!example) throw new Error(`example ${index} is not in ${basename(path)}`);
+    const base = { index, question: example.question, goldSql: example.goldSql, predSql: example.predSql ?? null, attempts: example.attempts ?? [] };
+    if (!example.dbPath) return { ...base, gold: { error: example.skipped ?? 'the database is missing' }, predicted: null };
+    const db = await this.connection(example.dbPath);
+    return {
+      ...base,
+      gold: await outcome(db, example.goldSql),
+      predicted: example.predSql === undefined ? null : await outcome(db, example.predSql),
+    };
+  }
+
+  private connection(path: string): Promise<Database> {
+    let db = this.connections.get(path);
+    if (!db) {
+      db = IsolatedDatabase.open(path, { workerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'dbWorker.js').fsPath, maxRows: DETAIL_ROWS });
+      this.connections.set(path, db);
+    }
+    return db;
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'evalPanel.js'));
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource}; font-src ${webview.cspSource}; style-src ${webview.cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<style nonce="${nonce}">
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
+select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
+table { border-collapse: collapse; } th, td { text-align: left; padding: 2px 8px; vertical-align: top; }
+table.summary td { font-variant-numeric: tabular-nums; }
+.toolbar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin: 12px 0; }
+.chart { margin: 12px 0; max-width: 720px; } .chart-row { display: flex; align-items: center; gap: 8px; margin: 4px 0; }
+.chart-label { width: 110px; } .bar-track { flex: 1; background: var(--vscode-editorWidget-background); }
+.bar { height: 16px; font-size: 11px; white-space: nowrap; } .bar-a { background: var(--vscode-charts-blue); } .bar-b { background: var(--vscode-charts-orange); }
+.delta.up { color: var(--vscode-charts-green); } .delta.down { color: var(--vscode-charts-red); }
+#examples tr.example { cursor: pointer; } #examples tr.example:hover { background: var(--vscode-list-hoverBackground); }
+tr.wrong td:nth-child(5), tr.crashed td:nth-child(5) { color: var(--vscode-errorForeground); }
+pre { white-space: pre-wrap; background: var(--vscode-textCodeBlock-background); padding: 6px; }
+.sql-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; } .error { color: var(--vscode-errorForeground); }
+table.rows { font-family: var(--vscode-editor-font-family); font-size: 12px; }
+</style><title>Quarry: Evaluation</title></head>
+<body>
+<div class="toolbar">
+  <label>Run A <select id="run-a"></select></label>
+  <label>Compare with <select id="run-b"></select></label>
+  <span id="status"></span>
+</div>
+<p id="empty" hidden>No evaluation runs yet. Run "Quarry: Run Evaluation…" or <code>quarry eval --report</code> into this folder: ${escapeHtml(this.reportsDir)}</p>
+<section id="summary"></section>
+<div class="toolbar">
+  <select id="filter"><option value="all">all examples</option><option value="failed">failed</option><option value="crashed">crashed</option><option value="corrected">corrected</option><option value="skipped">skipped</option><option value="flipped">flipped between A and B</option></select>
+  <select id="filter-db"><option value="">all databases</option></select>
+  <select id="filter-hardness"><option value="">all hardness</option><option>easy</option><option>medium</option><option>hard</option><option>extra</option></select>
+  <span id="examples-count"></span>
+</div>
+<section id="detail"></section>
+<table id="examples"><thead><tr><th>#</th><th>database</th><th>hardness</th><th>question</th><th>verdict</th></tr></thead><tbody id="examples-body"></tbody></table>
+<script nonce="${nonce}" src="${script}"></script>
+</body></html>`;
+  }
+}
+
+function readReport(path: string): EvalReport {
+  const report = JSON.parse(readFileSync(path, 'utf8')) as EvalReport;
+  if (!report?.summary || !Array.isArray(report.examples)) throw new Error(`${basename(path)} is not a Quarry evaluation report`);
+  return report;
+}
+
+async function outcome(db: Database, sql: string): Promise<QueryOutcome> {
+  try {
+    const result = await db.query(sql, { maxRows: DETAIL_ROWS });
+    return { columns: result.columns, rows: result.rows, truncated: result.truncated };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,249 @@
+/**
+ * The evaluation panel's browser side. Every value from a report or a database is put on the page as
+ * text (textContent, never HTML), so `<img src=x onerror=…>` in a cell shows as those characters.
+ */
+import { provideVSCodeDesignSystem, vsCodeButton } from '@vscode/webview-ui-toolkit';
+import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../src/core/protocol/evalPanelMessages';
+import type { EvalReport, ExampleResult } from '../src/core/protocol/evalReport';
+import type { RpcRequest, RpcResponse } from '../src/core/protocol/rpc';
+
+declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
+provideVSCodeDesignSystem().register(vsCodeButton());
+const vscode = acquireVsCodeApi();
+
+// ---- typed requests to the extension ----
+let nextId = 1;
+const pending = new Map<number, (response: RpcResponse<EvalPanelMethods>) => void>();
+function request<K extends keyof EvalPanelMethods & string>(method: K, params: EvalPanelMethods[K]['params']): Promise<EvalPanelMethods[K]['result']> {
+  const id = nextId++;
+  const message: RpcRequest<EvalPanelMethods, K> = { id, method, params };
+  return new Promise((resolve, reject) => {
+    pending.set(id, (response) => (response.ok ? resolve(response.value as EvalPanelMethods[K]['result']) : reject(new Error(response.error.message))));
+    vscode.postMessage(message);
+  });
+}
+
+// ---- state ----
+let reports: ReportListing[] = [];
+let current: { path: string; report: EvalReport } | null = null;
+let compare: { path: string; report: EvalReport } | null = null;
+let filter = 'all';
+
+// ---- tiny DOM helpers: text only ----
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { text?: string; className?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.text !== undefined) node.textContent = props.text;
+  if (props.className) node.className = props.className;
+  node.append(...children);
+  return node;
+}
+const byId = (id: string) => document.getElementById(id)!;
+const percent = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
+const cellText = (value: unknown) => (value === null ? 'NULL' : String(value));
+
+function showError(error: unknown): void {
+  byId('status').textContent = `Error: ${(error as Error).message}`;
+}
+
+// ---- rendering ----
+function renderRunPickers(): void {
+  for (const [id, selected] of [['run-a', current?.path], ['run-b', compare?.path]] as const) {
+    const select = byId(id) as HTMLSelectElement;
+    select.replaceChildren(el('option', { text: id === 'run-b' ? '(no comparison)' : '(choose a run)' }));
+    (select.firstChild as HTMLOptionElement).value = '';
+    for (const listing of reports) {
+      const option = el('option', { text: `${listing.name} — ${percent(listing.execAccuracy)} (${listing.evaluated})` });
+      option.value = listing.path;
+      option.selected = listing.path === selected;
+      select.append(option);
+    }
+  }
+  byId('empty').hidden = reports.length > 0;
+}
+
+function renderSummary(): void {
+  const box = byId('summary');
+  box.replaceChildren();
+  if (!current) return;
+  const a = current.report.summary;
+  const b = compare?.report.summary;
+  const row = (label: string, x: string, y?: string) =>
+    el('tr', {}, el('th', { text: label }), el('td', { text: x }), ...(compare ? [el('td', { text: y ?? '' })] : []));
+  const table = el('table', { className: 'summary' });
+  if (compare) table.append(el('tr', {}, el('th'), el('th', { text: 'A' }), el('th', { text: 'B' })));
+  table.append(
+    row('Execution accuracy', percent(a.execAccuracy), b && percent(b.execAccuracy)),
+    ...(a.strictAccuracy !== undefined || b?.strictAccuracy !== undefined ? [row('Strict accuracy', percent(a.strictAccuracy), b && percent(b.strictAccuracy))] : []),
+    row('Crash rate', percent(a.crashRate), b && percent(b.crashRate)),
+    row('Rescued by correction', String(a.rescuedByCorrection), b && String(b.rescuedByCorrection)),
+    row('Evaluated / skipped', `${a.evaluated} / ${a.skipped}`, b && `${b.evaluated} / ${b.skipped}`),
+  );
+  box.append(table);
+
+  const chart = el('div', { className: 'chart' });
+  for (const level of ['easy', 'medium', 'hard', 'extra'] as const) {
+    const bars = [a.byHardness[level], b?.byHardness[level]].filter((x) => x !== undefined);
+    const line = el('div', { className: 'chart-row' }, el('span', { className: 'chart-label', text: `${level} (${a.byHardness[level].count})` }));
+    bars.forEach((stat, i) => {
+      const bar = el('div', { className: `bar bar-${i ? 'b' : 'a'}` }, el('span', { text: percent(stat!.execAccuracy) }));
+      bar.style.width = `${Math.max(2, 100 * stat!.execAccuracy)}%`;
+      line.append(el('div', { className: 'bar-track' }, bar));
+    });
+    if (b) {
+      const delta = b.byHardness[level].execAccuracy - a.byHardness[level].execAccuracy;
+      line.append(el('span', { className: delta >= 0 ? 'delta up' : 'delta down', text: `${delta >= 0 ? '+' : ''}${(100 * delta).toFixed(1)}` }));
+    }
+    chart.append(line);
+  }
+  box.append(chart);
+  if (a.skippedExamples.length) {
+    box.append(el('details', {}, el('summary', { text: `${a.skippedExamples.length} skipped examples` }), ...a.skippedExamples.map((s) => el('div', { text: `#${s.index} ${s.db_id}: ${s.reason}` }))));
+  }
+}
+
+function flipped(example: ExampleResult): 'gained' | 'lost' | null {
+  const other = compare?.report.examples[example.index];
+  if (!other || other.execMatch === undefined || example.execMatch === undefined || other.execMatch === example.execMatch) return null;
+  return other.execMatch === 1 ? 'gained' : 'lost';
+}
+
+function visibleExamples(): ExampleResult[] {
+  if (!current) return [];
+  const db = (byId('filter-db') as HTMLSelectElement).value;
+  const hardness = (byId('filter-hardness') as HTMLSelectElement).value;
+  return current.report.examples.filter((e) => {
+    if (db && e.db_id !== db) return false;
+    if (hardness && e.hardness !== hardness) return false;
+    switch (filter) {
+      case 'failed': return e.execMatch === 0;
+      case 'crashed': return !!e.predError;
+      case 'corrected': return !!e.corrected;
+      case 'skipped': return !!e.skipped;
+      case 'flipped': return flipped(e) !== null;
+      default: return true;
+    }
+  });
+}
+
+function renderExamples(): void {
+  const dbSelect = byId('filter-db') as HTMLSelectElement;
+  if (current && dbSelect.options.length <= 1) {
+    for (const db of [...new Set(current.report.examples.map((e) => e.db_id))].sort()) {
+      const option = el('option', { text: db });
+      option.value = db;
+      dbSelect.append(option);
+    }
+  }
+  const head = document.querySelector('#examples thead tr')!;
+  head.replaceChildren(...['#', 'database', 'hardness', 'question', 'verdict', ...(compare ? ['A → B'] : [])].map((t) => el('th', { text: t })));
+  const body = byId('examples-body');
+  body.replaceChildren();
+  for (const example of visibleExamples().slice(0, 500)) {
+    const verdict = example.skipped ? 'skipped' : example.execMatch ? 'correct' : example.predError ? 'crashed' : 'wrong';
+    const change = flipped(example);
+    const row = el(
+      'tr',
+      { className: `example ${verdict}` },
+      el('td', { text: String(example.index) }),
+      el('td', { text: example.db_id }),
+      el('td', { text: example.hardness ?? '' }),
+      el('td', { text: example.question }),
+      el('td', { text: verdict + (example.corrected ? ' (corrected)' : '') + (example.strictMatch === 0 && example.execMatch === 1 ? ' (not strict)' : '') }),
+      ...(compare ? [el('td', { text: change ?? '' })] : []),
+    );
+    row.tabIndex = 0;
+    row.addEventListener('click', () => void showExample(example));
+    body.append(row);
+  }
+  byId('examples-count').textContent = `${visibleExamples().length} examples`;
+}
+
+function outcomeTable(title: string, outcome: QueryOutcome | null): HTMLElement {
+  const box = el('div', { className: 'outcome' }, el('h4', { text: title }));
+  if (!outcome) return box;
+  if ('error' in outcome) {
+    box.append(el('div', { className: 'error', text: outcome.error }));
+    return box;
+  }
+  const table = el('table', { className: 'rows' }, el('tr', {}, ...outcome.columns.map((c) => el('th', { text: c }))));
+  for (const row of outcome.rows) table.append(el('tr', {}, ...row.map((v) => el('td', { text: cellText(v) }))));
+  box.append(table);
+  if (outcome.truncated) box.append(el('div', { text: '… more rows' }));
+  return box;
+}
+
+async function showExample(example: ExampleResult): Promise<void> {
+  const box = byId('detail');
+  box.replaceChildren(el('div', { text: 'Running both queries…' }));
+  let detail: ExampleDetail;
+  try {
+    detail = await request('exampleDetail', { path: current!.path, index: example.index });
+  } catch (error) {
+    box.replaceChildren(el('div', { className: 'error', text: (error as Error).message }));
+    return;
+  }
+  const openButton = (label: string, sql: string) => {
+    const button = el('vscode-button' as 'button', { text: label });
+    button.addEventListener('click', () => void request('openSql', { sql }));
+    return button;
+  };
+  box.replaceChildren(
+    el('h3', { text: `#${detail.index}: ${detail.question}` }),
+    el('div', { className: 'sql-pair' },
+      el('div', {}, el('h4', { text: 'Gold SQL' }), el('pre', { text: detail.goldSql }), openButton('Open gold SQL', detail.goldSql)),
+      el('div', {}, el('h4', { text: 'Predicted SQL' }), el('pre', { text: detail.predSql ?? '(none)' }), ...(detail.predSql ? [openButton('Open predicted SQL', detail.predSql)] : [])),
+    ),
+    el('div', { className: 'sql-pair' }, outcomeTable('Gold result', detail.gold), outcomeTable('Predicted result', detail.predicted)),
+    ...(detail.attempts.length > 1
+      ? [el('h4', { text: 'Correction trace' }), ...detail.attempts.map((a, i) => el('div', { className: 'attempt' }, el('pre', { text: `${i + 1}. ${a.sql}` }), el('div', { className: 'error', text: a.error ?? 'ran' })))]
+      : []),
+  );
+}
+
+async function load(path: string, into: 'a' | 'b'): Promise<void> {
+  if (!path) {
+    if (into === 'b') compare = null;
+  } else {
+    const report = await request('openReport', { path });
+    if (into === 'a') current = { path, report };
+    else compare = { path, report };
+  }
+  (byId('filter-db') as HTMLSelectElement).replaceChildren(Object.assign(el('option', { text: 'all databases' }), { value: '' }));
+  renderRunPickers();
+  renderSummary();
+  renderExamples();
+}
+
+async function refreshReports(): Promise<void> {
+  reports = await request('listReports', {});
+  renderRunPickers();
+}
+
+window.addEventListener('message', (event: MessageEvent<RpcResponse<EvalPanelMethods> | EvalPanelEvent>) => {
+  const message = event.data;
+  if ('id' in message) {
+    pending.get(message.id)?.(message);
+    pending.delete(message.id);
+    return;
+  }
+  if (message.event === 'progress') {
+    byId('status').textContent = `Running: ${message.done}/${message.total}, ${message.evaluated ? percent(message.correct / message.evaluated) : '–'} so far`;
+  } else if (message.event === 'reportsChanged') {
+    void refreshReports().catch(showError);
+  } else if (message.event === 'show') {
+    byId('status').textContent = '';
+    void refreshReports()
+      .then(() => load(message.path, 'a'))
+      .then(() => (message.comparePath ? load(message.comparePath, 'b') : undefined))
+      .catch(showError);
+  }
+});
+
+byId('run-a').addEventListener('change', (e) => void load((e.target as HTMLSelectElement).value, 'a').catch(showError));
+byId('run-b').addEventListener('change', (e) => void load((e.target as HTMLSelectElement).value, 'b').catch(showError));
+for (const id of ['filter-db', 'filter-hardness']) byId(id).addEventListener('change', renderExamples);
+byId('filter').addEventListener('change', (e) => {
+  filter = (e.target as HTMLSelectElement).value;
+  renderExamples();
+});
+void refreshReports().catch(showError);
