@@ -37,13 +37,13 @@ export function sideBarText(file: string): Promise<string> {
   return captured('side-bar', file);
 }
 
-/** The text of every frame on the page, webviews included. */
-export function allFramesText(file: string): Promise<string> {
-  return captured('frames', file);
+/** The text of every frame on the page, webviews included; optionally after clicking the first element matching a selector. */
+export function allFramesText(file: string, click?: string): Promise<string> {
+  return captured('frames', file, click);
 }
 
-async function captured(kind: 'side-bar' | 'frames', file: string): Promise<string> {
-  console.log(`quarry-test:capture-${kind} ${file}`);
+async function captured(kind: 'side-bar' | 'frames', file: string, click?: string): Promise<string> {
+  console.log(`quarry-test:capture-${kind} ${file}${click ? ` click=${click}` : ''}`);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     try {

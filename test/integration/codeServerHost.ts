@@ -105,7 +105,7 @@ async function runInBrowser(args: HostArgs, port: number): Promise<number> {
       const capture = CAPTURE_REQUEST.exec(text);
       if (capture) void captureSideBar(page, capture[1]!.trim());
       const frames = CAPTURE_FRAMES_REQUEST.exec(text);
-      if (frames) void captureFrames(page, frames[1]!.trim());
+      if (frames) void captureFrames(page, frames[1]!.trim(), frames[2]?.trim());
     });
     await page.goto(url);
     const limit = new Promise<number>((resolve) =>
@@ -144,10 +144,20 @@ function printHostLog(type: string, values: unknown[]): string {
 const CAPTURE_REQUEST = /^quarry-test:capture-side-bar (.+)$/;
 
 /** Webviews live in nested frames: this captures the text of every frame (and a screenshot). */
-const CAPTURE_FRAMES_REQUEST = /^quarry-test:capture-frames (.+)$/;
+const CAPTURE_FRAMES_REQUEST = /^quarry-test:capture-frames (\S+)(?: click=(.+))?$/;
 
-async function captureFrames(page: Page, target: string): Promise<void> {
+async function captureFrames(page: Page, target: string, clickSelector?: string): Promise<void> {
   await page.waitForTimeout(1500);
+  if (clickSelector) {
+    for (const frame of page.frames()) {
+      const target = frame.locator(clickSelector).first();
+      if ((await target.count().catch(() => 0)) > 0) {
+        await target.click().catch(() => undefined);
+        break;
+      }
+    }
+    await page.waitForTimeout(1500);
+  }
   const texts: string[] = [];
   for (const frame of page.frames()) {
     texts.push(await frame.locator('body').innerText({ timeout: 2000 }).catch(() => ''));

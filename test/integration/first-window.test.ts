@@ -155,6 +155,20 @@ suite('Databases view (first window)', () => {
     assert.match(shown, /Execution accuracy\s+66\.7%/);
     assert.ok(shown.includes(`Show ${xss}`), `the payload is shown as text:\n${shown.slice(0, 2000)}`);
     assert.match(shown, /medium|easy/);
+
+    // A second run, compared with the first: deltas by hardness and the example that flipped.
+    const better = join(workspace, 'better-predictions.sql');
+    writeFileSync(better, `SELECT '${xss}'\nSELECT count(*) FROM singer\nSELECT Name FROM singer\n`);
+    const second = await vscode.commands.executeCommand<string>('quarry.runEvaluation', { dataset, predictions: better });
+    await vscode.commands.executeCommand('quarry.openEvaluation', report, second);
+    const compared = await allFramesText(join(workspace, 'evaluation-compare.txt'), 'tr.wrong');
+    assert.match(compared, /Execution accuracy\s+66\.7%\s+100\.0%/);
+    assert.match(compared, /\+33\.3/, 'the per-hardness delta');
+    assert.match(compared, /wrong\s+gained/, 'the example that flipped');
+    // The clicked example: both queries and both results, side by side.
+    assert.match(compared, /Gold SQL\s+SELECT Name FROM singer/);
+    assert.match(compared, /Predicted SQL\s+SELECT Country FROM singer/);
+    assert.match(compared, /Gold result[\s\S]*Joe Sharp[\s\S]*Predicted result[\s\S]*Netherlands/);
   });
 
   test('the Databases view shows the connections and their tables on screen', async () => {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
 export interface EvalExample {
   index: number;
@@ -43,7 +43,7 @@ export function loadJsonlDataset(file: string): EvalExample[] {
       index,
       question: typeof entry.question === 'string' ? entry.question : '',
       goldSql: entry.sql,
-      dbId: entry.db,
+      dbId: basename(entry.db).replace(/\.(sqlite3?|db|duckdb)$/i, ''),
       dbPath: existsSync(dbPath) ? dbPath : null,
     };
   });
