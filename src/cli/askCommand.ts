@@ -1,5 +1,5 @@
-import { availableParallelism, homedir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { defaultModelsDirectory } from './defaultModelsDirectory';
 import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { resolveModelFile } from '../core/engine/downloadModel';
@@ -86,7 +86,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const engine = new ModelEngine();
   try {
     const modelPath = await resolveModelFile(model, {
-      directory: values['models-dir'] ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'quarry', 'models'),
+      directory: values['models-dir'] ?? defaultModelsDirectory(),
       sha256: values.sha256,
       signal: controller.signal,
       onProgress: ({ receivedBytes, totalBytes }) =>

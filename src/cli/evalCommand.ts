@@ -1,5 +1,6 @@
-import { availableParallelism, homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { defaultModelsDirectory } from './defaultModelsDirectory';
+import { resolve } from 'node:path';
 import { loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../core/eval/EvalDataset';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { resolveModelFile } from '../core/engine/downloadModel';
@@ -82,7 +83,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     let predictor: Predictor;
     if (engine) {
       const modelPath = await resolveModelFile(values.model!, {
-        directory: join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'quarry', 'models'),
+        directory: defaultModelsDirectory(),
         signal: controller.signal,
       });
       await engine.load({
