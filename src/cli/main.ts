@@ -2,7 +2,9 @@ import { BAD_INPUT_CODES, DbError } from '../core/db/DbError';
 import { EngineError, type EngineErrorCode } from '../core/engine/EngineError';
 import { EvalInputError } from '../core/eval/EvalDataset';
 import { ASK_HELP, askCommand } from './askCommand';
+import { DATASET_HELP, datasetCommand } from './datasetCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
+import { REWARD_HELP, rewardCommand } from './rewardCommand';
 import { SCHEMA_HELP, schemaCommand } from './schemaCommand';
 import { SQL_HELP, sqlCommand } from './sqlCommand';
 import { UsageError } from './UsageError';
@@ -14,6 +16,8 @@ Commands:
   sql      run one read-only SQL statement
   ask      write SQL for an English question with a local model
   eval     execution accuracy of predictions or a model on Spider or a JSONL dataset
+  dataset  build train/test files from a query history (quarry dataset build …)
+  reward   score a candidate SQL against a built example's ground truth
 
 Run 'quarry <command> --help' for a command's options.`;
 
@@ -25,6 +29,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   sql: { run: sqlCommand, help: SQL_HELP },
   ask: { run: askCommand, help: ASK_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
+  dataset: { run: datasetCommand, help: DATASET_HELP },
+  reward: { run: rewardCommand, help: REWARD_HELP },
 };
 
 /** Model problems the user fixes by pointing at another file or URL. */

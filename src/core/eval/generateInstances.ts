@@ -19,6 +19,8 @@ export interface InstanceOptions {
   literals: Literals;
   rowsPerTable?: number;
   seed?: number;
+  /** false: draw no values from the source's rows (schema-only mode); only literals and random values. */
+  sampleRealValues?: boolean;
 }
 
 interface ColumnPlan {
@@ -55,7 +57,7 @@ export function extractLiterals(queries: string[]): Literals {
 
 /** Writes `count` instances of a SQLite database's schema into `directory`; returns their paths. */
 export function generateInstances(sourcePath: string, options: InstanceOptions): string[] {
-  const plans = planTables(sourcePath);
+  const plans = planTables(sourcePath, options.sampleRealValues ?? true);
   const random = mulberry32(options.seed ?? 1);
   const paths: string[] = [];
   for (let k = 0; k < options.count; k++) {
@@ -79,7 +81,7 @@ export function generateInstances(sourcePath: string, options: InstanceOptions):
   return paths;
 }
 
-function planTables(sourcePath: string): TablePlan[] {
+function planTables(sourcePath: string, sampleRealValues: boolean): TablePlan[] {
   const source = new BetterSqlite3(sourcePath, { readonly: true, fileMustExist: true });
   try {
     const tables = source
@@ -108,7 +110,9 @@ function planTables(sourcePath: string): TablePlan[] {
           integer: type.includes('INT'),
           rowidKey: singleKey && c.pk > 0 && type.includes('INT'),
           notNull: c.notNull === 1 || c.pk > 0,
-          samples: source.prepare(`SELECT DISTINCT ${quote(c.name)} FROM ${quote(name)} WHERE ${quote(c.name)} IS NOT NULL LIMIT 50`).pluck().all(),
+          samples: sampleRealValues
+            ? source.prepare(`SELECT DISTINCT ${quote(c.name)} FROM ${quote(name)} WHERE ${quote(c.name)} IS NOT NULL LIMIT 50`).pluck().all()
+            : [],
           reference: fk && refColumn ? { table: fk.refTable, column: refColumn } : null,
         };
       });

@@ -1,0 +1,102 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/buildDataset';
+import { resolveModelFile } from '../core/engine/downloadModel';
+import { ModelEngine } from '../core/engine/ModelEngine';
+import { defaultModelsDirectory } from './defaultModelsDirectory';
+import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
+import { UsageError } from './UsageError';
+
+export const DATASET_HELP = `Usage: quarry dataset build --db <file> --history <file>... --out <dir> [options]
+
+Turns a query history (.sql files, sqlite3/duckdb shell histories, JSONL logs, CSV exports) into
+train/test files: read queries are run on the database for their ground truth, writes and broken
+SQL are dropped with a reason, duplicates (one template) are kept once with their frequency.
+
+Options:
+  --db <file>            the database the queries ran against
+  --history <file>       a history file; repeat for several
+  --out <dir>            the output folder (written whole, or not at all)
+  --schema-only          no database rows anywhere: ground truth from a synthetic instance of the schema
+  --questions <source>   history (default), model or none
+  --model <ref>          the model that writes questions (with --questions model)
+  --test-fraction F      share of templates in the test split (default 0.2)
+  --seed N               the split's seed (default 42)
+  --formats <list>       any of ${ALL_FORMATS.join(',')} (default all)
+  --drop-empty           drop queries that return no rows
+  -h, --help             show this help`;
+
+export async function datasetCommand(args: string[], write: (text: string) => void): Promise<number | void> {
+  const [sub, ...rest] = args;
+  if (!sub || sub === '--help' || sub === '-h') return write(DATASET_HELP);
+  if (sub !== 'build') throw new UsageError(`dataset: unknown subcommand '${sub}' (use: quarry dataset build …)`);
+  const { values } = parseCommandArgs('dataset build', rest, {
+    db: { type: 'string' },
+    history: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    'schema-only': { type: 'boolean' },
+    questions: { type: 'string' },
+    model: { type: 'string' },
+    'test-fraction': { type: 'string' },
+    seed: { type: 'string' },
+    formats: { type: 'string' },
+    'drop-empty': { type: 'boolean' },
+  });
+  if (values.help) return write(DATASET_HELP);
+  const db = requiredDb('dataset build', values.db);
+  const histories = (values.history ?? []) as string[];
+  if (histories.length === 0) throw new UsageError('dataset build: give at least one --history <file>');
+  if (!values.out) throw new UsageError('dataset build: --out <dir> is required');
+  const questions = (values.questions ?? 'history') as 'history' | 'model' | 'none';
+  if (!['history', 'model', 'none'].includes(questions)) throw new UsageError(`dataset build: --questions must be history, model or none`);
+  if (questions === 'model' && !values.model) throw new UsageError('dataset build: --questions model needs --model <path|url|hf:…>');
+  const testFraction = values['test-fraction'] === undefined ? 0.2 : Number(values['test-fraction']);
+  if (!(testFraction >= 0 && testFraction <= 1)) throw new UsageError(`dataset build: --test-fraction must be between 0 and 1`);
+  const formats = (values.formats?.split(',').map((f) => f.trim()) ?? ALL_FORMATS) as DatasetFormat[];
+  const unknown = formats.filter((f) => !ALL_FORMATS.includes(f));
+  if (unknown.length) throw new UsageError(`dataset build: unknown format ${unknown.join(', ')} (formats: ${ALL_FORMATS.join(', ')})`);
+  for (const file of histories) {
+    try {
+      statSync(file);
+    } catch {
+      throw new UsageError(`dataset build: history file not found: ${file}`);
+    }
+  }
+
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  const engine = questions === 'model' ? new ModelEngine() : undefined;
+  const tty = process.stderr.isTTY;
+  try {
+    if (engine) {
+      const modelPath = await resolveModelFile(values.model!, { directory: defaultModelsDirectory(), signal: controller.signal });
+      await engine.load({ modelPath, gpu: 'auto', threads: Math.min(8, availableParallelism()), contextSize: 4096, gpuLayers: 'auto' });
+    }
+    const manifest = await buildDataset({
+      dbPath: resolve(db),
+      histories: histories.map((h) => resolve(h)),
+      out: resolve(values.out),
+      schemaOnly: values['schema-only'],
+      questions,
+      engine,
+      testFraction,
+      seed: integerOption('dataset build', 'seed', values.seed, 0),
+      formats,
+      dropEmpty: values['drop-empty'],
+      signal: controller.signal,
+      onProgress: ({ stage, done, total }) => {
+        if (tty) process.stderr.write(`\r\x1b[K${stage}… ${total ? Math.floor((100 * done) / total) : 0}%`);
+      },
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    const lines = [`statements read   ${manifest.counts.statements}`, `kept              ${manifest.counts.kept}  (train ${manifest.splits.train}, test ${manifest.splits.test})`];
+    for (const [reason, count] of Object.entries(manifest.counts.dropped)) if (count) lines.push(`dropped: ${reason.padEnd(16)} ${count}`);
+    lines.push(`written to ${resolve(values.out)}: ${manifest.files.join(', ')}, manifest.json`);
+    write(lines.join('\n'));
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    engine?.dispose();
+  }
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { SqlValue } from '../core/db/Database';
+import { DbError } from '../core/db/DbError';
+import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
+import { resultsMatch } from '../core/eval/compareResults';
+import { normalizeForEval } from '../core/eval/normalizeForEval';
+import { integerOption, parseCommandArgs } from './parseCommandArgs';
+import { toJson } from './toJson';
+import { UsageError } from './UsageError';
+
+export const REWARD_HELP = `Usage: quarry reward --rft <file.jsonl> [--line N] --sql "<candidate SQL>" [--json]
+
+The reward function for reinforcement fine-tuning: runs the candidate SQL on the example's database
+and compares its rows with the stored ground truth, as the evaluation does. Prints the score (1 or 0)
+and the reason.
+
+Options:
+  --rft <file>   an rft.jsonl file written by quarry dataset build
+  --line N       which example (1-based line; default 1)
+  --sql <text>   the model's SQL
+  --json         print {"score", "reason"}`;
+
+export async function rewardCommand(args: string[], write: (text: string) => void): Promise<number | void> {
+  const { values } = parseCommandArgs('reward', args, { rft: { type: 'string' }, line: { type: 'string' }, sql: { type: 'string' }, json: { type: 'boolean' } });
+  if (values.help) return write(REWARD_HELP);
+  if (!values.rft || values.sql === undefined) throw new UsageError('reward: --rft <file.jsonl> and --sql "<candidate>" are required');
+  const lineNumber = integerOption('reward', 'line', values.line, 1) ?? 1;
+  let text: string;
+  try {
+    text = readFileSync(values.rft, 'utf8');
+  } catch {
+    throw new UsageError(`reward: file not found: ${values.rft}`);
+  }
+  const line = text.split('\n')[lineNumber - 1];
+  let example: { db: string; ground_truth: { rows: SqlValue[][]; orderMatters: boolean } };
+  try {
+    example = JSON.parse(line ?? '');
+  } catch {
+    throw new UsageError(`reward: ${values.rft}:${lineNumber} is not an rft example`);
+  }
+  const dbPath = isAbsolute(example.db) ? example.db : resolve(dirname(values.rft), example.db);
+  const db = await IsolatedDatabase.open(dbPath);
+  let score = 0;
+  let reason: string;
+  try {
+    const result = await db.query(normalizeForEval(values.sql, false), { maxRows: 1_000_000 });
+    score = resultsMatch(example.ground_truth.rows, result.rows, example.ground_truth.orderMatters) ? 1 : 0;
+    reason = score ? 'the rows match the ground truth' : `different rows (${result.rows.length} vs ${example.ground_truth.rows.length} expected)`;
+  } catch (error) {
+    if (!(error instanceof DbError)) throw error;
+    reason = `the SQL failed: ${error.message}`;
+  } finally {
+    await db.dispose();
+  }
+  write(values.json ? toJson({ score, reason }) : `${score} ${reason}`);
+}

@@ -1,0 +1,324 @@
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import type { Dialect, QueryResult } from '../db/Database';
+import { DbError } from '../db/DbError';
+import { IsolatedDatabase } from '../db/IsolatedDatabase';
+import type { ModelEngine } from '../engine/ModelEngine';
+import { extractLiterals, generateInstances } from '../eval/generateInstances';
+import { normalizeForEval, goldOrdersRows } from '../eval/normalizeForEval';
+import { buildAskPrompt } from '../prompt/buildAskPrompt';
+import { renderSchemaDdl } from '../schema/renderSchemaDdl';
+import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
+import { readHistory, type HistoryStatement } from './readHistory';
+import { templateOf } from './templateOf';
+
+export type DatasetFormat = 'quarry' | 'chat' | 'prompt-completion' | 'rft' | 'spider';
+export const ALL_FORMATS: DatasetFormat[] = ['quarry', 'chat', 'prompt-completion', 'rft', 'spider'];
+
+export type DropReason = 'unreadable' | 'dot-command' | 'write statement' | 'parse error' | 'execution error' | 'timeout' | 'empty result' | 'duplicate';
+
+export interface BuildOptions {
+  dbPath: string;
+  histories: string[];
+  out: string;
+  /** Put no row of the database anywhere: ground truth comes from a synthetic instance of its schema. */
+  schemaOnly?: boolean;
+  questions: 'history' | 'model' | 'none';
+  engine?: ModelEngine;
+  testFraction?: number;
+  seed?: number;
+  formats?: DatasetFormat[];
+  dropEmpty?: boolean;
+  timeoutMs?: number;
+  /** Rows kept as a query's ground truth (default 1000). */
+  maxRows?: number;
+  workerScript?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: { stage: 'reading' | 'running' | 'questions' | 'writing'; done: number; total: number }) => void;
+}
+
+export interface BuiltExample {
+  question: string;
+  questionSource: 'history' | 'model' | 'none';
+  sql: string;
+  template: string;
+  frequency: number;
+  source: string;
+  result: Pick<QueryResult, 'columns' | 'rows' | 'truncated'>;
+  split: 'train' | 'test';
+}
+
+export interface BuildManifest {
+  sources: string[];
+  database: string;
+  settings: Record<string, unknown>;
+  counts: { statements: number; kept: number; dropped: Record<DropReason, number> };
+  splits: { train: number; test: number };
+  files: string[];
+}
+
+interface Candidate {
+  statement: HistoryStatement;
+  template: string;
+  frequency: number;
+}
+
+/**
+ * Query history → executed ground truth → questions → train/test files. Statements stream in; each
+ * one is either kept or dropped with a reason, and a write statement is refused before anything
+ * could run it. The output folder appears whole or not at all.
+ */
+export async function buildDataset(options: BuildOptions): Promise<BuildManifest> {
+  const dropped = Object.fromEntries(
+    (['unreadable', 'dot-command', 'write statement', 'parse error', 'execution error', 'timeout', 'empty result', 'duplicate'] as DropReason[]).map((r) => [r, 0]),
+  ) as Record<DropReason, number>;
+  const candidates = new Map<string, Candidate>();
+  let statements = 0;
+  const totalBytes = options.histories.reduce((sum, file) => sum + statSync(file).size, 0);
+  let bytesBefore = 0;
+  for (const file of options.histories) {
+    for await (const statement of readHistory(file, {
+      signal: options.signal,
+      onBytes: (bytes) => options.onProgress?.({ stage: 'reading', done: bytesBefore + bytes, total: totalBytes }),
+    })) {
+      statements++;
+      const reason = earlyDropReason(statement);
+      if (reason) {
+        dropped[reason]++;
+        continue;
+      }
+      const template = templateOf(statement.sql).id;
+      const seen = candidates.get(template);
+      if (seen) {
+        dropped.duplicate++;
+        seen.frequency++;
+        // The most recent instance, keeping a question any instance came with.
+        if (isMoreRecent(statement, seen.statement)) seen.statement = { ...statement, question: statement.question ?? seen.statement.question };
+      } else {
+        candidates.set(template, { statement, template, frequency: 1 });
+      }
+    }
+    bytesBefore += statSync(file).size;
+  }
+
+  const work = `${options.out}.partial-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  try {
+    const truthDb = options.schemaOnly ? syntheticDatabase(options, [...candidates.values()], work) : options.dbPath;
+    const db = await IsolatedDatabase.open(truthDb, {
+      timeoutMs: options.timeoutMs ?? 10_000,
+      maxRows: options.maxRows ?? 1000,
+      ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+    });
+    const kept: Omit<BuiltExample, 'split' | 'question' | 'questionSource'>[] = [];
+    const hints: (string | undefined)[] = [];
+    let schemaDdl: string;
+    const dialect = db.dialect;
+    try {
+      schemaDdl = renderSchemaDdl(await db.readSchema({ sampleValues: options.schemaOnly ? 0 : undefined }));
+      let done = 0;
+      for (const candidate of candidates.values()) {
+        options.signal?.throwIfAborted();
+        options.onProgress?.({ stage: 'running', done: done++, total: candidates.size });
+        const outcome = await groundTruth(db, candidate.statement.sql, options.signal);
+        if ('reason' in outcome) {
+          dropped[outcome.reason]++;
+          continue;
+        }
+        if (options.dropEmpty && outcome.rows.length === 0) {
+          dropped['empty result']++;
+          continue;
+        }
+        kept.push({
+          sql: candidate.statement.sql,
+          template: candidate.template,
+          frequency: candidate.frequency,
+          source: `${basename(candidate.statement.source)}:${candidate.statement.line}`,
+          result: { columns: outcome.columns, rows: outcome.rows, truncated: outcome.truncated },
+        });
+        hints.push(candidate.statement.question);
+      }
+    } finally {
+      await db.dispose();
+    }
+
+    const questions = await writeQuestions(kept.map((k) => k.sql), hints, schemaDdl, options);
+    const testTemplates = pickTestTemplates(kept.map((k) => k.template), options.testFraction ?? 0.2, options.seed ?? 42);
+    const examples: BuiltExample[] = kept.map((k, i) => ({
+      ...k,
+      question: questions[i]!.text,
+      questionSource: questions[i]!.source,
+      split: testTemplates.has(k.template) ? 'test' : 'train',
+    }));
+    // Where the database will be once the folder is in place: files name it relative to themselves.
+    const finalDb = options.schemaOnly ? join(options.out, 'synthetic.sqlite') : options.dbPath;
+    const files = writeFormats(work, options.out, examples, { dbPath: finalDb, schemaDdl, formats: options.formats ?? ALL_FORMATS, dialect });
+    const manifest: BuildManifest = {
+      sources: options.histories,
+      database: options.schemaOnly ? 'synthetic.sqlite (schema only)' : options.dbPath,
+      settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, testFraction: options.testFraction ?? 0.2, seed: options.seed ?? 42, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
+      counts: { statements, kept: examples.length, dropped },
+      splits: { train: examples.filter((e) => e.split === 'train').length, test: examples.filter((e) => e.split === 'test').length },
+      files,
+    };
+    writeFileSync(join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    replaceFolder(work, options.out);
+    return manifest;
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Reasons known without touching the database: a write is refused here, before anything could run it. */
+function earlyDropReason(statement: HistoryStatement): DropReason | null {
+  if (statement.unreadable) return 'unreadable';
+  if (statement.dotCommand) return 'dot-command';
+  const verdict = checkReadOnlyStatement(statement.sql);
+  if (verdict.ok) return null;
+  const refusedKind = /refused: (?:EXPLAIN )?(\w+) statements/.exec(verdict.reason)?.[1]?.toUpperCase();
+  return refusedKind && WRITE_KEYWORDS.has(refusedKind) ? 'write statement' : 'parse error';
+}
+
+/** Statements that change data, schema, files or settings: what a history's writes start with. */
+const WRITE_KEYWORDS = new Set(
+  `INSERT UPDATE DELETE REPLACE MERGE UPSERT CREATE DROP ALTER TRUNCATE RENAME ATTACH DETACH VACUUM PRAGMA COPY EXPORT IMPORT
+  SET RESET INSTALL LOAD BEGIN COMMIT ROLLBACK SAVEPOINT RELEASE GRANT REVOKE ANALYZE REINDEX CALL CHECKPOINT USE`.split(/\s+/),
+);
+
+function isMoreRecent(candidate: HistoryStatement, current: HistoryStatement): boolean {
+  if (candidate.timestamp && current.timestamp) return candidate.timestamp >= current.timestamp;
+  return true; // later in the history
+}
+
+async function groundTruth(db: IsolatedDatabase, sql: string, signal?: AbortSignal): Promise<QueryResult | { reason: DropReason }> {
+  try {
+    await db.validate(sql, { signal });
+  } catch (error) {
+    if (error instanceof DbError && error.code === 'refused') return { reason: 'write statement' };
+    if (error instanceof DbError && error.code !== 'cancelled') return { reason: isSyntaxError(error.message) ? 'parse error' : 'execution error' };
+    throw error;
+  }
+  try {
+    return await db.query(sql, { signal });
+  } catch (error) {
+    if (error instanceof DbError && error.code === 'timeout') return { reason: 'timeout' };
+    if (error instanceof DbError && error.code !== 'cancelled') return { reason: 'execution error' };
+    throw error;
+  }
+}
+
+/** The engines' words for text that is not SQL, as opposed to SQL that names something missing. */
+function isSyntaxError(message: string): boolean {
+  return /syntax error|incomplete input|unrecognized token|Parser Error/i.test(message);
+}
+
+/** Schema-only mode: a database with the schema's tables and no real row, seeded with the queries' literals. */
+function syntheticDatabase(options: BuildOptions, candidates: Candidate[], work: string): string {
+  const directory = join(work, '.synthetic');
+  mkdirSync(directory);
+  const [path] = generateInstances(options.dbPath, {
+    count: 1,
+    directory,
+    literals: extractLiterals(candidates.map((c) => c.statement.sql)),
+    seed: options.seed ?? 42,
+    rowsPerTable: 40,
+    sampleRealValues: false,
+  });
+  const target = join(work, 'synthetic.sqlite');
+  copyFileSync(path!, target);
+  rmSync(directory, { recursive: true, force: true });
+  return target;
+}
+
+async function writeQuestions(
+  sqls: string[],
+  hints: (string | undefined)[],
+  schemaDdl: string,
+  options: BuildOptions,
+): Promise<{ text: string; source: BuiltExample['questionSource'] }[]> {
+  const out: { text: string; source: BuiltExample['questionSource'] }[] = [];
+  for (const [i, sql] of sqls.entries()) {
+    options.onProgress?.({ stage: 'questions', done: i, total: sqls.length });
+    const hint = hints[i];
+    if (options.questions !== 'none' && hint) out.push({ text: hint, source: 'history' });
+    else if (options.questions === 'model' && options.engine) out.push({ text: await modelQuestion(options.engine, schemaDdl, sql, options.signal), source: 'model' });
+    else out.push({ text: '', source: 'none' });
+  }
+  return out;
+}
+
+/** The dedicated prompt for the reverse direction: SQL → the question a person would have asked. */
+async function modelQuestion(engine: ModelEngine, schemaDdl: string, sql: string, signal?: AbortSignal): Promise<string> {
+  const system = `You explain SQL queries as the plain-English question they answer, in one sentence.\n\n${schemaDdl.trimEnd()}`;
+  const user = `SQL: ${sql}\nQuestion:`;
+  const result = await engine.generate(
+    { system, user, completion: `${schemaDdl.trimEnd()}\n\n-- SQL: ${sql}\n-- The question this query answers:`, grammar: 'root ::= [A-Za-z] [A-Za-z0-9 ,\'-]{4,100} "?"', maxTokens: 48, temperature: 0 },
+    signal,
+  );
+  return result.text.trim();
+}
+
+/** Whole templates go to test, chosen by a seeded shuffle, so no template is in both splits. */
+function pickTestTemplates(templates: string[], fraction: number, seed: number): Set<string> {
+  const unique = [...new Set(templates)].sort();
+  let state = seed >>> 0;
+  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
+  for (let i = unique.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [unique[i], unique[j]] = [unique[j]!, unique[i]!];
+  }
+  return new Set(unique.slice(0, Math.round(unique.length * fraction)));
+}
+
+function writeFormats(
+  folder: string,
+  finalFolder: string,
+  examples: BuiltExample[],
+  context: { dbPath: string; schemaDdl: string; formats: DatasetFormat[]; dialect: Dialect },
+): string[] {
+  const files: string[] = [];
+  for (const split of ['train', 'test'] as const) {
+    const dir = join(folder, split);
+    mkdirSync(dir, { recursive: true });
+    const items = examples.filter((e) => e.split === split);
+    const db = relative(join(finalFolder, split), context.dbPath);
+    const prompt = (question: string) => buildAskPrompt({ dialect: context.dialect, schemaDdl: context.schemaDdl, question });
+    const write = (name: string, lines: unknown[], json = false) => {
+      writeFileSync(join(dir, name), json ? `${JSON.stringify(lines, null, 1)}\n` : lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
+      files.push(`${split}/${name}`);
+    };
+    if (context.formats.includes('quarry')) {
+      write('quarry.jsonl', items.map((e) => ({ question: e.question, sql: e.sql, db, result: e.result, template: e.template, source: e.source, frequency: e.frequency, questionSource: e.questionSource })));
+    }
+    if (context.formats.includes('chat')) {
+      write('chat.jsonl', items.map((e) => {
+        const p = prompt(e.question);
+        return { messages: [{ role: 'system', content: p.system }, { role: 'user', content: p.user }, { role: 'assistant', content: e.sql }] };
+      }));
+    }
+    if (context.formats.includes('prompt-completion')) write('prompt-completion.jsonl', items.map((e) => ({ prompt: prompt(e.question).completion, completion: e.sql })));
+    if (context.formats.includes('rft')) {
+      write('rft.jsonl', items.map((e) => {
+        const p = prompt(e.question);
+        return {
+          messages: [{ role: 'system', content: p.system }, { role: 'user', content: p.user }],
+          sql: e.sql,
+          db,
+          ground_truth: { ...e.result, orderMatters: goldOrdersRows(normalizeForEval(e.sql, false)) },
+        };
+      }));
+    }
+    if (context.formats.includes('spider')) write('spider.json', items.map((e) => ({ question: e.question, query: e.sql, db_id: basename(context.dbPath).replace(/\.(sqlite3?|db|duckdb)$/i, '') })), true);
+  }
+  return files;
+}
+
+/** Moves the finished folder into place; an earlier build there is replaced only once the new one is whole. */
+function replaceFolder(work: string, out: string): void {
+  const old = `${out}.old-${process.pid}`;
+  if (existsSync(out)) renameSync(out, old);
+  renameSync(work, out);
+  rmSync(old, { recursive: true, force: true });
+}

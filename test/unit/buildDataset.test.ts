@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { buildDataset } from '../../src/core/dataset/buildDataset';
+import { templateOf } from '../../src/core/dataset/templateOf';
+import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
+import { CLI_SCRIPT, copyInto, makeTempDir, sha256, spiderDb, WORKER_SCRIPT } from '../helpers/fixtures';
+
+const temp = makeTempDir();
+after(() => temp.dispose());
+const db = copyInto(temp.dir, spiderDb('concert_singer'), 'concert_singer.sqlite');
+
+function writeHistories(): string[] {
+  const sql = join(temp.dir, 'team.sql');
+  writeFileSync(
+    sql,
+    [
+      '-- How many singers are there?',
+      'SELECT count(*) FROM singer;',
+      'select count(*)   from singer;', // duplicate template
+      "SELECT Name FROM singer WHERE Country = 'France';",
+      "SELECT Name FROM singer WHERE Country = 'Netherlands';", // same template, other literal
+      'DELETE FROM singer;', // write: never run
+      'DROP TABLE concert;',
+      'SELECT nope FROM singer;', // fails on the database
+      'SELEC broken;', // not SQL
+      '-- Stadiums with a capacity over a limit',
+      'SELECT Name, Capacity FROM stadium WHERE Capacity > 5000 ORDER BY Capacity DESC;',
+      'SELECT T1.Name, count(*) FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.Singer_ID = T2.Singer_ID GROUP BY T1.Name;',
+    ].join('\n'),
+  );
+  const shell = join(temp.dir, '.sqlite_history');
+  writeFileSync(shell, '.tables\n.schema singer\nSELECT Theme FROM concert\n  WHERE Year = 2014;\nUPDATE singer SET Age = 1;\n');
+  const jsonl = join(temp.dir, 'log.jsonl');
+  writeFileSync(
+    jsonl,
+    [
+      JSON.stringify({ query: 'SELECT avg(Age), max(Age) FROM singer', question: 'What is the average and maximum age of singers?', timestamp: '2026-01-02' }),
+      JSON.stringify({ sql: 'SELECT count(*) FROM concert WHERE Year = 2015', user: 'ana' }),
+      '{"query": "SELECT',
+      JSON.stringify({ statement: 'INSERT INTO singer (Singer_ID) VALUES (100)' }),
+    ].join('\n'),
+  );
+  const csv = join(temp.dir, 'stats.csv');
+  writeFileSync(csv, 'calls,query\n40,"SELECT Location, Name FROM stadium WHERE Highest > 1000"\n7,"SELECT DISTINCT Country FROM singer"\n3,\n');
+  return [sql, shell, jsonl, csv];
+}
+
+test('a history becomes train/test files: every statement accounted for, no write kept or run, results true', async () => {
+  const histories = writeHistories();
+  const before = sha256(db);
+  const out = join(temp.dir, 'built');
+  const manifest = await buildDataset({ dbPath: db, histories, out, questions: 'history', testFraction: 0.3, seed: 7, workerScript: WORKER_SCRIPT });
+  assert.equal(sha256(db), before, 'the database file never changes');
+  const dropped = Object.values(manifest.counts.dropped).reduce((a, b) => a + b, 0);
+  assert.equal(manifest.counts.kept + dropped, manifest.counts.statements, 'every statement is kept or dropped with a reason');
+  assert.deepEqual(manifest.counts.dropped, {
+    unreadable: 2,
+    'dot-command': 2,
+    'write statement': 4,
+    'parse error': 1,
+    'execution error': 1,
+    timeout: 0,
+    'empty result': 0,
+    duplicate: 2,
+  });
+  assert.equal(manifest.counts.kept, 9);
+  const train = readFileSync(join(out, 'train', 'quarry.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const test_ = readFileSync(join(out, 'test', 'quarry.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const all = [...train, ...test_];
+  assert.equal(all.length, 9);
+  for (const example of all) assert.doesNotMatch(example.sql, /^\s*(DELETE|DROP|UPDATE|INSERT)/i);
+  const trainTemplates = new Set(train.map((e) => e.template));
+  assert.ok(test_.every((e) => !trainTemplates.has(e.template)), 'no template in both splits');
+  assert.ok(test_.length >= 2 && train.length >= 5);
+  const counted = all.find((e) => templateOf(e.sql).id === templateOf('SELECT count(*) FROM singer').id)!;
+  assert.equal(counted.frequency, 2);
+  assert.equal(counted.question, 'How many singers are there?');
+  assert.equal(all.find((e) => /Country = 'Netherlands'/.test(e.sql))?.frequency, 2, 'the most recent literal set is kept');
+  // Each stored result is what running the query gives now.
+  const check = await IsolatedDatabase.open(db, { workerScript: WORKER_SCRIPT });
+  try {
+    for (const example of all) assert.deepEqual((await check.query(example.sql)).rows, example.result.rows, example.sql);
+  } finally {
+    await check.dispose();
+  }
+  // The other formats, from the same prompt module.
+  const chat = JSON.parse(readFileSync(join(out, 'train', 'chat.jsonl'), 'utf8').split('\n')[0]!);
+  assert.deepEqual(chat.messages.map((m: { role: string }) => m.role), ['system', 'user', 'assistant']);
+  const rft = JSON.parse(readFileSync(join(out, 'train', 'rft.jsonl'), 'utf8').split('\n')[0]!);
+  assert.ok(Array.isArray(rft.ground_truth.rows));
+  assert.ok(JSON.parse(readFileSync(join(out, 'test', 'spider.json'), 'utf8'))[0].db_id === 'concert_singer');
+  assert.ok(readFileSync(join(out, 'train', 'prompt-completion.jsonl'), 'utf8').includes('"completion"'));
+  assert.deepEqual(readdirSync(temp.dir).filter((n) => n.includes('.partial-')), [], 'no half-written folder left');
+
+  // The built test split is a dataset quarry eval scores, and quarry reward scores one example.
+  const predictions = join(temp.dir, 'preds.sql');
+  writeFileSync(predictions, test_.map((e) => e.sql.replace(/\s+/g, ' ')).join('\n'));
+  const evaluation = spawnSync(process.execPath, [CLI_SCRIPT, 'eval', '--dataset', join(out, 'test', 'quarry.jsonl'), '--predictions', predictions, '--report', join(temp.dir, 'r.json')], { encoding: 'utf8' });
+  assert.equal(evaluation.status, 0, evaluation.stderr);
+  assert.match(evaluation.stdout, new RegExp(`^execution accuracy  100\\.0%  \\(${test_.length} evaluated`));
+  const reward = (sql: string) => spawnSync(process.execPath, [CLI_SCRIPT, 'reward', '--rft', join(out, 'train', 'rft.jsonl'), '--sql', sql], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(reward(rft.sql), '1 the rows match the ground truth');
+  assert.match(reward('SELECT 1'), /^0 different rows/);
+  assert.match(reward('SELECT nope FROM singer'), /^0 the SQL failed: no such column: nope/);
+});
+
+test('schema-only mode: no value from the database rows appears in any output file', async () => {
+  const histories = writeHistories().map((file) => {
+    // Literals that are not values of the database, so any real value in the output would be a leak.
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/France/g, 'Atlantis').replace(/Netherlands/g, 'Lemuria'));
+    return file;
+  });
+  const out = join(temp.dir, 'private');
+  const manifest = await buildDataset({ dbPath: db, histories, out, questions: 'history', schemaOnly: true, workerScript: WORKER_SCRIPT });
+  assert.ok(manifest.counts.kept >= 8);
+  const source = new BetterSqlite3(db, { readonly: true });
+  const realValues = new Set<string>();
+  for (const table of ['singer', 'stadium', 'concert', 'singer_in_concert']) {
+    for (const row of source.prepare(`SELECT * FROM ${table}`).raw().all() as unknown[][]) {
+      for (const value of row) if (typeof value === 'string' && value.length >= 4 && !/^\d+$/.test(value)) realValues.add(value);
+    }
+  }
+  source.close();
+  assert.ok(realValues.size > 20);
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+  for (const file of files(out)) {
+    const text = readFileSync(file).toString('latin1');
+    for (const value of realValues) assert.ok(!text.includes(value), `${value} leaked into ${file}`);
+  }
+});
