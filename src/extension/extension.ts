@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { askInEnglish, type AskArgs } from './commands/askInEnglish';
+import { buildDatasetFromHistory, type BuildDatasetArgs } from './commands/buildDatasetFromHistory';
 import { connectDatabase } from './commands/connectDatabase';
 import { disconnectDatabase } from './commands/disconnectDatabase';
 import { refreshDatabases } from './commands/refreshDatabases';
@@ -39,6 +40,9 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     vscode.commands.registerCommand('quarry.selectModel', () => selectModel(models)),
     vscode.commands.registerCommand('quarry.runEvaluation', (args?: RunEvaluationArgs) =>
       runEvaluationCommand(context.extensionUri, reportsDir, models, log, args),
+    ),
+    vscode.commands.registerCommand('quarry.buildDataset', (args?: BuildDatasetArgs) =>
+      buildDatasetFromHistory(store, models, workerScript, log, args),
     ),
     vscode.commands.registerCommand('quarry.openEvaluation', async (reportPath?: string, comparePath?: string) => {
       const panel = EvalPanel.show(context.extensionUri, reportsDir);

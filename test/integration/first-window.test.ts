@@ -171,6 +171,24 @@ suite('Databases view (first window)', () => {
     assert.match(compared, /Gold result[\s\S]*Joe Sharp[\s\S]*Predicted result[\s\S]*Netherlands/);
   });
 
+  test('Build Dataset from Query History writes the dataset and its manifest', async () => {
+    const history = join(workspace, 'history.sql');
+    writeFileSync(history, '-- How many singers?\nSELECT count(*) FROM singer;\nDELETE FROM singer;\nSELECT Name FROM stadium;\n');
+    const out = join(workspace, 'dataset');
+    const target = await vscode.commands.executeCommand<string>('quarry.buildDataset', {
+      connection: spiderDb('concert_singer'),
+      histories: [history],
+      out,
+      schemaOnly: false,
+      questions: 'history',
+    });
+    assert.equal(target, out);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.counts.statements, 3);
+    assert.equal(manifest.counts.kept, 2);
+    assert.equal(manifest.counts.dropped['write statement'], 1);
+  });
+
   test('the Databases view shows the connections and their tables on screen', async () => {
     await vscode.commands.executeCommand('quarry.databases.focus');
     const shown = await sideBarText(join(workspace, 'side-bar-first-window.txt'));

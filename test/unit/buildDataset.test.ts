@@ -117,6 +117,11 @@ test('schema-only mode: no value from the database rows appears in any output fi
   const out = join(temp.dir, 'private');
   const manifest = await buildDataset({ dbPath: db, histories, out, questions: 'history', schemaOnly: true, workerScript: WORKER_SCRIPT });
   assert.ok(manifest.counts.kept >= 8);
+  const built = ['train', 'test'].flatMap((split) =>
+    readFileSync(join(out, split, 'quarry.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)),
+  );
+  const empty = built.filter((e) => e.result.rows.length === 0).length;
+  assert.ok(empty <= 1, `${empty} of ${built.length} queries find no rows on the synthetic database`);
   const source = new BetterSqlite3(db, { readonly: true });
   const realValues = new Set<string>();
   for (const table of ['singer', 'stadium', 'concert', 'singer_in_concert']) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Dialect, QueryResult } from '../db/Database';
 import { DbError } from '../db/DbError';
@@ -105,43 +105,9 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   try {
-    const truthDb = options.schemaOnly ? syntheticDatabase(options, [...candidates.values()], work) : options.dbPath;
-    const db = await IsolatedDatabase.open(truthDb, {
-      timeoutMs: options.timeoutMs ?? 10_000,
-      maxRows: options.maxRows ?? 1000,
-      ...(options.workerScript ? { workerScript: options.workerScript } : {}),
-    });
-    const kept: Omit<BuiltExample, 'split' | 'question' | 'questionSource'>[] = [];
-    const hints: (string | undefined)[] = [];
-    let schemaDdl: string;
-    const dialect = db.dialect;
-    try {
-      schemaDdl = renderSchemaDdl(await db.readSchema({ sampleValues: options.schemaOnly ? 0 : undefined }));
-      let done = 0;
-      for (const candidate of candidates.values()) {
-        options.signal?.throwIfAborted();
-        options.onProgress?.({ stage: 'running', done: done++, total: candidates.size });
-        const outcome = await groundTruth(db, candidate.statement.sql, options.signal);
-        if ('reason' in outcome) {
-          dropped[outcome.reason]++;
-          continue;
-        }
-        if (options.dropEmpty && outcome.rows.length === 0) {
-          dropped['empty result']++;
-          continue;
-        }
-        kept.push({
-          sql: candidate.statement.sql,
-          template: candidate.template,
-          frequency: candidate.frequency,
-          source: `${basename(candidate.statement.source)}:${candidate.statement.line}`,
-          result: { columns: outcome.columns, rows: outcome.rows, truncated: outcome.truncated },
-        });
-        hints.push(candidate.statement.question);
-      }
-    } finally {
-      await db.dispose();
-    }
+    const truth = await groundTruthRun(options, [...candidates.values()], work);
+    for (const [reason, count] of Object.entries(truth.dropped)) dropped[reason as DropReason] += count;
+    const { kept, hints, schemaDdl, dialect } = truth;
 
     const questions = await writeQuestions(kept.map((k) => k.sql), hints, schemaDdl, options);
     const testTemplates = pickTestTemplates(kept.map((k) => k.template), options.testFraction ?? 0.2, options.seed ?? 42);
@@ -162,6 +128,7 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
       splits: { train: examples.filter((e) => e.split === 'train').length, test: examples.filter((e) => e.split === 'test').length },
       files,
     };
+    for (const name of readdirSync(work)) if (name.startsWith('.synthetic-')) rmSync(join(work, name), { recursive: true, force: true });
     writeFileSync(join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     replaceFolder(work, options.out);
     return manifest;
@@ -169,6 +136,74 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
     rmSync(work, { recursive: true, force: true });
     throw error;
   }
+}
+
+interface TruthRun {
+  kept: Omit<BuiltExample, 'split' | 'question' | 'questionSource'>[];
+  hints: (string | undefined)[];
+  dropped: Partial<Record<DropReason, number>>;
+  schemaDdl: string;
+  dialect: Dialect;
+  dbPath: string;
+  empty: number;
+}
+
+/** Share of queries allowed to return no rows on a synthetic database before it is generated again. */
+const MAX_EMPTY_SHARE = 0.1;
+const MAX_RESEEDS = 5;
+
+/**
+ * Every candidate's ground truth, on the real database, or in schema-only mode on a synthetic one,
+ * generated again with another seed (up to a few times) while more than a tenth of the queries find nothing.
+ */
+async function groundTruthRun(options: BuildOptions, candidates: Candidate[], work: string): Promise<TruthRun> {
+  if (!options.schemaOnly) return runCandidates(options, candidates, options.dbPath);
+  let best: TruthRun | null = null;
+  for (let attempt = 0; attempt < MAX_RESEEDS; attempt++) {
+    const path = syntheticDatabase(options, candidates, work, (options.seed ?? 42) + attempt);
+    const run = await runCandidates(options, candidates, path);
+    if (!best || run.empty < best.empty) {
+      best = run;
+      copyFileSync(path, join(work, 'synthetic.sqlite'));
+    }
+    if (run.empty <= MAX_EMPTY_SHARE * Math.max(1, run.kept.length)) break;
+  }
+  return { ...best!, dbPath: join(work, 'synthetic.sqlite') };
+}
+
+async function runCandidates(options: BuildOptions, candidates: Candidate[], dbPath: string): Promise<TruthRun> {
+  const db = await IsolatedDatabase.open(dbPath, {
+    timeoutMs: options.timeoutMs ?? 10_000,
+    maxRows: options.maxRows ?? 1000,
+    ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+  });
+  const run: TruthRun = { kept: [], hints: [], dropped: {}, schemaDdl: '', dialect: db.dialect, dbPath, empty: 0 };
+  try {
+    run.schemaDdl = renderSchemaDdl(await db.readSchema({ sampleValues: options.schemaOnly ? 0 : undefined }));
+    for (const [done, candidate] of candidates.entries()) {
+      options.signal?.throwIfAborted();
+      options.onProgress?.({ stage: 'running', done, total: candidates.length });
+      const outcome = await groundTruth(db, candidate.statement.sql, options.signal);
+      const reason = 'reason' in outcome ? outcome.reason : options.dropEmpty && outcome.rows.length === 0 ? 'empty result' : null;
+      if (reason) {
+        run.dropped[reason] = (run.dropped[reason] ?? 0) + 1;
+        continue;
+      }
+      const result = outcome as QueryResult;
+      if (result.rows.length === 0) run.empty++;
+      run.kept.push({
+        sql: candidate.statement.sql,
+        template: candidate.template,
+        frequency: candidate.frequency,
+        source: `${basename(candidate.statement.source)}:${candidate.statement.line}`,
+        result: { columns: result.columns, rows: result.rows, truncated: result.truncated },
+      });
+      run.hints.push(candidate.statement.question);
+    }
+  } finally {
+    await db.dispose();
+  }
+  return run;
 }
 
 /** Reasons known without touching the database: a write is refused here, before anything could run it. */
@@ -215,21 +250,18 @@ function isSyntaxError(message: string): boolean {
 }
 
 /** Schema-only mode: a database with the schema's tables and no real row, seeded with the queries' literals. */
-function syntheticDatabase(options: BuildOptions, candidates: Candidate[], work: string): string {
-  const directory = join(work, '.synthetic');
-  mkdirSync(directory);
+function syntheticDatabase(options: BuildOptions, candidates: Candidate[], work: string, seed: number): string {
+  const directory = join(work, `.synthetic-${seed}`);
+  mkdirSync(directory, { recursive: true });
   const [path] = generateInstances(options.dbPath, {
     count: 1,
     directory,
     literals: extractLiterals(candidates.map((c) => c.statement.sql)),
-    seed: options.seed ?? 42,
+    seed,
     rowsPerTable: 40,
     sampleRealValues: false,
   });
-  const target = join(work, 'synthetic.sqlite');
-  copyFileSync(path!, target);
-  rmSync(directory, { recursive: true, force: true });
-  return target;
+  return path!;
 }
 
 async function writeQuestions(

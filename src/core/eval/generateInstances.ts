@@ -182,7 +182,9 @@ function valueFor(
   if (!column.notNull && random() < 0.05) return null;
   const roll = random();
   if (column.text) {
-    if (roll < 0.3 && literals.strings.length) return pick(literals.strings);
+    // Numbers compared with a text column (Year = 2014) are literals for it too.
+    const texts = [...literals.strings, ...literals.numbers.map(String)];
+    if (roll < 0.3 && texts.length) return pick(texts);
     if (roll < 0.85 && column.samples.length) return pick(column.samples);
     return `v${Math.floor(random() * 1000)}`;
   }

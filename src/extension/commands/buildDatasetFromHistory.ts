@@ -1,0 +1,96 @@
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import { buildDataset } from '../../core/dataset/buildDataset';
+import type { ConnectionStore } from '../ConnectionStore';
+import type { ModelManager } from '../ModelManager';
+
+export interface BuildDatasetArgs {
+  connection?: string;
+  histories?: string[];
+  out?: string;
+  schemaOnly?: boolean;
+  questions?: 'history' | 'model' | 'none';
+}
+
+/** "Quarry: Build Dataset from Query History…": connection, history files, options, then progress and a summary. */
+export async function buildDatasetFromHistory(
+  store: ConnectionStore,
+  models: ModelManager,
+  workerScript: string,
+  log: vscode.LogOutputChannel,
+  args: BuildDatasetArgs = {},
+): Promise<string | undefined> {
+  const connection = args.connection ?? (await pickConnection(store));
+  if (!connection) return undefined;
+  const histories =
+    args.histories ??
+    (await vscode.window.showOpenDialog({ canSelectMany: true, title: 'Query history files (.sql, shell history, JSONL, CSV)', openLabel: 'Use History' }))?.map((u) => u.fsPath);
+  if (!histories?.length) return undefined;
+  let schemaOnly = args.schemaOnly ?? false;
+  let questions = args.questions ?? 'history';
+  if (args.schemaOnly === undefined && args.questions === undefined) {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: 'Schema only', description: 'no database rows in any output: ground truth from a synthetic database', id: 'schema-only' },
+        { label: 'Write missing questions with the model', id: 'model' },
+      ],
+      { canPickMany: true, title: 'Dataset options' },
+    );
+    if (!picked) return undefined;
+    schemaOnly = picked.some((p) => p.id === 'schema-only');
+    questions = picked.some((p) => p.id === 'model') ? 'model' : 'history';
+  }
+  const out =
+    args.out ??
+    (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Where to write the dataset', openLabel: 'Write Here' }))?.[0]?.fsPath;
+  if (!out) return undefined;
+  const target = args.out ?? join(out, `quarry-dataset-${basename(connection).replace(/\.\w+$/, '')}`);
+
+  const manifest = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Quarry: building dataset', cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      try {
+        if (questions === 'model') await models.ensureLoaded((detail) => progress.report({ message: detail }), controller.signal);
+        return await buildDataset({
+          dbPath: connection,
+          histories,
+          out: target,
+          schemaOnly,
+          questions,
+          engine: questions === 'model' ? models.engine : undefined,
+          workerScript,
+          signal: controller.signal,
+          onProgress: ({ stage, done, total }) => progress.report({ message: `${stage}… ${total ? Math.floor((100 * done) / total) : 0}%` }),
+        });
+      } catch (error) {
+        if (!controller.signal.aborted) {
+          log.error(`dataset build failed: ${(error as Error).message}`);
+          void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
+        }
+        return undefined;
+      }
+    },
+  );
+  if (!manifest) return undefined;
+  const droppedText = Object.entries(manifest.counts.dropped).filter(([, n]) => n).map(([reason, n]) => `${n} ${reason}`).join(', ');
+  log.info(`dataset written to ${target}: ${manifest.counts.kept} kept of ${manifest.counts.statements}; dropped ${droppedText || 'none'}`);
+  void vscode.window
+    .showInformationMessage(
+      `Quarry: ${manifest.counts.kept} examples (train ${manifest.splits.train}, test ${manifest.splits.test}) from ${manifest.counts.statements} statements.`,
+      'Open Folder',
+      'Evaluate a Model on the Test Split',
+    )
+    .then((choice) => {
+      if (choice === 'Open Folder') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
+      if (choice?.startsWith('Evaluate')) void vscode.commands.executeCommand('quarry.runEvaluation', { dataset: join(target, 'test', 'quarry.jsonl'), useModel: true });
+    });
+  return target;
+}
+
+async function pickConnection(store: ConnectionStore): Promise<string | undefined> {
+  const paths = store.list().filter((c) => c.db).map((c) => c.path);
+  if (paths.length <= 1) return paths[0];
+  return (await vscode.window.showQuickPick(paths.map((p) => ({ label: basename(p), description: p })), { title: 'History of which database?' }))?.description;
+}
