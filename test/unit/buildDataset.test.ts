@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -137,4 +137,34 @@ test('schema-only mode: no value from the database rows appears in any output fi
     const text = readFileSync(file).toString('latin1');
     for (const value of realValues) assert.ok(!text.includes(value), `${value} leaked into ${file}`);
   }
+});
+
+test('quarry dataset build streams a 100 MB history and accounts for every statement', () => {
+  const history = join(temp.dir, 'huge.sql');
+  const block = [
+    "SELECT Name FROM singer WHERE Country = 'France';",
+    'SELECT count(*) FROM concert WHERE Year = 2014;',
+    'DELETE FROM singer WHERE Age > 40;',
+    'SELECT Name, Capacity FROM stadium ORDER BY Capacity DESC;',
+  ].join('\n') + '\n';
+  const repeats = Math.ceil((100 * 1024 * 1024) / block.length);
+  const fd = openSync(history, 'w');
+  const chunk = block.repeat(10_000);
+  for (let written = 0; written < repeats; written += 10_000) writeSync(fd, chunk);
+  closeSync(fd);
+  const statements = Math.ceil(repeats / 10_000) * 10_000 * 4;
+  const before = sha256(db);
+  const run = spawnSync(process.execPath, [CLI_SCRIPT, 'dataset', 'build', '--db', db, '--history', history, '--out', join(temp.dir, 'huge-out'), '--questions', 'none'], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(sha256(db), before);
+  const manifest = JSON.parse(readFileSync(join(temp.dir, 'huge-out', 'manifest.json'), 'utf8'));
+  assert.equal(manifest.counts.statements, statements);
+  assert.equal(manifest.counts.kept, 3);
+  assert.equal(manifest.counts.dropped['write statement'], statements / 4);
+  assert.equal(manifest.counts.dropped.duplicate, statements - 3 - statements / 4);
+  assert.match(run.stdout, new RegExp(`^statements read   ${statements}\\n`));
+  assert.match(run.stdout, /dropped: write statement/);
 });

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, s
 import { basename, join, relative } from 'node:path';
 import type { Dialect, QueryResult } from '../db/Database';
 import { DbError } from '../db/DbError';
+import { detectDialect } from '../db/detectDialect';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { ModelEngine } from '../engine/ModelEngine';
 import { extractLiterals, generateInstances } from '../eval/generateInstances';
@@ -158,6 +159,9 @@ const MAX_RESEEDS = 5;
  */
 async function groundTruthRun(options: BuildOptions, candidates: Candidate[], work: string): Promise<TruthRun> {
   if (!options.schemaOnly) return runCandidates(options, candidates, options.dbPath);
+  if (detectDialect(options.dbPath) !== 'sqlite') {
+    throw new DbError('not-a-database', `schema-only mode builds its synthetic database from SQLite files only for now; ${basename(options.dbPath)} is DuckDB`);
+  }
   let best: TruthRun | null = null;
   for (let attempt = 0; attempt < MAX_RESEEDS; attempt++) {
     const path = syntheticDatabase(options, candidates, work, (options.seed ?? 42) + attempt);
