@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { askQuestion, type AskResult } from '../../core/ask/askQuestion';
 import type { Connection, ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
+import { withCancellableProgress } from '../withCancellableProgress';
 import { readSettings } from '../settings';
 
 export interface AskArgs {
@@ -32,41 +33,42 @@ export async function askInEnglish(
   if (!connection?.db || !connection.schema) return undefined;
   const question =
     args.question ??
-    (await vscode.window.showInputBox({ title: `Ask ${basename(connection.path)}`, prompt: 'A question in plain English', ignoreFocusOut: true }));
+    (await vscode.window.showInputBox({
+      title: `Ask ${basename(connection.path)}`,
+      prompt: 'A question in plain English',
+      ignoreFocusOut: true,
+    }));
   if (!question?.trim()) return undefined;
 
   const settings = readSettings();
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Quarry', cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      try {
-        await models.ensureLoaded((detail) => progress.report({ message: detail }), controller.signal);
-        return await askQuestion(connection.db!, connection.schema!, models.engine, question, {
-          grammar: settings.grammar,
-          corrections: settings.corrections,
-          timeoutMs: settings.queryTimeoutMs,
-          maxRows: 1,
-          signal: controller.signal,
-          onStage: (stage) => progress.report({ message: `${stage}…` }),
-        });
-      } catch (error) {
-        if (controller.signal.aborted) return undefined;
-        log.error(`ask failed: ${(error as Error).message}`);
-        void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`, 'Show Log').then((c) => c && log.show());
-        return undefined;
-      }
-    },
-  );
+  const result = await withCancellableProgress('Quarry', async (report, signal) => {
+    try {
+      await models.ensureLoaded(report, signal);
+      return await askQuestion(connection.db!, connection.schema!, models.engine, question, {
+        grammar: settings.grammar,
+        corrections: settings.corrections,
+        timeoutMs: settings.queryTimeoutMs,
+        maxRows: 1,
+        signal,
+        onStage: (stage) => report(`${stage}…`),
+      });
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      log.error(`ask failed: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`, 'Show Log').then((c) => c && log.show());
+      return undefined;
+    }
+  });
   if (!result) return undefined;
   logTrace(log, connection, question, result);
   await insertSql(result.sql);
   if (!result.valid) {
-    void vscode.window.showWarningMessage(
-      `Quarry: the database still rejects this SQL after ${result.attempts.length} attempts: ${result.attempts.at(-1)?.error}`,
-      'Show Log',
-    ).then((c) => c && log.show());
+    void vscode.window
+      .showWarningMessage(
+        `Quarry: the database still rejects this SQL after ${result.attempts.length} attempts: ${result.attempts.at(-1)?.error}`,
+        'Show Log',
+      )
+      .then((c) => c && log.show());
   }
   return result;
 }
@@ -101,7 +103,9 @@ function logTrace(log: vscode.LogOutputChannel, connection: Connection, question
   log.info(`ask ${basename(connection.path)}: ${question}`);
   if (result.omittedTables.length) log.info(`  schema cut to fit the context; left out: ${result.omittedTables.join(', ')}`);
   result.attempts.forEach((attempt, i) => {
-    log.info(`  attempt ${i + 1} (${Math.round(attempt.ms)} ms, ${attempt.reusedTokens}/${attempt.promptTokens} prompt tokens cached): ${attempt.sql}`);
+    log.info(
+      `  attempt ${i + 1} (${Math.round(attempt.ms)} ms, ${attempt.reusedTokens}/${attempt.promptTokens} prompt tokens cached): ${attempt.sql}`,
+    );
     if (attempt.error) log.info(`    database: ${attempt.error}`);
   });
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { buildDataset } from '../../core/dataset/buildDataset';
 import type { ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
+import { withCancellableProgress } from '../withCancellableProgress';
 
 export interface BuildDatasetArgs {
   connection?: string;
@@ -24,7 +25,13 @@ export async function buildDatasetFromHistory(
   if (!connection) return undefined;
   const histories =
     args.histories ??
-    (await vscode.window.showOpenDialog({ canSelectMany: true, title: 'Query history files (.sql, shell history, JSONL, CSV)', openLabel: 'Use History' }))?.map((u) => u.fsPath);
+    (
+      await vscode.window.showOpenDialog({
+        canSelectMany: true,
+        title: 'Query history files (.sql, shell history, JSONL, CSV)',
+        openLabel: 'Use History',
+      })
+    )?.map((u) => u.fsPath);
   if (!histories?.length) return undefined;
   let schemaOnly = args.schemaOnly ?? false;
   let questions = args.questions ?? 'history';
@@ -42,39 +49,44 @@ export async function buildDatasetFromHistory(
   }
   const out =
     args.out ??
-    (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Where to write the dataset', openLabel: 'Write Here' }))?.[0]?.fsPath;
+    (
+      await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        title: 'Where to write the dataset',
+        openLabel: 'Write Here',
+      })
+    )?.[0]?.fsPath;
   if (!out) return undefined;
   const target = args.out ?? join(out, `quarry-dataset-${basename(connection).replace(/\.\w+$/, '')}`);
 
-  const manifest = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Quarry: building dataset', cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      try {
-        if (questions === 'model') await models.ensureLoaded((detail) => progress.report({ message: detail }), controller.signal);
-        return await buildDataset({
-          dbPath: connection,
-          histories,
-          out: target,
-          schemaOnly,
-          questions,
-          engine: questions === 'model' ? models.engine : undefined,
-          workerScript,
-          signal: controller.signal,
-          onProgress: ({ stage, done, total }) => progress.report({ message: `${stage}… ${total ? Math.floor((100 * done) / total) : 0}%` }),
-        });
-      } catch (error) {
-        if (!controller.signal.aborted) {
-          log.error(`dataset build failed: ${(error as Error).message}`);
-          void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
-        }
-        return undefined;
+  const manifest = await withCancellableProgress('Quarry: building dataset', async (report, signal) => {
+    try {
+      if (questions === 'model') await models.ensureLoaded(report, signal);
+      return await buildDataset({
+        dbPath: connection,
+        histories,
+        out: target,
+        schemaOnly,
+        questions,
+        engine: questions === 'model' ? models.engine : undefined,
+        workerScript,
+        signal,
+        onProgress: ({ stage, done, total }) => report(`${stage}… ${total ? Math.floor((100 * done) / total) : 0}%`),
+      });
+    } catch (error) {
+      if (!signal.aborted) {
+        log.error(`dataset build failed: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
       }
-    },
-  );
+      return undefined;
+    }
+  });
   if (!manifest) return undefined;
-  const droppedText = Object.entries(manifest.counts.dropped).filter(([, n]) => n).map(([reason, n]) => `${n} ${reason}`).join(', ');
+  const droppedText = Object.entries(manifest.counts.dropped)
+    .filter(([, n]) => n)
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
   log.info(`dataset written to ${target}: ${manifest.counts.kept} kept of ${manifest.counts.statements}; dropped ${droppedText || 'none'}`);
   void vscode.window
     .showInformationMessage(
@@ -84,13 +96,22 @@ export async function buildDatasetFromHistory(
     )
     .then((choice) => {
       if (choice === 'Open Folder') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
-      if (choice?.startsWith('Evaluate')) void vscode.commands.executeCommand('quarry.runEvaluation', { dataset: join(target, 'test', 'quarry.jsonl'), useModel: true });
+      if (choice?.startsWith('Evaluate'))
+        void vscode.commands.executeCommand('quarry.runEvaluation', { dataset: join(target, 'test', 'quarry.jsonl'), useModel: true });
     });
   return target;
 }
 
 async function pickConnection(store: ConnectionStore): Promise<string | undefined> {
-  const paths = store.list().filter((c) => c.db).map((c) => c.path);
+  const paths = store
+    .list()
+    .filter((c) => c.db)
+    .map((c) => c.path);
   if (paths.length <= 1) return paths[0];
-  return (await vscode.window.showQuickPick(paths.map((p) => ({ label: basename(p), description: p })), { title: 'History of which database?' }))?.description;
+  return (
+    await vscode.window.showQuickPick(
+      paths.map((p) => ({ label: basename(p), description: p })),
+      { title: 'History of which database?' },
+    )
+  )?.description;
 }

@@ -5,6 +5,7 @@ import { runEvaluation as evaluate, type Predictor } from '../../core/eval/runEv
 import { EvalPanel } from '../EvalPanel';
 import type { ModelManager } from '../ModelManager';
 import { readSettings } from '../settings';
+import { withCancellableProgress } from '../withCancellableProgress';
 
 export interface RunEvaluationArgs {
   spider?: string;
@@ -37,62 +38,64 @@ export async function runEvaluationCommand(
   const label = `${basename(choices.spider ?? choices.dataset ?? 'dataset')}-${choices.useModel ? basename(readSettings().model.source) : basename(choices.predictions ?? '')}`;
   const report = join(reportsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${label.replace(/[^\w.-]+/g, '_')}.json`);
   const panel = EvalPanel.show(extensionUri, reportsDir);
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Quarry: evaluating', cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      try {
-        let predictor: Predictor;
-        if (choices.useModel) {
-          await models.ensureLoaded((detail) => progress.report({ message: detail }), controller.signal);
-          const settings = readSettings();
-          predictor = { kind: 'model', engine: models.engine, ask: { grammar: settings.grammar, corrections: settings.corrections } };
-        } else {
-          predictor = { kind: 'predictions', predictions: loadPredictions(choices.predictions!) };
-        }
-        let reported = 0;
-        const result = await evaluate(examples, predictor, {
-          report,
-          settings: { ...choices, model: choices.useModel ? readSettings().model.source : undefined },
-          workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'dbWorker.js').fsPath,
-          signal: controller.signal,
-          onProgress: (p) => {
-            progress.report({ message: `${p.done}/${p.total}`, increment: (100 * (p.done - reported)) / Math.max(p.total, 1) });
-            reported = p.done;
-            void panel.post({ event: 'progress', ...p });
-          },
-        });
-        log.info(`evaluation saved: ${report} (execution accuracy ${(100 * result.summary.execAccuracy).toFixed(1)}%)`);
-        await panel.post({ event: 'show', path: report });
-        return report;
-      } catch (error) {
-        if (controller.signal.aborted) {
-          void vscode.window.showInformationMessage('Quarry: evaluation cancelled; its progress is saved next to the report.');
-          return undefined;
-        }
-        log.error(`evaluation failed: ${(error as Error).message}`);
-        void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
+  return withCancellableProgress('Quarry: evaluating', async (show, signal) => {
+    try {
+      let predictor: Predictor;
+      if (choices.useModel) {
+        await models.ensureLoaded(show, signal);
+        const settings = readSettings();
+        predictor = { kind: 'model', engine: models.engine, ask: { grammar: settings.grammar, corrections: settings.corrections } };
+      } else {
+        predictor = { kind: 'predictions', predictions: loadPredictions(choices.predictions!) };
+      }
+      let reported = 0;
+      const result = await evaluate(examples, predictor, {
+        report,
+        settings: { ...choices, model: choices.useModel ? readSettings().model.source : undefined },
+        workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'dbWorker.js').fsPath,
+        signal,
+        onProgress: (p) => {
+          show(`${p.done}/${p.total}`, (100 * (p.done - reported)) / Math.max(p.total, 1));
+          reported = p.done;
+          void panel.post({ event: 'progress', ...p });
+        },
+      });
+      log.info(`evaluation saved: ${report} (execution accuracy ${(100 * result.summary.execAccuracy).toFixed(1)}%)`);
+      await panel.post({ event: 'show', path: report });
+      return report;
+    } catch (error) {
+      if (signal.aborted) {
+        void vscode.window.showInformationMessage('Quarry: evaluation cancelled; its progress is saved next to the report.');
         return undefined;
       }
-    },
-  );
+      log.error(`evaluation failed: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
+      return undefined;
+    }
+  });
 }
 
 async function chooseInputs(args: RunEvaluationArgs): Promise<(RunEvaluationArgs & { split: 'dev' | 'train' }) | undefined> {
   const chosen: RunEvaluationArgs = { ...args };
   if (!chosen.spider && !chosen.dataset) {
-    const kind = await vscode.window.showQuickPick(['Spider dataset (a folder with dev.json and database/)', 'Quarry JSONL dataset'], { title: 'Evaluate on' });
+    const kind = await vscode.window.showQuickPick(['Spider dataset (a folder with dev.json and database/)', 'Quarry JSONL dataset'], {
+      title: 'Evaluate on',
+    });
     if (!kind) return undefined;
     const picked = await vscode.window.showOpenDialog(
-      kind.startsWith('Spider') ? { canSelectFolders: true, canSelectFiles: false, openLabel: 'Use Folder' } : { filters: { 'JSONL datasets': ['jsonl'] }, openLabel: 'Use Dataset' },
+      kind.startsWith('Spider')
+        ? { canSelectFolders: true, canSelectFiles: false, openLabel: 'Use Folder' }
+        : { filters: { 'JSONL datasets': ['jsonl'] }, openLabel: 'Use Dataset' },
     );
     if (!picked?.[0]) return undefined;
     if (kind.startsWith('Spider')) chosen.spider = picked[0].fsPath;
     else chosen.dataset = picked[0].fsPath;
   }
   if (!chosen.predictions && !chosen.useModel) {
-    const source = await vscode.window.showQuickPick(['Predictions file (one SQL per line, or JSONL)', 'Generate with the configured model'], { title: 'Predictions' });
+    const source = await vscode.window.showQuickPick(
+      ['Predictions file (one SQL per line, or JSONL)', 'Generate with the configured model'],
+      { title: 'Predictions' },
+    );
     if (!source) return undefined;
     if (source.startsWith('Generate')) chosen.useModel = true;
     else {
