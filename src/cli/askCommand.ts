@@ -1,11 +1,8 @@
-import { availableParallelism } from 'node:os';
-import { defaultModelsDirectory } from './defaultModelsDirectory';
 import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
-import { resolveModelFile } from '../core/engine/downloadModel';
 import { ModelEngine } from '../core/engine/ModelEngine';
-import type { GpuChoice } from '../core/engine/ModelSettings';
 import { formatTable } from './formatTable';
+import { abortOnInterrupt, loadCliModel } from './loadCliModel';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
@@ -38,8 +35,6 @@ Options:
 
 Exit codes: 0 valid SQL, 1 no valid SQL or a runtime error, 2 bad input (database, model, options).`;
 
-const GPU_CHOICES: GpuChoice[] = ['auto', 'off', 'cuda', 'vulkan', 'metal'];
-
 export async function askCommand(args: string[], write: (text: string) => void): Promise<number | void> {
   const { values, positionals } = parseCommandArgs('ask', args, {
     db: { type: 'string' },
@@ -65,11 +60,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const model = values.model ?? process.env.QUARRY_MODEL;
   if (!model) throw new UsageError('ask: --model <path|url|hf:…> is required (or set QUARRY_MODEL)');
   if (positionals.length !== 1) throw new UsageError(`ask: give exactly one question, quoted (got ${positionals.length} arguments)`);
-  const gpu = (values.gpu ?? 'auto') as GpuChoice;
-  if (!GPU_CHOICES.includes(gpu)) throw new UsageError(`ask: --gpu must be one of ${GPU_CHOICES.join(', ')}, got '${values.gpu}'`);
   const corrections = integerOption('ask', 'attempts', values.attempts, 0) ?? 2;
-  const threads = integerOption('ask', 'threads', values.threads, 1) ?? Math.min(8, availableParallelism());
-  const contextSize = integerOption('ask', 'context-size', values['context-size'], 256) ?? 4096;
   const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('ask', 'max-rows', values['max-rows'], 0) ?? 100;
   const seed = integerOption('ask', 'seed', values.seed, 0);
@@ -78,23 +69,20 @@ export async function askCommand(args: string[], write: (text: string) => void):
     throw new UsageError(`ask: --temperature must be a number from 0 to 2, got '${values.temperature}'`);
   }
 
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
+  const interrupt = abortOnInterrupt();
+  const signal = interrupt.signal;
   const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => undefined;
   const db = await IsolatedDatabase.open(path);
   const engine = new ModelEngine();
   try {
-    const modelPath = await resolveModelFile(model, {
-      directory: values['models-dir'] ?? defaultModelsDirectory(),
-      sha256: values.sha256,
-      signal: controller.signal,
-      onProgress: ({ receivedBytes, totalBytes }) =>
-        progress(`downloading model… ${totalBytes ? `${Math.floor((100 * receivedBytes) / totalBytes)}%` : `${receivedBytes} bytes`}`),
-    });
-    progress('loading model…');
-    const status = await engine.load({ modelPath, loraPath: values.lora, gpu, threads, contextSize, gpuLayers: 'auto' }, controller.signal);
-    const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: controller.signal });
+    const status = await loadCliModel(
+      'ask',
+      engine,
+      { model, lora: values.lora, sha256: values.sha256, modelsDir: values['models-dir'], gpu: values.gpu, threads: values.threads, contextSize: values['context-size'] },
+      signal,
+      progress,
+    );
+    const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });
     const result = await askQuestion(db, schema, engine, positionals[0]!, {
       grammar: !values['no-grammar'],
       corrections,
@@ -102,7 +90,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
       seed,
       timeoutMs,
       maxRows,
-      signal: controller.signal,
+      signal: signal,
       onStage: (stage: AskStage) => progress(`${stage}…`),
     });
     progress('');
@@ -127,7 +115,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     }
     return result.valid ? 0 : 1;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    interrupt.dispose();
     engine.dispose();
     await db.dispose();
   }

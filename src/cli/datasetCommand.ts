@@ -1,10 +1,8 @@
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/buildDataset';
-import { resolveModelFile } from '../core/engine/downloadModel';
 import { ModelEngine } from '../core/engine/ModelEngine';
-import { defaultModelsDirectory } from './defaultModelsDirectory';
+import { abortOnInterrupt, loadCliModel } from './loadCliModel';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
@@ -64,15 +62,12 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     }
   }
 
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
+  const interrupt = abortOnInterrupt();
   const engine = questions === 'model' ? new ModelEngine() : undefined;
   const tty = process.stderr.isTTY;
   try {
     if (engine) {
-      const modelPath = await resolveModelFile(values.model!, { directory: defaultModelsDirectory(), signal: controller.signal });
-      await engine.load({ modelPath, gpu: 'auto', threads: Math.min(8, availableParallelism()), contextSize: 4096, gpuLayers: 'auto' });
+      await loadCliModel('dataset build', engine, { model: values.model! }, interrupt.signal);
     }
     const manifest = await buildDataset({
       dbPath: resolve(db),
@@ -85,7 +80,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
       seed: integerOption('dataset build', 'seed', values.seed, 0),
       formats,
       dropEmpty: values['drop-empty'],
-      signal: controller.signal,
+      signal: interrupt.signal,
       onProgress: ({ stage, done, total }) => {
         if (tty) process.stderr.write(`\r\x1b[K${stage}… ${total ? Math.floor((100 * done) / total) : 0}%`);
       },
@@ -96,7 +91,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     lines.push(`written to ${resolve(values.out)}: ${manifest.files.join(', ')}, manifest.json`);
     write(lines.join('\n'));
   } finally {
-    process.off('SIGINT', onInterrupt);
+    interrupt.dispose();
     engine?.dispose();
   }
 }

@@ -1,10 +1,8 @@
-import { availableParallelism } from 'node:os';
-import { defaultModelsDirectory } from './defaultModelsDirectory';
 import { resolve } from 'node:path';
 import { loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../core/eval/EvalDataset';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
-import { resolveModelFile } from '../core/engine/downloadModel';
 import { ModelEngine } from '../core/engine/ModelEngine';
+import { abortOnInterrupt, loadCliModel } from './loadCliModel';
 import { integerOption, parseCommandArgs } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
@@ -75,24 +73,12 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     limit: limit ?? null,
   };
 
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
+  const interrupt = abortOnInterrupt();
   const engine = values.model ? new ModelEngine() : null;
   try {
     let predictor: Predictor;
     if (engine) {
-      const modelPath = await resolveModelFile(values.model!, {
-        directory: defaultModelsDirectory(),
-        signal: controller.signal,
-      });
-      await engine.load({
-        modelPath,
-        gpu: (values.gpu ?? 'auto') as 'auto',
-        threads: integerOption('eval', 'threads', values.threads, 1) ?? Math.min(8, availableParallelism()),
-        contextSize: 4096,
-        gpuLayers: 'auto',
-      });
+      await loadCliModel('eval', engine, { model: values.model!, gpu: values.gpu, threads: values.threads }, interrupt.signal);
       predictor = { kind: 'model', engine, ask: { grammar: !values['no-grammar'], corrections } };
     } else {
       predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!) };
@@ -106,13 +92,13 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       instances,
       timeoutMs: integerOption('eval', 'timeout-ms', values['timeout-ms'], 1),
       workers: integerOption('eval', 'workers', values.workers, 1),
-      signal: controller.signal,
+      signal: interrupt.signal,
       onProgress: bar.update,
     });
     bar.end();
     write(formatSummary(result.summary, report));
   } finally {
-    process.off('SIGINT', onInterrupt);
+    interrupt.dispose();
     engine?.dispose();
   }
 }
