@@ -146,10 +146,10 @@ test('strict mode: never more lenient, and it catches predictions that only matc
   assert.ok(result.summary.strictAccuracy! < result.summary.execAccuracy);
 });
 
-test('generated instances keep the schema, unique keys and foreign keys', () => {
+test('generated instances keep the schema, unique keys and foreign keys', async () => {
   const dir = join(temp.dir, 'instances');
   mkdirSync(dir);
-  const [path] = generateInstances(join(SPIDER_DIR, 'database/concert_singer/concert_singer.sqlite'), {
+  const [path] = await generateInstances(join(SPIDER_DIR, 'database/concert_singer/concert_singer.sqlite'), {
     count: 1,
     directory: dir,
     literals: extractLiterals(["SELECT name FROM singer WHERE country = 'Iceland' AND age > 42"]),

@@ -119,11 +119,11 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
       split: testTemplates.has(k.template) ? 'test' : 'train',
     }));
     // Where the database will be once the folder is in place: files name it relative to themselves.
-    const finalDb = options.schemaOnly ? join(options.out, 'synthetic.sqlite') : options.dbPath;
+    const finalDb = options.schemaOnly ? join(options.out, basename(truth.dbPath)) : options.dbPath;
     const files = writeFormats(work, options.out, examples, { dbPath: finalDb, schemaDdl, formats: options.formats ?? ALL_FORMATS, dialect });
     const manifest: BuildManifest = {
       sources: options.histories,
-      database: options.schemaOnly ? 'synthetic.sqlite (schema only)' : options.dbPath,
+      database: options.schemaOnly ? `${basename(truth.dbPath)} (schema only)` : options.dbPath,
       settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, testFraction: options.testFraction ?? 0.2, seed: options.seed ?? 42, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
       counts: { statements, kept: examples.length, dropped },
       splits: { train: examples.filter((e) => e.split === 'train').length, test: examples.filter((e) => e.split === 'test').length },
@@ -159,20 +159,19 @@ const MAX_RESEEDS = 5;
  */
 async function groundTruthRun(options: BuildOptions, candidates: Candidate[], work: string): Promise<TruthRun> {
   if (!options.schemaOnly) return runCandidates(options, candidates, options.dbPath);
-  if (detectDialect(options.dbPath) !== 'sqlite') {
-    throw new DbError('not-a-database', `schema-only mode builds its synthetic database from SQLite files only for now; ${basename(options.dbPath)} is DuckDB`);
-  }
+  // A file of the source's engine, so the history's dialect runs on it unchanged.
+  const synthetic = join(work, `synthetic.${detectDialect(options.dbPath) === 'duckdb' ? 'duckdb' : 'sqlite'}`);
   let best: TruthRun | null = null;
   for (let attempt = 0; attempt < MAX_RESEEDS; attempt++) {
-    const path = syntheticDatabase(options, candidates, work, (options.seed ?? 42) + attempt);
+    const path = await syntheticDatabase(options, candidates, work, (options.seed ?? 42) + attempt);
     const run = await runCandidates(options, candidates, path);
     if (!best || run.empty < best.empty) {
       best = run;
-      copyFileSync(path, join(work, 'synthetic.sqlite'));
+      copyFileSync(path, synthetic);
     }
     if (run.empty <= MAX_EMPTY_SHARE * Math.max(1, run.kept.length)) break;
   }
-  return { ...best!, dbPath: join(work, 'synthetic.sqlite') };
+  return { ...best!, dbPath: synthetic };
 }
 
 async function runCandidates(options: BuildOptions, candidates: Candidate[], dbPath: string): Promise<TruthRun> {
@@ -254,10 +253,10 @@ function isSyntaxError(message: string): boolean {
 }
 
 /** Schema-only mode: a database with the schema's tables and no real row, seeded with the queries' literals. */
-function syntheticDatabase(options: BuildOptions, candidates: Candidate[], work: string, seed: number): string {
+async function syntheticDatabase(options: BuildOptions, candidates: Candidate[], work: string, seed: number): Promise<string> {
   const directory = join(work, `.synthetic-${seed}`);
   mkdirSync(directory, { recursive: true });
-  const [path] = generateInstances(options.dbPath, {
+  const [path] = await generateInstances(options.dbPath, {
     count: 1,
     directory,
     literals: extractLiterals(candidates.map((c) => c.statement.sql)),

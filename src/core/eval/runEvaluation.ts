@@ -179,7 +179,7 @@ async function matchesEverywhere(instances: Database[], gold: string, predSql: s
 async function openInstances(dbPath: string, group: EvalExample[], predictor: Predictor, options: EvalOptions) {
   const queries = group.flatMap((e) => [e.goldSql, ...(predictor.kind === 'predictions' ? [predictor.predictions.get(e.index) ?? ''] : [])]);
   const directory = mkdtempSync(join(tmpdir(), 'quarry-instances-'));
-  const paths = generateInstances(dbPath, { count: options.instances!, directory, literals: extractLiterals(queries), seed: seedOf(dbPath) });
+  const paths = await generateInstances(dbPath, { count: options.instances!, directory, literals: extractLiterals(queries), seed: seedOf(dbPath) });
   const dbs = await Promise.all(
     paths.map((path) =>
       IsolatedDatabase.open(path, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxRows: MAX_RESULT_ROWS, ...(options.workerScript ? { workerScript: options.workerScript } : {}) }),
