@@ -2,7 +2,7 @@ import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { ModelEngine } from '../core/engine/ModelEngine';
 import { formatTable } from './formatTable';
-import { abortOnInterrupt, loadCliModel } from './loadCliModel';
+import { abortOnInterrupt, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
@@ -16,17 +16,12 @@ Options:
   --db <file>           SQLite or DuckDB file
   --model <ref>         a .gguf path, an https:// URL, or hf:<user>/<repo>/<file>.gguf
                         (downloaded once into --models-dir); default: $QUARRY_MODEL
-  --lora <file>         a LoRA adapter (.gguf) applied on top of the model
-  --sha256 <hex>        expected SHA-256 of a downloaded model
-  --models-dir <dir>    where downloads go (default ~/.cache/quarry/models)
+${MODEL_HELP}
   --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device"}
   --no-grammar          do not constrain decoding to the schema's SQL grammar
   --attempts N          corrections after the first try when the database rejects the SQL (default 2)
   --run                 also run the SQL and print its rows
   --schema-only         put no example values (no row data) into the prompt
-  --gpu <choice>        auto (default), off, cuda, vulkan or metal
-  --threads N           CPU threads for the model (default: the cores here, at most 8)
-  --context-size N      context window in tokens (default 4096)
   --temperature T       0 (default) takes the likeliest token; above 0 samples
   --seed N              fixes the sampling, for reproducible runs
   --timeout-ms N        limit for checking and running the SQL (default 10000)
@@ -38,18 +33,12 @@ Exit codes: 0 valid SQL, 1 no valid SQL or a runtime error, 2 bad input (databas
 export async function askCommand(args: string[], write: (text: string) => void): Promise<number | void> {
   const { values, positionals } = parseCommandArgs('ask', args, {
     db: { type: 'string' },
-    model: { type: 'string' },
-    lora: { type: 'string' },
-    sha256: { type: 'string' },
-    'models-dir': { type: 'string' },
+    ...MODEL_ARGS,
     json: { type: 'boolean' },
     'no-grammar': { type: 'boolean' },
     attempts: { type: 'string' },
     run: { type: 'boolean' },
     'schema-only': { type: 'boolean' },
-    gpu: { type: 'string' },
-    threads: { type: 'string' },
-    'context-size': { type: 'string' },
     'timeout-ms': { type: 'string' },
     'max-rows': { type: 'string' },
     temperature: { type: 'string' },
@@ -78,7 +67,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     const status = await loadCliModel(
       'ask',
       engine,
-      { model, lora: values.lora, sha256: values.sha256, modelsDir: values['models-dir'], gpu: values.gpu, threads: values.threads, contextSize: values['context-size'] },
+      { ...values, model },
       signal,
       progress,
     );

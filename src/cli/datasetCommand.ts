@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/buildDataset';
 import { ModelEngine } from '../core/engine/ModelEngine';
-import { abortOnInterrupt, loadCliModel } from './loadCliModel';
+import { DEFAULT_BATCH_SEQUENCES } from '../core/engine/ModelSettings';
+import { abortOnInterrupt, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
@@ -13,17 +14,19 @@ train/test files: read queries are run on the database for their ground truth, w
 SQL are dropped with a reason, duplicates (one template) are kept once with their frequency.
 
 Options:
-  --db <file>            the database the queries ran against
-  --history <file>       a history file; repeat for several
-  --out <dir>            the output folder (written whole, or not at all)
-  --schema-only          no database rows anywhere: ground truth from a synthetic instance of the schema
-  --questions <source>   history (default), model or none
-  --model <ref>          the model that writes questions (with --questions model)
-  --test-fraction F      share of templates in the test split (default 0.2)
-  --seed N               the split's seed (default 42)
-  --formats <list>       any of ${ALL_FORMATS.join(',')} (default all)
-  --drop-empty           drop queries that return no rows
-  -h, --help             show this help`;
+  --db <file>           the database the queries ran against
+  --history <file>      a history file; repeat for several
+  --out <dir>           the output folder (written whole, or not at all)
+  --schema-only         no database rows anywhere: ground truth from a synthetic instance of the schema
+  --questions <from>    history (default), model or none
+  --model <ref>         the model that writes questions (with --questions model)
+  --batch N             questions the model writes side by side (default ${DEFAULT_BATCH_SEQUENCES}; each costs a context's memory)
+${MODEL_HELP}
+  --test-fraction F     share of templates in the test split (default 0.2)
+  --seed N              the split's seed (default 42)
+  --formats <list>      any of ${ALL_FORMATS.join(',')} (default all)
+  --drop-empty          drop queries that return no rows
+  -h, --help            show this help`;
 
 export async function datasetCommand(args: string[], write: (text: string) => void): Promise<number | void> {
   const [sub, ...rest] = args;
@@ -35,7 +38,8 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     out: { type: 'string' },
     'schema-only': { type: 'boolean' },
     questions: { type: 'string' },
-    model: { type: 'string' },
+    ...MODEL_ARGS,
+    batch: { type: 'string' },
     'test-fraction': { type: 'string' },
     seed: { type: 'string' },
     formats: { type: 'string' },
@@ -67,7 +71,8 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
   const tty = process.stderr.isTTY;
   try {
     if (engine) {
-      await loadCliModel('dataset build', engine, { model: values.model! }, interrupt.signal);
+      const batchSequences = integerOption('dataset build', 'batch', values.batch, 1) ?? DEFAULT_BATCH_SEQUENCES;
+      await loadCliModel('dataset build', engine, { ...values, model: values.model!, batchSequences }, interrupt.signal);
     }
     const manifest = await buildDataset({
       dbPath: resolve(db),
@@ -88,6 +93,9 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     if (tty) process.stderr.write('\r\x1b[K');
     const lines = [`statements read   ${manifest.counts.statements}`, `kept              ${manifest.counts.kept}  (train ${manifest.splits.train}, test ${manifest.splits.test})`];
     for (const [reason, count] of Object.entries(manifest.counts.dropped)) if (count) lines.push(`dropped: ${reason.padEnd(16)} ${count}`);
+    const { history, model, none } = manifest.counts.questions;
+    lines.push(`questions         ${history} from the history, ${model} written by the model, ${none} left empty`);
+    for (const error of manifest.questionErrors ?? []) lines.push(`  no question: ${error}`);
     lines.push(`written to ${resolve(values.out)}: ${manifest.files.join(', ')}, manifest.json`);
     write(lines.join('\n'));
   } finally {

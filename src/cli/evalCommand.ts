@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../core/eval/EvalDataset';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { ModelEngine } from '../core/engine/ModelEngine';
-import { abortOnInterrupt, loadCliModel } from './loadCliModel';
+import { abortOnInterrupt, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { integerOption, parseCommandArgs } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
@@ -20,7 +20,8 @@ Options:
   --dataset <file>      Quarry JSONL: {"question", "sql", "db"} per line, db relative to the file
   --predictions <file>  one SQL per line in dataset order, or JSONL {"index", "sql"}
   --model <ref>         generate predictions with a model instead (grammar and corrections as in ask)
-  --no-grammar, --attempts N, --threads N, --gpu <choice>   model settings, as for quarry ask
+  --no-grammar, --attempts N   decoding and corrections, as for quarry ask
+${MODEL_HELP}
   --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
   --resume              continue an interrupted run with the same settings
   --keep-distinct       compare with DISTINCT kept
@@ -37,11 +38,9 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     split: { type: 'string' },
     dataset: { type: 'string' },
     predictions: { type: 'string' },
-    model: { type: 'string' },
+    ...MODEL_ARGS,
     'no-grammar': { type: 'boolean' },
     attempts: { type: 'string' },
-    threads: { type: 'string' },
-    gpu: { type: 'string' },
     report: { type: 'string' },
     resume: { type: 'boolean' },
     'keep-distinct': { type: 'boolean' },
@@ -78,7 +77,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   try {
     let predictor: Predictor;
     if (engine) {
-      await loadCliModel('eval', engine, { model: values.model!, gpu: values.gpu, threads: values.threads }, interrupt.signal);
+      await loadCliModel('eval', engine, { ...values, model: values.model! }, interrupt.signal);
       predictor = { kind: 'model', engine, ask: { grammar: !values['no-grammar'], corrections } };
     } else {
       predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!) };

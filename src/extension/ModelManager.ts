@@ -83,7 +83,15 @@ export class ModelManager implements vscode.Disposable {
       });
       report('loading model…');
       const status = await this.engine.load(
-        { modelPath, loraPath: settings.lora || undefined, gpu: settings.gpu, threads: settings.threads, contextSize: settings.contextSize, gpuLayers: settings.gpuLayers },
+        {
+          modelPath,
+          loraPath: settings.lora || undefined,
+          gpu: settings.gpu,
+          threads: settings.threads,
+          contextSize: settings.contextSize,
+          gpuLayers: settings.gpuLayers,
+          batchSequences: settings.batchSequences,
+        },
         signal,
       );
       this.setState({ kind: 'ready', status });

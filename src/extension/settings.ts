@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
-import type { GpuChoice, ModelSettings } from '../core/engine/ModelSettings';
+import { DEFAULT_BATCH_SEQUENCES, type GpuChoice, type ModelSettings } from '../core/engine/ModelSettings';
 
 export interface QuarrySettings {
   queryTimeoutMs: number;
@@ -29,6 +29,7 @@ export function readSettings(): QuarrySettings {
       threads: config.get<number>('model.threads', 0) || Math.min(8, availableParallelism()),
       contextSize: config.get<number>('model.contextSize', 4096),
       gpuLayers: config.get<number>('model.gpuLayers', -1) < 0 ? 'auto' : config.get<number>('model.gpuLayers', -1),
+      batchSequences: config.get<number>('model.batchSequences', DEFAULT_BATCH_SEQUENCES),
     },
     grammar: config.get<boolean>('ask.grammar', true),
     corrections: config.get<number>('ask.corrections', 2),

@@ -20,6 +20,7 @@ test('questions missing from the history are written by the model, and marked as
   const out = join(temp.dir, 'built');
   const manifest = await buildDataset({ dbPath: spiderDb('concert_singer'), histories: [history], out, questions: 'model', engine, testFraction: 0, workerScript: WORKER_SCRIPT });
   assert.equal(manifest.counts.kept, 3);
+  assert.deepEqual(manifest.counts.questions, { history: 1, model: 2, none: 0 });
   const examples = readFileSync(join(out, 'train', 'quarry.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const fromHistory = examples.filter((e) => e.questionSource === 'history');
   const fromModel = examples.filter((e) => e.questionSource === 'model');
@@ -27,4 +28,28 @@ test('questions missing from the history are written by the model, and marked as
   assert.equal(fromModel.length, 2);
   // Random weights: the words are nonsense, but the grammar makes each one a short sentence ending in "?".
   for (const e of fromModel) assert.match(e.question, /^[A-Za-z][A-Za-z0-9 ,'-]{4,100}\?$/);
+});
+
+test('a batch runs on several sequences: answers in request order, a failing prompt fails alone, cancel stops it all', async () => {
+  const prompt = (maxTokens: number) => ({ system: '', user: 'SELECT', completion: 'SELECT', grammar: 'root ::= [a-z]{400}', maxTokens, temperature: 0 });
+  const lengths = [3, 9, 5, 12, 1, 7];
+  const outcomes = await engine.generateBatch([...lengths.map((n) => prompt(n)), { ...prompt(4), grammar: 'root ::= (' }]);
+  assert.equal(outcomes.length, lengths.length + 1);
+  lengths.forEach((n, i) => {
+    const outcome = outcomes[i]!;
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.value.generatedTokens, n, `answer ${i} belongs to request ${i}`);
+  });
+  const failed = outcomes[lengths.length]!;
+  assert.ok(!failed.ok && failed.error.code === 'generation-failed', JSON.stringify(failed));
+
+  // Greedy decoding gives the same text batched as alone.
+  const alone = await engine.generate(prompt(12));
+  assert.equal((outcomes[3] as { value: { text: string } }).value.text, alone.text);
+
+  const controller = new AbortController();
+  const batch = engine.generateBatch(Array.from({ length: 8 }, () => prompt(48)), controller.signal);
+  setTimeout(() => controller.abort(), 200);
+  await assert.rejects(batch, (error: Error & { code?: string }) => error.code === 'cancelled');
+  assert.equal((await engine.generate(prompt(2))).generatedTokens, 2, 'the model is still loaded after a cancelled batch');
 });

@@ -5,6 +5,7 @@ import { DbError } from '../db/DbError';
 import { detectDialect } from '../db/detectDialect';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { ModelEngine } from '../engine/ModelEngine';
+import type { GenerateParams } from '../protocol/modelServerMethods';
 import { extractLiterals, generateInstances } from '../eval/generateInstances';
 import { normalizeForEval, goldOrdersRows } from '../eval/normalizeForEval';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
@@ -53,7 +54,9 @@ export interface BuildManifest {
   sources: string[];
   database: string;
   settings: Record<string, unknown>;
-  counts: { statements: number; kept: number; dropped: Record<DropReason, number> };
+  counts: { statements: number; kept: number; dropped: Record<DropReason, number>; questions: Record<BuiltExample['questionSource'], number> };
+  /** Present when the model wrote no question for some queries: the first few reasons. */
+  questionErrors?: string[];
   splits: { train: number; test: number };
   files: string[];
 }
@@ -110,7 +113,7 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
     for (const [reason, count] of Object.entries(truth.dropped)) dropped[reason as DropReason] += count;
     const { kept, hints, schemaDdl, dialect } = truth;
 
-    const questions = await writeQuestions(kept.map((k) => k.sql), hints, schemaDdl, options);
+    const { questions, errors: questionErrors } = await writeQuestions(kept.map((k) => k.sql), hints, schemaDdl, options);
     const testTemplates = pickTestTemplates(kept.map((k) => k.template), options.testFraction ?? 0.2, options.seed ?? 42);
     const examples: BuiltExample[] = kept.map((k, i) => ({
       ...k,
@@ -120,12 +123,14 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
     }));
     // Where the database will be once the folder is in place: files name it relative to themselves.
     const finalDb = options.schemaOnly ? join(options.out, basename(truth.dbPath)) : options.dbPath;
+    options.onProgress?.({ stage: 'writing', done: 0, total: examples.length });
     const files = writeFormats(work, options.out, examples, { dbPath: finalDb, schemaDdl, formats: options.formats ?? ALL_FORMATS, dialect });
     const manifest: BuildManifest = {
       sources: options.histories,
       database: options.schemaOnly ? `${basename(truth.dbPath)} (schema only)` : options.dbPath,
       settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, testFraction: options.testFraction ?? 0.2, seed: options.seed ?? 42, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
-      counts: { statements, kept: examples.length, dropped },
+      counts: { statements, kept: examples.length, dropped, questions: countBy(examples.map((e) => e.questionSource)) },
+      ...(questionErrors.length ? { questionErrors } : {}),
       splits: { train: examples.filter((e) => e.split === 'train').length, test: examples.filter((e) => e.split === 'test').length },
       files,
     };
@@ -267,32 +272,52 @@ async function syntheticDatabase(options: BuildOptions, candidates: Candidate[],
   return path!;
 }
 
-async function writeQuestions(
-  sqls: string[],
-  hints: (string | undefined)[],
-  schemaDdl: string,
-  options: BuildOptions,
-): Promise<{ text: string; source: BuiltExample['questionSource'] }[]> {
-  const out: { text: string; source: BuiltExample['questionSource'] }[] = [];
-  for (const [i, sql] of sqls.entries()) {
-    options.onProgress?.({ stage: 'questions', done: i, total: sqls.length });
-    const hint = hints[i];
-    if (options.questions !== 'none' && hint) out.push({ text: hint, source: 'history' });
-    else if (options.questions === 'model' && options.engine) out.push({ text: await modelQuestion(options.engine, schemaDdl, sql, options.signal), source: 'model' });
-    else out.push({ text: '', source: 'none' });
+interface WrittenQuestions {
+  questions: { text: string; source: BuiltExample['questionSource'] }[];
+  /** Why the model gave no question for some queries (a prompt too long for its context), first few. */
+  errors: string[];
+}
+
+/** Prompts per request to the model server: enough to keep its batch lanes full, few enough for steady progress. */
+const QUESTIONS_PER_REQUEST = 16;
+
+async function writeQuestions(sqls: string[], hints: (string | undefined)[], schemaDdl: string, options: BuildOptions): Promise<WrittenQuestions> {
+  const questions = sqls.map((_, i): WrittenQuestions['questions'][number] =>
+    options.questions !== 'none' && hints[i] ? { text: hints[i]!, source: 'history' } : { text: '', source: 'none' },
+  );
+  const errors: string[] = [];
+  const engine = options.questions === 'model' ? options.engine : undefined;
+  const todo = engine ? questions.flatMap((q, i) => (q.source === 'none' ? [i] : [])) : [];
+  options.onProgress?.({ stage: 'questions', done: sqls.length - todo.length, total: sqls.length });
+  for (let start = 0; start < todo.length; start += QUESTIONS_PER_REQUEST) {
+    options.signal?.throwIfAborted();
+    const chunk = todo.slice(start, start + QUESTIONS_PER_REQUEST);
+    const outcomes = await engine!.generateBatch(chunk.map((i) => questionPrompt(schemaDdl, sqls[i]!)), options.signal);
+    outcomes.forEach((outcome, k) => {
+      if (outcome.ok) questions[chunk[k]!] = { text: outcome.value.text.trim(), source: 'model' };
+      else if (errors.length < 5) errors.push(`${sqls[chunk[k]!]}: ${outcome.error.message}`);
+    });
+    options.onProgress?.({ stage: 'questions', done: sqls.length - todo.length + start + chunk.length, total: sqls.length });
   }
-  return out;
+  return { questions, errors };
 }
 
 /** The dedicated prompt for the reverse direction: SQL → the question a person would have asked. */
-async function modelQuestion(engine: ModelEngine, schemaDdl: string, sql: string, signal?: AbortSignal): Promise<string> {
-  const system = `You explain SQL queries as the plain-English question they answer, in one sentence.\n\n${schemaDdl.trimEnd()}`;
-  const user = `SQL: ${sql}\nQuestion:`;
-  const result = await engine.generate(
-    { system, user, completion: `${schemaDdl.trimEnd()}\n\n-- SQL: ${sql}\n-- The question this query answers:`, grammar: 'root ::= [A-Za-z] [A-Za-z0-9 ,\'-]{4,100} "?"', maxTokens: 48, temperature: 0 },
-    signal,
-  );
-  return result.text.trim();
+function questionPrompt(schemaDdl: string, sql: string): GenerateParams {
+  return {
+    system: `You explain SQL queries as the plain-English question they answer, in one sentence.\n\n${schemaDdl.trimEnd()}`,
+    user: `SQL: ${sql}\nQuestion:`,
+    completion: `${schemaDdl.trimEnd()}\n\n-- SQL: ${sql}\n-- The question this query answers:`,
+    grammar: 'root ::= [A-Za-z] [A-Za-z0-9 ,\'-]{4,100} "?"',
+    maxTokens: 48,
+    temperature: 0,
+  };
+}
+
+function countBy(sources: BuiltExample['questionSource'][]): Record<BuiltExample['questionSource'], number> {
+  const counts = { history: 0, model: 0, none: 0 };
+  for (const source of sources) counts[source]++;
+  return counts;
 }
 
 /** Whole templates go to test, chosen by a seeded shuffle, so no template is in both splits. */

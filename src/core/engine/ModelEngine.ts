@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ChildRpc } from '../ipc/ChildRpc';
-import type { GenerateParams, GenerateResult, LoadParams, ModelServerMethods, ModelStatus } from '../protocol/modelServerMethods';
+import type { BatchItemOutcome, GenerateParams, GenerateResult, LoadParams, ModelServerMethods, ModelStatus } from '../protocol/modelServerMethods';
 import type { Outcome } from '../protocol/rpc';
 import { checkGgufFile } from './checkGgufFile';
 import { EngineError } from './EngineError';
@@ -58,6 +58,13 @@ export class ModelEngine {
   async generate(params: GenerateParams, signal?: AbortSignal): Promise<GenerateResult> {
     const rpc = await this.loadedServer(signal);
     return unwrap(await rpc.request('generate', params, { signal, onAbort: 'ask-child' }), 'the model server');
+  }
+
+  /** Several prompts generated side by side (the load's `batchSequences`); each answer succeeds or fails on its own. */
+  async generateBatch(requests: GenerateParams[], signal?: AbortSignal): Promise<BatchItemOutcome[]> {
+    if (requests.length === 0) return [];
+    const rpc = await this.loadedServer(signal);
+    return unwrap(await rpc.request('generateBatch', { requests }, { signal, onAbort: 'ask-child' }), 'the model server').results;
   }
 
   async countTokens(text: string, signal?: AbortSignal): Promise<number> {

@@ -9,6 +9,13 @@ export interface ModelSettings {
   contextSize: number;
   /** Layers to offload to the GPU: 'auto' lets node-llama-cpp fit what the GPU holds. */
   gpuLayers: 'auto' | number;
+  /**
+   * Prompts generated side by side when a batch is asked for (questions for a dataset): llama.cpp
+   * evaluates their tokens together. Each costs a context's worth of memory, so Ask keeps to one.
+   */
+  batchSequences?: number;
 }
+
+export const DEFAULT_BATCH_SEQUENCES = 4;
 
 export const DEFAULT_MODEL_SETTINGS: ModelSettings = { gpu: 'auto', threads: 2, contextSize: 4096, gpuLayers: 'auto' };

@@ -8,26 +8,34 @@ import {
   getLlama,
   LlamaCompletion,
   LlamaLogLevel,
+  LlamaText,
   resolveChatWrapper,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaGrammar,
   type LlamaModel,
-  type LlamaText,
   type Token,
 } from 'node-llama-cpp';
 import { serveRpc } from '../ipc/serveRpc';
-import type { GenerateParams, GenerateResult, LoadParams, ModelServerMethods, ModelStatus } from '../protocol/modelServerMethods';
+import type { BatchItemOutcome, GenerateParams, GenerateResult, LoadParams, ModelServerMethods, ModelStatus } from '../protocol/modelServerMethods';
 import { EngineError } from './EngineError';
-import type { Device } from './ModelSettings';
+import { DEFAULT_BATCH_SEQUENCES, type Device } from './ModelSettings';
+
+/** A context sequence and the completion object that generates on it. */
+interface Lane {
+  sequence: LlamaContextSequence;
+  completion: LlamaCompletion;
+}
 
 interface Loaded {
   llama: Llama;
   model: LlamaModel;
+  params: LoadParams;
   context: LlamaContext;
-  sequence: LlamaContextSequence;
-  completion: LlamaCompletion;
+  lane: Lane;
+  /** A second context with several sequences, made on the first batch and kept for the next (its prompts' shared prefix stays evaluated). */
+  batch: { context: LlamaContext | null; lanes: Lane[] } | null;
   status: ModelStatus;
 }
 
@@ -58,13 +66,7 @@ async function load(params: LoadParams): Promise<ModelStatus> {
       (error as Error).message;
     throw new EngineError('model-load-failed', `model failed to load: ${params.modelPath}: ${reason}`);
   }
-  const context = await model.createContext({
-    contextSize: Math.min(params.contextSize, model.trainContextSize),
-    threads: params.threads,
-    sequences: 1,
-    ...(params.loraPath ? { lora: { adapters: [{ filePath: params.loraPath }] } } : {}),
-  });
-  const sequence = context.getSequence();
+  const context = await createContext(model, params, 1);
   const status: ModelStatus = {
     modelPath: params.modelPath,
     loraPath: params.loraPath ?? null,
@@ -73,16 +75,46 @@ async function load(params: LoadParams): Promise<ModelStatus> {
     chatTemplate: typeof model.fileInfo.metadata?.tokenizer?.chat_template === 'string',
     loadMs: performance.now() - started,
   };
-  loaded = { llama, model, context, sequence, completion: new LlamaCompletion({ contextSequence: sequence }), status };
+  loaded = { llama, model, params, context, lane: laneOf(context.getSequence()), batch: null, status };
   return status;
+}
+
+function createContext(model: LlamaModel, params: LoadParams, sequences: number): Promise<LlamaContext> {
+  return model.createContext({
+    contextSize: Math.min(params.contextSize, model.trainContextSize),
+    threads: params.threads,
+    sequences,
+    ...(params.loraPath ? { lora: { adapters: [{ filePath: params.loraPath }] } } : {}),
+  });
+}
+
+function laneOf(sequence: LlamaContextSequence): Lane {
+  return { sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
+}
+
+/** The batch lanes; where memory allows no second context, the one lane Ask uses, so a batch still runs, one prompt at a time. */
+async function batchLanes(state: Loaded): Promise<Lane[]> {
+  if (state.batch) return state.batch.lanes;
+  const count = Math.max(1, state.params.batchSequences ?? DEFAULT_BATCH_SEQUENCES);
+  if (count === 1) return [state.lane];
+  try {
+    const context = await createContext(state.model, state.params, count);
+    state.batch = { context, lanes: Array.from({ length: count }, () => laneOf(context.getSequence())) };
+  } catch (error) {
+    llamaLog.push(`no memory for ${count} batch sequences, generating one at a time: ${(error as Error).message}`);
+    state.batch = { context: null, lanes: [state.lane] };
+  }
+  return state.batch.lanes;
 }
 
 async function unload(): Promise<void> {
   grammars.clear();
   if (!loaded) return;
-  const { completion, context, model } = loaded;
+  const { lane, context, batch, model } = loaded;
   loaded = null;
-  completion.dispose();
+  lane.completion.dispose();
+  for (const batchLane of batch?.lanes ?? []) if (batchLane !== lane) batchLane.completion.dispose();
+  await batch?.context?.dispose();
   await context.dispose();
   await model.dispose();
 }
@@ -104,7 +136,8 @@ async function grammarFor(llama: Llama, text: string): Promise<LlamaGrammar> {
 
 /** The prompt as the model expects it: its chat template when it has one, a plain completion otherwise. */
 function promptFor(state: Loaded, params: GenerateParams): { input: string | LlamaText; stopTriggers: (string | LlamaText)[] } {
-  if (!state.status.chatTemplate) return { input: params.completion, stopTriggers: params.grammar ? [] : ['\n\n', ';'] };
+  const prefix = params.responsePrefix ?? '';
+  if (!state.status.chatTemplate) return { input: params.completion + prefix, stopTriggers: params.grammar ? [] : ['\n\n', ';'] };
   const wrapper = resolveChatWrapper(state.model);
   const { contextText, stopGenerationTriggers } = wrapper.generateContextState({
     chatHistory: [
@@ -113,35 +146,60 @@ function promptFor(state: Loaded, params: GenerateParams): { input: string | Lla
       { type: 'model', response: [] },
     ],
   });
-  return { input: contextText, stopTriggers: stopGenerationTriggers };
+  return { input: prefix ? LlamaText([contextText, prefix]) : contextText, stopTriggers: stopGenerationTriggers };
 }
 
-async function generate(params: GenerateParams, signal: AbortSignal): Promise<GenerateResult> {
+/** Fills the lanes from one queue, so a long answer on one lane does not hold up the others. */
+async function generateBatch(requests: GenerateParams[], signal: AbortSignal): Promise<BatchItemOutcome[]> {
   const state = current();
+  const lanes = (await batchLanes(state)).slice(0, requests.length);
+  const results: BatchItemOutcome[] = new Array(requests.length);
+  let next = 0;
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (let i = next++; i < requests.length; i = next++) {
+        try {
+          results[i] = { ok: true, value: await generate(state, lane, requests[i]!, signal) };
+        } catch (error) {
+          if (signal.aborted) throw error;
+          const failure = error instanceof EngineError ? error : new EngineError('generation-failed', `generation failed: ${(error as Error).message}`);
+          results[i] = { ok: false, error: { code: failure.code, message: failure.message } };
+        }
+      }
+    }),
+  );
+  return results;
+}
+
+async function generate(state: Loaded, lane: Lane, params: GenerateParams, signal: AbortSignal): Promise<GenerateResult> {
   const { input, stopTriggers } = promptFor(state, params);
   // Tokenized as LlamaCompletion does (no leading space after the BOS), to see how much of the context it will reuse.
   const tokens =
     typeof input === 'string' ? state.model.tokenize(input, false, 'trimLeadingSpace') : input.tokenize(state.model.tokenizer, 'trimLeadingSpace');
   const bos = state.model.tokens.bos;
   const withBos: Token[] = bos != null && tokens[0] !== bos ? [bos, ...tokens] : tokens;
-  const reusedTokens = Math.min(state.sequence.compareContextTokens(withBos).firstDifferentIndex, withBos.length);
+  const reusedTokens = Math.min(lane.sequence.compareContextTokens(withBos).firstDifferentIndex, withBos.length);
   const grammar = params.grammar ? await grammarFor(state.llama, params.grammar) : undefined;
   const started = performance.now();
   let firstTokenAt: number | null = null;
   let generatedTokens = 0;
   try {
-    const { response, metadata } = await state.completion.generateCompletionWithMeta(input, {
+    const options = {
       grammar,
       maxTokens: params.maxTokens,
       temperature: params.temperature,
       ...(params.seed !== undefined ? { seed: params.seed } : {}),
       signal,
       customStopTriggers: stopTriggers.length ? stopTriggers : undefined,
-      onToken: (chunk) => {
+      onToken: (chunk: Token[]) => {
         firstTokenAt ??= performance.now();
         generatedTokens += chunk.length;
       },
-    });
+    };
+    const infill = !!params.suffix?.trim() && typeof input === 'string' && lane.completion.infillSupported;
+    const { response, metadata } = infill
+      ? await lane.completion.generateInfillCompletionWithMeta(input, params.suffix!, options)
+      : await lane.completion.generateCompletionWithMeta(input, options);
     const ended = performance.now();
     const promptMs = (firstTokenAt ?? ended) - started;
     return {
@@ -152,6 +210,7 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Ge
       promptMs,
       generateMs: ended - started - promptMs,
       stopReason: metadata.stopReason,
+      infill,
     };
   } catch (error) {
     if (signal.aborted) throw new EngineError('cancelled', 'cancelled');
@@ -162,7 +221,11 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Ge
 serveRpc<ModelServerMethods>(
   {
     load: (params) => load(params),
-    generate: (params, signal) => generate(params, signal),
+    generate: (params, signal) => {
+      const state = current();
+      return generate(state, state.lane, params, signal);
+    },
+    generateBatch: async ({ requests }, signal) => ({ results: await generateBatch(requests, signal) }),
     countTokens: async ({ text }) => ({ count: current().model.tokenize(text).length }),
     status: async () => loaded?.status ?? null,
   },

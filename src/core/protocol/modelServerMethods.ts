@@ -1,4 +1,5 @@
 import type { Device, ModelSettings } from '../engine/ModelSettings';
+import type { Outcome } from './rpc';
 
 export interface LoadParams extends ModelSettings {
   modelPath: string;
@@ -21,6 +22,13 @@ export interface GenerateParams {
   user: string;
   /** A plain completion prompt, used when it has none. */
   completion: string;
+  /**
+   * Text the answer starts with, already written (the statement the user has begun): the model goes
+   * on from it, and `grammar` constrains only what follows it.
+   */
+  responsePrefix?: string;
+  /** Text after the cursor: with a model that has fill-in-the-middle tokens (and no chat template), the answer fills the gap. */
+  suffix?: string;
   /** GBNF the output must follow; null for free text. */
   grammar: string | null;
   maxTokens: number;
@@ -39,12 +47,19 @@ export interface GenerateResult {
   promptMs: number;
   generateMs: number;
   stopReason: string;
+  /** Whether the answer was made by fill-in-the-middle. */
+  infill?: boolean;
 }
 
-/** Requests the embedded model server answers; `generate` can be cancelled (RpcCancel). */
+/** One answer of a batch: a prompt that fails (too long for the context) fails alone. */
+export type BatchItemOutcome = Outcome<GenerateResult>;
+
+/** Requests the embedded model server answers; `generate` and `generateBatch` can be cancelled (RpcCancel). */
 export type ModelServerMethods = {
   load: { params: LoadParams; result: ModelStatus };
   generate: { params: GenerateParams; result: GenerateResult };
+  /** Generates on several context sequences at once; the answers come in the order of the requests. */
+  generateBatch: { params: { requests: GenerateParams[] }; result: { results: BatchItemOutcome[] } };
   countTokens: { params: { text: string }; result: { count: number } };
   status: { params: Record<string, never>; result: ModelStatus | null };
 };
