@@ -42,9 +42,31 @@ export function allFramesText(file: string, click?: string): Promise<string> {
   return captured('frames', file, click);
 }
 
-async function captured(kind: 'side-bar' | 'frames', file: string, click?: string): Promise<string> {
-  console.log(`quarry-test:capture-${kind} ${file}${click ? ` click=${click}` : ''}`);
-  const deadline = Date.now() + 15_000;
+/** A step at the keyboard, done by the test host in the browser: see driveUi in codeServerHost.ts. */
+export interface UiStep {
+  /** The element to wait for (`.quick-input-widget`, `.notifications-toasts`) … */
+  selector: string;
+  /** … until it shows this text (a quick pick's title, a notification's message). */
+  text: string;
+  /** `paste`: text in one input event; `wait`: milliseconds; `click`: the exact text of something inside the element (a button). */
+  keys?: ({ type: string } | { paste: string } | { press: string } | { wait: number } | { click: string })[];
+}
+
+/** What the element showed before the keys were sent; fails the test if it never showed the text. */
+export async function atKeyboard(file: string, step: UiStep): Promise<string> {
+  const shown = await hostAnswer(`quarry-test:ui ${file} ${JSON.stringify(step)}`, file, 30_000);
+  if (shown.startsWith('ui step failed')) throw new Error(`"${step.text}" never showed in ${step.selector}: ${shown}`);
+  return shown;
+}
+
+function captured(kind: 'side-bar' | 'frames', file: string, click?: string): Promise<string> {
+  return hostAnswer(`quarry-test:capture-${kind} ${file}${click ? ` click=${click}` : ''}`, file, 15_000);
+}
+
+/** The host reads the extension host's console: a request is a log line, its answer a file. */
+async function hostAnswer(request: string, file: string, timeoutMs: number): Promise<string> {
+  console.log(request);
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
       return readFileSync(file, 'utf8');
@@ -52,5 +74,5 @@ async function captured(kind: 'side-bar' | 'frames', file: string, click?: strin
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  throw new Error(`the test host did not capture the ${kind} within 15 s`);
+  throw new Error(`the test host did not answer "${request.slice(0, 80)}" within ${timeoutMs / 1000} s`);
 }

@@ -106,6 +106,8 @@ async function runInBrowser(args: HostArgs, port: number): Promise<number> {
       if (capture) void captureSideBar(page, capture[1]!.trim());
       const frames = CAPTURE_FRAMES_REQUEST.exec(text);
       if (frames) void captureFrames(page, frames[1]!.trim(), frames[2]?.trim());
+      const ui = UI_REQUEST.exec(text);
+      if (ui) void driveUi(page, ui[1]!, JSON.parse(ui[2]!) as UiStep);
     });
     await page.goto(url);
     const limit = new Promise<number>((resolve) =>
@@ -164,6 +166,42 @@ async function captureFrames(page: Page, target: string, clickSelector?: string)
   }
   await page.screenshot({ path: join(SCREENSHOTS, `${basename(target)}.png`) }).catch(() => undefined);
   writeFileSync(`${target}.partial`, texts.join('\n----\n'));
+  renameSync(`${target}.partial`, target);
+}
+
+/**
+ * What a person does at the keyboard: wait until an element (a quick pick, the file dialog, a
+ * notification) shows the expected text, note what it shows, then type and press keys. The note is
+ * written to the named file once the keys are sent, which is what the test waits for.
+ */
+const UI_REQUEST = /^quarry-test:ui (\S+) (\{.*\})$/;
+
+interface UiStep {
+  selector: string;
+  text: string;
+  keys?: ({ type: string } | { paste: string } | { press: string } | { wait: number } | { click: string })[];
+}
+
+async function driveUi(page: Page, target: string, step: UiStep): Promise<void> {
+  let shown: string;
+  try {
+    const element = page.locator(step.selector).filter({ hasText: step.text }).first();
+    await element.waitFor({ state: 'visible', timeout: 20_000 });
+    await page.waitForTimeout(300);
+    shown = await element.innerText();
+    for (const key of step.keys ?? []) {
+      if ('type' in key) await page.keyboard.type(key.type);
+      else if ('paste' in key) await page.keyboard.insertText(key.paste);
+      else if ('press' in key) await page.keyboard.press(key.press);
+      else if ('click' in key) await page.locator(step.selector).getByText(key.click, { exact: true }).first().click();
+      else await page.waitForTimeout(key.wait);
+      await page.waitForTimeout(300);
+    }
+  } catch (error) {
+    shown = `ui step failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+  await page.screenshot({ path: join(SCREENSHOTS, `${basename(target)}.png`) }).catch(() => undefined);
+  writeFileSync(`${target}.partial`, shown);
   renameSync(`${target}.partial`, target);
 }
 

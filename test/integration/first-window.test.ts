@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskResult } from '../../src/core/ask/askQuestion';
 import { spiderDb } from '../helpers/fixtures';
 import { TINY_MODEL } from '../helpers/tinyModel';
-import { activateQuarry, allFramesText, rowsUnder, sideBarText } from '../helpers/quarryExtension';
+import { activateQuarry, allFramesText, atKeyboard, rowsUnder, sideBarText } from '../helpers/quarryExtension';
 
 const workspace = process.env.QUARRY_TEST_WORKSPACE!;
 
@@ -187,6 +187,49 @@ suite('Databases view (first window)', () => {
     assert.equal(manifest.counts.statements, 3);
     assert.equal(manifest.counts.kept, 2);
     assert.equal(manifest.counts.dropped['write statement'], 1);
+  });
+
+  test('Build Dataset by hand: connection, history file, options and folder picked at the keyboard', async () => {
+    const history = join(workspace, 'history.sql');
+    const parent = join(workspace, 'by-hand');
+    mkdirSync(parent);
+    const quickInput = '.quick-input-widget';
+    const running = vscode.commands.executeCommand<string | undefined>('quarry.buildDataset');
+    const connections = await atKeyboard(join(workspace, 'ui-1-connection.txt'), {
+      selector: quickInput,
+      text: 'History of which database?',
+      keys: [{ type: 'concert' }, { press: 'Enter' }],
+    });
+    assert.match(connections, /concert_singer\.sqlite[\s\S]*openflights\.duckdb/);
+    // The browser has no native dialog: VS Code's own file dialog takes a typed path.
+    await atKeyboard(join(workspace, 'ui-2-history.txt'), {
+      selector: quickInput,
+      text: 'Query history files',
+      keys: [{ press: 'Control+a' }, { paste: history }, { wait: 1000 }, { press: 'Enter' }],
+    });
+    const options = await atKeyboard(join(workspace, 'ui-3-options.txt'), {
+      selector: quickInput,
+      text: 'Dataset options',
+      keys: [{ press: 'ArrowDown' }, { press: 'Space' }, { press: 'Enter' }],
+    });
+    assert.match(options, /Schema only[\s\S]*Write missing questions with the model/);
+    await atKeyboard(join(workspace, 'ui-4-folder.txt'), {
+      selector: quickInput,
+      text: 'Where to write the dataset',
+      keys: [{ press: 'Control+a' }, { paste: `${parent}/` }, { wait: 1000 }, { press: 'Enter' }],
+    });
+    const target = await running;
+    assert.equal(target, join(parent, 'quarry-dataset-concert_singer'));
+    const manifest = JSON.parse(readFileSync(join(target!, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.settings.schemaOnly, true, 'the option ticked in the quick pick');
+    assert.equal(manifest.database, 'synthetic.sqlite (schema only)');
+    assert.equal(manifest.counts.kept, 2);
+    // A toast hides after a while in an unfocused headless window; the notification list keeps it.
+    await vscode.commands.executeCommand('notifications.showList');
+    const toast = await atKeyboard(join(workspace, 'ui-5-summary.txt'), { selector: '.notifications-center', text: '2 examples (train 2, test 0)' });
+    assert.match(toast, /Open Folder/);
+    assert.match(toast, /Evaluate a Model on the Test Split/);
+    await vscode.commands.executeCommand('notifications.hideList');
   });
 
   test('the Databases view shows the connections and their tables on screen', async () => {

@@ -29,7 +29,13 @@ async function main(): Promise<void> {
         extensionDevelopmentPath: PROJECT_ROOT,
         extensionTestsPath: join(PROJECT_ROOT, 'out', 'test', 'integration', 'suiteIndex.js'),
         launchArgs: profile,
-        extensionTestsEnv: { QUARRY_TEST_PORT: port, QUARRY_TEST_PHASE: phase, QUARRY_TEST_WORKSPACE: workspace, QUARRY_NODE: process.execPath },
+        extensionTestsEnv: {
+          QUARRY_TEST_PORT: port,
+          QUARRY_TEST_PHASE: phase,
+          QUARRY_TEST_WORKSPACE: workspace,
+          QUARRY_NODE: process.execPath,
+          ...(process.env.QUARRY_TEST_GREP ? { QUARRY_TEST_GREP: process.env.QUARRY_TEST_GREP } : {}),
+        },
       });
     }
   } finally {
