@@ -10,12 +10,17 @@ import { EvalPanel } from './EvalPanel';
 import { ConnectionStore } from './ConnectionStore';
 import { DatabasesTreeProvider, type DatabaseNode } from './DatabasesTreeProvider';
 import { ModelManager } from './ModelManager';
+import { SqlConnectionBinding } from './SqlConnectionBinding';
+import { SqlInlineCompletionProvider } from './SqlInlineCompletionProvider';
+import { toggleInlineCompletion } from './commands/toggleInlineCompletion';
 
 /** What activate() hands to other extensions and to the integration tests. */
 export interface QuarryApi {
   connections: ConnectionStore;
   databasesTree: DatabasesTreeProvider;
   models: ModelManager;
+  sqlBinding: SqlConnectionBinding;
+  inlineCompletion: SqlInlineCompletionProvider;
   /** Settles once the workspace's saved connections are open and their schemas read. */
   ready: Promise<void>;
 }
@@ -27,11 +32,20 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const tree = new DatabasesTreeProvider(store);
   const reportsDir = vscode.Uri.joinPath(context.globalStorageUri, 'evaluations').fsPath;
   const models = new ModelManager(vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelServer.mjs').fsPath, context.globalStorageUri, log);
+  const sqlBinding = new SqlConnectionBinding(context.workspaceState, store);
+  const inlineCompletion = new SqlInlineCompletionProvider(sqlBinding, models, log);
   context.subscriptions.push(
     log,
     store,
     tree,
     models,
+    sqlBinding,
+    inlineCompletion,
+    vscode.languages.registerInlineCompletionItemProvider({ language: 'sql' }, inlineCompletion),
+    vscode.commands.registerCommand('quarry.toggleInlineCompletion', () => toggleInlineCompletion()),
+    vscode.commands.registerCommand('quarry.chooseSqlConnection', (uri?: vscode.Uri, path?: string) =>
+      sqlBinding.choose(uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) : undefined, path),
+    ),
     vscode.window.registerTreeDataProvider('quarry.databases', tree),
     vscode.commands.registerCommand('quarry.connectDatabase', (uri?: vscode.Uri) => connectDatabase(store, uri)),
     vscode.commands.registerCommand('quarry.refreshDatabases', (node?: DatabaseNode) => refreshDatabases(store, node)),
@@ -59,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   log.info(`Quarry ${context.extension.packageJSON.version} activated`);
   // Activation must not wait on reading schemas: the view fills in as each connection opens.
   const ready = store.restore();
-  return { connections: store, databasesTree: tree, models, ready };
+  return { connections: store, databasesTree: tree, models, sqlBinding, inlineCompletion, ready };
 }
 
 /** The inline button on a connection asks about that connection. */

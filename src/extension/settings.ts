@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
+import { DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../core/complete/InlineCompleter';
 import { DEFAULT_BATCH_SEQUENCES, type GpuChoice, type ModelSettings } from '../core/engine/ModelSettings';
 
 export interface QuarrySettings {
@@ -11,6 +12,7 @@ export interface QuarrySettings {
   model: ModelSettings & { source: string; sha256: string; lora: string };
   grammar: boolean;
   corrections: number;
+  completion: CompletionSettings & { enabled: boolean };
 }
 
 export function readSettings(): QuarrySettings {
@@ -33,5 +35,11 @@ export function readSettings(): QuarrySettings {
     },
     grammar: config.get<boolean>('ask.grammar', true),
     corrections: config.get<number>('ask.corrections', 2),
+    completion: {
+      enabled: config.get<boolean>('completion.enabled', true),
+      debounceMs: config.get<number>('completion.debounceMs', DEFAULT_COMPLETION_SETTINGS.debounceMs),
+      maxTokens: config.get<number>('completion.maxTokens', DEFAULT_COMPLETION_SETTINGS.maxTokens),
+      onlyOnComment: config.get<boolean>('completion.onlyOnComment', DEFAULT_COMPLETION_SETTINGS.onlyOnComment),
+    },
   };
 }

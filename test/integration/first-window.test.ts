@@ -130,6 +130,42 @@ suite('Databases view (first window)', () => {
     assert.equal(state.kind === 'ready' && state.status.device, 'cpu');
   });
 
+  test('inline completion: typing a comment and a newline in a SQL file brings ghost text that Tab accepts and that runs', async () => {
+    const api = await activateQuarry();
+    const config = vscode.workspace.getConfiguration('quarry');
+    // Long enough for the tiny model to reach the end of a query the grammar allows.
+    await config.update('completion.maxTokens', 200, vscode.ConfigurationTarget.Workspace);
+    await config.update('completion.debounceMs', 100, vscode.ConfigurationTarget.Workspace);
+    const file = join(workspace, 'singers.sql');
+    writeFileSync(file, '');
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const bound = await vscode.commands.executeCommand<string>('quarry.chooseSqlConnection', document.uri, spiderDb('concert_singer'));
+    assert.equal(bound, spiderDb('concert_singer'));
+    assert.equal(api.sqlBinding.connectionFor(document)?.path, spiderDb('concert_singer'));
+    await api.models.ensureLoaded();
+
+    const status = await atKeyboard(join(workspace, 'ui-completion-1-typed.txt'), {
+      selector: '.statusbar',
+      text: 'concert_singer.sqlite',
+      keys: [{ type: '-- how many singers are older than 30?' }, { press: 'Enter' }],
+    });
+    assert.match(status, /concert_singer\.sqlite/, 'the status bar names the file\u2019s database');
+    const ghost = await atKeyboard(join(workspace, 'ui-completion-2-ghost.txt'), {
+      selector: '.monaco-editor .view-lines',
+      text: 'SELECT',
+      keys: [{ wait: 300 }, { press: 'Tab' }],
+    });
+    // The editor draws spaces as no-break spaces.
+    assert.match(ghost.replace(/\u00a0/g, ' '), /how many singers are older than 30\?\s+SELECT /);
+    await waitFor(() => /\nSELECT /.test(document.getText()), 'Tab accepts the suggestion');
+    const sql = document.getText().split('\n').slice(1).join('\n').trim();
+    const result = await api.connections.get(spiderDb('concert_singer'))!.db!.query(sql);
+    assert.ok(Array.isArray(result.rows), `${sql} runs on the database`);
+    const stats = api.inlineCompletion.completer.stats;
+    assert.ok(stats.modelCalls >= 1 && stats.modelCalls < stats.requests + 1, JSON.stringify(stats));
+  });
+
   test('an evaluation runs from the command and the panel shows it, database values as plain text', async () => {
     const xss = '<img src=x onerror=alert(1)>';
     const dataset = join(workspace, 'xss.jsonl');

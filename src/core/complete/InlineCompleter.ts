@@ -1,0 +1,244 @@
+import type { Dialect } from '../db/Database';
+import type { ModelEngine } from '../engine/ModelEngine';
+import { buildAskPrompt } from '../prompt/buildAskPrompt';
+import type { GenerateParams } from '../protocol/modelServerMethods';
+import type { DatabaseSchema } from '../schema/DatabaseSchema';
+import { renderSchemaDdl } from '../schema/renderSchemaDdl';
+import { buildSqlGrammar } from '../sql/buildSqlGrammar';
+import { continueGrammar, lastSentenceEnd, parseGbnf, type ParsedGrammar } from '../sql/continueGrammar';
+import { tokenizeSql } from '../sql/tokenizeSql';
+import { analyzeCompletionContext, canonicalPrefix, type CompletionContext } from './analyzeCompletionContext';
+import { CompletionCache } from './CompletionCache';
+import { cutAtUnknownName, finishCompletion } from './finishCompletion';
+
+export interface CompletionSettings {
+  /** Quiet time after the last keystroke before the model is asked. */
+  debounceMs: number;
+  maxTokens: number;
+  /** Only whole queries under English comments, never continuations. */
+  onlyOnComment: boolean;
+}
+
+export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = { debounceMs: 250, maxTokens: 128, onlyOnComment: false };
+
+/** One database's schema, with what completion derives from it made once. */
+export class CompletionSchema {
+  readonly ddl: string;
+  readonly dialect: Dialect;
+  private readonly grammars = new Map<string, { text: string; parsed: ParsedGrammar }>();
+  private readonly names: Set<string>;
+
+  constructor(readonly schema: DatabaseSchema) {
+    this.ddl = renderSchemaDdl(schema);
+    this.dialect = schema.dialect;
+    this.names = new Set(schema.tables.flatMap((t) => [t.name, ...t.columns.map((c) => c.name)]).map((n) => n.toLowerCase()));
+  }
+
+  /** The schema grammar over the tables a statement names (all tables when it names none of them). */
+  grammarFor(tables: string[]): { text: string; parsed: ParsedGrammar } {
+    const wanted = new Set(tables.map((t) => t.toLowerCase()));
+    const scoped = this.schema.tables.filter((t) => wanted.has(t.name.toLowerCase()));
+    const key = scoped.map((t) => t.name).join('\u0000');
+    let grammar = this.grammars.get(key);
+    if (!grammar) {
+      const text = buildSqlGrammar(scoped.length ? { ...this.schema, tables: scoped } : this.schema, { dialect: this.dialect });
+      grammar = { text, parsed: parseGbnf(text) };
+      this.grammars.set(key, grammar);
+    }
+    return grammar;
+  }
+
+  /** The schema's names and every word the user wrote (aliases, functions the grammar does not know). */
+  knownNames(userText: string): Set<string> {
+    const written = tokenizeSql(userText).flatMap((t) => (t.kind === 'word' ? [t.text.toLowerCase()] : []));
+    return new Set([...this.names, ...written]);
+  }
+}
+
+export interface CompletionRequest {
+  /** The database (its path): completions are cached per database. */
+  database: string;
+  schema: CompletionSchema;
+  text: string;
+  offset: number;
+}
+
+export interface CompletionResult {
+  text: string;
+  source: 'cache' | 'reuse' | 'model';
+  kind: 'comment' | 'continue';
+}
+
+export interface CompleterStats {
+  requests: number;
+  /** Requests cancelled during the debounce: model calls saved. */
+  debounced: number;
+  fromCache: number;
+  /** Requests answered by a generation already running for an earlier keystroke: model calls saved. */
+  reused: number;
+  modelCalls: number;
+  /** Generations stopped because the user typed on. */
+  cancelledCalls: number;
+}
+
+interface InFlight {
+  base: string;
+  prefix: string;
+  promise: Promise<string | null>;
+  controller: AbortController;
+  waiters: number;
+  done: boolean;
+}
+
+/** How long a generation nobody waits for any more is kept, in case the next keystroke can use it. */
+const ADOPTION_GRACE_MS = 150;
+
+/**
+ * Inline completion without blocking typing: answers from the cache or from a generation already
+ * running when what the user typed agrees with it; otherwise waits out the debounce and asks the
+ * model, stopping any generation the new text has made useless.
+ */
+export class InlineCompleter {
+  readonly stats: CompleterStats = { requests: 0, debounced: 0, fromCache: 0, reused: 0, modelCalls: 0, cancelledCalls: 0 };
+  private readonly cache = new CompletionCache();
+  private inFlight: InFlight | null = null;
+
+  constructor(
+    private readonly engine: Pick<ModelEngine, 'generate'>,
+    private readonly settings: () => CompletionSettings,
+  ) {}
+
+  async complete(request: CompletionRequest, signal: AbortSignal): Promise<CompletionResult | null> {
+    this.stats.requests++;
+    const context = analyzeCompletionContext(request.text, request.offset);
+    if (context.kind === 'none' || (context.kind === 'continue' && this.settings().onlyOnComment)) return null;
+    const question = context.kind === 'comment' ? context.question : context.comment;
+    const base = `${request.database}\u0000${question ?? ''}`;
+    const prefix = context.kind === 'continue' ? context.prefix : '';
+    const kind = context.kind;
+
+    const cached = this.cache.get(base, prefix);
+    if (cached !== null) {
+      this.stats.fromCache++;
+      return { text: cached, source: 'cache', kind };
+    }
+    const running = this.inFlight;
+    if (running && running.base === base && prefix.startsWith(running.prefix)) {
+      const rest = await this.await(running, signal);
+      if (signal.aborted) return null;
+      const whole = rest === null ? null : running.prefix + rest;
+      if (whole !== null && whole.length > prefix.length && whole.startsWith(prefix)) {
+        this.stats.reused++;
+        return { text: whole.slice(prefix.length), source: 'reuse', kind };
+      }
+    } else if (running) {
+      this.stop(running);
+    }
+
+    if (!(await pause(this.settings().debounceMs, signal))) {
+      this.stats.debounced++;
+      return null;
+    }
+    const flight = this.start(request, context, base, prefix);
+    const text = await this.await(flight, signal);
+    return text === null || signal.aborted ? null : { text, source: 'model', kind };
+  }
+
+  dispose(): void {
+    if (this.inFlight) this.stop(this.inFlight);
+  }
+
+  private start(request: CompletionRequest, context: Exclude<CompletionContext, { kind: 'none' }>, base: string, prefix: string): InFlight {
+    const controller = new AbortController();
+    this.stats.modelCalls++;
+    const params = this.paramsFor(request.schema, context);
+    const flight: InFlight = {
+      base,
+      prefix,
+      controller,
+      waiters: 0,
+      done: false,
+      promise: this.engine.generate(params.generate, controller.signal).then(
+        (result) => {
+          let raw = result.text;
+          if (result.stopReason === 'maxTokens' && params.grammar) {
+            // Cut off mid-statement: back to where the last whole statement ends, if one does.
+            raw = raw.slice(0, lastSentenceEnd(params.grammar, params.generate.responsePrefix ?? '', raw) ?? raw.length);
+          }
+          // The model went on from the canonical form of the prefix; the user's own text stays as typed.
+          let text = finishCompletion(raw);
+          if (text !== null && !params.grammar) text = cutAtUnknownName(text, request.schema.knownNames(prefix));
+          if (text !== null) this.cache.set(base, prefix, text);
+          return text;
+        },
+        () => null,
+      ),
+    };
+    void flight.promise.finally(() => {
+      flight.done = true;
+      if (this.inFlight === flight) this.inFlight = null;
+    });
+    this.inFlight = flight;
+    return flight;
+  }
+
+  /** The request to the model, and the grammar (parsed) that its answer follows, if any. */
+  private paramsFor(schema: CompletionSchema, context: Exclude<CompletionContext, { kind: 'none' }>): { generate: GenerateParams; grammar: ParsedGrammar | null } {
+    const settings = this.settings();
+    const question = context.kind === 'comment' ? context.question : (context.comment ?? 'Complete the SQL statement.');
+    const prompt = buildAskPrompt({ dialect: schema.dialect, schemaDdl: schema.ddl, question });
+    const base = { ...prompt, maxTokens: settings.maxTokens, temperature: 0 };
+    if (context.kind === 'comment') {
+      const full = schema.grammarFor([]);
+      return { generate: { ...base, grammar: full.text }, grammar: full.parsed };
+    }
+    const canonical = canonicalPrefix(context.prefix);
+    const generate = { ...base, responsePrefix: canonical, ...(context.suffix.trim() ? { suffix: context.suffix } : {}) };
+    // Tables in scope first: their columns only. Then the whole schema; then no grammar at all.
+    for (const tables of context.tables.length ? [context.tables, []] : [[]]) {
+      const parsed = schema.grammarFor(tables).parsed;
+      const grammar = continueGrammar(parsed, canonical);
+      if (grammar) return { generate: { ...generate, grammar }, grammar: parsed };
+    }
+    return { generate: { ...generate, grammar: null }, grammar: null };
+  }
+
+  /** Waits for a generation without owning it: a waiter that gives up leaves it running a moment for the next keystroke. */
+  private async await(flight: InFlight, signal: AbortSignal): Promise<string | null> {
+    flight.waiters++;
+    const abandoned = new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null), { once: true }));
+    try {
+      return signal.aborted ? null : await Promise.race([flight.promise, abandoned]);
+    } finally {
+      flight.waiters--;
+      if (signal.aborted) {
+        setTimeout(() => {
+          if (flight.waiters === 0 && this.inFlight === flight) this.stop(flight);
+        }, ADOPTION_GRACE_MS).unref?.();
+      }
+    }
+  }
+
+  private stop(flight: InFlight): void {
+    if (flight.done || flight.controller.signal.aborted) return;
+    flight.controller.abort();
+    this.stats.cancelledCalls++;
+    if (this.inFlight === flight) this.inFlight = null;
+  }
+}
+
+/** Resolves true after `ms`, or false as soon as the signal aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,36 @@
+import { tokenizeSql } from '../sql/tokenizeSql';
+
+/** The end of the statement: a completion never runs past its `;` or into a blank line. */
+export function finishCompletion(text: string): string | null {
+  const semicolon = tokenizeSql(text).find((t) => t.kind === 'punct' && t.text === ';');
+  let out = semicolon ? text.slice(0, semicolon.start) : text;
+  const blank = out.search(/\n\s*\n/);
+  if (blank !== -1) out = out.slice(0, blank);
+  out = out.trimEnd();
+  return out.trim() ? out : null;
+}
+
+/**
+ * Without a grammar (SQL the grammar cannot follow on from), names are checked after the fact: the
+ * completion is cut before the first word that is neither SQL nor a name of the schema or the statement.
+ */
+export function cutAtUnknownName(text: string, knownNames: Set<string>): string | null {
+  for (const token of tokenizeSql(text)) {
+    if (token.kind !== 'word' && token.kind !== 'quoted-identifier') continue;
+    const name = token.kind === 'quoted-identifier' ? token.text.slice(1, -1) : token.text;
+    if (token.kind === 'word' && SQL_WORDS.has(name.toUpperCase())) continue;
+    if (knownNames.has(name.toLowerCase())) continue;
+    // Cut at the start of the line's word, so no half statement is left dangling mid-name.
+    const cut = text.slice(0, token.start).trimEnd();
+    return cut.trim() ? cut : null;
+  }
+  return text;
+}
+
+const SQL_WORDS = new Set(
+  `SELECT DISTINCT FROM WHERE AND OR NOT IN IS NULL LIKE ILIKE GLOB BETWEEN GROUP BY ORDER HAVING LIMIT OFFSET JOIN INNER LEFT RIGHT FULL
+   OUTER CROSS NATURAL ON USING AS ASC DESC NULLS FIRST LAST UNION ALL INTERSECT EXCEPT EXISTS CASE WHEN THEN ELSE END CAST WITH
+   RECURSIVE OVER PARTITION ROWS RANGE WINDOW QUALIFY FILTER TRUE FALSE COUNT SUM AVG MIN MAX TOTAL ABS ROUND LENGTH LOWER UPPER
+   SUBSTR SUBSTRING TRIM COALESCE IFNULL NULLIF DATE TIME DATETIME STRFTIME JULIANDAY INTEGER INT REAL TEXT VARCHAR DOUBLE
+   DECIMAL BOOLEAN TIMESTAMP INTERVAL EXTRACT YEAR MONTH DAY ROW_NUMBER RANK DENSE_RANK LAG LEAD STRING_AGG GROUP_CONCAT LIST`.split(/\s+/),
+);

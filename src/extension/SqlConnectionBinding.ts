@@ -1,0 +1,76 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { Connection, ConnectionStore } from './ConnectionStore';
+
+const FILES_KEY = 'quarry.sqlFileConnections';
+const DEFAULT_KEY = 'quarry.sqlDefaultConnection';
+
+/**
+ * Which database a SQL file is written against: chosen per file, else the workspace's choice, else
+ * the only connected database. Shown in the status bar while a SQL editor is active; clicking it changes it.
+ */
+export class SqlConnectionBinding implements vscode.Disposable {
+  private readonly statusItem = vscode.window.createStatusBarItem('quarry.sqlConnection', vscode.StatusBarAlignment.Right, 101);
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly store: ConnectionStore,
+  ) {
+    this.statusItem.name = 'Quarry SQL database';
+    this.statusItem.command = 'quarry.chooseSqlConnection';
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      store.onDidChange(() => this.render()),
+    );
+    this.render();
+  }
+
+  /** The connection for a document, or undefined when none can be chosen without asking. */
+  connectionFor(document: vscode.TextDocument): Connection | undefined {
+    const files = this.state.get<Record<string, string>>(FILES_KEY, {});
+    const chosen = files[document.uri.toString()] ?? this.state.get<string>(DEFAULT_KEY);
+    const connection = chosen ? this.store.get(chosen) : undefined;
+    if (connection) return connection;
+    const usable = this.store.list().filter((c) => c.schema);
+    return usable.length === 1 ? usable[0] : undefined;
+  }
+
+  /** "Quarry: Choose Database for SQL File…": binds the file, and the workspace when it had no choice yet. */
+  async choose(document = vscode.window.activeTextEditor?.document, path?: string): Promise<string | undefined> {
+    if (!document) return undefined;
+    const target =
+      path ??
+      (
+        await vscode.window.showQuickPick(
+          this.store.list().map((c) => ({ label: basename(c.path), description: c.path, detail: c.error?.message })),
+          { title: `Database for ${basename(document.uri.fsPath)}`, placeHolder: 'Inline completion and Ask write SQL against this database' },
+        )
+      )?.description;
+    if (!target) return undefined;
+    const files = { ...this.state.get<Record<string, string>>(FILES_KEY, {}), [document.uri.toString()]: target };
+    await this.state.update(FILES_KEY, files);
+    if (!this.state.get<string>(DEFAULT_KEY)) await this.state.update(DEFAULT_KEY, target);
+    this.render();
+    return target;
+  }
+
+  dispose(): void {
+    this.statusItem.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private render(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || document.languageId !== 'sql') {
+      this.statusItem.hide();
+      return;
+    }
+    const connection = this.connectionFor(document);
+    this.statusItem.text = `$(database) ${connection ? basename(connection.path) : 'No database'}`;
+    this.statusItem.tooltip = connection
+      ? `Quarry writes SQL in this file against ${connection.path}. Click to change.`
+      : 'Quarry: choose the database this SQL file is written against';
+    this.statusItem.show();
+  }
+}

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { CompletionSchema, InlineCompleter } from '../core/complete/InlineCompleter';
+import type { DatabaseSchema } from '../core/schema/DatabaseSchema';
+import type { ModelManager } from './ModelManager';
+import { readSettings } from './settings';
+import type { SqlConnectionBinding } from './SqlConnectionBinding';
+
+/**
+ * Ghost text in SQL files: a whole query under an English comment, or the rest of the statement at
+ * the cursor, both from the local model constrained to the file's database schema. It never blocks
+ * typing: without a loaded model it answers nothing at once and loads the model in the background.
+ */
+export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
+  readonly completer: InlineCompleter;
+  private readonly schemas = new WeakMap<DatabaseSchema, CompletionSchema>();
+
+  constructor(
+    private readonly binding: SqlConnectionBinding,
+    private readonly models: ModelManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.completer = new InlineCompleter(models.engine, () => readSettings().completion);
+  }
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    _context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    if (!readSettings().completion.enabled) return undefined;
+    const connection = this.binding.connectionFor(document);
+    if (!connection?.schema) return undefined;
+    if (!this.modelReady()) return undefined;
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    try {
+      const started = performance.now();
+      const result = await this.completer.complete(
+        { database: connection.path, schema: this.schemaFor(connection.schema), text: document.getText(), offset: document.offsetAt(position) },
+        controller.signal,
+      );
+      if (!result) return undefined;
+      this.log.debug(`inline completion (${result.kind}, ${result.source}) in ${Math.round(performance.now() - started)} ms`);
+      return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.completer.dispose();
+  }
+
+  /** Whether the model can answer now; if one is configured but not loaded, its loading starts. */
+  private modelReady(): boolean {
+    const state = this.models.current;
+    if (state.kind === 'ready') return true;
+    if (state.kind === 'none' && this.models.configured) {
+      this.models.ensureLoaded().catch((error: Error) => this.log.warn(`inline completion: the model did not load: ${error.message}`));
+    }
+    return false;
+  }
+
+  private schemaFor(schema: DatabaseSchema): CompletionSchema {
+    let prepared = this.schemas.get(schema);
+    if (!prepared) {
+      prepared = new CompletionSchema(schema);
+      this.schemas.set(schema, prepared);
+    }
+    return prepared;
+  }
+}

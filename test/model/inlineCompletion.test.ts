@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { canonicalPrefix } from '../../src/core/complete/analyzeCompletionContext';
+import { CompletionSchema, InlineCompleter } from '../../src/core/complete/InlineCompleter';
+import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
+import { spiderDb, WORKER_SCRIPT } from '../helpers/fixtures';
+import { newEngine, tinyModelParams } from '../helpers/tinyModel';
+
+const engine = newEngine();
+let db: IsolatedDatabase;
+let schema: CompletionSchema;
+
+before(async () => {
+  await engine.load(tinyModelParams());
+  db = await IsolatedDatabase.open(spiderDb('concert_singer'), { workerScript: WORKER_SCRIPT });
+  schema = new CompletionSchema(await db.readSchema());
+});
+after(async () => {
+  engine.dispose();
+  await db.dispose();
+});
+
+const complete = (completer: InlineCompleter, text: string) =>
+  completer.complete({ database: 'concert_singer', schema, text, offset: text.length }, new AbortController().signal);
+
+test('with the tiny model, a comment gets a whole query and a begun statement its continuation, and both run', async () => {
+  const completer = new InlineCompleter(engine, () => ({ debounceMs: 0, maxTokens: 200, onlyOnComment: false }));
+  const whole = await complete(completer, '-- how many singers are older than 30?\n');
+  assert.equal(whole?.kind, 'comment');
+  await db.query(whole!.text);
+
+  const prefixes = ['SELECT Name FROM singer WHERE ', 'select Country, count(*) from singer ', 'SELECT T', 'SELECT Name, Age FROM singer ORDER BY '];
+  for (const prefix of prefixes) {
+    const result = await complete(completer, `-- singers\n${prefix}`);
+    assert.ok(result, `a continuation for ${prefix}`);
+    assert.equal(result.kind, 'continue');
+    // The model goes on from the grammar's spelling of the prefix; as the user typed it, the query runs too.
+    const sql = canonicalPrefix(prefix) + result.text;
+    await db.query(sql);
+    await db.query(prefix + result.text);
+  }
+  assert.equal(completer.stats.modelCalls, 5);
+});
