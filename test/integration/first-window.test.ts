@@ -164,6 +164,23 @@ suite('Databases view (first window)', () => {
     assert.ok(Array.isArray(result.rows), `${sql} runs on the database`);
     const stats = api.inlineCompletion.completer.stats;
     assert.ok(stats.modelCalls >= 1 && stats.modelCalls < stats.requests + 1, JSON.stringify(stats));
+
+    // Toggled off, the provider proposes nothing; toggled on again, it does.
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, document.positionAt(document.getText().length), ';\n-- names of singers\n');
+    await vscode.workspace.applyEdit(edit);
+    const ask = () =>
+      api.inlineCompletion.provideInlineCompletionItems(
+        document,
+        document.positionAt(document.getText().length),
+        { triggerKind: vscode.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined },
+        new vscode.CancellationTokenSource().token,
+      );
+    assert.equal(await vscode.commands.executeCommand('quarry.toggleInlineCompletion'), false);
+    assert.equal(await ask(), undefined);
+    assert.equal(await vscode.commands.executeCommand('quarry.toggleInlineCompletion'), true);
+    const items = await ask();
+    assert.match(String(items?.[0]?.insertText), /^SELECT /);
   });
 
   test('an evaluation runs from the command and the panel shows it, database values as plain text', async () => {

@@ -1,10 +1,17 @@
 import * as vscode from 'vscode';
 
-/** "Quarry: Toggle Inline SQL Completion", in the settings where the user would look for it. */
+/** "Quarry: Toggle Inline SQL Completion": flips the setting where its current value comes from. */
 export async function toggleInlineCompletion(): Promise<boolean> {
   const config = vscode.workspace.getConfiguration('quarry');
   const enabled = !config.get<boolean>('completion.enabled', true);
-  await config.update('completion.enabled', enabled, vscode.ConfigurationTarget.Global);
+  const where = config.inspect<boolean>('completion.enabled');
+  const target =
+    where?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : where?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+  await config.update('completion.enabled', enabled, target);
   void vscode.window.setStatusBarMessage(`Quarry: inline SQL completion ${enabled ? 'on' : 'off'}`, 3000);
   return enabled;
 }
