@@ -71,7 +71,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
 
   async readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema> {
     try {
-      const tables = await this.readTables();
+      const { tables, estimatedRows } = await this.readTables();
       const columnsByTable = await this.readColumns();
       const constraints = await this.readConstraints();
       for (const table of tables) {
@@ -79,8 +79,9 @@ export class DuckDbAdapter implements DatabaseAdapter {
         table.columns = (columnsByTable.get(table.name) ?? []).map((c) => ({ ...c, primaryKey: keys.has(c.name) }));
         table.foreignKeys = constraints.foreignKeys.get(table.name) ?? [];
       }
-      await this.addRowCounts(tables);
-      if (options.sampleValues > 0) await this.addExamples(tables, options);
+      // Sampling reads every row of a small table, which counts it too; only the rest need count(*).
+      const counted = options.sampleValues > 0 ? await this.addExamples(tables, estimatedRows, options) : new Set<TableSchema>();
+      await this.addRowCounts(tables.filter((t) => !counted.has(t)), tables);
       return { dialect: 'duckdb', tables };
     } catch (error) {
       throw queryError(error);
@@ -125,14 +126,20 @@ export class DuckDbAdapter implements DatabaseAdapter {
     return reader.getRowObjectsJS() as T[];
   }
 
-  private async readTables(): Promise<TableSchema[]> {
-    const rows = await this.rows<{ name: string; kind: 'table' | 'view' }>(
-      `SELECT table_name AS name, 'table' AS kind, table_oid AS oid FROM duckdb_tables() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
+  /**
+   * Tables and views, with DuckDB's row estimate for each table: its stored rows, deleted ones
+   * included, so never fewer than the table holds — safe for deciding which tables are small.
+   */
+  private async readTables(): Promise<{ tables: TableSchema[]; estimatedRows: Map<TableSchema, number> }> {
+    const rows = await this.rows<{ name: string; kind: 'table' | 'view'; estimated: bigint | null }>(
+      `SELECT table_name AS name, 'table' AS kind, table_oid AS oid, estimated_size AS estimated FROM duckdb_tables() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
        UNION ALL
-       SELECT view_name, 'view', view_oid FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
+       SELECT view_name, 'view', view_oid, NULL FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
        ORDER BY oid`,
     );
-    return rows.map((r) => ({ name: r.name, kind: r.kind, columns: [], foreignKeys: [], rowCount: null }));
+    const tables = rows.map((r): TableSchema => ({ name: r.name, kind: r.kind, columns: [], foreignKeys: [], rowCount: null }));
+    const estimatedRows = new Map(tables.flatMap((table, i) => (rows[i]!.estimated === null ? [] : [[table, Number(rows[i]!.estimated)] as const])));
+    return { tables, estimatedRows };
   }
 
   private async readColumns(): Promise<Map<string, ColumnSchema[]>> {
@@ -171,13 +178,13 @@ export class DuckDbAdapter implements DatabaseAdapter {
   }
 
   /** Many small queries cost DuckDB milliseconds each, so the counts come in batches of UNION ALL branches. */
-  private async addRowCounts(tables: TableSchema[]): Promise<void> {
-    const branches = tables.flatMap((table, t) =>
-      table.kind === 'table' ? [`SELECT ${t} AS t, count(*) AS n FROM ${quoteIdentifier(table.name)}`] : [],
+  private async addRowCounts(todo: TableSchema[], all: TableSchema[]): Promise<void> {
+    const branches = todo.flatMap((table) =>
+      table.kind === 'table' ? [`SELECT ${all.indexOf(table)} AS t, count(*) AS n FROM ${quoteIdentifier(table.name)}`] : [],
     );
     for (let start = 0; start < branches.length; start += COUNTS_PER_QUERY) {
       const sql = branches.slice(start, start + COUNTS_PER_QUERY).join('\nUNION ALL\n');
-      for (const row of await this.rows<{ t: number; n: bigint }>(sql)) tables[row.t]!.rowCount = Number(row.n);
+      for (const row of await this.rows<{ t: number; n: bigint }>(sql)) all[row.t]!.rowCount = Number(row.n);
     }
   }
 
@@ -186,19 +193,22 @@ export class DuckDbAdapter implements DatabaseAdapter {
    * come from a few batched queries of raw rows, ranked here; a large table gets its own aggregate
    * query per column, as in SQLite, so that no large sample ever crosses into JavaScript.
    */
-  private async addExamples(tables: TableSchema[], options: Required<SchemaOptions>): Promise<void> {
+  /** Returns the tables it read whole, whose row counts it has set. */
+  private async addExamples(tables: TableSchema[], estimatedRows: Map<TableSchema, number>, options: Required<SchemaOptions>): Promise<Set<TableSchema>> {
     // A view's values could cost a whole query to compute; only tables are sampled.
     const sampled = tables.filter((table) => table.kind === 'table' && table.columns.some((c) => isTextType(c.type)));
-    const small = sampled.filter((table) => (table.rowCount ?? 0) <= SMALL_TABLE_ROWS);
-    for (let start = 0; start < small.length; start += SCANS_PER_QUERY) {
-      await this.addSmallTableExamples(small.slice(start, start + SCANS_PER_QUERY), options);
+    const small = new Set(sampled.filter((table) => (estimatedRows.get(table) ?? Infinity) <= SMALL_TABLE_ROWS));
+    const smallList = [...small];
+    for (let start = 0; start < smallList.length; start += SCANS_PER_QUERY) {
+      await this.addSmallTableExamples(smallList.slice(start, start + SCANS_PER_QUERY), options);
     }
-    for (const table of sampled.filter((t) => !small.includes(t))) {
+    for (const table of sampled.filter((t) => !small.has(t))) {
       for (const column of table.columns.filter((c) => isTextType(c.type))) {
         const sql = exampleValuesSql(quoteIdentifier(table.name), quoteIdentifier(column.name), options.sampleValues);
         column.examples = (await this.rows<{ v: unknown }>(sql)).map((r) => exampleText(String(r.v), options.maxValueLength));
       }
     }
+    return small;
   }
 
   private async addSmallTableExamples(tables: TableSchema[], options: Required<SchemaOptions>): Promise<void> {
@@ -209,7 +219,9 @@ export class DuckDbAdapter implements DatabaseAdapter {
     });
     const rows = await this.rows<{ t: number; vs: (string | null)[] }>(branches.join('\nUNION ALL\n'));
     const valuesByColumn = textColumns.map((columns) => columns.map(() => [] as string[]));
+    for (const table of tables) table.rowCount = 0;
     for (const row of rows) {
+      tables[row.t]!.rowCount!++;
       row.vs.forEach((value, c) => {
         if (value !== null && value.trim() !== '') valuesByColumn[row.t]![c]!.push(value);
       });
