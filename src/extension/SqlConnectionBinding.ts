@@ -36,9 +36,8 @@ export class SqlConnectionBinding implements vscode.Disposable {
     return usable.length === 1 ? usable[0] : undefined;
   }
 
-  /** "Quarry: Choose Database for SQL File…": binds the file, and the workspace when it had no choice yet. */
-  async choose(document = vscode.window.activeTextEditor?.document, path?: string): Promise<string | undefined> {
-    if (!document) return undefined;
+  /** Binds the file to a picked (or given) database, and the workspace too when it had no choice yet. */
+  async choose(document: vscode.TextDocument, path?: string): Promise<string | undefined> {
     const target =
       path ??
       (

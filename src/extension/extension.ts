@@ -12,6 +12,7 @@ import { DatabasesTreeProvider, type DatabaseNode } from './DatabasesTreeProvide
 import { ModelManager } from './ModelManager';
 import { SqlConnectionBinding } from './SqlConnectionBinding';
 import { SqlInlineCompletionProvider } from './SqlInlineCompletionProvider';
+import { chooseSqlConnection } from './commands/chooseSqlConnection';
 import { toggleInlineCompletion } from './commands/toggleInlineCompletion';
 
 /** What activate() hands to other extensions and to the integration tests. */
@@ -43,9 +44,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     inlineCompletion,
     vscode.languages.registerInlineCompletionItemProvider({ language: 'sql' }, inlineCompletion),
     vscode.commands.registerCommand('quarry.toggleInlineCompletion', () => toggleInlineCompletion()),
-    vscode.commands.registerCommand('quarry.chooseSqlConnection', (uri?: vscode.Uri, path?: string) =>
-      sqlBinding.choose(uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) : undefined, path),
-    ),
+    vscode.commands.registerCommand('quarry.chooseSqlConnection', (uri?: vscode.Uri, path?: string) => chooseSqlConnection(sqlBinding, uri, path)),
     vscode.window.registerTreeDataProvider('quarry.databases', tree),
     vscode.commands.registerCommand('quarry.connectDatabase', (uri?: vscode.Uri) => connectDatabase(store, uri)),
     vscode.commands.registerCommand('quarry.refreshDatabases', (node?: DatabaseNode) => refreshDatabases(store, node)),

@@ -274,7 +274,7 @@ async function syntheticDatabase(options: BuildOptions, candidates: Candidate[],
 
 interface WrittenQuestions {
   questions: { text: string; source: BuiltExample['questionSource'] }[];
-  /** Why the model gave no question for some queries (a prompt too long for its context), first few. */
+  /** Why the model server gave no question for some queries (a grammar or generation failure), the first few. */
   errors: string[];
 }
 
