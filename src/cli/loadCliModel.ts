@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { resolveModelFile } from '../core/engine/downloadModel';
+import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
 import type { ModelEngine } from '../core/engine/ModelEngine';
 import type { GpuChoice } from '../core/engine/ModelSettings';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
@@ -57,8 +57,7 @@ export async function loadCliModel(
     directory: options['models-dir'] ?? defaultModelsDirectory(),
     sha256: options.sha256,
     signal,
-    onProgress: ({ receivedBytes, totalBytes }) =>
-      progress(`downloading model… ${totalBytes ? `${Math.floor((100 * receivedBytes) / totalBytes)}%` : `${receivedBytes} bytes`}`),
+    onProgress: (download) => progress(describeDownload(download)),
   });
   progress('loading model…');
   return engine.load(

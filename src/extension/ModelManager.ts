@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { resolveModelFile } from '../core/engine/downloadModel';
+import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
 import { EngineError } from '../core/engine/EngineError';
 import { ModelEngine } from '../core/engine/ModelEngine';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
@@ -66,34 +66,22 @@ export class ModelManager implements vscode.Disposable {
   }
 
   private async load(progress?: (detail: string) => void, signal?: AbortSignal): Promise<ModelStatus> {
-    const settings = readSettings().model;
-    if (!settings.source) throw new EngineError('no-model', 'no model is configured: run "Quarry: Select Model…"');
+    const { source, sha256, lora, ...settings } = readSettings().model;
+    if (!source) throw new EngineError('no-model', 'no model is configured: run "Quarry: Select Model…"');
     const report = (detail: string) => {
       this.setState({ kind: 'loading', detail });
       progress?.(detail);
     };
     try {
       report('finding model…');
-      const modelPath = await resolveModelFile(settings.source, {
+      const modelPath = await resolveModelFile(source, {
         directory: vscode.Uri.joinPath(this.storage, 'models').fsPath,
-        sha256: settings.sha256 || undefined,
+        sha256: sha256 || undefined,
         signal,
-        onProgress: ({ receivedBytes, totalBytes }) =>
-          report(`downloading model… ${totalBytes ? `${Math.floor((100 * receivedBytes) / totalBytes)}%` : `${(receivedBytes / 1e6).toFixed(0)} MB`}`),
+        onProgress: (download) => report(describeDownload(download)),
       });
       report('loading model…');
-      const status = await this.engine.load(
-        {
-          modelPath,
-          loraPath: settings.lora || undefined,
-          gpu: settings.gpu,
-          threads: settings.threads,
-          contextSize: settings.contextSize,
-          gpuLayers: settings.gpuLayers,
-          batchSequences: settings.batchSequences,
-        },
-        signal,
-      );
+      const status = await this.engine.load({ modelPath, loraPath: lora || undefined, ...settings }, signal);
       this.setState({ kind: 'ready', status });
       return status;
     } catch (error) {

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { Connection, ConnectionStore } from './ConnectionStore';
+import { pickConnection } from './pickConnection';
 
 const FILES_KEY = 'quarry.sqlFileConnections';
 const DEFAULT_KEY = 'quarry.sqlDefaultConnection';
@@ -40,12 +41,7 @@ export class SqlConnectionBinding implements vscode.Disposable {
   async choose(document: vscode.TextDocument, path?: string): Promise<string | undefined> {
     const target =
       path ??
-      (
-        await vscode.window.showQuickPick(
-          this.store.list().map((c) => ({ label: basename(c.path), description: c.path, detail: c.error?.message })),
-          { title: `Database for ${basename(document.uri.fsPath)}`, placeHolder: 'Inline completion and Ask write SQL against this database' },
-        )
-      )?.description;
+      (await pickConnection(this.store, `Database for ${basename(document.uri.fsPath)}`, 'Inline completion and Ask write SQL against this database'))?.path;
     if (!target) return undefined;
     const files = { ...this.state.get<Record<string, string>>(FILES_KEY, {}), [document.uri.toString()]: target };
     await this.state.update(FILES_KEY, files);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMPLETION_WINDOW } from '../core/complete/analyzeCompletionContext';
 import { CompletionSchema, InlineCompleter } from '../core/complete/InlineCompleter';
 import type { DatabaseSchema } from '../core/schema/DatabaseSchema';
 import type { ModelManager } from './ModelManager';
@@ -36,10 +37,11 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
       const started = performance.now();
-      const result = await this.completer.complete(
-        { database: connection.path, schema: this.schemaFor(connection.schema), text: document.getText(), offset: document.offsetAt(position) },
-        controller.signal,
-      );
+      // Only the text around the cursor: the whole document on every keystroke would cost for nothing.
+      const offset = document.offsetAt(position);
+      const start = Math.max(0, offset - COMPLETION_WINDOW);
+      const text = document.getText(new vscode.Range(document.positionAt(start), document.positionAt(offset + COMPLETION_WINDOW)));
+      const result = await this.completer.complete({ database: connection.path, schema: this.schemaFor(connection.schema), text, offset: offset - start }, controller.signal);
       if (!result) return undefined;
       this.log.debug(`inline completion (${result.kind}, ${result.source}) in ${Math.round(performance.now() - started)} ms`);
       return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];

@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
       if (reportPath) await panel.post({ event: 'show', path: reportPath, comparePath });
     }),
     vscode.commands.registerCommand('quarry.askInEnglish', (args?: AskArgs | DatabaseNode) =>
-      askInEnglish(store, models, log, args && 'kind' in args ? askArgsFromNode(args) : args),
+      askInEnglish(store, sqlBinding, models, log, args && 'kind' in args ? askArgsFromNode(args) : args),
     ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('quarry.model')) models.reset();

@@ -7,7 +7,8 @@ import type { SqlValue } from '../../src/core/db/Database';
 import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { resultsMatch } from '../../src/core/eval/compareResults';
 import { EvalInputError, loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../../src/core/eval/EvalDataset';
-import { extractLiterals, generateInstances } from '../../src/core/eval/generateInstances';
+import { extractLiterals } from '../../src/core/eval/extractLiterals';
+import { generateInstances } from '../../src/core/eval/generateInstances';
 import { runEvaluation } from '../../src/core/eval/runEvaluation';
 import { makeTempDir, SPIDER_DIR, WORKER_SCRIPT } from '../helpers/fixtures';
 

@@ -6,7 +6,7 @@ import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { extractSql } from '../prompt/extractSql';
 import type { DatabaseSchema } from '../schema/DatabaseSchema';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
-import { buildSqlGrammar } from '../sql/buildSqlGrammar';
+import { schemaGrammar } from '../sql/buildSqlGrammar';
 import { rankTablesForQuestion } from './selectRelevantTables';
 
 export type AskStage = 'fitting schema' | 'writing SQL' | 'checking' | 'correcting';
@@ -51,8 +51,6 @@ const DEFAULT_MAX_TOKENS = 400;
 /** Room kept free in the context beyond the answer itself (chat template, correction text). */
 const CONTEXT_MARGIN_TOKENS = 256;
 
-const grammarCache = new WeakMap<DatabaseSchema, string>();
-
 /**
  * Question → SQL → checked on the database → corrected with the database's own error, up to the
  * allowed number of corrections. Every attempt is kept, so the correction trace can be shown.
@@ -68,7 +66,7 @@ export async function askQuestion(
   options.onStage?.('fitting schema');
   const { fitted, omittedTables } = await fitSchema(engine, schema, question, maxTokens, options.signal);
   const schemaDdl = renderSchemaDdl(fitted);
-  const grammar = options.grammar === false ? null : grammarFor(fitted);
+  const grammar = options.grammar === false ? null : schemaGrammar(fitted);
   const attempts: AskAttempt[] = [];
   let correction: { sql: string; error: string; validNames: string } | undefined;
   for (let i = 0; i <= (options.corrections ?? 2); i++) {
@@ -93,15 +91,6 @@ export async function askQuestion(
     correction = { sql, error: check.error, validNames: validNames(fitted) };
   }
   return { sql: attempts.at(-1)!.sql, valid: false, attempts, result: null, omittedTables };
-}
-
-function grammarFor(schema: DatabaseSchema): string {
-  let grammar = grammarCache.get(schema);
-  if (!grammar) {
-    grammar = buildSqlGrammar(schema, { dialect: schema.dialect });
-    grammarCache.set(schema, grammar);
-  }
-  return grammar;
 }
 
 async function checkSql(

@@ -4,7 +4,7 @@ import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import type { GenerateParams } from '../protocol/modelServerMethods';
 import type { DatabaseSchema } from '../schema/DatabaseSchema';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
-import { buildSqlGrammar } from '../sql/buildSqlGrammar';
+import { buildSqlGrammar, schemaGrammar } from '../sql/buildSqlGrammar';
 import { continueGrammar, lastSentenceEnd, parseGbnf, type ParsedGrammar } from '../sql/continueGrammar';
 import { tokenizeSql } from '../sql/tokenizeSql';
 import { analyzeCompletionContext, canonicalPrefix, type CompletionContext } from './analyzeCompletionContext';
@@ -41,7 +41,7 @@ export class CompletionSchema {
     const key = scoped.map((t) => t.name).join('\u0000');
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      const text = buildSqlGrammar(scoped.length ? { ...this.schema, tables: scoped } : this.schema, { dialect: this.dialect });
+      const text = scoped.length ? buildSqlGrammar({ ...this.schema, tables: scoped }, { dialect: this.dialect }) : schemaGrammar(this.schema);
       grammar = { text, parsed: parseGbnf(text) };
       this.grammars.set(key, grammar);
     }

@@ -20,11 +20,11 @@ export type CompletionContext =
     }
   | { kind: 'none'; reason: string };
 
-/** Looking further back than this for the statement start costs time for nothing. */
-const MAX_LOOKBACK = 20_000;
+/** Characters read on each side of the cursor: further away than this no statement of the cursor's reaches, and every keystroke pays for what is read. */
+export const COMPLETION_WINDOW = 20_000;
 
 export function analyzeCompletionContext(text: string, offset: number): CompletionContext {
-  const windowStart = Math.max(0, offset - MAX_LOOKBACK);
+  const windowStart = Math.max(0, offset - COMPLETION_WINDOW);
   const before = text.slice(windowStart, offset);
   const lineStart = before.lastIndexOf('\n') + 1;
   const line = before.slice(lineStart);
@@ -43,7 +43,7 @@ export function analyzeCompletionContext(text: string, offset: number): Completi
     if (line.trim() !== '') return { kind: 'none', reason: 'not after a comment' };
     return commentAbove ? { kind: 'comment', question: commentAbove } : { kind: 'none', reason: 'no comment above the cursor' };
   }
-  const afterCursor = text.slice(offset);
+  const afterCursor = text.slice(offset, offset + COMPLETION_WINDOW);
   const end = tokenizeSql(afterCursor).find((t) => t.kind === 'punct' && t.text === ';');
   const suffix = afterCursor.slice(0, end ? end.start : afterCursor.length);
   return {

@@ -6,7 +6,8 @@ import { detectDialect } from '../db/detectDialect';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { ModelEngine } from '../engine/ModelEngine';
 import type { GenerateParams } from '../protocol/modelServerMethods';
-import { extractLiterals, generateInstances } from '../eval/generateInstances';
+import { extractLiterals } from '../eval/extractLiterals';
+import { generateInstancesInWorker } from '../eval/generateInstancesInWorker';
 import { normalizeForEval, goldOrdersRows } from '../eval/normalizeForEval';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
@@ -261,14 +262,11 @@ function isSyntaxError(message: string): boolean {
 async function syntheticDatabase(options: BuildOptions, candidates: Candidate[], work: string, seed: number): Promise<string> {
   const directory = join(work, `.synthetic-${seed}`);
   mkdirSync(directory, { recursive: true });
-  const [path] = await generateInstances(options.dbPath, {
-    count: 1,
-    directory,
-    literals: extractLiterals(candidates.map((c) => c.statement.sql)),
-    seed,
-    rowsPerTable: 40,
-    sampleRealValues: false,
-  });
+  const [path] = await generateInstancesInWorker(
+    options.dbPath,
+    { count: 1, directory, literals: extractLiterals(candidates.map((c) => c.statement.sql)), seed, rowsPerTable: 40, sampleRealValues: false },
+    { workerScript: options.workerScript, signal: options.signal },
+  );
   return path!;
 }
 

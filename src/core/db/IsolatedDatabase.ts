@@ -41,7 +41,7 @@ export class IsolatedDatabase implements Database {
 
   static async open(path: string, options: IsolatedDatabaseOptions = {}): Promise<IsolatedDatabase> {
     const resolved: Required<IsolatedDatabaseOptions> = {
-      workerScript: options.workerScript ?? join(__dirname, 'dbWorker.js'),
+      workerScript: options.workerScript ?? defaultWorkerScript(),
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
       schemaTimeoutMs: options.schemaTimeoutMs ?? DEFAULT_SCHEMA_TIMEOUT_MS,
@@ -97,6 +97,11 @@ export class IsolatedDatabase implements Database {
   }
 }
 
+/** The bundled worker, next to the running bundle (dist/). */
+export function defaultWorkerScript(): string {
+  return join(__dirname, 'dbWorker.js');
+}
+
 async function startWorker(path: string, script: string): Promise<{ rpc: ChildRpc<DbWorkerMethods>; dialect: Dialect }> {
   const rpc = ChildRpc.spawn<DbWorkerMethods>(script, 'database worker');
   const outcome = await rpc.request('open', { path }, { timeoutMs: OPEN_TIMEOUT_MS });
@@ -104,7 +109,7 @@ async function startWorker(path: string, script: string): Promise<{ rpc: ChildRp
   return { rpc, dialect: unwrap(outcome).dialect };
 }
 
-function unwrap<T>(outcome: Outcome<T, string>): T {
+export function unwrap<T>(outcome: Outcome<T, string>): T {
   if (outcome.ok) return outcome.value;
   throw DbError.fromData({ code: outcome.error.code as DbErrorCode, message: outcome.error.message });
 }

@@ -4,6 +4,7 @@
  * without blocking the editor or the CLI; a native crash on a damaged file ends only this process.
  */
 import { serveRpc } from '../ipc/serveRpc';
+import { generateInstances } from '../eval/generateInstances';
 import type { DbWorkerMethods } from '../protocol/dbWorkerMethods';
 import { resolvedSchemaOptions } from '../schema/DatabaseSchema';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
@@ -40,6 +41,9 @@ serveRpc<DbWorkerMethods>(
     },
     async readSchema(options) {
       return connected().readSchema(resolvedSchemaOptions(options));
+    },
+    async generateInstances({ source, options }) {
+      return { paths: await generateInstances(source, options) };
     },
   },
   // A connection runs one statement at a time.

@@ -13,6 +13,11 @@ export interface DownloadProgress {
   totalBytes: number | null;
 }
 
+/** One line for a progress bar: the share when the size is known, else the megabytes so far. */
+export function describeDownload({ receivedBytes, totalBytes }: DownloadProgress): string {
+  return `downloading model… ${totalBytes ? `${Math.floor((100 * receivedBytes) / totalBytes)}%` : `${(receivedBytes / 1e6).toFixed(0)} MB`}`;
+}
+
 export interface DownloadOptions {
   /** Folder the model is saved in (the extension's storage, or the CLI's cache). */
   directory: string;

@@ -4,7 +4,6 @@ import { columnsOf, generateRows, mulberry32 } from './InstancePlan';
 import { createDuckDbInstance, planDuckDbSchema } from './duckDbInstances';
 import { createSqliteInstance, planSqliteSchema } from './sqliteInstances';
 import { detectDialect } from '../db/detectDialect';
-import { tokenizeSql } from '../sql/tokenizeSql';
 
 /**
  * Extra database instances for the strict mode, after the test-suite idea (Zhong et al., 2020):
@@ -13,7 +12,6 @@ import { tokenizeSql } from '../sql/tokenizeSql';
  * happens to give the right answer on the real database rarely does so on all of these too.
  * The instances are files of the source's engine, so queries in its dialect run on them unchanged.
  */
-export type { Literals } from './InstancePlan';
 
 export interface InstanceOptions {
   count: number;
@@ -26,20 +24,6 @@ export interface InstanceOptions {
 }
 
 const DEFAULT_ROWS = 30;
-
-/** String and number literals of queries: LIKE patterns without their wildcards. */
-export function extractLiterals(queries: string[]): Literals {
-  const strings = new Set<string>();
-  const numbers = new Set<number>();
-  for (const sql of queries) {
-    for (const token of tokenizeSql(sql)) {
-      if (token.kind === 'string' && token.text.startsWith("'")) strings.add(token.text.slice(1, -1).replace(/''/g, "'").replace(/^%|%$/g, ''));
-      if (token.kind === 'quoted-identifier' && token.text.startsWith('"')) strings.add(token.text.slice(1, -1).replace(/^%|%$/g, ''));
-      if (token.kind === 'number' && Number.isFinite(Number(token.text))) numbers.add(Number(token.text));
-    }
-  }
-  return { strings: [...strings].filter(Boolean), numbers: [...numbers] };
-}
 
 /** Writes `count` instances of a SQLite or DuckDB database's schema into `directory`; returns their paths. */
 export async function generateInstances(sourcePath: string, options: InstanceOptions): Promise<string[]> {

@@ -9,7 +9,8 @@ import type { ModelEngine } from '../engine/ModelEngine';
 import type { DatabaseSchema } from '../schema/DatabaseSchema';
 import { resultsMatch } from './compareResults';
 import { EvalInputError, type EvalExample } from './EvalDataset';
-import { extractLiterals, generateInstances } from './generateInstances';
+import { extractLiterals } from './extractLiterals';
+import { generateInstancesInWorker } from './generateInstancesInWorker';
 import { goldOrdersRows, normalizeForEval } from './normalizeForEval';
 import type { EvalReport, EvalSummary, ExampleResult } from '../protocol/evalReport';
 import { spiderHardness } from './spiderHardness';
@@ -179,7 +180,11 @@ async function matchesEverywhere(instances: Database[], gold: string, predSql: s
 async function openInstances(dbPath: string, group: EvalExample[], predictor: Predictor, options: EvalOptions) {
   const queries = group.flatMap((e) => [e.goldSql, ...(predictor.kind === 'predictions' ? [predictor.predictions.get(e.index) ?? ''] : [])]);
   const directory = mkdtempSync(join(tmpdir(), 'quarry-instances-'));
-  const paths = await generateInstances(dbPath, { count: options.instances!, directory, literals: extractLiterals(queries), seed: seedOf(dbPath) });
+  const paths = await generateInstancesInWorker(
+    dbPath,
+    { count: options.instances!, directory, literals: extractLiterals(queries), seed: seedOf(dbPath) },
+    { workerScript: options.workerScript, signal: options.signal },
+  );
   const dbs = await Promise.all(
     paths.map((path) =>
       IsolatedDatabase.open(path, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxRows: MAX_RESULT_ROWS, ...(options.workerScript ? { workerScript: options.workerScript } : {}) }),

@@ -1,10 +1,16 @@
 import type { Dialect, QueryResult } from '../db/Database';
+import type { InstanceOptions } from '../eval/generateInstances';
 import type { DatabaseSchema, SchemaOptions } from '../schema/DatabaseSchema';
 
-/** Requests the database worker process answers; one worker holds one read-only connection. */
+/**
+ * Requests the database worker process answers; one worker holds one read-only connection. A
+ * worker may instead be asked for generated instances of a database, so the engines' native code
+ * runs in a process of its own there too.
+ */
 export type DbWorkerMethods = {
   open: { params: { path: string }; result: { dialect: Dialect } };
   query: { params: { sql: string; maxRows: number }; result: QueryResult };
   readSchema: { params: SchemaOptions; result: DatabaseSchema };
   validate: { params: { sql: string }; result: null };
+  generateInstances: { params: { source: string; options: InstanceOptions }; result: { paths: string[] } };
 };

@@ -44,6 +44,18 @@ export function buildSqlGrammar(schema: DatabaseSchema, options: SqlGrammarOptio
   return [`root ::= ${['set-operation', ...queries].join(' | ')}`, ...rules].join('\n') + '\n';
 }
 
+const grammars = new WeakMap<DatabaseSchema, string>();
+
+/** The grammar of a schema with the default options, built once per schema object (Ask and inline completion share it). */
+export function schemaGrammar(schema: DatabaseSchema): string {
+  let grammar = grammars.get(schema);
+  if (grammar === undefined) {
+    grammar = buildSqlGrammar(schema, { dialect: schema.dialect });
+    grammars.set(schema, grammar);
+  }
+  return grammar;
+}
+
 function typeClass(column: ColumnSchema): TypeClass {
   const type = column.type.toUpperCase();
   if (/INT|REAL|FLOA|DOUB|DEC|NUM|NUMBER|HUGEINT/.test(type)) return 'num';

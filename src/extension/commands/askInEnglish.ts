@@ -3,11 +3,13 @@ import * as vscode from 'vscode';
 import { askQuestion, type AskResult } from '../../core/ask/askQuestion';
 import type { Connection, ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
+import { pickConnection } from '../pickConnection';
+import type { SqlConnectionBinding } from '../SqlConnectionBinding';
 import { withCancellableProgress } from '../withCancellableProgress';
 import { readSettings } from '../settings';
 
 export interface AskArgs {
-  /** Path of a connected database; asked for when there are several. */
+  /** Path of a connected database; by default the active SQL file's, else asked for when there are several. */
   connection?: string;
   question?: string;
 }
@@ -18,6 +20,7 @@ export interface AskArgs {
  */
 export async function askInEnglish(
   store: ConnectionStore,
+  binding: SqlConnectionBinding,
   models: ModelManager,
   log: vscode.LogOutputChannel,
   args: AskArgs = {},
@@ -29,7 +32,7 @@ export async function askInEnglish(
     );
     if (choice !== 'Select Model…' || !(await vscode.commands.executeCommand<boolean>('quarry.selectModel'))) return undefined;
   }
-  const connection = await pickConnection(store, args.connection);
+  const connection = await connectionFor(store, binding, args.connection);
   if (!connection?.db || !connection.schema) return undefined;
   const question =
     args.question ??
@@ -73,20 +76,13 @@ export async function askInEnglish(
   return result;
 }
 
-async function pickConnection(store: ConnectionStore, path?: string): Promise<Connection | undefined> {
-  const usable = store.list().filter((c) => c.db && c.schema);
+/** The given database; else the one the active SQL file is written against; else one picked. */
+async function connectionFor(store: ConnectionStore, binding: SqlConnectionBinding, path?: string): Promise<Connection | undefined> {
   if (path) return store.get(path) ?? (await store.add(path));
-  if (usable.length === 1) return usable[0];
-  if (usable.length === 0) {
-    const choice = await vscode.window.showInformationMessage('Connect a database to ask about first.', 'Connect Database…');
-    if (choice) await vscode.commands.executeCommand('quarry.connectDatabase');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    usable.map((c) => ({ label: basename(c.path), description: c.path, connection: c })),
-    { title: 'Ask which database?' },
-  );
-  return picked?.connection;
+  const document = vscode.window.activeTextEditor?.document;
+  const bound = document?.languageId === 'sql' ? binding.connectionFor(document) : undefined;
+  if (bound?.db && bound.schema) return bound;
+  return pickConnection(store, 'Ask which database?');
 }
 
 async function insertSql(sql: string): Promise<void> {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { buildDataset } from '../../core/dataset/buildDataset';
 import type { ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
+import { pickConnection } from '../pickConnection';
 import { withCancellableProgress } from '../withCancellableProgress';
 
 export interface BuildDatasetArgs {
@@ -21,7 +22,7 @@ export async function buildDatasetFromHistory(
   log: vscode.LogOutputChannel,
   args: BuildDatasetArgs = {},
 ): Promise<string | undefined> {
-  const connection = args.connection ?? (await pickConnection(store));
+  const connection = args.connection ?? (await pickConnection(store, 'History of which database?'))?.path;
   if (!connection) return undefined;
   const histories =
     args.histories ??
@@ -100,18 +101,4 @@ export async function buildDatasetFromHistory(
         void vscode.commands.executeCommand('quarry.runEvaluation', { dataset: join(target, 'test', 'quarry.jsonl'), useModel: true });
     });
   return target;
-}
-
-async function pickConnection(store: ConnectionStore): Promise<string | undefined> {
-  const paths = store
-    .list()
-    .filter((c) => c.db)
-    .map((c) => c.path);
-  if (paths.length <= 1) return paths[0];
-  return (
-    await vscode.window.showQuickPick(
-      paths.map((p) => ({ label: basename(p), description: p })),
-      { title: 'History of which database?' },
-    )
-  )?.description;
 }
