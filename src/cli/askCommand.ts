@@ -2,7 +2,7 @@ import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { ModelEngine } from '../core/engine/ModelEngine';
 import { formatTable } from './formatTable';
-import { abortOnInterrupt, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
@@ -43,7 +43,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     'max-rows': { type: 'string' },
     temperature: { type: 'string' },
     seed: { type: 'string' },
-  });
+  }, { maxPositionals: 1 });
   if (values.help) return write(ASK_HELP);
   const path = requiredDb('ask', values.db);
   const model = values.model ?? process.env.QUARRY_MODEL;
@@ -58,19 +58,14 @@ export async function askCommand(args: string[], write: (text: string) => void):
     throw new UsageError(`ask: --temperature must be a number from 0 to 2, got '${values.temperature}'`);
   }
 
+  const modelOptions = checkModelOptions('ask', { ...values, model });
   const interrupt = abortOnInterrupt();
   const signal = interrupt.signal;
   const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => undefined;
   const db = await IsolatedDatabase.open(path);
   const engine = new ModelEngine();
   try {
-    const status = await loadCliModel(
-      'ask',
-      engine,
-      { ...values, model },
-      signal,
-      progress,
-    );
+    const status = await loadCliModel(engine, modelOptions, signal, progress);
     const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });
     const result = await askQuestion(db, schema, engine, positionals[0]!, {
       grammar: !values['no-grammar'],

@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/buildDataset';
 import { ModelEngine } from '../core/engine/ModelEngine';
 import { DEFAULT_BATCH_SEQUENCES } from '../core/engine/ModelSettings';
-import { abortOnInterrupt, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
@@ -15,7 +14,7 @@ SQL are dropped with a reason, duplicates (one template) are kept once with thei
 
 Options:
   --db <file>           the database the queries ran against
-  --history <file>      a history file; repeat for several
+  --history <file>...   one or more history files (a shell glob works; the option may repeat)
   --out <dir>           the output folder (written whole, or not at all)
   --schema-only         no database rows anywhere: ground truth from a synthetic instance of the schema
   --questions <from>    history (default), model or none
@@ -44,7 +43,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     seed: { type: 'string' },
     formats: { type: 'string' },
     'drop-empty': { type: 'boolean' },
-  });
+  }, { lists: ['history'] });
   if (values.help) return write(DATASET_HELP);
   const db = requiredDb('dataset build', values.db);
   const histories = (values.history ?? []) as string[];
@@ -58,21 +57,16 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
   const formats = (values.formats?.split(',').map((f) => f.trim()) ?? ALL_FORMATS) as DatasetFormat[];
   const unknown = formats.filter((f) => !ALL_FORMATS.includes(f));
   if (unknown.length) throw new UsageError(`dataset build: unknown format ${unknown.join(', ')} (formats: ${ALL_FORMATS.join(', ')})`);
-  for (const file of histories) {
-    try {
-      statSync(file);
-    } catch {
-      throw new UsageError(`dataset build: history file not found: ${file}`);
-    }
-  }
 
+  const seed = integerOption('dataset build', 'seed', values.seed, 0);
+  const batchSequences = integerOption('dataset build', 'batch', values.batch, 1, 64) ?? DEFAULT_BATCH_SEQUENCES;
+  const modelOptions = questions === 'model' ? checkModelOptions('dataset build', { ...values, model: values.model!, batchSequences }) : null;
   const interrupt = abortOnInterrupt();
   const engine = questions === 'model' ? new ModelEngine() : undefined;
   const tty = process.stderr.isTTY;
   try {
     if (engine) {
-      const batchSequences = integerOption('dataset build', 'batch', values.batch, 1) ?? DEFAULT_BATCH_SEQUENCES;
-      await loadCliModel('dataset build', engine, { ...values, model: values.model!, batchSequences }, interrupt.signal);
+      await loadCliModel(engine, modelOptions!, interrupt.signal);
     }
     const manifest = await buildDataset({
       dbPath: resolve(db),
@@ -82,7 +76,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
       questions,
       engine,
       testFraction,
-      seed: integerOption('dataset build', 'seed', values.seed, 0),
+      seed,
       formats,
       dropEmpty: values['drop-empty'],
       signal: interrupt.signal,

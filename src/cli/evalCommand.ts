@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
-import { loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../core/eval/EvalDataset';
-import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
+import { loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
+import { DEFAULT_EVAL_TIMEOUT_MS, runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { ModelEngine } from '../core/engine/ModelEngine';
-import { abortOnInterrupt, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { integerOption, parseCommandArgs } from './parseCommandArgs';
 import { UsageError } from './UsageError';
+
+/** Each worker is a process; past a few per core they only wait for each other. */
+const MAX_WORKERS = 64;
 
 export const EVAL_HELP = `Usage: quarry eval (--spider <dir> [--split dev|train] | --dataset <file.jsonl>)
                    (--predictions <file> | --model <path|url|hf:…>) [options]
@@ -29,7 +32,7 @@ ${MODEL_HELP}
                         respect types and keys, seeded with the queries' literals); reports both numbers
   --limit N             only the first N examples
   --timeout-ms N        per query (default 30000); a slower prediction counts as failed
-  --workers N           parallel database workers (default: the cores here)
+  --workers N           parallel database workers (default: the cores here; at most 64)
   -h, --help            show this help`;
 
 export async function evalCommand(args: string[], write: (text: string) => void): Promise<number | void> {
@@ -59,8 +62,11 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const report = resolve(values.report ?? 'quarry-eval.json');
   const instances = integerOption('eval', 'instances', values.instances, 0) ?? 0;
 
-  let examples: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : loadJsonlDataset(values.dataset!);
-  if (limit) examples = examples.slice(0, limit);
+  const timeoutMs = integerOption('eval', 'timeout-ms', values['timeout-ms'], 1) ?? DEFAULT_EVAL_TIMEOUT_MS;
+  const workers = integerOption('eval', 'workers', values.workers, 1, MAX_WORKERS);
+  const all: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : loadJsonlDataset(values.dataset!);
+  const examples = limit ? all.slice(0, limit) : all;
+  const datasetFile = values.spider ? spiderSplitFile(values.spider, split) : resolve(values.dataset!);
   const settings = {
     dataset: values.spider ? { spider: resolve(values.spider), split } : { jsonl: resolve(values.dataset!) },
     predictions: values.predictions ? resolve(values.predictions) : undefined,
@@ -70,27 +76,33 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     keepDistinct: !!values['keep-distinct'],
     instances,
     limit: limit ?? null,
+    timeoutMs,
   };
 
+  const modelOptions = values.model ? checkModelOptions('eval', { ...values, model: values.model }) : null;
   const interrupt = abortOnInterrupt();
   const engine = values.model ? new ModelEngine() : null;
   try {
     let predictor: Predictor;
+    const inputs = [datasetFile];
     if (engine) {
-      await loadCliModel('eval', engine, { ...values, model: values.model! }, interrupt.signal);
+      const status = await loadCliModel(engine, modelOptions!, interrupt.signal);
+      inputs.push(status.modelPath, ...(status.loraPath ? [status.loraPath] : []));
       predictor = { kind: 'model', engine, ask: { grammar: !values['no-grammar'], corrections } };
     } else {
-      predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!) };
+      predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!, all.length, examples.length) };
+      inputs.push(resolve(values.predictions!));
     }
     const bar = progressBar();
     const result = await runEvaluation(examples, predictor, {
       report,
       settings,
+      inputs,
       resume: values.resume,
       keepDistinct: values['keep-distinct'],
       instances,
-      timeoutMs: integerOption('eval', 'timeout-ms', values['timeout-ms'], 1),
-      workers: integerOption('eval', 'workers', values.workers, 1),
+      timeoutMs,
+      workers,
       signal: interrupt.signal,
       onProgress: bar.update,
     });

@@ -4,7 +4,7 @@ import type { ModelEngine } from '../core/engine/ModelEngine';
 import type { GpuChoice } from '../core/engine/ModelSettings';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { defaultModelsDirectory } from './defaultModelsDirectory';
-import { integerOption } from './parseCommandArgs';
+import { integerOption, threadsOption } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
 /** The model options ask, eval and dataset build share, for parseArgs. */
@@ -23,7 +23,7 @@ export const MODEL_HELP = `  --lora <file>         a LoRA adapter (.gguf) applie
   --sha256 <hex>        expected SHA-256 of a downloaded model
   --models-dir <dir>    where downloads go (default ~/.cache/quarry/models)
   --gpu <choice>        auto (default), off, cuda, vulkan or metal
-  --threads N           CPU threads for the model (default: the cores here, at most 8)
+  --threads N           CPU threads for the model (default: the cores here, at most 8; never more than the cores)
   --context-size N      context window in tokens (default 4096)`;
 
 /** The model options as parseArgs hands them over. */
@@ -41,29 +41,50 @@ export interface CliModelOptions {
 
 const GPU_CHOICES: GpuChoice[] = ['auto', 'off', 'cuda', 'vulkan', 'metal'];
 
-/** Checks the options, downloads the model if it is a URL, and loads it; `progress` gets one line at a time. */
+/** Model options checked and typed, before anything is opened or downloaded. */
+export interface CheckedModelOptions {
+  model: string;
+  lora?: string;
+  sha256?: string;
+  modelsDir: string;
+  gpu: GpuChoice;
+  threads: number;
+  contextSize: number;
+  batchSequences?: number;
+}
+
+/** Refuses bad model options at once, with the option's own message, so no database or download is started for nothing. */
+export function checkModelOptions(command: string, options: CliModelOptions): CheckedModelOptions {
+  const gpu = (options.gpu ?? 'auto') as GpuChoice;
+  if (!GPU_CHOICES.includes(gpu)) throw new UsageError(`${command}: --gpu must be one of ${GPU_CHOICES.join(', ')}, got '${options.gpu}'`);
+  return {
+    model: options.model,
+    lora: options.lora,
+    sha256: options.sha256,
+    modelsDir: options['models-dir'] ?? defaultModelsDirectory(),
+    gpu,
+    threads: threadsOption(command, 'threads', options.threads) ?? Math.min(8, availableParallelism()),
+    contextSize: integerOption(command, 'context-size', options['context-size'], 256) ?? 4096,
+    ...(options.batchSequences ? { batchSequences: options.batchSequences } : {}),
+  };
+}
+
+/** Downloads the model if it is a URL, and loads it; `progress` gets one line at a time. */
 export async function loadCliModel(
-  command: string,
   engine: ModelEngine,
-  options: CliModelOptions,
+  options: CheckedModelOptions,
   signal: AbortSignal,
   progress: (line: string) => void = () => undefined,
 ): Promise<ModelStatus> {
-  const gpu = (options.gpu ?? 'auto') as GpuChoice;
-  if (!GPU_CHOICES.includes(gpu)) throw new UsageError(`${command}: --gpu must be one of ${GPU_CHOICES.join(', ')}, got '${options.gpu}'`);
-  const threads = integerOption(command, 'threads', options.threads, 1) ?? Math.min(8, availableParallelism());
-  const contextSize = integerOption(command, 'context-size', options['context-size'], 256) ?? 4096;
   const modelPath = await resolveModelFile(options.model, {
-    directory: options['models-dir'] ?? defaultModelsDirectory(),
+    directory: options.modelsDir,
     sha256: options.sha256,
     signal,
     onProgress: (download) => progress(describeDownload(download)),
   });
   progress('loading model…');
-  return engine.load(
-    { modelPath, loraPath: options.lora, gpu, threads, contextSize, gpuLayers: 'auto', ...(options.batchSequences ? { batchSequences: options.batchSequences } : {}) },
-    signal,
-  );
+  const { gpu, threads, contextSize, batchSequences } = options;
+  return engine.load({ modelPath, loraPath: options.lora, gpu, threads, contextSize, gpuLayers: 'auto', ...(batchSequences ? { batchSequences } : {}) }, signal);
 }
 
 /** An AbortSignal that Ctrl-C aborts, so a long command stops cleanly; dispose() removes the handler. */

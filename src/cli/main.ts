@@ -1,6 +1,7 @@
 import { BAD_INPUT_CODES, DbError } from '../core/db/DbError';
 import { EngineError, type EngineErrorCode } from '../core/engine/EngineError';
 import { EvalInputError } from '../core/eval/EvalDataset';
+import { FileError } from '../core/files/FileError';
 import { ASK_HELP, askCommand } from './askCommand';
 import { DATASET_HELP, datasetCommand } from './datasetCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
@@ -54,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof EvalInputError) return 2;
+  if (error instanceof UsageError || error instanceof EvalInputError || error instanceof FileError) return 2;
   if (error instanceof DbError && BAD_INPUT_CODES.has(error.code)) return 2;
   if (error instanceof EngineError && BAD_MODEL_CODES.has(error.code)) return 2;
   return 1;

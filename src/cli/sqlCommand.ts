@@ -1,10 +1,11 @@
+import { DEFAULT_MEMORY_LIMIT_MB } from '../core/db/Database';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { formatTable } from './formatTable';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
-import { toJson } from './toJson';
+import { writeJsonResult } from './writeJsonResult';
 import { UsageError } from './UsageError';
 
-export const SQL_HELP = `Usage: quarry sql --db <file> [--timeout-ms N] [--max-rows N] [--json] "<sql>"
+export const SQL_HELP = `Usage: quarry sql --db <file> [--timeout-ms N] [--max-rows N] [--memory-limit-mb N] [--json] "<sql>"
 
 Runs one read-only statement (SELECT, WITH … SELECT, VALUES, or EXPLAIN of those)
 and prints the rows. Anything that could change a file is refused.
@@ -13,6 +14,7 @@ Options:
   --db <file>       SQLite or DuckDB file
   --timeout-ms N    stop the statement after N milliseconds (default 10000)
   --max-rows N      return at most N rows; the result says when it was cut (default 10000)
+  --memory-limit-mb N  most memory a DuckDB query may use (default ${DEFAULT_MEMORY_LIMIT_MB})
   --json            print {"columns", "rows", "truncated"}
   -h, --help        show this help
 
@@ -23,8 +25,9 @@ export async function sqlCommand(args: string[], write: (text: string) => void):
     db: { type: 'string' },
     'timeout-ms': { type: 'string' },
     'max-rows': { type: 'string' },
+    'memory-limit-mb': { type: 'string' },
     json: { type: 'boolean' },
-  });
+  }, { maxPositionals: 1 });
   if (values.help) return write(SQL_HELP);
   const path = requiredDb('sql', values.db);
   if (positionals.length !== 1) {
@@ -32,10 +35,12 @@ export async function sqlCommand(args: string[], write: (text: string) => void):
   }
   const timeoutMs = integerOption('sql', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('sql', 'max-rows', values['max-rows'], 0);
-  const db = await IsolatedDatabase.open(path);
+  const memoryLimitMb = integerOption('sql', 'memory-limit-mb', values['memory-limit-mb'], 16);
+  const db = await IsolatedDatabase.open(path, { ...(timeoutMs ? { timeoutMs } : {}), ...(memoryLimitMb ? { memoryLimitMb } : {}) });
   try {
-    const result = await db.query(positionals[0]!, { timeoutMs, maxRows });
-    write(values.json ? toJson({ columns: result.columns, rows: result.rows, truncated: result.truncated }) : formatTable(result));
+    const result = await db.query(positionals[0]!, { maxRows });
+    if (values.json) await writeJsonResult(process.stdout, result);
+    else write(formatTable(result));
   } finally {
     await db.dispose();
   }

@@ -34,6 +34,21 @@ export class ConnectionStore implements vscode.Disposable {
     return this.connections.get(path);
   }
 
+  /**
+   * The connection as it is now, open: after a long wait (a model download) it may have been
+   * reopened or closed meanwhile, so callers look it up again instead of keeping an old handle.
+   */
+  async live(path: string): Promise<Connection> {
+    const current = this.connections.get(path);
+    if (!current) throw new DbError('closed', `${path} was disconnected meanwhile; connect it again`);
+    if (current.db && current.schema) return current;
+    const reopened = await this.load(current);
+    if (!reopened.db || !reopened.schema) {
+      throw reopened.error ?? new DbError('closed', `the connection to ${path} closed; connect it again`);
+    }
+    return reopened;
+  }
+
   /** Reopens the connections this workspace had last time. */
   async restore(): Promise<void> {
     const paths = this.state.get<string[]>(STATE_KEY, []);
@@ -89,6 +104,7 @@ export class ConnectionStore implements vscode.Disposable {
         workerScript: this.workerScript,
         timeoutMs: settings.queryTimeoutMs,
         maxRows: settings.maxRows,
+        memoryLimitMb: settings.memoryLimitMb,
       });
       connection.schema = await connection.db.readSchema({ sampleValues: settings.sampleValues });
       connection.error = null;

@@ -55,7 +55,7 @@ export class ModelManager implements vscode.Disposable {
 
   /** Forgets the loaded model so the next use loads what the settings now say. */
   reset(): void {
-    this.engine.dispose();
+    this.engine.stop();
     this.setState({ kind: 'none' });
   }
 

@@ -216,7 +216,7 @@ test('an interrupted run resumes where it stopped and gives the same report', as
   assert.equal(resumed.summary.execAccuracy, 1);
   await assert.rejects(
     runEvaluation(subset, { kind: 'predictions', predictions }, { report: path, settings: { run: 2 }, workerScript: WORKER_SCRIPT, resume: true }),
-    /saved by a run with other settings/,
+    /cannot resume from .*: setting run was 1 and is now 2; run again without --resume/,
   );
 });
 
@@ -228,12 +228,12 @@ test('inputs: JSONL datasets relative to their file, predictions in both formats
   assert.ok(example!.dbPath?.endsWith('concert_singer.sqlite'));
   const text = join(temp.dir, 'preds.sql');
   writeFileSync(text, 'SELECT 1\tconcert_singer\nSELECT 2\n');
-  assert.deepEqual([...loadPredictions(text)], [[0, 'SELECT 1'], [1, 'SELECT 2']]);
+  assert.deepEqual([...loadPredictions(text, 2)], [[0, 'SELECT 1'], [1, 'SELECT 2']]);
   const jsonl = join(temp.dir, 'preds.jsonl');
-  writeFileSync(jsonl, '{"index": 3, "sql": "SELECT 3"}\n');
-  assert.deepEqual([...loadPredictions(jsonl)], [[3, 'SELECT 3']]);
+  writeFileSync(jsonl, '{"index": 1, "sql": "SELECT 3"}\n{"index": 0, "sql": "SELECT 4"}\n');
+  assert.deepEqual([...loadPredictions(jsonl, 2)], [[1, 'SELECT 3'], [0, 'SELECT 4']]);
   writeFileSync(jsonl, '{"index": 3, "sql": "SELECT 3"}\n{"index": 4, "sql": \n');
-  assert.throws(() => loadPredictions(jsonl), (e: unknown) => e instanceof EvalInputError && /preds\.jsonl:2: not valid JSON/.test(e.message));
+  assert.throws(() => loadPredictions(jsonl, 5, 0), (e: unknown) => e instanceof EvalInputError && /preds\.jsonl:2: not valid JSON/.test(e.message));
   assert.throws(() => loadJsonlDataset(join(temp.dir, 'nope.jsonl')), /file not found: .*nope\.jsonl/);
   assert.throws(() => loadSpiderDataset(temp.dir, 'dev'), /no Spider dev file in/);
 });

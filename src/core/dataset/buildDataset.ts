@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import type { Dialect, QueryResult } from '../db/Database';
 import { DbError } from '../db/DbError';
 import { detectDialect } from '../db/detectDialect';
@@ -14,6 +14,10 @@ import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
 import { readHistory, type HistoryStatement } from './readHistory';
 import { templateOf } from './templateOf';
+import { checkInputFile } from '../files/checkInputFile';
+import { checkOutputFolder } from '../files/checkOutputPath';
+import { OutputLock } from '../files/OutputLock';
+import { isDatasetFolder, replaceDatasetFolder, DATASET_GENERATOR } from './datasetFolder';
 
 export type DatasetFormat = 'quarry' | 'chat' | 'prompt-completion' | 'rft' | 'spider';
 export const ALL_FORMATS: DatasetFormat[] = ['quarry', 'chat', 'prompt-completion', 'rft', 'spider'];
@@ -52,6 +56,8 @@ export interface BuiltExample {
 }
 
 export interface BuildManifest {
+  /** Marks the folder as Quarry's, so a later build may replace it. */
+  generator: typeof DATASET_GENERATOR;
   sources: string[];
   database: string;
   settings: Record<string, unknown>;
@@ -74,6 +80,19 @@ interface Candidate {
  * could run it. The output folder appears whole or not at all.
  */
 export async function buildDataset(options: BuildOptions): Promise<BuildManifest> {
+  const out = resolve(options.out);
+  for (const history of options.histories) checkInputFile(history, 'history file');
+  const rules = { inputs: [options.dbPath, ...options.histories], isOwnOutput: isDatasetFolder, option: 'output folder' };
+  checkOutputFolder(out, rules);
+  const lock = OutputLock.acquire(out, 'output folder');
+  try {
+    return await buildInto(out, { ...options, out }, () => checkOutputFolder(out, rules));
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildInto(out: string, options: BuildOptions, recheckOutput: () => void): Promise<BuildManifest> {
   const dropped = Object.fromEntries(
     (['unreadable', 'dot-command', 'write statement', 'parse error', 'execution error', 'timeout', 'empty result', 'duplicate'] as DropReason[]).map((r) => [r, 0]),
   ) as Record<DropReason, number>;
@@ -106,9 +125,7 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
     bytesBefore += statSync(file).size;
   }
 
-  const work = `${options.out}.partial-${process.pid}`;
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
+  const work = mkdtempSync(`${out}.partial-`);
   try {
     const truth = await groundTruthRun(options, [...candidates.values()], work);
     for (const [reason, count] of Object.entries(truth.dropped)) dropped[reason as DropReason] += count;
@@ -127,6 +144,7 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
     options.onProgress?.({ stage: 'writing', done: 0, total: examples.length });
     const files = writeFormats(work, options.out, examples, { dbPath: finalDb, schemaDdl, formats: options.formats ?? ALL_FORMATS, dialect });
     const manifest: BuildManifest = {
+      generator: DATASET_GENERATOR,
       sources: options.histories,
       database: options.schemaOnly ? `${basename(truth.dbPath)} (schema only)` : options.dbPath,
       settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, testFraction: options.testFraction ?? 0.2, seed: options.seed ?? 42, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
@@ -137,7 +155,9 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
     };
     for (const name of readdirSync(work)) if (name.startsWith('.synthetic-')) rmSync(join(work, name), { recursive: true, force: true });
     writeFileSync(join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    replaceFolder(work, options.out);
+    // The user may have put files there while the build ran.
+    recheckOutput();
+    replaceDatasetFolder(work, out);
     return manifest;
   } catch (error) {
     rmSync(work, { recursive: true, force: true });
@@ -371,12 +391,4 @@ function writeFormats(
     if (context.formats.includes('spider')) write('spider.json', items.map((e) => ({ question: e.question, query: e.sql, db_id: basename(context.dbPath).replace(/\.(sqlite3?|db|duckdb)$/i, '') })), true);
   }
   return files;
-}
-
-/** Moves the finished folder into place; an earlier build there is replaced only once the new one is whole. */
-function replaceFolder(work: string, out: string): void {
-  const old = `${out}.old-${process.pid}`;
-  if (existsSync(out)) renameSync(out, old);
-  renameSync(work, out);
-  rmSync(old, { recursive: true, force: true });
 }

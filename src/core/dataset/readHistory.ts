@@ -1,5 +1,6 @@
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
+import { FileError } from '../files/FileError';
 import { tokenizeSql } from '../sql/tokenizeSql';
 
 export type HistoryKind = 'sql' | 'jsonl' | 'csv' | 'shell';
@@ -129,7 +130,7 @@ async function* jsonlStatements(lines: AsyncGenerator<string>, source: string): 
 async function* csvStatements(lines: AsyncGenerator<string>, source: string): AsyncGenerator<HistoryStatement> {
   let header: string[] | null = null;
   let lineNumber = 0;
-  for await (const { cells, line } of csvRows(lines)) {
+  for await (const { cells, line } of csvRows(lines, source)) {
     lineNumber = line;
     if (!header) {
       header = cells.map((c) => c.trim().toLowerCase());
@@ -143,7 +144,7 @@ async function* csvStatements(lines: AsyncGenerator<string>, source: string): As
 }
 
 /** RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks. */
-async function* csvRows(lines: AsyncGenerator<string>): AsyncGenerator<{ cells: string[]; line: number }> {
+async function* csvRows(lines: AsyncGenerator<string>, source: string): AsyncGenerator<{ cells: string[]; line: number }> {
   let cells: string[] = [];
   let cell = '';
   let quoted = false;
@@ -174,6 +175,10 @@ async function* csvRows(lines: AsyncGenerator<string>): AsyncGenerator<{ cells: 
     if (cells.some((c) => c !== '')) yield { cells, line: rowLine };
     cells = [];
     cell = '';
+  }
+  if (quoted) {
+    // Everything after the quote was read as one field: say so rather than drop those rows unseen.
+    throw new FileError('bad-input', `${source}:${rowLine}: a quoted field opened on this line is never closed, so every row after it would be lost; close the quote (a quote inside a field is written "")`);
   }
 }
 

@@ -23,6 +23,12 @@ export interface QueryOptions {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ROWS = 10_000;
+/**
+ * Memory one DuckDB connection may use for a query. DuckDB's own default is 80% of the machine's
+ * memory, which a single generated query could take within its timeout; SQLite needs no cap of
+ * its own because it keeps little more than the rows it returns.
+ */
+export const DEFAULT_MEMORY_LIMIT_MB = 2048;
 
 /** A read-only connection to one database file. */
 export interface Database {

@@ -36,10 +36,11 @@ export class DuckDbAdapter implements DatabaseAdapter {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  static async open(path: string): Promise<DuckDbAdapter> {
+  static async open(path: string, memoryLimitMb: number): Promise<DuckDbAdapter> {
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, SAFE_CONFIG);
+      // Set before the lock, so no query can raise it again.
+      instance = await DuckDBInstance.create(path, { ...SAFE_CONFIG, memory_limit: `${memoryLimitMb}MB` });
     } catch (error) {
       throw openError(error, path);
     }

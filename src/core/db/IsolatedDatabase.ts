@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { ChildRpc } from '../ipc/ChildRpc';
-import type { DbWorkerMethods } from '../protocol/dbWorkerMethods';
+import { DB_WORKER_ABORT_POLICIES, type DbWorkerMethods } from '../protocol/dbWorkerMethods';
 import type { Outcome } from '../protocol/rpc';
 import type { DatabaseSchema, SchemaOptions } from '../schema/DatabaseSchema';
 import type { Database, Dialect, QueryOptions, QueryResult } from './Database';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from './Database';
+import { DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from './Database';
+import { checkDatabaseFile } from './detectDialect';
 import { DbError, type DbErrorCode } from './DbError';
 
 export interface IsolatedDatabaseOptions {
@@ -15,10 +16,11 @@ export interface IsolatedDatabaseOptions {
   maxRows?: number;
   /** Reading a large schema may take longer than one query should. */
   schemaTimeoutMs?: number;
+  /** DuckDB's memory limit per connection, in MB. */
+  memoryLimitMb?: number;
 }
 
 const DEFAULT_SCHEMA_TIMEOUT_MS = 120_000;
-const OPEN_TIMEOUT_MS = 30_000;
 
 /**
  * The Database everyone outside the worker uses: each connection lives in a worker process,
@@ -45,8 +47,11 @@ export class IsolatedDatabase implements Database {
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
       schemaTimeoutMs: options.schemaTimeoutMs ?? DEFAULT_SCHEMA_TIMEOUT_MS,
+      memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
     };
-    const { rpc, dialect } = await startWorker(path, resolved.workerScript);
+    // Here, before a worker starts: a missing file, a folder or a FIFO fails at once, with its own words.
+    checkDatabaseFile(path);
+    const { rpc, dialect } = await startWorker(path, resolved);
     return new IsolatedDatabase(path, dialect, rpc, resolved);
   }
 
@@ -76,10 +81,16 @@ export class IsolatedDatabase implements Database {
     );
   }
 
+  /** Stops the worker process (and whatever it runs); the next request starts a fresh one. */
+  stop(): void {
+    this.rpc?.stop();
+    this.rpc = null;
+  }
+
+  /** Closes the connection for good: later requests fail as `closed`. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.rpc?.dispose();
-    this.rpc = null;
+    this.stop();
   }
 
   /** One request at a time, so a timeout clock only runs while its own statement does. */
@@ -92,7 +103,7 @@ export class IsolatedDatabase implements Database {
   private async liveWorker(): Promise<ChildRpc<DbWorkerMethods>> {
     if (this.disposed) throw new DbError('closed', `the connection to ${this.path} is closed`);
     if (this.rpc?.alive) return this.rpc;
-    this.rpc = (await startWorker(this.path, this.options.workerScript)).rpc;
+    this.rpc = (await startWorker(this.path, this.options)).rpc;
     return this.rpc;
   }
 }
@@ -102,10 +113,16 @@ export function defaultWorkerScript(): string {
   return join(__dirname, 'dbWorker.js');
 }
 
-async function startWorker(path: string, script: string): Promise<{ rpc: ChildRpc<DbWorkerMethods>; dialect: Dialect }> {
-  const rpc = ChildRpc.spawn<DbWorkerMethods>(script, 'database worker');
-  const outcome = await rpc.request('open', { path }, { timeoutMs: OPEN_TIMEOUT_MS });
+/** What starting a worker process costs (Node and the engines' native modules) before the file is even touched. */
+const WORKER_START_MS = 2000;
+
+/** Opening counts against the query timeout: a file that takes longer to open than a query may run is as good as stuck. */
+async function startWorker(path: string, options: Required<IsolatedDatabaseOptions>): Promise<{ rpc: ChildRpc<DbWorkerMethods>; dialect: Dialect }> {
+  const rpc = ChildRpc.spawn<DbWorkerMethods>(options.workerScript, 'database worker', DB_WORKER_ABORT_POLICIES);
+  const limit = options.timeoutMs + WORKER_START_MS;
+  const outcome = await rpc.request('open', { path, memoryLimitMb: options.memoryLimitMb }, { timeoutMs: limit });
   if (!outcome.ok) rpc.dispose();
+  if (!outcome.ok && outcome.error.code === 'timeout') throw new DbError('timeout', `opening ${path} took longer than ${limit} ms and was stopped`);
   return { rpc, dialect: unwrap(outcome).dialect };
 }
 

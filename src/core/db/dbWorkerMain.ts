@@ -21,10 +21,10 @@ function connected(): DatabaseAdapter {
 
 serveRpc<DbWorkerMethods>(
   {
-    async open({ path }) {
+    async open({ path, memoryLimitMb }) {
       adapter?.close();
       adapter = null;
-      adapter = await openAdapter(path);
+      adapter = await openAdapter(path, { memoryLimitMb });
       return { dialect: adapter.dialect };
     },
     async query({ sql, maxRows }) {

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Dialect } from './Database';
 import { DbError } from './DbError';
+import { describeFileKind } from '../files/checkInputFile';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const DUCKDB_MAGIC = Buffer.from('DUCK', 'latin1');
@@ -15,14 +16,23 @@ export function detectDialect(path: string): Dialect {
   throw new DbError('not-a-database', `${path} is not a SQLite or DuckDB database (unknown file header)`);
 }
 
-function readHeader(path: string, length: number): Buffer {
+/**
+ * Stat only, never open: a missing file, a folder or a FIFO (whose open would wait for a writer
+ * forever) is refused with its own words. Safe in any process: opening and closing a file would
+ * drop every POSIX lock this process holds on it, a DuckDB writer's included.
+ */
+export function checkDatabaseFile(path: string): void {
   let stat;
   try {
     stat = statSync(path);
   } catch {
     throw new DbError('file-missing', `database file not found: ${path}`);
   }
-  if (stat.isDirectory()) throw new DbError('not-a-database', `${path} is a folder, not a database file`);
+  if (!stat.isFile()) throw new DbError('not-a-database', `${path} is ${describeFileKind(stat)}, not a database file`);
+}
+
+function readHeader(path: string, length: number): Buffer {
+  checkDatabaseFile(path);
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(length);

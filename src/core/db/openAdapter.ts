@@ -3,6 +3,11 @@ import { detectDialect } from './detectDialect';
 import { DuckDbAdapter } from './DuckDbAdapter';
 import { SqliteAdapter } from './SqliteAdapter';
 
-export async function openAdapter(path: string): Promise<DatabaseAdapter> {
-  return detectDialect(path) === 'sqlite' ? SqliteAdapter.open(path) : DuckDbAdapter.open(path);
+export interface AdapterOptions {
+  /** DuckDB's memory_limit for this connection, in MB. */
+  memoryLimitMb: number;
+}
+
+export async function openAdapter(path: string, options: AdapterOptions): Promise<DatabaseAdapter> {
+  return detectDialect(path) === 'sqlite' ? SqliteAdapter.open(path) : DuckDbAdapter.open(path, options.memoryLimitMb);
 }

@@ -9,6 +9,8 @@ export type EngineErrorCode =
   | 'generation-failed'
   | 'no-model'
   | 'cancelled'
+  /** The engine was disposed; its owner made a new one or shut down. */
+  | 'closed'
   | 'internal';
 
 /** A failure of the model side of Quarry, with a code callers branch on and a message users can act on. */

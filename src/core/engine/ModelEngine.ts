@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import { ChildRpc } from '../ipc/ChildRpc';
-import type { BatchItemOutcome, GenerateParams, GenerateResult, LoadParams, ModelServerMethods, ModelStatus } from '../protocol/modelServerMethods';
+import {
+  MODEL_SERVER_ABORT_POLICIES,
+  type BatchItemOutcome,
+  type GenerateParams,
+  type GenerateResult,
+  type LoadParams,
+  type ModelServerMethods,
+  type ModelStatus,
+} from '../protocol/modelServerMethods';
 import type { Outcome } from '../protocol/rpc';
 import { checkGgufFile } from './checkGgufFile';
 import { EngineError } from './EngineError';
@@ -13,13 +21,15 @@ export interface ModelEngineOptions {
 
 /**
  * The parent's handle on the embedded model server: starts it on first use, keeps it warm, and
- * after a crash starts a fresh one (reloading the same model) on the next request.
+ * after a crash starts a fresh one (reloading the same model) on the next request. `stop()` ends
+ * the server and forgets the model (the next use must load one); `dispose()` ends the engine.
  */
 export class ModelEngine {
   private rpc: ChildRpc<ModelServerMethods> | null = null;
   private loadedParams: LoadParams | null = null;
   private currentStatus: ModelStatus | null = null;
   private readonly serverScript: string;
+  private disposed = false;
 
   constructor(private readonly options: ModelEngineOptions = {}) {
     this.serverScript = options.serverScript ?? join(__dirname, 'modelServer.mjs');
@@ -36,6 +46,8 @@ export class ModelEngine {
 
   /** Loads a model (a no-op when the same one is loaded and the server is alive). */
   async load(params: LoadParams, signal?: AbortSignal): Promise<ModelStatus> {
+    this.throwIfDisposed();
+    throwIfCancelled(signal);
     if (this.rpc?.alive && this.currentStatus && sameLoad(this.loadedParams, params)) return this.currentStatus;
     checkGgufFile(params.modelPath);
     if (params.loraPath) checkGgufFile(params.loraPath, 'LoRA adapter');
@@ -57,14 +69,14 @@ export class ModelEngine {
 
   async generate(params: GenerateParams, signal?: AbortSignal): Promise<GenerateResult> {
     const rpc = await this.loadedServer(signal);
-    return unwrap(await rpc.request('generate', params, { signal, onAbort: 'ask-child' }), 'the model server');
+    return unwrap(await rpc.request('generate', params, { signal }), 'the model server');
   }
 
   /** Several prompts generated side by side (the load's `batchSequences`); each answer succeeds or fails on its own. */
   async generateBatch(requests: GenerateParams[], signal?: AbortSignal): Promise<BatchItemOutcome[]> {
     if (requests.length === 0) return [];
     const rpc = await this.loadedServer(signal);
-    return unwrap(await rpc.request('generateBatch', { requests }, { signal, onAbort: 'ask-child' }), 'the model server').results;
+    return unwrap(await rpc.request('generateBatch', { requests }, { signal }), 'the model server').results;
   }
 
   async countTokens(text: string, signal?: AbortSignal): Promise<number> {
@@ -72,27 +84,51 @@ export class ModelEngine {
     return unwrap(await rpc.request('countTokens', { text }, { signal }), 'the model server').count;
   }
 
-  dispose(): void {
-    this.rpc?.dispose();
+  /** Ends the server and forgets the model: nothing is reloaded behind the caller's back; the next use loads one. */
+  stop(): void {
+    this.rpc?.stop();
     this.rpc = null;
+    this.loadedParams = null;
     this.currentStatus = null;
   }
 
+  /** Ends the engine for good: later calls fail as `closed`. */
+  dispose(): void {
+    this.disposed = true;
+    this.stop();
+  }
+
+  private throwIfDisposed(): void {
+    if (this.disposed) throw new EngineError('closed', 'the model engine was closed');
+  }
+
   private server(): ChildRpc<ModelServerMethods> {
-    if (!this.rpc?.alive) this.rpc = ChildRpc.spawn<ModelServerMethods>(this.serverScript, 'model server');
+    if (!this.rpc?.alive) this.rpc = ChildRpc.spawn<ModelServerMethods>(this.serverScript, 'model server', MODEL_SERVER_ABORT_POLICIES);
     return this.rpc;
   }
 
   /** The live server with the model loaded, restarting and reloading after a crash. */
   private async loadedServer(signal?: AbortSignal): Promise<ChildRpc<ModelServerMethods>> {
+    this.throwIfDisposed();
+    throwIfCancelled(signal);
     if (this.rpc?.alive && this.currentStatus) return this.rpc;
     if (!this.loadedParams) throw new EngineError('no-model', 'no model is loaded: choose one first');
     this.options.log?.('model server is not running; starting a fresh one');
     const params = this.loadedParams;
     this.loadedParams = null;
-    await this.load(params, signal);
+    try {
+      await this.load(params, signal);
+    } catch (error) {
+      // A cancelled reload is not a bad model: the next request tries again.
+      if (error instanceof EngineError && error.code === 'cancelled') this.loadedParams ??= params;
+      throw error;
+    }
     return this.rpc!;
   }
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new EngineError('cancelled', 'cancelled');
 }
 
 function sameLoad(a: LoadParams | null, b: LoadParams): boolean {

@@ -40,6 +40,8 @@ interface Loaded {
 }
 
 let loaded: Loaded | null = null;
+/** node-llama-cpp wants one Llama per process: made on the first load, kept while the GPU choice stays, disposed when the server ends. */
+let llamaInstance: { gpu: LoadParams['gpu']; llama: Promise<Llama> } | null = null;
 const grammars = new Map<string, LlamaGrammar>();
 const MAX_CACHED_GRAMMARS = 8;
 /** llama.cpp's own complaints, kept so a failed load can say why. */
@@ -49,13 +51,7 @@ async function load(params: LoadParams): Promise<ModelStatus> {
   await unload();
   const started = performance.now();
   llamaLog.length = 0;
-  const llama = await getLlama({
-    gpu: params.gpu === 'off' ? false : params.gpu,
-    // Never compile llama.cpp on a user's machine: the prebuilt binaries or a clear error.
-    build: 'never',
-    logLevel: LlamaLogLevel.warn,
-    logger: (_level, message) => void llamaLog.push(message.trim()),
-  });
+  const llama = await llamaFor(params.gpu);
   let model: LlamaModel;
   try {
     model = await llama.loadModel({ modelPath: params.modelPath, gpuLayers: params.gpuLayers });
@@ -77,6 +73,33 @@ async function load(params: LoadParams): Promise<ModelStatus> {
   };
   loaded = { llama, model, params, context, lane: laneOf(context.getSequence()), batch: null, status };
   return status;
+}
+
+async function llamaFor(gpu: LoadParams['gpu']): Promise<Llama> {
+  if (llamaInstance && llamaInstance.gpu !== gpu) await disposeLlama();
+  llamaInstance ??= {
+    gpu,
+    llama: getLlama({
+      gpu: gpu === 'off' ? false : gpu,
+      // Never compile llama.cpp on a user's machine: the prebuilt binaries or a clear error.
+      build: 'never',
+      logLevel: LlamaLogLevel.warn,
+      logger: (_level, message) => void llamaLog.push(message.trim()),
+    }),
+  };
+  try {
+    return await llamaInstance.llama;
+  } catch (error) {
+    llamaInstance = null;
+    throw error;
+  }
+}
+
+async function disposeLlama(): Promise<void> {
+  const instance = llamaInstance;
+  llamaInstance = null;
+  const llama = await instance?.llama.catch(() => null);
+  await llama?.dispose();
 }
 
 function createContext(model: LlamaModel, params: LoadParams, sequences: number): Promise<LlamaContext> {
@@ -230,5 +253,5 @@ serveRpc<ModelServerMethods>(
     status: async () => loaded?.status ?? null,
   },
   // Concurrent, so a cancel is heard while a generation runs; node-llama-cpp queues the work itself.
-  { concurrent: true, onDisconnect: () => void unload() },
+  { concurrent: true, onDisconnect: () => unload().then(disposeLlama) },
 );

@@ -17,9 +17,7 @@ export class EvalInputError extends Error {
 
 /** Spider layout: `<dir>/<split>.json` and `<dir>/database/<db_id>/<db_id>.sqlite`. */
 export function loadSpiderDataset(dir: string, split: 'dev' | 'train'): EvalExample[] {
-  const candidates = split === 'dev' ? ['dev.json'] : ['train_spider.json', 'train_spider.min.json'];
-  const file = candidates.map((name) => join(dir, name)).find(existsSync);
-  if (!file) throw new EvalInputError(`no Spider ${split} file in ${dir} (looked for ${candidates.join(', ')})`);
+  const file = spiderSplitFile(dir, split);
   const entries = parseJson(file) as { question?: string; query?: string; db_id?: string }[];
   if (!Array.isArray(entries)) throw new EvalInputError(`${file}: expected a JSON array of examples`);
   return entries.map((entry, index) => {
@@ -29,6 +27,14 @@ export function loadSpiderDataset(dir: string, split: 'dev' | 'train'): EvalExam
     const dbPath = join(dir, 'database', entry.db_id, `${entry.db_id}.sqlite`);
     return { index, question: entry.question ?? '', goldSql: entry.query, dbId: entry.db_id, dbPath: existsSync(dbPath) ? dbPath : null };
   });
+}
+
+/** The file of a Spider split in `dir`. */
+export function spiderSplitFile(dir: string, split: 'dev' | 'train'): string {
+  const candidates = split === 'dev' ? ['dev.json'] : ['train_spider.json', 'train_spider.min.json'];
+  const file = candidates.map((name) => resolve(dir, name)).find(existsSync);
+  if (!file) throw new EvalInputError(`no Spider ${split} file in ${dir} (looked for ${candidates.join(', ')})`);
+  return file;
 }
 
 /** Quarry's own JSONL: one `{"question", "sql", "db"}` per line, `db` relative to the file's folder. */
@@ -49,25 +55,42 @@ export function loadJsonlDataset(file: string): EvalExample[] {
   });
 }
 
-/** Predictions as the official evaluator reads them (one SQL per line, in dataset order) or JSONL `{"index", "sql"}`. */
-export function loadPredictions(file: string): Map<number, string> {
-  const predictions = new Map<number, string>();
-  if (file.endsWith('.jsonl')) {
-    for (const { value, line } of readJsonl(file)) {
-      const entry = value as { index?: unknown; sql?: unknown };
-      if (!Number.isInteger(entry.index) || typeof entry.sql !== 'string') {
-        throw new EvalInputError(`${file}:${line}: each line needs an integer "index" and an "sql" string`);
-      }
-      predictions.set(entry.index as number, entry.sql);
-    }
-    return predictions;
+/**
+ * Predictions as the official evaluator reads them (one SQL per line, in dataset order) or JSONL
+ * `{"index", "sql"}`, checked against the dataset: a file with a line too many or too few is out of
+ * step with it, and every verdict after the gap would be about another question.
+ * `needed` examples (the first ones; all by default) must each have exactly one prediction.
+ */
+export function loadPredictions(file: string, total: number, needed = total): Map<number, string> {
+  return file.endsWith('.jsonl') ? jsonlPredictions(file, total, needed) : textPredictions(file, total, needed);
+}
+
+function textPredictions(file: string, total: number, needed: number): Map<number, string> {
+  const lines = readText(file).split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  if (lines.length !== total && lines.length !== needed) {
+    const expected = needed === total ? `${total}` : `${total} (or ${needed}, the examples evaluated)`;
+    throw new EvalInputError(`${file} has ${lines.length} lines but the dataset has ${total} examples; give one prediction per line, ${expected} lines in dataset order`);
   }
-  readText(file)
-    .split(/\r?\n/)
-    .forEach((line, index, lines) => {
-      if (index === lines.length - 1 && line === '') return;
-      predictions.set(index, line.split('\t')[0]!.trim());
-    });
+  return new Map(lines.map((line, index) => [index, line.split('\t')[0]!.trim()]));
+}
+
+function jsonlPredictions(file: string, total: number, needed: number): Map<number, string> {
+  const predictions = new Map<number, string>();
+  for (const { value, line } of readJsonl(file)) {
+    const entry = value as { index?: unknown; sql?: unknown };
+    if (!Number.isInteger(entry.index) || typeof entry.sql !== 'string') {
+      throw new EvalInputError(`${file}:${line}: each line needs an integer "index" and an "sql" string`);
+    }
+    const index = entry.index as number;
+    if (index < 0 || index >= total) throw new EvalInputError(`${file}:${line}: index ${index} is outside the dataset (0 to ${total - 1})`);
+    if (predictions.has(index)) throw new EvalInputError(`${file}:${line}: a second prediction for index ${index}; keep one per example`);
+    predictions.set(index, entry.sql);
+  }
+  const missing = Array.from({ length: needed }, (_, i) => i).filter((i) => !predictions.has(i));
+  if (missing.length) {
+    throw new EvalInputError(`${file} has no prediction for ${missing.length} of the ${needed} examples (first: index ${missing[0]}); give one line per example`);
+  }
   return predictions;
 }
 

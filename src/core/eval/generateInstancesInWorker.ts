@@ -1,6 +1,6 @@
 import { defaultWorkerScript, unwrap } from '../db/IsolatedDatabase';
 import { ChildRpc } from '../ipc/ChildRpc';
-import type { DbWorkerMethods } from '../protocol/dbWorkerMethods';
+import { DB_WORKER_ABORT_POLICIES, type DbWorkerMethods } from '../protocol/dbWorkerMethods';
 import type { InstanceOptions } from './generateInstances';
 
 /** Generating a large database's instances takes a while; a stuck one should not hang an evaluation. */
@@ -15,7 +15,7 @@ export async function generateInstancesInWorker(
   options: InstanceOptions,
   worker: { workerScript?: string; signal?: AbortSignal } = {},
 ): Promise<string[]> {
-  const rpc = ChildRpc.spawn<DbWorkerMethods>(worker.workerScript ?? defaultWorkerScript(), 'database worker');
+  const rpc = ChildRpc.spawn<DbWorkerMethods>(worker.workerScript ?? defaultWorkerScript(), 'database worker', DB_WORKER_ABORT_POLICIES);
   try {
     return unwrap(await rpc.request('generateInstances', { source, options }, { timeoutMs: GENERATE_TIMEOUT_MS, signal: worker.signal })).paths;
   } finally {

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askQuestion, type AskOptions } from '../ask/askQuestion';
@@ -8,12 +8,17 @@ import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { ModelEngine } from '../engine/ModelEngine';
 import type { DatabaseSchema } from '../schema/DatabaseSchema';
 import { resultsMatch } from './compareResults';
-import { EvalInputError, type EvalExample } from './EvalDataset';
+import type { EvalExample } from './EvalDataset';
 import { extractLiterals } from './extractLiterals';
 import { generateInstancesInWorker } from './generateInstancesInWorker';
 import { goldOrdersRows, normalizeForEval } from './normalizeForEval';
 import type { EvalReport, EvalSummary, ExampleResult } from '../protocol/evalReport';
 import { spiderHardness } from './spiderHardness';
+import { checkOutputFile } from '../files/checkOutputPath';
+import { FileError } from '../files/FileError';
+import { fingerprintFile, type FileFingerprint } from '../files/fingerprintFile';
+import { OutputLock } from '../files/OutputLock';
+import { writeAtomically } from '../files/writeAtomically';
 import type { Hardness } from '../protocol/evalReport';
 
 export type { EvalReport, EvalSummary, ExampleResult };
@@ -25,8 +30,10 @@ export type Predictor =
 export interface EvalOptions {
   /** The report's path; progress is saved next to it as `<report>.progress.jsonl`. */
   report: string;
-  /** Recorded in the report, and compared when resuming. */
+  /** Recorded in the report, and compared when resuming: every setting that can change a verdict. */
   settings: Record<string, unknown>;
+  /** Files the verdicts depend on (dataset, predictions, model): a resumed run refuses if one changed. */
+  inputs?: string[];
   keepDistinct?: boolean;
   /** Extra generated database instances a prediction must also match on (strict mode); 0 by default. */
   instances?: number;
@@ -43,7 +50,7 @@ export interface EvalOptions {
 
 /** Results this large would not fit in memory twice; no Spider query comes near. */
 const MAX_RESULT_ROWS = 1_000_000;
-const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_EVAL_TIMEOUT_MS = 30_000;
 
 /**
  * Execution accuracy over a dataset: each example's gold and predicted SQL run on its database and
@@ -52,10 +59,27 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * progress file at once, so an interrupted run resumes where it stopped.
  */
 export async function runEvaluation(examples: EvalExample[], predictor: Predictor, options: EvalOptions): Promise<EvalReport> {
-  const started = performance.now();
   const progressFile = `${options.report}.progress.jsonl`;
-  const done = options.resume ? readProgress(progressFile, options.settings) : new Map<number, ExampleResult>();
-  if (!options.resume || !existsSync(progressFile)) writeFileSync(progressFile, `${JSON.stringify({ settings: options.settings })}\n`);
+  const inputs = [...(options.inputs ?? []), ...new Set(examples.flatMap((e) => (e.dbPath ? [e.dbPath] : [])))];
+  checkOutputFile(options.report, { inputs, isOwnOutput: (path) => startsLike(path, REPORT_START), option: 'report' });
+  checkOutputFile(progressFile, { inputs, isOwnOutput: (path) => startsLike(path, PROGRESS_START), option: 'progress file' });
+  const lock = OutputLock.acquire(options.report, 'report');
+  try {
+    return await evaluateAll(examples, predictor, options, progressFile);
+  } finally {
+    lock.release();
+  }
+}
+
+/** How Quarry's own report and progress files begin, so a later run may replace them (and nothing else). */
+const REPORT_START = /^\{\s*"settings"\s*:/;
+const PROGRESS_START = /^\{"settings":/;
+
+async function evaluateAll(examples: EvalExample[], predictor: Predictor, options: EvalOptions, progressFile: string): Promise<EvalReport> {
+  const started = performance.now();
+  const header: ProgressHeader = { settings: options.settings, inputs: (options.inputs ?? []).map(fingerprintFile) };
+  const done = options.resume ? readProgress(progressFile, header) : new Map<number, ExampleResult>();
+  if (!options.resume || !existsSync(progressFile)) writeFileSync(progressFile, `${JSON.stringify(header)}\n`);
   const todo = examples.filter((e) => !done.has(e.index));
   const counters = { done: done.size, correct: [...done.values()].filter((r) => r.execMatch === 1).length, evaluated: [...done.values()].filter((r) => r.execMatch !== undefined).length };
   const record = (result: ExampleResult) => {
@@ -105,7 +129,7 @@ async function runLane(groups: EvalExample[][], predictor: Predictor, options: E
     let db: IsolatedDatabase;
     try {
       db = await IsolatedDatabase.open(dbPath, {
-        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeoutMs: options.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
         maxRows: MAX_RESULT_ROWS,
         ...(options.workerScript ? { workerScript: options.workerScript } : {}),
       });
@@ -187,7 +211,7 @@ async function openInstances(dbPath: string, group: EvalExample[], predictor: Pr
   );
   const dbs = await Promise.all(
     paths.map((path) =>
-      IsolatedDatabase.open(path, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxRows: MAX_RESULT_ROWS, ...(options.workerScript ? { workerScript: options.workerScript } : {}) }),
+      IsolatedDatabase.open(path, { timeoutMs: options.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS, maxRows: MAX_RESULT_ROWS, ...(options.workerScript ? { workerScript: options.workerScript } : {}) }),
     ),
   );
   return {
@@ -257,20 +281,52 @@ export function summarize(results: ExampleResult[], seconds: number): EvalSummar
   };
 }
 
-/** The finished examples of an earlier run with the same settings; a torn last line is dropped. */
-function readProgress(file: string, settings: Record<string, unknown>): Map<number, ExampleResult> {
+interface ProgressHeader {
+  settings: Record<string, unknown>;
+  inputs: FileFingerprint[];
+}
+
+/** The finished examples of an earlier run with the same inputs and settings; a torn last line is dropped. */
+function readProgress(file: string, current: ProgressHeader): Map<number, ExampleResult> {
   const done = new Map<number, ExampleResult>();
   if (!existsSync(file)) return done;
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  const header = safeParse(lines[0] ?? '') as { settings?: unknown } | null;
-  if (JSON.stringify(header?.settings) !== JSON.stringify(settings)) {
-    throw new EvalInputError(`${file} was saved by a run with other settings; delete it or run without --resume`);
-  }
+  const saved = safeParse(lines[0] ?? '') as Partial<ProgressHeader> | null;
+  const difference = headerDifference(saved, current);
+  if (difference) throw new FileError('resume-mismatch', `cannot resume from ${file}: ${difference}; run again without --resume to start over`);
   for (const line of lines.slice(1)) {
     const result = safeParse(line) as ExampleResult | null;
     if (result && Number.isInteger(result.index)) done.set(result.index, result);
   }
   return done;
+}
+
+/** The first thing that differs between the interrupted run and this one, in words; null when nothing does. */
+function headerDifference(saved: Partial<ProgressHeader> | null, current: ProgressHeader): string | null {
+  if (!saved?.settings) return 'it has no settings line';
+  for (const key of new Set([...Object.keys(saved.settings), ...Object.keys(current.settings)])) {
+    const before = JSON.stringify(saved.settings[key]);
+    const now = JSON.stringify(current.settings[key]);
+    if (before !== now) return `setting ${key} was ${before ?? 'unset'} and is now ${now ?? 'unset'}`;
+  }
+  const savedInputs = new Map((saved.inputs ?? []).map((f) => [f.path, f]));
+  if (savedInputs.size !== current.inputs.length) return 'it was run on other input files';
+  for (const input of current.inputs) {
+    const before = savedInputs.get(input.path);
+    if (!before) return `${input.path} was not one of its inputs`;
+    if (before.size !== input.size || before.sha256 !== input.sha256) return `${input.path} changed since (size or content)`;
+  }
+  return null;
+}
+
+function startsLike(path: string, start: RegExp): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(256);
+    return start.test(head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8'));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function safeParse(text: string): unknown {
@@ -279,10 +335,4 @@ function safeParse(text: string): unknown {
   } catch {
     return null;
   }
-}
-
-export function writeAtomically(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
 }

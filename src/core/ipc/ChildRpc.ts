@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { ErrorData, MethodMap, Outcome, RpcCancel, RpcRequest, RpcResponse } from '../protocol/rpc';
+import type { AbortPolicies, ErrorData, MethodMap, Outcome, RpcCancel, RpcRequest, RpcResponse } from '../protocol/rpc';
 
 /** Why a request ended without an answer from the child. */
 export type ChildRpcStopCode = 'timeout' | 'cancelled' | 'worker-crashed';
@@ -8,11 +8,6 @@ export interface RequestOptions {
   /** Stop the child (and so the request) when it has not answered after this long. */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /**
-   * What an abort does: stop the child (the only way to interrupt synchronous native work), or ask
-   * it to cancel the request and keep running (for a child with costly state, like a loaded model).
-   */
-  onAbort?: 'stop-child' | 'ask-child';
 }
 
 /** How long a child asked to cancel may take before it is stopped after all. */
@@ -21,9 +16,10 @@ const CANCEL_GRACE_MS = 5000;
 const STDERR_TAIL_CHARS = 2000;
 
 /**
- * A typed request/response channel to a child Node process. A request that runs too long or is
- * aborted stops the child outright: that is the only way to interrupt synchronous native work.
- * After that the channel is dead (`alive` is false) and the owner starts a new one.
+ * A typed request/response channel to a child Node process. A request that runs too long stops the
+ * child outright: that is the only way to interrupt synchronous native work. What aborting a
+ * request does is the method's own policy (see AbortPolicy). Once the child is stopped the channel
+ * is dead (`alive` is false) and the owner starts a new one.
  */
 export class ChildRpc<M extends MethodMap> {
   private nextId = 1;
@@ -34,6 +30,7 @@ export class ChildRpc<M extends MethodMap> {
   private constructor(
     private readonly child: ChildProcess,
     private readonly name: string,
+    private readonly abortPolicies: AbortPolicies<M>,
   ) {
     child.on('message', (response: RpcResponse<M>) => this.pending.get(response.id)?.(response));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -49,7 +46,7 @@ export class ChildRpc<M extends MethodMap> {
     child.on('error', (error) => this.failAll({ code: 'worker-crashed', message: `${this.name} failed: ${error.message}` }));
   }
 
-  static spawn<M extends MethodMap>(script: string, name: string, env: NodeJS.ProcessEnv = {}): ChildRpc<M> {
+  static spawn<M extends MethodMap>(script: string, name: string, abortPolicies: AbortPolicies<M>, env: NodeJS.ProcessEnv = {}): ChildRpc<M> {
     const child = fork(script, [], {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -57,7 +54,7 @@ export class ChildRpc<M extends MethodMap> {
       // Inside an Electron-based editor the same binary must run as plain Node.
       env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' },
     });
-    return new ChildRpc<M>(child, name);
+    return new ChildRpc<M>(child, name, abortPolicies);
   }
 
   get pid(): number | undefined {
@@ -73,18 +70,22 @@ export class ChildRpc<M extends MethodMap> {
     params: M[K]['params'],
     options: RequestOptions = {},
   ): Promise<Outcome<M[K]['result'], string>> {
+    if (options.signal?.aborted) return Promise.resolve({ ok: false, error: { code: 'cancelled', message: 'cancelled' } });
     if (!this.alive) {
       return Promise.resolve({ ok: false, error: { code: 'worker-crashed', message: `${this.name} is not running` } });
     }
     const id = this.nextId++;
+    const policy = this.abortPolicies[method];
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
+      const cancelled: ErrorData<ChildRpcStopCode> = { code: 'cancelled', message: 'cancelled' };
       const onAbort = () => {
-        if (options.onAbort !== 'ask-child') return this.stop(id, { code: 'cancelled', message: 'cancelled' });
+        if (policy === 'stop-child') return this.stopWith(id, cancelled);
+        if (policy === 'abandon') return this.pending.get(id)?.({ id, ok: false, error: cancelled });
         const cancel: RpcCancel = { id, cancel: true };
         this.child.send(cancel);
         clearTimeout(timer);
-        timer = setTimeout(() => this.stop(id, { code: 'cancelled', message: 'cancelled' }), CANCEL_GRACE_MS);
+        timer = setTimeout(() => this.stopWith(id, cancelled), CANCEL_GRACE_MS);
       };
       const settle = (response: RpcResponse<M>) => {
         this.pending.delete(id);
@@ -95,27 +96,32 @@ export class ChildRpc<M extends MethodMap> {
       this.pending.set(id, settle);
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(
-          () => this.stop(id, { code: 'timeout', message: `timed out after ${options.timeoutMs} ms and was stopped` }),
+          () => this.stopWith(id, { code: 'timeout', message: `timed out after ${options.timeoutMs} ms and was stopped` }),
           options.timeoutMs,
         );
       }
-      if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const request: RpcRequest<M, K> = { id, method, params };
       this.child.send(request);
     });
   }
 
-  dispose(): void {
+  /** Stops the child; every pending request ends as cancelled. */
+  stop(): void {
     this.stopped = true;
-    this.failAll({ code: 'cancelled', message: `${this.name} was closed` });
+    this.failAll({ code: 'cancelled', message: `${this.name} was stopped` });
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
+  /** The channel is one child's: disposing it is stopping that child for good. */
+  dispose(): void {
+    this.stop();
+  }
+
   /** Ends one request with `error` and stops the child, which may be stuck in native code. */
-  private stop(id: number, error: ErrorData<ChildRpcStopCode>): void {
+  private stopWith(id: number, error: ErrorData<ChildRpcStopCode>): void {
     this.pending.get(id)?.({ id, ok: false, error });
-    this.dispose();
+    this.stop();
   }
 
   private failAll(error: ErrorData<ChildRpcStopCode>): void {

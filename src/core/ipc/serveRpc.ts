@@ -7,7 +7,8 @@ export type RpcHandlers<M extends MethodMap> = {
 export interface ServeOptions {
   /** Answer one request at a time (a database connection), or all at once (a model server that must hear `cancel` while it generates). */
   concurrent: boolean;
-  onDisconnect: () => void;
+  /** Releases what the process holds when the parent goes; it gets a short while before the process exits regardless. */
+  onDisconnect: () => void | Promise<void>;
 }
 
 /**
@@ -43,10 +44,15 @@ export function serveRpc<M extends MethodMap>(handlers: RpcHandlers<M>, options:
     else queue = queue.then(() => answer(message));
   });
   process.on('disconnect', () => {
-    options.onDisconnect();
-    process.exit(0);
+    const exit = () => process.exit(0);
+    setTimeout(exit, CLEANUP_GRACE_MS).unref();
+    Promise.resolve()
+      .then(options.onDisconnect)
+      .then(exit, exit);
   });
 }
+
+const CLEANUP_GRACE_MS = 2000;
 
 /** Quarry's own errors carry a lowercase code (`sql-error`, `model-load-failed`); anything else is a bug. */
 function toErrorData(error: unknown): ErrorData {

@@ -1,6 +1,7 @@
 import type { Dialect, QueryResult } from '../db/Database';
 import type { InstanceOptions } from '../eval/generateInstances';
 import type { DatabaseSchema, SchemaOptions } from '../schema/DatabaseSchema';
+import type { AbortPolicies } from './rpc';
 
 /**
  * Requests the database worker process answers; one worker holds one read-only connection. A
@@ -8,9 +9,18 @@ import type { DatabaseSchema, SchemaOptions } from '../schema/DatabaseSchema';
  * runs in a process of its own there too.
  */
 export type DbWorkerMethods = {
-  open: { params: { path: string }; result: { dialect: Dialect } };
+  open: { params: { path: string; memoryLimitMb: number }; result: { dialect: Dialect } };
   query: { params: { sql: string; maxRows: number }; result: QueryResult };
   readSchema: { params: SchemaOptions; result: DatabaseSchema };
   validate: { params: { sql: string }; result: null };
   generateInstances: { params: { source: string; options: InstanceOptions }; result: { paths: string[] } };
+};
+
+/** Every request runs synchronous native code that only stopping the process interrupts. */
+export const DB_WORKER_ABORT_POLICIES: AbortPolicies<DbWorkerMethods> = {
+  open: 'stop-child',
+  query: 'stop-child',
+  readSchema: 'stop-child',
+  validate: 'stop-child',
+  generateInstances: 'stop-child',
 };

@@ -1,5 +1,5 @@
 import type { Device, ModelSettings } from '../engine/ModelSettings';
-import type { Outcome } from './rpc';
+import type { AbortPolicies, Outcome } from './rpc';
 
 export interface LoadParams extends ModelSettings {
   modelPath: string;
@@ -62,4 +62,13 @@ export type ModelServerMethods = {
   generateBatch: { params: { requests: GenerateParams[] }; result: { results: BatchItemOutcome[] } };
   countTokens: { params: { text: string }; result: { count: number } };
   status: { params: Record<string, never>; result: ModelStatus | null };
+};
+
+/** Loading cannot be interrupted inside llama.cpp; a generation can, and the model stays loaded; counting and status are never worth the server. */
+export const MODEL_SERVER_ABORT_POLICIES: AbortPolicies<ModelServerMethods> = {
+  load: 'stop-child',
+  generate: 'ask-child',
+  generateBatch: 'ask-child',
+  countTokens: 'abandon',
+  status: 'abandon',
 };

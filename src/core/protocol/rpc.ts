@@ -28,3 +28,15 @@ export interface RpcCancel {
   id: number;
   cancel: true;
 }
+
+/**
+ * What aborting a request does: `stop-child` stops the process (the only way to interrupt
+ * synchronous native work, like a SQLite query); `ask-child` sends a cancel and keeps the process
+ * (a loaded model is costly to lose), stopping it only if it does not answer in time; `abandon`
+ * settles the request at once as cancelled and lets the child finish and be ignored (cheap,
+ * bounded work like counting tokens, which must never cost the process).
+ */
+export type AbortPolicy = 'stop-child' | 'ask-child' | 'abandon';
+
+/** Each method's abort policy, declared next to its protocol. */
+export type AbortPolicies<M extends MethodMap> = { [K in keyof M]: AbortPolicy };

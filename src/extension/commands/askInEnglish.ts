@@ -47,7 +47,9 @@ export async function askInEnglish(
   const result = await withCancellableProgress('Quarry', async (report, signal) => {
     try {
       await models.ensureLoaded(report, signal);
-      return await askQuestion(connection.db!, connection.schema!, models.engine, question, {
+      // Loading (or downloading) can take minutes, while settings changes reopen connections.
+      const live = await store.live(connection.path);
+      return await askQuestion(live.db!, live.schema!, models.engine, question, {
         grammar: settings.grammar,
         corrections: settings.corrections,
         timeoutMs: settings.queryTimeoutMs,

@@ -28,8 +28,10 @@ export async function runEvaluationCommand(
   const choices = await chooseInputs(args);
   if (!choices) return undefined;
   let examples: EvalExample[];
+  let total: number;
   try {
     examples = choices.spider ? loadSpiderDataset(choices.spider, choices.split) : loadJsonlDataset(choices.dataset!);
+    total = examples.length;
   } catch (error) {
     void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
     return undefined;
@@ -46,7 +48,7 @@ export async function runEvaluationCommand(
         const settings = readSettings();
         predictor = { kind: 'model', engine: models.engine, ask: { grammar: settings.grammar, corrections: settings.corrections } };
       } else {
-        predictor = { kind: 'predictions', predictions: loadPredictions(choices.predictions!) };
+        predictor = { kind: 'predictions', predictions: loadPredictions(choices.predictions!, total, examples.length) };
       }
       let reported = 0;
       const result = await evaluate(examples, predictor, {
