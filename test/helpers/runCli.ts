@@ -11,7 +11,7 @@ export interface CliRun {
 /** Runs `quarry …` as a user would, in its own process. */
 export function quarry(args: string[], options: { timeoutMs?: number; cwd?: string } = {}): CliRun {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [CLI_SCRIPT, ...args], { encoding: 'utf8', timeout: options.timeoutMs ?? 120_000, cwd: options.cwd });
+  const run = spawnSync(process.execPath, [CLI_SCRIPT, ...args], { encoding: 'utf8', timeout: options.timeoutMs ?? 120_000, cwd: options.cwd, maxBuffer: 1 << 30 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, ms: performance.now() - started };
 }
 

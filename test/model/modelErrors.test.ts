@@ -88,6 +88,48 @@ test('a generation can be cancelled without losing the loaded model', async () =
   assert.equal(answer.text, 'SELECT 3');
 });
 
+test('a generate whose signal is already aborted returns at once, and the server lives on', async () => {
+  await engine.load(tinyModelParams());
+  const pid = engine.serverPid;
+  const started = performance.now();
+  await assert.rejects(
+    engine.generate({ system: '', user: '', completion: 'SQL:', grammar: null, maxTokens: 8, temperature: 0 }, AbortSignal.abort()),
+    (error: unknown) => error instanceof EngineError && error.code === 'cancelled',
+  );
+  assert.ok(performance.now() - started < 200, `took ${performance.now() - started} ms`);
+  assert.equal(engine.serverPid, pid, 'the same model server');
+  const answer = await engine.generate({ system: '', user: '', completion: 'SQL:', grammar: 'root ::= "SELECT 4"', maxTokens: 8, temperature: 0 });
+  assert.equal(answer.text, 'SELECT 4');
+});
+
+test('cancelling while tokens are counted (fitting a schema) keeps the warm model server', async () => {
+  await engine.load(tinyModelParams());
+  const pid = engine.serverPid;
+  const controller = new AbortController();
+  const counting = engine.countTokens('SELECT name, country FROM singer WHERE age > 30 ORDER BY name; '.repeat(30_000), controller.signal);
+  setTimeout(() => controller.abort(), 5);
+  await assert.rejects(counting, (error: unknown) => error instanceof EngineError && error.code === 'cancelled');
+  assert.equal(engine.serverPid, pid, 'the same model server, model still loaded');
+  assert.ok((await engine.countTokens('SELECT 1')) > 0);
+  assert.equal(engine.serverPid, pid);
+});
+
+test('stop() unloads the model for good; dispose() closes the engine', async () => {
+  const own = newEngine();
+  await own.load(tinyModelParams());
+  const pid = own.serverPid!;
+  own.stop();
+  await assert.rejects(own.generate({ system: '', user: '', completion: 'SQL:', grammar: null, maxTokens: 4, temperature: 0 }), (error: unknown) => error instanceof EngineError && error.code === 'no-model');
+  assert.equal(own.serverPid, undefined, 'no server was started again behind the caller\'s back');
+  for (let waited = 0; waited < 2000 && isRunning(pid); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(isRunning(pid), false, 'the old server is gone');
+  await own.load(tinyModelParams());
+  own.dispose();
+  await assert.rejects(own.generate({ system: '', user: '', completion: 'SQL:', grammar: null, maxTokens: 4, temperature: 0 }), (error: unknown) => error instanceof EngineError && error.code === 'closed');
+  await assert.rejects(own.load(tinyModelParams()), (error: unknown) => error instanceof EngineError && error.code === 'closed');
+  assert.equal(own.serverPid, undefined);
+});
+
 test('a URL nobody answers and a URL that is not found', async () => {
   const port = await freePort();
   await failsQuickly(
@@ -97,3 +139,12 @@ test('a URL nobody answers and a URL that is not found', async () => {
   );
   await failsQuickly(resolveModelFile('ftp://example.com/model.gguf', { directory: temp.dir }), 'download-failed', /unsupported model URL/);
 });
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
