@@ -19,7 +19,7 @@ const common = {
 /** Entries shipped with the extension and the CLI, all in dist/ so they can find each other by __dirname. */
 const productEntries = {
   extension: 'src/extension/extension.ts',
-  dbWorker: 'src/core/db/dbWorkerMain.ts',
+  dbWorker: 'src/core/workers/dbWorkerMain.ts',
 };
 
 const testEntries = [

@@ -1,3 +1,4 @@
+import { DEFAULT_CORRECTIONS } from '../core/defaults';
 import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { ModelEngine } from '../core/engine/ModelEngine';
@@ -49,7 +50,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const model = values.model ?? process.env.QUARRY_MODEL;
   if (!model) throw new UsageError('ask: --model <path|url|hf:…> is required (or set QUARRY_MODEL)');
   if (positionals.length !== 1) throw new UsageError(`ask: give exactly one question, quoted (got ${positionals.length} arguments)`);
-  const corrections = integerOption('ask', 'attempts', values.attempts, 0) ?? 2;
+  const corrections = integerOption('ask', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
   const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('ask', 'max-rows', values['max-rows'], 0) ?? 100;
   const seed = integerOption('ask', 'seed', values.seed, 0);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/buildDataset';
 import { ModelEngine } from '../core/engine/ModelEngine';
-import { DEFAULT_BATCH_SEQUENCES } from '../core/engine/ModelSettings';
+import { DEFAULT_BATCH_SEQUENCES, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../core/defaults';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { UsageError } from './UsageError';
@@ -21,8 +21,8 @@ Options:
   --model <ref>         the model that writes questions (with --questions model)
   --batch N             questions the model writes side by side (default ${DEFAULT_BATCH_SEQUENCES}; each costs a context's memory)
 ${MODEL_HELP}
-  --test-fraction F     share of templates in the test split (default 0.2)
-  --seed N              the split's seed (default 42)
+  --test-fraction F     share of templates in the test split (default ${DEFAULT_TEST_FRACTION})
+  --seed N              the split's seed (default ${DEFAULT_SPLIT_SEED})
   --formats <list>      any of ${ALL_FORMATS.join(',')} (default all)
   --drop-empty          drop queries that return no rows
   -h, --help            show this help`;
@@ -52,7 +52,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
   const questions = (values.questions ?? 'history') as 'history' | 'model' | 'none';
   if (!['history', 'model', 'none'].includes(questions)) throw new UsageError(`dataset build: --questions must be history, model or none`);
   if (questions === 'model' && !values.model) throw new UsageError('dataset build: --questions model needs --model <path|url|hf:…>');
-  const testFraction = values['test-fraction'] === undefined ? 0.2 : Number(values['test-fraction']);
+  const testFraction = values['test-fraction'] === undefined ? DEFAULT_TEST_FRACTION : Number(values['test-fraction']);
   if (!(testFraction >= 0 && testFraction <= 1)) throw new UsageError(`dataset build: --test-fraction must be between 0 and 1`);
   const formats = (values.formats?.split(',').map((f) => f.trim()) ?? ALL_FORMATS) as DatasetFormat[];
   const unknown = formats.filter((f) => !ALL_FORMATS.includes(f));

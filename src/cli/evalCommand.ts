@@ -1,6 +1,7 @@
+import { DEFAULT_CORRECTIONS, DEFAULT_EVAL_TIMEOUT_MS } from '../core/defaults';
 import { resolve } from 'node:path';
 import { loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
-import { DEFAULT_EVAL_TIMEOUT_MS, runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
+import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { ModelEngine } from '../core/engine/ModelEngine';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { integerOption, parseCommandArgs } from './parseCommandArgs';
@@ -58,7 +59,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const split = values.split ?? 'dev';
   if (split !== 'dev' && split !== 'train') throw new UsageError(`eval: --split must be dev or train, got '${split}'`);
   const limit = integerOption('eval', 'limit', values.limit, 1);
-  const corrections = integerOption('eval', 'attempts', values.attempts, 0) ?? 2;
+  const corrections = integerOption('eval', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
   const report = resolve(values.report ?? 'quarry-eval.json');
   const instances = integerOption('eval', 'instances', values.instances, 0) ?? 0;
 

@@ -1,4 +1,4 @@
-import type { QueryResult, SqlValue } from '../core/db/Database';
+import type { QueryResult, SqlValue } from '../core/types/QueryResult';
 
 const MAX_CELL = 80;
 

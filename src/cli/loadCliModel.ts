@@ -1,7 +1,8 @@
+import { DEFAULT_CONTEXT_SIZE, DEFAULT_MAX_THREADS } from '../core/defaults';
 import { availableParallelism } from 'node:os';
 import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
 import type { ModelEngine } from '../core/engine/ModelEngine';
-import type { GpuChoice } from '../core/engine/ModelSettings';
+import type { GpuChoice } from '../core/types/ModelSettings';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { defaultModelsDirectory } from './defaultModelsDirectory';
 import { integerOption, threadsOption } from './parseCommandArgs';
@@ -63,8 +64,8 @@ export function checkModelOptions(command: string, options: CliModelOptions): Ch
     sha256: options.sha256,
     modelsDir: options['models-dir'] ?? defaultModelsDirectory(),
     gpu,
-    threads: threadsOption(command, 'threads', options.threads) ?? Math.min(8, availableParallelism()),
-    contextSize: integerOption(command, 'context-size', options['context-size'], 256) ?? 4096,
+    threads: threadsOption(command, 'threads', options.threads) ?? Math.min(DEFAULT_MAX_THREADS, availableParallelism()),
+    contextSize: integerOption(command, 'context-size', options['context-size'], 256) ?? DEFAULT_CONTEXT_SIZE,
     ...(options.batchSequences ? { batchSequences: options.batchSequences } : {}),
   };
 }

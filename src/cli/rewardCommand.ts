@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { SqlValue } from '../core/db/Database';
-import { DbError } from '../core/db/DbError';
+import type { SqlValue } from '../core/types/QueryResult';
+import { tryQuery } from '../core/db/tryQuery';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { resultsMatch } from '../core/eval/compareResults';
 import { normalizeForEval } from '../core/eval/normalizeForEval';
@@ -44,12 +44,13 @@ export async function rewardCommand(args: string[], write: (text: string) => voi
   let score = 0;
   let reason: string;
   try {
-    const result = await db.query(normalizeForEval(values.sql, false), { maxRows: 1_000_000 });
-    score = resultsMatch(example.ground_truth.rows, result.rows, example.ground_truth.orderMatters) ? 1 : 0;
-    reason = score ? 'the rows match the ground truth' : `different rows (${result.rows.length} vs ${example.ground_truth.rows.length} expected)`;
-  } catch (error) {
-    if (!(error instanceof DbError)) throw error;
-    reason = `the SQL failed: ${error.message}`;
+    const outcome = await tryQuery(db, normalizeForEval(values.sql, false), { maxRows: 1_000_000 });
+    if (outcome.ok) {
+      score = resultsMatch(example.ground_truth.rows, outcome.value.rows, example.ground_truth.orderMatters) ? 1 : 0;
+      reason = score ? 'the rows match the ground truth' : `different rows (${outcome.value.rows.length} vs ${example.ground_truth.rows.length} expected)`;
+    } else {
+      reason = `the SQL failed: ${outcome.error.message}`;
+    }
   } finally {
     await db.dispose();
   }

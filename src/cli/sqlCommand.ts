@@ -1,4 +1,4 @@
-import { DEFAULT_MEMORY_LIMIT_MB } from '../core/db/Database';
+import { DEFAULT_MEMORY_LIMIT_MB } from '../core/defaults';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { formatTable } from './formatTable';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Database } from '../core/db/Database';
 import { DbError } from '../core/db/DbError';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
-import type { DatabaseSchema } from '../core/schema/DatabaseSchema';
+import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { readSettings } from './settings';
 
 const STATE_KEY = 'quarry.connections';

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { ColumnSchema, TableSchema } from '../core/schema/DatabaseSchema';
+import type { ColumnSchema, TableSchema } from '../core/types/DatabaseSchema';
 import type { Connection, ConnectionStore } from './ConnectionStore';
 
 export type DatabaseNode =

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { COMPLETION_WINDOW } from '../core/complete/analyzeCompletionContext';
 import { CompletionSchema, InlineCompleter } from '../core/complete/InlineCompleter';
-import type { DatabaseSchema } from '../core/schema/DatabaseSchema';
+import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import type { ModelManager } from './ModelManager';
 import { readSettings } from './settings';
 import type { SqlConnectionBinding } from './SqlConnectionBinding';

@@ -1,8 +1,19 @@
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
-import { DEFAULT_MEMORY_LIMIT_MB } from '../core/db/Database';
-import { DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../core/complete/InlineCompleter';
-import { DEFAULT_BATCH_SEQUENCES, type GpuChoice, type ModelSettings } from '../core/engine/ModelSettings';
+import {
+  DEFAULT_BATCH_SEQUENCES,
+  DEFAULT_COMPLETION_SETTINGS,
+  DEFAULT_CONTEXT_SIZE,
+  DEFAULT_CORRECTIONS,
+  DEFAULT_GRAMMAR,
+  DEFAULT_MAX_ROWS,
+  DEFAULT_MAX_THREADS,
+  DEFAULT_MEMORY_LIMIT_MB,
+  DEFAULT_SAMPLE_VALUES,
+  DEFAULT_TIMEOUT_MS,
+} from '../core/defaults';
+import type { CompletionSettings } from '../core/complete/InlineCompleter';
+import type { GpuChoice, ModelSettings } from '../core/types/ModelSettings';
 
 export interface QuarrySettings {
   queryTimeoutMs: number;
@@ -21,10 +32,10 @@ export function readSettings(): QuarrySettings {
   const config = vscode.workspace.getConfiguration('quarry');
   const schemaOnly = config.get<boolean>('privacy.schemaOnly', false);
   return {
-    queryTimeoutMs: config.get<number>('query.timeoutMs', 10_000),
-    maxRows: config.get<number>('query.maxRows', 10_000),
+    queryTimeoutMs: config.get<number>('query.timeoutMs', DEFAULT_TIMEOUT_MS),
+    maxRows: config.get<number>('query.maxRows', DEFAULT_MAX_ROWS),
     memoryLimitMb: config.get<number>('query.memoryLimitMb', DEFAULT_MEMORY_LIMIT_MB),
-    sampleValues: schemaOnly ? 0 : config.get<number>('schema.sampleValues', 3),
+    sampleValues: schemaOnly ? 0 : config.get<number>('schema.sampleValues', DEFAULT_SAMPLE_VALUES),
     schemaOnly,
     model: {
       source: config.get<string>('model.source', '').trim(),
@@ -32,13 +43,13 @@ export function readSettings(): QuarrySettings {
       lora: config.get<string>('model.lora', '').trim(),
       gpu: config.get<GpuChoice>('model.gpu', 'auto'),
       // More threads than cores only slows llama.cpp down.
-      threads: Math.min(config.get<number>('model.threads', 0) || 8, availableParallelism()),
-      contextSize: config.get<number>('model.contextSize', 4096),
+      threads: Math.min(config.get<number>('model.threads', 0) || DEFAULT_MAX_THREADS, availableParallelism()),
+      contextSize: config.get<number>('model.contextSize', DEFAULT_CONTEXT_SIZE),
       gpuLayers: config.get<number>('model.gpuLayers', -1) < 0 ? 'auto' : config.get<number>('model.gpuLayers', -1),
       batchSequences: config.get<number>('model.batchSequences', DEFAULT_BATCH_SEQUENCES),
     },
-    grammar: config.get<boolean>('ask.grammar', true),
-    corrections: config.get<number>('ask.corrections', 2),
+    grammar: config.get<boolean>('ask.grammar', DEFAULT_GRAMMAR),
+    corrections: config.get<number>('ask.corrections', DEFAULT_CORRECTIONS),
     completion: {
       enabled: config.get<boolean>('completion.enabled', true),
       debounceMs: config.get<number>('completion.debounceMs', DEFAULT_COMPLETION_SETTINGS.debounceMs),

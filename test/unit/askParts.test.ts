@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { rankTablesForQuestion } from '../../src/core/ask/selectRelevantTables';
 import { buildAskPrompt } from '../../src/core/prompt/buildAskPrompt';
 import { extractSql } from '../../src/core/prompt/extractSql';
-import type { DatabaseSchema } from '../../src/core/schema/DatabaseSchema';
+import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
 import { buildSqlGrammar } from '../../src/core/sql/buildSqlGrammar';
 
 const column = (name: string, type: string, examples: string[] = []) => ({ name, type, primaryKey: false, notNull: false, examples });

@@ -76,3 +76,20 @@ test('passes the statement on without trailing semicolons, and the statement an 
     explained: 'SELECT a FROM t',
   });
 });
+
+test('a refusal says what it refused as data: its kind and keyword', () => {
+  const cases: [string, string, string | null][] = [
+    ['DELETE FROM t', 'write', 'DELETE'],
+    ['EXPLAIN DROP TABLE t', 'write', 'DROP'],
+    ['WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x', 'write', 'INSERT'],
+    ['PRAGMA writable_schema = 1', 'write', 'PRAGMA'],
+    ['SELEC broken', 'other', 'SELEC'],
+    ['SELECT 1; SELECT 2', 'multiple', null],
+    ['  -- nothing', 'empty', null],
+  ];
+  for (const [sql, kind, keyword] of cases) {
+    const verdict = checkReadOnlyStatement(sql);
+    assert.ok(!verdict.ok, sql);
+    assert.deepEqual([verdict.kind, verdict.keyword], [kind, keyword], sql);
+  }
+});

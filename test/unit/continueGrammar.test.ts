@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
-import type { DatabaseSchema } from '../../src/core/schema/DatabaseSchema';
+import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
 import { buildSqlGrammar } from '../../src/core/sql/buildSqlGrammar';
 import { acceptsSentence, continueGrammar, parseGbnf } from '../../src/core/sql/continueGrammar';
 import { spiderDb, WORKER_SCRIPT } from '../helpers/fixtures';
-import { mulberry32 as seededRandom } from '../../src/core/eval/InstancePlan';
+import { mulberry32 as seededRandom } from '../../src/core/util/seededRandom';
 import { sampleSentence } from '../helpers/sampleGrammar';
 
 const DBS = ['concert_singer', 'world_1', 'car_1', 'flight_2'];

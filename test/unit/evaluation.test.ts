@@ -3,12 +3,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { SqlValue } from '../../src/core/db/Database';
+import type { SqlValue } from '../../src/core/types/QueryResult';
 import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { resultsMatch } from '../../src/core/eval/compareResults';
 import { EvalInputError, loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../../src/core/eval/EvalDataset';
-import { extractLiterals } from '../../src/core/eval/extractLiterals';
-import { generateInstances } from '../../src/core/eval/generateInstances';
+import { extractLiterals } from '../../src/core/instances/extractLiterals';
+import { generateInstances } from '../../src/core/instances/generateInstances';
 import { runEvaluation } from '../../src/core/eval/runEvaluation';
 import { makeTempDir, SPIDER_DIR, WORKER_SCRIPT } from '../helpers/fixtures';
 

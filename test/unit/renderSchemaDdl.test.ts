@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { DatabaseSchema } from '../../src/core/schema/DatabaseSchema';
+import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
 import { renderSchemaDdl } from '../../src/core/schema/renderSchemaDdl';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
 import { openTestDb } from '../helpers/dbAssertions';

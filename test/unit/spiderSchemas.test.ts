@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { DatabaseSchema } from '../../src/core/schema/DatabaseSchema';
+import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
 import { renderSchemaDdl } from '../../src/core/schema/renderSchemaDdl';
 import { openTestDb } from '../helpers/dbAssertions';
 import { SPIDER_DIR, spiderDb } from '../helpers/fixtures';

@@ -1,10 +1,12 @@
-import type { Database, QueryResult } from '../db/Database';
-import { DbError } from '../db/DbError';
+import { DEFAULT_CORRECTIONS } from '../defaults';
+import type { Database } from '../db/Database';
+import type { QueryResult } from '../types/QueryResult';
+import { tryQuery } from '../db/tryQuery';
 import { EngineError } from '../engine/EngineError';
 import type { ModelEngine } from '../engine/ModelEngine';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { extractSql } from '../prompt/extractSql';
-import type { DatabaseSchema } from '../schema/DatabaseSchema';
+import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { schemaGrammar } from '../sql/buildSqlGrammar';
 import { rankTablesForQuestion } from './selectRelevantTables';
@@ -69,7 +71,7 @@ export async function askQuestion(
   const grammar = options.grammar === false ? null : schemaGrammar(fitted);
   const attempts: AskAttempt[] = [];
   let correction: { sql: string; error: string; validNames: string } | undefined;
-  for (let i = 0; i <= (options.corrections ?? 2); i++) {
+  for (let i = 0; i <= (options.corrections ?? DEFAULT_CORRECTIONS); i++) {
     options.onStage?.(i === 0 ? 'writing SQL' : 'correcting');
     const prompt = buildAskPrompt({ dialect: db.dialect, schemaDdl, question, correction });
     const started = performance.now();
@@ -99,14 +101,8 @@ async function checkSql(
   options: AskOptions,
 ): Promise<{ error: string | null; result: QueryResult | null }> {
   if (!sql) return { error: 'the model wrote no SQL', result: null };
-  try {
-    await db.validate(sql, { timeoutMs: options.timeoutMs, signal: options.signal });
-    const result = await db.query(sql, { timeoutMs: options.timeoutMs, maxRows: options.maxRows, signal: options.signal });
-    return { error: null, result };
-  } catch (error) {
-    if (error instanceof DbError && error.code !== 'cancelled') return { error: error.message, result: null };
-    throw error;
-  }
+  const outcome = await tryQuery(db, sql, { validate: true, timeoutMs: options.timeoutMs, maxRows: options.maxRows, signal: options.signal });
+  return outcome.ok ? { error: null, result: outcome.value } : { error: outcome.error.message, result: null };
 }
 
 function validNames(schema: DatabaseSchema): string {

@@ -1,4 +1,4 @@
-import type { DatabaseSchema, TableSchema } from '../schema/DatabaseSchema';
+import type { DatabaseSchema, TableSchema } from '../types/DatabaseSchema';
 
 /**
  * Orders tables by how much a question seems to be about them (words of the question in table

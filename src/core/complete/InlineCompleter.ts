@@ -1,8 +1,8 @@
-import type { Dialect } from '../db/Database';
+import type { Dialect } from '../types/QueryResult';
 import type { ModelEngine } from '../engine/ModelEngine';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import type { GenerateParams } from '../protocol/modelServerMethods';
-import type { DatabaseSchema } from '../schema/DatabaseSchema';
+import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { buildSqlGrammar, schemaGrammar } from '../sql/buildSqlGrammar';
 import { continueGrammar, lastSentenceEnd, parseGbnf, type ParsedGrammar } from '../sql/continueGrammar';
@@ -19,7 +19,6 @@ export interface CompletionSettings {
   onlyOnComment: boolean;
 }
 
-export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = { debounceMs: 250, maxTokens: 128, onlyOnComment: false };
 
 /** One database's schema, with what completion derives from it made once. */
 export class CompletionSchema {

@@ -1,3 +1,4 @@
+import { CLAUSE_KEYWORDS, GRAMMAR_KEYWORDS } from '../sql/keywords';
 import { tokenizeSql, type SqlToken } from '../sql/tokenizeSql';
 
 /**
@@ -104,7 +105,7 @@ function tablesNamed(tokens: SqlToken[]): string[] {
         // An alias may follow; a comma continues the list.
         let k = j + 1;
         if (tokens[k]?.kind === 'word' && tokens[k]!.text.toUpperCase() === 'AS') k++;
-        if (tokens[k]?.kind === 'word' && !KEYWORDS.has(tokens[k]!.text.toUpperCase())) k++;
+        if (tokens[k]?.kind === 'word' && !CLAUSE_KEYWORDS.has(tokens[k]!.text.toUpperCase())) k++;
         if (tokens[k]?.text === ',') {
           j = k;
           continue;
@@ -116,9 +117,6 @@ function tablesNamed(tokens: SqlToken[]): string[] {
   return [...new Set(names)];
 }
 
-const KEYWORDS = new Set(
-  'WHERE GROUP ORDER HAVING LIMIT JOIN INNER LEFT RIGHT FULL CROSS OUTER ON USING UNION INTERSECT EXCEPT NATURAL WINDOW QUALIFY OFFSET'.split(' '),
-);
 
 /**
  * The statement prefix in the form the schema grammar writes (keywords in capitals, one space
@@ -152,8 +150,3 @@ function spaceBetween(previous: SqlToken, token: SqlToken, hadSpace: boolean): b
   if (operatorBefore && operatorNow) return false;
   return hadSpace;
 }
-
-const GRAMMAR_KEYWORDS = new Set(
-  `SELECT DISTINCT FROM WHERE AND OR NOT IN IS NULL LIKE BETWEEN GROUP BY ORDER HAVING LIMIT JOIN ON ASC DESC
-   UNION ALL INTERSECT EXCEPT EXISTS COUNT SUM AVG MIN MAX`.split(/\s+/),
-);

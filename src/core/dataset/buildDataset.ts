@@ -1,19 +1,21 @@
+import { DEFAULT_GROUND_TRUTH_ROWS, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_TIMEOUT_MS } from '../defaults';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import type { Dialect, QueryResult } from '../db/Database';
-import { DbError } from '../db/DbError';
+import type { Dialect, QueryResult } from '../types/QueryResult';
+import { tryQuery } from '../db/tryQuery';
 import { detectDialect } from '../db/detectDialect';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { ModelEngine } from '../engine/ModelEngine';
 import type { GenerateParams } from '../protocol/modelServerMethods';
-import { extractLiterals } from '../eval/extractLiterals';
-import { generateInstancesInWorker } from '../eval/generateInstancesInWorker';
+import { extractLiterals } from '../instances/extractLiterals';
+import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
 import { normalizeForEval, goldOrdersRows } from '../eval/normalizeForEval';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
 import { readHistory, type HistoryStatement } from './readHistory';
 import { templateOf } from './templateOf';
+import { lcg32 } from '../util/seededRandom';
 import { checkInputFile } from '../files/checkInputFile';
 import { checkOutputFolder } from '../files/checkOutputPath';
 import { OutputLock } from '../files/OutputLock';
@@ -132,7 +134,7 @@ async function buildInto(out: string, options: BuildOptions, recheckOutput: () =
     const { kept, hints, schemaDdl, dialect } = truth;
 
     const { questions, errors: questionErrors } = await writeQuestions(kept.map((k) => k.sql), hints, schemaDdl, options);
-    const testTemplates = pickTestTemplates(kept.map((k) => k.template), options.testFraction ?? 0.2, options.seed ?? 42);
+    const testTemplates = pickTestTemplates(kept.map((k) => k.template), options.testFraction ?? DEFAULT_TEST_FRACTION, options.seed ?? DEFAULT_SPLIT_SEED);
     const examples: BuiltExample[] = kept.map((k, i) => ({
       ...k,
       question: questions[i]!.text,
@@ -147,7 +149,7 @@ async function buildInto(out: string, options: BuildOptions, recheckOutput: () =
       generator: DATASET_GENERATOR,
       sources: options.histories,
       database: options.schemaOnly ? `${basename(truth.dbPath)} (schema only)` : options.dbPath,
-      settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, testFraction: options.testFraction ?? 0.2, seed: options.seed ?? 42, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
+      settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, testFraction: options.testFraction ?? DEFAULT_TEST_FRACTION, seed: options.seed ?? DEFAULT_SPLIT_SEED, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
       counts: { statements, kept: examples.length, dropped, questions: countBy(examples.map((e) => e.questionSource)) },
       ...(questionErrors.length ? { questionErrors } : {}),
       splits: { train: examples.filter((e) => e.split === 'train').length, test: examples.filter((e) => e.split === 'test').length },
@@ -189,7 +191,7 @@ async function groundTruthRun(options: BuildOptions, candidates: Candidate[], wo
   const synthetic = join(work, `synthetic.${detectDialect(options.dbPath) === 'duckdb' ? 'duckdb' : 'sqlite'}`);
   let best: TruthRun | null = null;
   for (let attempt = 0; attempt < MAX_RESEEDS; attempt++) {
-    const path = await syntheticDatabase(options, candidates, work, (options.seed ?? 42) + attempt);
+    const path = await syntheticDatabase(options, candidates, work, (options.seed ?? DEFAULT_SPLIT_SEED) + attempt);
     const run = await runCandidates(options, candidates, path);
     if (!best || run.empty < best.empty) {
       best = run;
@@ -202,8 +204,8 @@ async function groundTruthRun(options: BuildOptions, candidates: Candidate[], wo
 
 async function runCandidates(options: BuildOptions, candidates: Candidate[], dbPath: string): Promise<TruthRun> {
   const db = await IsolatedDatabase.open(dbPath, {
-    timeoutMs: options.timeoutMs ?? 10_000,
-    maxRows: options.maxRows ?? 1000,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRows: options.maxRows ?? DEFAULT_GROUND_TRUTH_ROWS,
     ...(options.workerScript ? { workerScript: options.workerScript } : {}),
   });
   const run: TruthRun = { kept: [], hints: [], dropped: {}, schemaDdl: '', dialect: db.dialect, dbPath, empty: 0 };
@@ -241,15 +243,9 @@ function earlyDropReason(statement: HistoryStatement): DropReason | null {
   if (statement.dotCommand) return 'dot-command';
   const verdict = checkReadOnlyStatement(statement.sql);
   if (verdict.ok) return null;
-  const refusedKind = /refused: (?:EXPLAIN )?(\w+) statements/.exec(verdict.reason)?.[1]?.toUpperCase();
-  return refusedKind && WRITE_KEYWORDS.has(refusedKind) ? 'write statement' : 'parse error';
+  return verdict.kind === 'write' ? 'write statement' : 'parse error';
 }
 
-/** Statements that change data, schema, files or settings: what a history's writes start with. */
-const WRITE_KEYWORDS = new Set(
-  `INSERT UPDATE DELETE REPLACE MERGE UPSERT CREATE DROP ALTER TRUNCATE RENAME ATTACH DETACH VACUUM PRAGMA COPY EXPORT IMPORT
-  SET RESET INSTALL LOAD BEGIN COMMIT ROLLBACK SAVEPOINT RELEASE GRANT REVOKE ANALYZE REINDEX CALL CHECKPOINT USE`.split(/\s+/),
-);
 
 function isMoreRecent(candidate: HistoryStatement, current: HistoryStatement): boolean {
   if (candidate.timestamp && current.timestamp) return candidate.timestamp >= current.timestamp;
@@ -257,20 +253,12 @@ function isMoreRecent(candidate: HistoryStatement, current: HistoryStatement): b
 }
 
 async function groundTruth(db: IsolatedDatabase, sql: string, signal?: AbortSignal): Promise<QueryResult | { reason: DropReason }> {
-  try {
-    await db.validate(sql, { signal });
-  } catch (error) {
-    if (error instanceof DbError && error.code === 'refused') return { reason: 'write statement' };
-    if (error instanceof DbError && error.code !== 'cancelled') return { reason: isSyntaxError(error.message) ? 'parse error' : 'execution error' };
-    throw error;
-  }
-  try {
-    return await db.query(sql, { signal });
-  } catch (error) {
-    if (error instanceof DbError && error.code === 'timeout') return { reason: 'timeout' };
-    if (error instanceof DbError && error.code !== 'cancelled') return { reason: 'execution error' };
-    throw error;
-  }
+  const outcome = await tryQuery(db, sql, { validate: true, signal });
+  if (outcome.ok) return outcome.value;
+  const { code, message } = outcome.error;
+  if (code === 'refused') return { reason: 'write statement' };
+  if (code === 'timeout') return { reason: 'timeout' };
+  return { reason: outcome.stage === 'validate' && isSyntaxError(message) ? 'parse error' : 'execution error' };
 }
 
 /** The engines' words for text that is not SQL, as opposed to SQL that names something missing. */
@@ -341,8 +329,7 @@ function countBy(sources: BuiltExample['questionSource'][]): Record<BuiltExample
 /** Whole templates go to test, chosen by a seeded shuffle, so no template is in both splits. */
 function pickTestTemplates(templates: string[], fraction: number, seed: number): Set<string> {
   const unique = [...new Set(templates)].sort();
-  let state = seed >>> 0;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const random = lcg32(seed);
   for (let i = unique.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [unique[i], unique[j]] = [unique[j]!, unique[i]!];

@@ -1,17 +1,5 @@
-import type { DatabaseSchema, SchemaOptions } from '../schema/DatabaseSchema';
-
-export type Dialect = 'sqlite' | 'duckdb';
-
-/** Values as JS types that compare well: integers beyond 2^53 stay bigint, blobs become hex. */
-export type SqlValue = number | bigint | string | boolean | null;
-
-export interface QueryResult {
-  columns: string[];
-  rows: SqlValue[][];
-  /** True when the statement had more rows than the row cap allowed. */
-  truncated: boolean;
-  elapsedMs: number;
-}
+import type { Dialect, QueryResult } from '../types/QueryResult';
+import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
 
 export interface QueryOptions {
   /** Interrupt the statement after this long (default 10 s). */
@@ -21,14 +9,6 @@ export interface QueryOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_ROWS = 10_000;
-/**
- * Memory one DuckDB connection may use for a query. DuckDB's own default is 80% of the machine's
- * memory, which a single generated query could take within its timeout; SQLite needs no cap of
- * its own because it keeps little more than the rows it returns.
- */
-export const DEFAULT_MEMORY_LIMIT_MB = 2048;
 
 /** A read-only connection to one database file. */
 export interface Database {

@@ -1,5 +1,5 @@
-import type { DatabaseSchema, SchemaOptions } from '../schema/DatabaseSchema';
-import type { Dialect, QueryResult } from './Database';
+import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
+import type { Dialect, QueryResult } from '../types/QueryResult';
 
 /**
  * An engine's connection, used only inside the database worker process: it has no timeouts

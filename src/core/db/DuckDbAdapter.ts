@@ -7,12 +7,13 @@ import {
   type DuckDBPreparedStatement,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { QueryResult, SqlValue } from './Database';
+import type { QueryResult, SqlValue } from '../types/QueryResult';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
-import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../schema/DatabaseSchema';
-import { exampleText, exampleValuesSql, quoteIdentifier } from '../schema/DatabaseSchema';
+import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../types/DatabaseSchema';
+import { exampleText, exampleValuesSql } from '../schema/exampleValuesSql';
+import { quoteIdentifier } from '../sql/quoteIdentifier';
 
 /**
  * READ_ONLY stops writes to the file; with external access off, SQL cannot read or write any

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { ChildRpc } from '../ipc/ChildRpc';
 import { DB_WORKER_ABORT_POLICIES, type DbWorkerMethods } from '../protocol/dbWorkerMethods';
 import type { Outcome } from '../protocol/rpc';
-import type { DatabaseSchema, SchemaOptions } from '../schema/DatabaseSchema';
-import type { Database, Dialect, QueryOptions, QueryResult } from './Database';
-import { DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from './Database';
+import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
+import type { Database, QueryOptions } from './Database';
+import type { Dialect, QueryResult } from '../types/QueryResult';
+import { DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from '../defaults';
 import { checkDatabaseFile } from './detectDialect';
 import { DbError, type DbErrorCode } from './DbError';
 

@@ -1,11 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
-import type { QueryResult, SqlValue } from './Database';
+import type { QueryResult, SqlValue } from '../types/QueryResult';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
-import type { DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../schema/DatabaseSchema';
-import { exampleText, exampleValuesSql, quoteIdentifier } from '../schema/DatabaseSchema';
+import type { DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../types/DatabaseSchema';
+import { exampleText, exampleValuesSql } from '../schema/exampleValuesSql';
+import { quoteIdentifier } from '../sql/quoteIdentifier';
 import { tokenizeSql } from '../sql/tokenizeSql';
 
 /** Lock waits are short: a query that waits on another writer should fail as `locked`, not hang. */

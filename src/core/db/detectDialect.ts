@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { Dialect } from './Database';
+import type { Dialect } from '../types/QueryResult';
 import { DbError } from './DbError';
 import { describeFileKind } from '../files/checkInputFile';
 

@@ -1,14 +1,6 @@
 import { join } from 'node:path';
 import { ChildRpc } from '../ipc/ChildRpc';
-import {
-  MODEL_SERVER_ABORT_POLICIES,
-  type BatchItemOutcome,
-  type GenerateParams,
-  type GenerateResult,
-  type LoadParams,
-  type ModelServerMethods,
-  type ModelStatus,
-} from '../protocol/modelServerMethods';
+import { MODEL_SERVER_ABORT_POLICIES, type BatchItemOutcome, type GenerateParams, type GenerateResult, type LoadParams, type ModelServerMethods, type ModelStatus } from '../protocol/modelServerMethods';
 import type { Outcome } from '../protocol/rpc';
 import { checkGgufFile } from './checkGgufFile';
 import { EngineError } from './EngineError';

@@ -20,7 +20,8 @@ import {
 import { serveRpc } from '../ipc/serveRpc';
 import type { BatchItemOutcome, GenerateParams, GenerateResult, LoadParams, ModelServerMethods, ModelStatus } from '../protocol/modelServerMethods';
 import { EngineError } from './EngineError';
-import { DEFAULT_BATCH_SEQUENCES, type Device } from './ModelSettings';
+import { DEFAULT_BATCH_SEQUENCES } from '../defaults';
+import type { Device } from '../types/ModelSettings';
 
 /** A context sequence and the completion object that generates on it. */
 interface Lane {

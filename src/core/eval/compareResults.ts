@@ -1,4 +1,4 @@
-import type { SqlValue } from '../db/Database';
+import type { SqlValue } from '../types/QueryResult';
 
 /**
  * Execution match as the Spider test-suite evaluator (taoyds/test-suite-sql-eval, exec_eval.py

@@ -1,25 +1,27 @@
+import { DEFAULT_EVAL_TIMEOUT_MS } from '../defaults';
 import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askQuestion, type AskOptions } from '../ask/askQuestion';
-import type { Database, QueryResult } from '../db/Database';
-import { DbError } from '../db/DbError';
+import type { Database } from '../db/Database';
+import type { QueryResult } from '../types/QueryResult';
+import { tryQuery } from '../db/tryQuery';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { ModelEngine } from '../engine/ModelEngine';
-import type { DatabaseSchema } from '../schema/DatabaseSchema';
+import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { resultsMatch } from './compareResults';
 import type { EvalExample } from './EvalDataset';
-import { extractLiterals } from './extractLiterals';
-import { generateInstancesInWorker } from './generateInstancesInWorker';
+import { extractLiterals } from '../instances/extractLiterals';
+import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
 import { goldOrdersRows, normalizeForEval } from './normalizeForEval';
-import type { EvalReport, EvalSummary, ExampleResult } from '../protocol/evalReport';
+import type { EvalReport, EvalSummary, ExampleResult, Hardness } from '../protocol/evalReport';
 import { spiderHardness } from './spiderHardness';
 import { checkOutputFile } from '../files/checkOutputPath';
 import { FileError } from '../files/FileError';
 import { fingerprintFile, type FileFingerprint } from '../files/fingerprintFile';
 import { OutputLock } from '../files/OutputLock';
 import { writeAtomically } from '../files/writeAtomically';
-import type { Hardness } from '../protocol/evalReport';
+import { seedFromText } from '../util/seededRandom';
 
 export type { EvalReport, EvalSummary, ExampleResult };
 
@@ -50,7 +52,6 @@ export interface EvalOptions {
 
 /** Results this large would not fit in memory twice; no Spider query comes near. */
 const MAX_RESULT_ROWS = 1_000_000;
-export const DEFAULT_EVAL_TIMEOUT_MS = 30_000;
 
 /**
  * Execution accuracy over a dataset: each example's gold and predicted SQL run on its database and
@@ -206,7 +207,7 @@ async function openInstances(dbPath: string, group: EvalExample[], predictor: Pr
   const directory = mkdtempSync(join(tmpdir(), 'quarry-instances-'));
   const paths = await generateInstancesInWorker(
     dbPath,
-    { count: options.instances!, directory, literals: extractLiterals(queries), seed: seedOf(dbPath) },
+    { count: options.instances!, directory, literals: extractLiterals(queries), seed: seedFromText(dbPath) },
     { workerScript: options.workerScript, signal: options.signal },
   );
   const dbs = await Promise.all(
@@ -223,20 +224,9 @@ async function openInstances(dbPath: string, group: EvalExample[], predictor: Pr
   };
 }
 
-/** The same database always gets the same instances, so strict results are reproducible. */
-function seedOf(text: string): number {
-  let hash = 2166136261;
-  for (const ch of text) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619);
-  return hash >>> 0;
-}
-
 async function run(db: Database, sql: string, signal?: AbortSignal): Promise<QueryResult | { error: string }> {
-  try {
-    return await db.query(sql, { signal });
-  } catch (error) {
-    if (error instanceof DbError && error.code !== 'cancelled') return { error: error.message };
-    throw error;
-  }
+  const outcome = await tryQuery(db, sql, { signal });
+  return outcome.ok ? outcome.value : { error: outcome.error.message };
 }
 
 function describe(example: EvalExample) {

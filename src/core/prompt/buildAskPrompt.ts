@@ -1,4 +1,4 @@
-import type { Dialect } from '../db/Database';
+import type { Dialect } from '../types/QueryResult';
 
 /**
  * The one prompt format Quarry uses for inference, evaluation and dataset export, so a model is

@@ -1,6 +1,6 @@
-import type { Dialect, QueryResult } from '../db/Database';
-import type { InstanceOptions } from '../eval/generateInstances';
-import type { DatabaseSchema, SchemaOptions } from '../schema/DatabaseSchema';
+import type { Dialect, QueryResult } from '../types/QueryResult';
+import type { InstanceOptions } from '../types/InstanceOptions';
+import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
 import type { AbortPolicies } from './rpc';
 
 /**

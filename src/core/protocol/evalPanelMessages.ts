@@ -1,4 +1,4 @@
-import type { SqlValue } from '../db/Database';
+import type { SqlValue } from '../types/QueryResult';
 import type { EvalReport } from './evalReport';
 
 /** A saved run, as the panel lists it. */

@@ -1,4 +1,4 @@
-import type { Device, ModelSettings } from '../engine/ModelSettings';
+import type { Device, ModelSettings } from '../types/ModelSettings';
 import type { AbortPolicies, Outcome } from './rpc';
 
 export interface LoadParams extends ModelSettings {

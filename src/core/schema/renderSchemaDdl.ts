@@ -1,5 +1,5 @@
-import type { ColumnSchema, DatabaseSchema, TableSchema } from './DatabaseSchema';
-import { primaryKeyColumns, quoteIdentifier } from './DatabaseSchema';
+import { identifier } from '../sql/quoteIdentifier';
+import type { ColumnSchema, DatabaseSchema, TableSchema } from '../types/DatabaseSchema';
 
 /**
  * The schema as prompts show it: CREATE TABLE statements with foreign keys, row counts and
@@ -39,19 +39,11 @@ function renderColumn(column: ColumnSchema, inlinePrimaryKey: boolean): string {
   return parts.join(' ');
 }
 
-/** SQL words a bare identifier must not be, in SQLite and DuckDB alike; the rest stay unquoted for readability. */
-const RESERVED = new Set(
-  `ALL ALTER AND ANY AS ASC BETWEEN BY CASE CAST CHECK COLLATE COLUMN CONSTRAINT CREATE CROSS CURRENT_DATE
-  CURRENT_TIME CURRENT_TIMESTAMP DEFAULT DELETE DESC DISTINCT DROP ELSE END ESCAPE EXCEPT EXISTS FALSE FOR FOREIGN
-  FROM FULL GROUP HAVING IN INDEX INNER INSERT INTERSECT INTO IS JOIN KEY LEFT LIKE LIMIT NATURAL NOT NULL OFFSET ON
-  OR ORDER OUTER PRIMARY REFERENCES RIGHT ROW SELECT SET TABLE THEN TO TRUE UNION UNIQUE UPDATE USING VALUES
-  VIEW WHEN WHERE WINDOW WITH`.split(/\s+/),
-);
-
-export function identifier(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toUpperCase()) ? name : quoteIdentifier(name);
-}
 
 function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
+}
+
+function primaryKeyColumns(table: TableSchema): string[] {
+  return table.columns.filter((c) => c.primaryKey).map((c) => c.name);
 }

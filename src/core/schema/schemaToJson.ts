@@ -1,4 +1,4 @@
-import type { DatabaseSchema } from './DatabaseSchema';
+import type { DatabaseSchema } from '../types/DatabaseSchema';
 
 /** The CLI's documented JSON shape (`quarry schema --json`), kept separate from the richer in-memory schema. */
 export interface SchemaJson {

@@ -1,6 +1,6 @@
-import type { Dialect } from '../db/Database';
-import type { ColumnSchema, DatabaseSchema, TableSchema } from '../schema/DatabaseSchema';
-import { identifier } from '../schema/renderSchemaDdl';
+import type { Dialect } from '../types/QueryResult';
+import type { ColumnSchema, DatabaseSchema, TableSchema } from '../types/DatabaseSchema';
+import { identifier } from './quoteIdentifier';
 
 /**
  * A GBNF grammar for the SQL Quarry writes, with the schema's own table and column names as the

@@ -1,3 +1,4 @@
+import { WRITE_KEYWORDS } from './keywords';
 import { tokenizeSql, type SqlToken } from './tokenizeSql';
 
 /**
@@ -13,7 +14,18 @@ export type ReadOnlyVerdict =
       /** The statement EXPLAIN wraps, when it is an EXPLAIN; the adapters check its type too. */
       explained: string | null;
     }
-  | { ok: false; reason: string };
+  | {
+      ok: false;
+      /**
+       * Why, as data: `write` (a statement that changes data, schema, files or settings), `multiple`
+       * statements, `empty` text, or `other` (a statement that is no read and no known write, often not SQL at all).
+       */
+      kind: 'write' | 'multiple' | 'empty' | 'other';
+      /** The statement's leading keyword (`DELETE`; `EXPLAIN DELETE` names `DELETE`), when there is one. */
+      keyword: string | null;
+      /** The same in words, for people. */
+      reason: string;
+    };
 
 const READ_STARTS = new Set(['SELECT', 'VALUES', 'FROM']);
 const EXPLAIN_MODIFIERS = new Set(['ANALYZE', 'ANALYSE', 'VERBOSE', 'QUERY', 'PLAN']);
@@ -23,9 +35,9 @@ export function checkReadOnlyStatement(sql: string): ReadOnlyVerdict {
   const separator = tokens.findIndex((t) => t.kind === 'punct' && t.text === ';');
   const body = separator === -1 ? tokens : tokens.slice(0, separator);
   if (separator !== -1 && tokens.slice(separator).some((t) => !(t.kind === 'punct' && t.text === ';'))) {
-    return refuse('multiple statements in one string are not allowed on this connection');
+    return { ok: false, kind: 'multiple', keyword: null, reason: 'refused: multiple statements in one string are not allowed on this connection' };
   }
-  if (body.length === 0) return refuse('there is no SQL statement to run');
+  if (body.length === 0) return { ok: false, kind: 'empty', keyword: null, reason: 'refused: there is no SQL statement to run' };
 
   const end = separator === -1 ? sql.length : tokens[separator]!.start;
   const statement = sql.slice(0, end).trim();
@@ -35,11 +47,11 @@ export function checkReadOnlyStatement(sql: string): ReadOnlyVerdict {
     while (at < body.length && EXPLAIN_MODIFIERS.has(keyword(body[at]))) at++;
     const inner = body.slice(at);
     const innerVerdict = classify(inner);
-    if (innerVerdict !== null) return refuse(`EXPLAIN ${innerVerdict} statements are not allowed on this connection`);
+    if (innerVerdict !== null) return refuse(innerVerdict, `EXPLAIN ${innerVerdict}`);
     return { ok: true, statement, explained: sql.slice(inner[0]!.start, end).trim() };
   }
   const verdict = classify(body);
-  return verdict === null ? { ok: true, statement, explained: null } : refuse(`${verdict} statements are not allowed on this connection`);
+  return verdict === null ? { ok: true, statement, explained: null } : refuse(verdict, verdict);
 }
 
 /** null for a read; otherwise the name of the statement that is not one. */
@@ -83,6 +95,12 @@ function keyword(token: SqlToken | undefined): string {
   return token?.kind === 'word' ? token.text.toUpperCase() : '';
 }
 
-function refuse(reason: string): ReadOnlyVerdict {
-  return { ok: false, reason: `refused: ${reason}` };
+function refuse(keyword: string, statement: string): ReadOnlyVerdict {
+  const word = keyword.toUpperCase();
+  return {
+    ok: false,
+    kind: WRITE_KEYWORDS.has(word) ? 'write' : 'other',
+    keyword: /^\w+$/.test(keyword) ? word : null,
+    reason: `refused: ${statement} statements are not allowed on this connection`,
+  };
 }

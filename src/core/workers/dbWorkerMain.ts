@@ -4,13 +4,13 @@
  * without blocking the editor or the CLI; a native crash on a damaged file ends only this process.
  */
 import { serveRpc } from '../ipc/serveRpc';
-import { generateInstances } from '../eval/generateInstances';
+import { generateInstances } from '../instances/generateInstances';
 import type { DbWorkerMethods } from '../protocol/dbWorkerMethods';
-import { resolvedSchemaOptions } from '../schema/DatabaseSchema';
+import { resolvedSchemaOptions } from '../schema/resolvedSchemaOptions';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
-import type { DatabaseAdapter } from './DatabaseAdapter';
-import { DbError } from './DbError';
-import { openAdapter } from './openAdapter';
+import type { DatabaseAdapter } from '../db/DatabaseAdapter';
+import { DbError } from '../db/DbError';
+import { openAdapter } from '../db/openAdapter';
 
 let adapter: DatabaseAdapter | null = null;
 

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import type { InstanceWriter, Literals, SchemaPlan } from './InstancePlan';
-import { columnsOf, generateRows, mulberry32 } from './InstancePlan';
+import type { InstanceWriter, SchemaPlan } from './InstancePlan';
+import type { InstanceOptions } from '../types/InstanceOptions';
+import { columnsOf, generateRows } from './InstancePlan';
+import { mulberry32 } from '../util/seededRandom';
 import { createDuckDbInstance, planDuckDbSchema } from './duckDbInstances';
 import { createSqliteInstance, planSqliteSchema } from './sqliteInstances';
 import { detectDialect } from '../db/detectDialect';
@@ -12,16 +14,6 @@ import { detectDialect } from '../db/detectDialect';
  * happens to give the right answer on the real database rarely does so on all of these too.
  * The instances are files of the source's engine, so queries in its dialect run on them unchanged.
  */
-
-export interface InstanceOptions {
-  count: number;
-  directory: string;
-  literals: Literals;
-  rowsPerTable?: number;
-  seed?: number;
-  /** false: draw no values from the source's rows (schema-only mode); only literals and random values. */
-  sampleRealValues?: boolean;
-}
 
 const DEFAULT_ROWS = 30;
 

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { ColumnPlan, InstanceWriter, SchemaPlan, TablePlan, ValueKind } from './InstancePlan';
 import { orderByReferences } from './InstancePlan';
-import { quoteIdentifier } from '../schema/DatabaseSchema';
+import { quoteIdentifier } from '../sql/quoteIdentifier';
 
 /** Reads a SQLite file's tables, keys and (unless schema-only) sample values, read-only. */
 export function planSqliteSchema(sourcePath: string, sampleRealValues: boolean): SchemaPlan {

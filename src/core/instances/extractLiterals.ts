@@ -1,4 +1,4 @@
-import type { Literals } from './InstancePlan';
+import type { Literals } from '../types/InstanceOptions';
 import { tokenizeSql } from '../sql/tokenizeSql';
 
 /** String and number literals of queries: LIKE patterns without their wildcards. */

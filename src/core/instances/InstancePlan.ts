@@ -1,3 +1,5 @@
+import type { Literals } from '../types/InstanceOptions';
+
 /**
  * What an instance generator needs to know of a source database, whatever its engine: the statements
  * that recreate its schema, and per column the kind of value it takes, its bounds, keys and samples.
@@ -33,11 +35,6 @@ export interface SchemaPlan {
   /** Referenced tables first. */
   tables: TablePlan[];
   views: string[];
-}
-
-export interface Literals {
-  strings: string[];
-  numbers: number[];
 }
 
 /** A new database file being filled; `insert` returns the rows that went in. */
@@ -168,16 +165,4 @@ function randomNumber(column: ColumnPlan, random: () => number): number {
 
 function within(column: ColumnPlan, n: number): boolean {
   return !column.bounds || (n >= column.bounds[0] && n <= column.bounds[1]);
-}
-
-/** A small seeded generator: the same seed gives the same instances. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

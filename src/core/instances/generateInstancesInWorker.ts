@@ -1,7 +1,7 @@
 import { defaultWorkerScript, unwrap } from '../db/IsolatedDatabase';
 import { ChildRpc } from '../ipc/ChildRpc';
 import { DB_WORKER_ABORT_POLICIES, type DbWorkerMethods } from '../protocol/dbWorkerMethods';
-import type { InstanceOptions } from './generateInstances';
+import type { InstanceOptions } from '../types/InstanceOptions';
 
 /** Generating a large database's instances takes a while; a stuck one should not hang an evaluation. */
 const GENERATE_TIMEOUT_MS = 10 * 60_000;

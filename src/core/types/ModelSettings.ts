@@ -15,7 +15,3 @@ export interface ModelSettings {
    */
   batchSequences?: number;
 }
-
-export const DEFAULT_BATCH_SEQUENCES = 4;
-
-export const DEFAULT_MODEL_SETTINGS: ModelSettings = { gpu: 'auto', threads: 2, contextSize: 4096, gpuLayers: 'auto' };

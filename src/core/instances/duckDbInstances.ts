@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnPlan, InstanceWriter, SchemaPlan, TablePlan, ValueKind } from './InstancePlan';
 import { orderByReferences } from './InstancePlan';
-import { quoteIdentifier } from '../schema/DatabaseSchema';
+import { quoteIdentifier } from '../sql/quoteIdentifier';
 import { tokenizeSql } from '../sql/tokenizeSql';
 
 /** The catalog of the opened file's main schema; DuckDB's own and temporary objects live in other databases. */

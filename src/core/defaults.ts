@@ -1,0 +1,38 @@
+import type { ModelSettings } from './types/ModelSettings';
+
+/**
+ * Every default Quarry falls back on, in one place: the core, the CLI and the extension's settings
+ * read them here, and a test checks that package.json's setting defaults say the same.
+ */
+
+/** Longest time one query may run (quarry.query.timeoutMs). */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Most rows a query returns (quarry.query.maxRows). */
+export const DEFAULT_MAX_ROWS = 10_000;
+/**
+ * Memory one DuckDB connection may use for a query (quarry.query.memoryLimitMb). DuckDB's own
+ * default is 80% of the machine's memory, which a single generated query could take within its
+ * timeout; SQLite needs no cap of its own because it keeps little more than the rows it returns.
+ */
+export const DEFAULT_MEMORY_LIMIT_MB = 2048;
+/** Example values per text column in schemas and prompts (quarry.schema.sampleValues). */
+export const DEFAULT_SAMPLE_VALUES = 3;
+/** Corrections after a first attempt the database rejects (quarry.ask.corrections, --attempts). */
+export const DEFAULT_CORRECTIONS = 2;
+/** Constrain decoding to the schema's grammar (quarry.ask.grammar). */
+export const DEFAULT_GRAMMAR = true;
+/** Questions the model writes side by side for a dataset (quarry.model.batchSequences, --batch). */
+export const DEFAULT_BATCH_SEQUENCES = 4;
+/** Context window in tokens (quarry.model.contextSize, --context-size). */
+export const DEFAULT_CONTEXT_SIZE = 4096;
+/** CPU threads when none are set: the cores, at most this many. */
+export const DEFAULT_MAX_THREADS = 8;
+export const DEFAULT_MODEL_SETTINGS: ModelSettings = { gpu: 'auto', threads: 2, contextSize: DEFAULT_CONTEXT_SIZE, gpuLayers: 'auto' };
+/** Per query in an evaluation: a slower prediction counts as failed (--timeout-ms of quarry eval). */
+export const DEFAULT_EVAL_TIMEOUT_MS = 30_000;
+/** Inline completion (quarry.completion.*). */
+export const DEFAULT_COMPLETION_SETTINGS = { debounceMs: 250, maxTokens: 128, onlyOnComment: false } as const;
+/** Dataset building: the share of templates in the test split, the split's seed, rows kept as ground truth. */
+export const DEFAULT_TEST_FRACTION = 0.2;
+export const DEFAULT_SPLIT_SEED = 42;
+export const DEFAULT_GROUND_TRUTH_ROWS = 1000;

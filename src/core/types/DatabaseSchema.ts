@@ -1,0 +1,40 @@
+import type { Dialect } from './QueryResult';
+
+/** A database's schema as Quarry reads it: plain data, the same from every engine. */
+
+export interface ColumnSchema {
+  name: string;
+  /** The declared type as the engine reports it ('' when SQLite has none). */
+  type: string;
+  primaryKey: boolean;
+  notNull: boolean;
+  /** Most frequent distinct values of a text column, truncated; empty in schema-only mode. */
+  examples: string[];
+}
+
+export interface ForeignKeySchema {
+  columns: string[];
+  refTable: string;
+  refColumns: string[];
+}
+
+export interface TableSchema {
+  name: string;
+  kind: 'table' | 'view';
+  columns: ColumnSchema[];
+  foreignKeys: ForeignKeySchema[];
+  /** Exact row count of a table; null for views, which could be expensive to count. */
+  rowCount: number | null;
+}
+
+export interface DatabaseSchema {
+  dialect: Dialect;
+  tables: TableSchema[];
+}
+
+export interface SchemaOptions {
+  /** Example values per text column; 0 reads no row data at all (schema-only mode). */
+  sampleValues?: number;
+  /** Longest example value kept, in characters. */
+  maxValueLength?: number;
+}

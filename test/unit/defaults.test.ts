@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import * as defaults from '../../src/core/defaults';
+import { PROJECT_ROOT } from '../helpers/fixtures';
+
+test("package.json's setting defaults are the core's defaults", () => {
+  const settings = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).contributes.configuration.properties as Record<string, { default: unknown }>;
+  const expected: Record<string, unknown> = {
+    'quarry.query.timeoutMs': defaults.DEFAULT_TIMEOUT_MS,
+    'quarry.query.maxRows': defaults.DEFAULT_MAX_ROWS,
+    'quarry.query.memoryLimitMb': defaults.DEFAULT_MEMORY_LIMIT_MB,
+    'quarry.schema.sampleValues': defaults.DEFAULT_SAMPLE_VALUES,
+    'quarry.model.contextSize': defaults.DEFAULT_CONTEXT_SIZE,
+    'quarry.model.batchSequences': defaults.DEFAULT_BATCH_SEQUENCES,
+    'quarry.ask.grammar': defaults.DEFAULT_GRAMMAR,
+    'quarry.ask.corrections': defaults.DEFAULT_CORRECTIONS,
+    'quarry.completion.debounceMs': defaults.DEFAULT_COMPLETION_SETTINGS.debounceMs,
+    'quarry.completion.maxTokens': defaults.DEFAULT_COMPLETION_SETTINGS.maxTokens,
+    'quarry.completion.onlyOnComment': defaults.DEFAULT_COMPLETION_SETTINGS.onlyOnComment,
+  };
+  for (const [key, value] of Object.entries(expected)) assert.equal(settings[key]?.default, value, key);
+});
