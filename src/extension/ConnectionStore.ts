@@ -17,6 +17,8 @@ export interface Connection {
 /** The workspace's connected database files, their open connections and last-read schemas. */
 export class ConnectionStore implements vscode.Disposable {
   private readonly connections = new Map<string, Connection>();
+  /** Loads under way, so two callers of one connection share one worker instead of each opening their own. */
+  private readonly loading = new Map<Connection, Promise<Connection>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -96,7 +98,16 @@ export class ConnectionStore implements vscode.Disposable {
     this.changed.dispose();
   }
 
-  private async load(connection: Connection): Promise<Connection> {
+  private load(connection: Connection): Promise<Connection> {
+    let running = this.loading.get(connection);
+    if (!running) {
+      running = this.open(connection).finally(() => this.loading.delete(connection));
+      this.loading.set(connection, running);
+    }
+    return running;
+  }
+
+  private async open(connection: Connection): Promise<Connection> {
     const settings = readSettings();
     const started = Date.now();
     try {

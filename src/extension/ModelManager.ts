@@ -4,6 +4,7 @@ import { describeDownload, resolveModelFile } from '../core/engine/downloadModel
 import { EngineError } from '../core/engine/EngineError';
 import { ModelEngine } from '../core/engine/ModelEngine';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
+import { COMMANDS } from './commandIds';
 import { readSettings } from './settings';
 
 export type ModelState =
@@ -31,7 +32,7 @@ export class ModelManager implements vscode.Disposable {
   ) {
     this.engine = new ModelEngine({ serverScript, log: (line) => log.info(line) });
     this.statusItem.name = 'Quarry model';
-    this.statusItem.command = 'quarry.selectModel';
+    this.statusItem.command = COMMANDS.selectModel;
     this.render();
     this.statusItem.show();
   }

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
 import type { Connection, ConnectionStore } from './ConnectionStore';
 import { pickConnection } from './pickConnection';
 
@@ -19,7 +20,7 @@ export class SqlConnectionBinding implements vscode.Disposable {
     private readonly store: ConnectionStore,
   ) {
     this.statusItem.name = 'Quarry SQL database';
-    this.statusItem.command = 'quarry.chooseSqlConnection';
+    this.statusItem.command = COMMANDS.chooseSqlConnection;
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       store.onDidChange(() => this.render()),

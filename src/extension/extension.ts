@@ -14,6 +14,8 @@ import { SqlConnectionBinding } from './SqlConnectionBinding';
 import { SqlInlineCompletionProvider } from './SqlInlineCompletionProvider';
 import { chooseSqlConnection } from './commands/chooseSqlConnection';
 import { toggleInlineCompletion } from './commands/toggleInlineCompletion';
+import { COMMANDS, DATABASES_VIEW } from './commandIds';
+import { registerCommand } from './registerCommand';
 
 /** What activate() hands to other extensions and to the integration tests. */
 export interface QuarryApi {
@@ -43,25 +45,25 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     sqlBinding,
     inlineCompletion,
     vscode.languages.registerInlineCompletionItemProvider({ language: 'sql' }, inlineCompletion),
-    vscode.commands.registerCommand('quarry.toggleInlineCompletion', () => toggleInlineCompletion()),
-    vscode.commands.registerCommand('quarry.chooseSqlConnection', (uri?: vscode.Uri, path?: string) => chooseSqlConnection(sqlBinding, uri, path)),
-    vscode.window.registerTreeDataProvider('quarry.databases', tree),
-    vscode.commands.registerCommand('quarry.connectDatabase', (uri?: vscode.Uri) => connectDatabase(store, uri)),
-    vscode.commands.registerCommand('quarry.refreshDatabases', (node?: DatabaseNode) => refreshDatabases(store, node)),
-    vscode.commands.registerCommand('quarry.disconnectDatabase', (node?: DatabaseNode) => disconnectDatabase(store, node)),
-    vscode.commands.registerCommand('quarry.showLog', () => log.show()),
-    vscode.commands.registerCommand('quarry.selectModel', () => selectModel(models)),
-    vscode.commands.registerCommand('quarry.runEvaluation', (args?: RunEvaluationArgs) =>
+    registerCommand(COMMANDS.toggleInlineCompletion, log, () => toggleInlineCompletion()),
+    registerCommand(COMMANDS.chooseSqlConnection, log, (uri?: vscode.Uri, path?: string) => chooseSqlConnection(sqlBinding, uri, path)),
+    vscode.window.registerTreeDataProvider(DATABASES_VIEW, tree),
+    registerCommand(COMMANDS.connectDatabase, log, (uri?: vscode.Uri) => connectDatabase(store, log, uri)),
+    registerCommand(COMMANDS.refreshDatabases, log, (node?: DatabaseNode) => refreshDatabases(store, node)),
+    registerCommand(COMMANDS.disconnectDatabase, log, (node?: DatabaseNode) => disconnectDatabase(store, node)),
+    registerCommand(COMMANDS.showLog, log, () => log.show()),
+    registerCommand(COMMANDS.selectModel, log, () => selectModel(models, log)),
+    registerCommand(COMMANDS.runEvaluation, log, (args?: RunEvaluationArgs) =>
       runEvaluationCommand(context.extensionUri, reportsDir, models, log, args),
     ),
-    vscode.commands.registerCommand('quarry.buildDataset', (args?: BuildDatasetArgs) =>
+    registerCommand(COMMANDS.buildDataset, log, (args?: BuildDatasetArgs) =>
       buildDatasetFromHistory(store, models, workerScript, log, args),
     ),
-    vscode.commands.registerCommand('quarry.openEvaluation', async (reportPath?: string, comparePath?: string) => {
+    registerCommand(COMMANDS.openEvaluation, log, async (reportPath?: string, comparePath?: string) => {
       const panel = EvalPanel.show(context.extensionUri, reportsDir);
       if (reportPath) await panel.post({ event: 'show', path: reportPath, comparePath });
     }),
-    vscode.commands.registerCommand('quarry.askInEnglish', (args?: AskArgs | DatabaseNode) =>
+    registerCommand(COMMANDS.askInEnglish, log, (args?: AskArgs | DatabaseNode) =>
       askInEnglish(store, sqlBinding, models, log, args && 'kind' in args ? askArgsFromNode(args) : args),
     ),
     vscode.workspace.onDidChangeConfiguration((event) => {

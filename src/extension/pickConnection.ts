@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
 import type { Connection, ConnectionStore } from './ConnectionStore';
 
 /**
@@ -11,7 +12,7 @@ export async function pickConnection(store: ConnectionStore, title: string, plac
   if (usable.length === 1) return usable[0];
   if (usable.length === 0) {
     const choice = await vscode.window.showInformationMessage('Quarry: connect a database first.', 'Connect Database…');
-    if (choice) await vscode.commands.executeCommand('quarry.connectDatabase');
+    if (choice) await vscode.commands.executeCommand(COMMANDS.connectDatabase);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

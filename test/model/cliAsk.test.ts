@@ -41,12 +41,15 @@ test('a bad model or database is a one-line error with exit code 2, within secon
   const notGguf = join(temp.dir, 'notes.gguf');
   writeFileSync(notGguf, 'not a model');
   const truncated = join(temp.dir, 'truncated.gguf');
-  writeFileSync(truncated, readFileSync(TINY_MODEL).subarray(0, 300_000));
+  writeFileSync(truncated, readFileSync(TINY_MODEL).subarray(0, 1_000_000));
+  const cutHeader = join(temp.dir, 'cut-header.gguf');
+  writeFileSync(cutHeader, readFileSync(TINY_MODEL).subarray(0, 300_000));
   const port = await freePort();
   const cases: [string[], RegExp][] = [
     [['--db', db, '--model', join(temp.dir, 'missing.gguf')], /model file not found: .*missing\.gguf/],
     [['--db', db, '--model', notGguf], /is not a GGUF file/],
     [['--db', db, '--model', truncated], /model failed to load: .*truncated\.gguf: /],
+    [['--db', db, '--model', cutHeader], /cut-header\.gguf (ends inside its header \(truncated\?\)|claims \d+ .* more than its remaining \d+ bytes can hold)/],
     [['--db', db, '--model', `http://127.0.0.1:${port}/m.gguf`, '--models-dir', temp.dir], /download failed .*ECONNREFUSED/],
     [['--db', join(temp.dir, 'missing.sqlite'), '--model', TINY_MODEL], /database file not found/],
     [['--db', db], /--model <path\|url\|hf:…> is required/],

@@ -7,6 +7,8 @@ import { pickConnection } from '../pickConnection';
 import type { SqlConnectionBinding } from '../SqlConnectionBinding';
 import { withCancellableProgress } from '../withCancellableProgress';
 import { readSettings } from '../settings';
+import { COMMANDS } from '../commandIds';
+import { reportError } from '../reportError';
 
 export interface AskArgs {
   /** Path of a connected database; by default the active SQL file's, else asked for when there are several. */
@@ -30,7 +32,7 @@ export async function askInEnglish(
       'Quarry needs a local model to write SQL. Choose a .gguf file on this machine, or download one.',
       'Select Model…',
     );
-    if (choice !== 'Select Model…' || !(await vscode.commands.executeCommand<boolean>('quarry.selectModel'))) return undefined;
+    if (choice !== 'Select Model…' || !(await vscode.commands.executeCommand<boolean>(COMMANDS.selectModel))) return undefined;
   }
   const connection = await connectionFor(store, binding, args.connection);
   if (!connection?.db || !connection.schema) return undefined;
@@ -59,8 +61,7 @@ export async function askInEnglish(
       });
     } catch (error) {
       if (signal.aborted) return undefined;
-      log.error(`ask failed: ${(error as Error).message}`);
-      void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`, 'Show Log').then((c) => c && log.show());
+      reportError(log, 'ask failed', error);
       return undefined;
     }
   });

@@ -4,6 +4,8 @@ import { buildDataset } from '../../core/dataset/buildDataset';
 import type { ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
 import { pickConnection } from '../pickConnection';
+import { COMMANDS } from '../commandIds';
+import { reportError } from '../reportError';
 import { withCancellableProgress } from '../withCancellableProgress';
 
 export interface BuildDatasetArgs {
@@ -77,8 +79,7 @@ export async function buildDatasetFromHistory(
       });
     } catch (error) {
       if (!signal.aborted) {
-        log.error(`dataset build failed: ${(error as Error).message}`);
-        void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
+        reportError(log, 'dataset build failed', error);
       }
       return undefined;
     }
@@ -98,7 +99,7 @@ export async function buildDatasetFromHistory(
     .then((choice) => {
       if (choice === 'Open Folder') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
       if (choice?.startsWith('Evaluate'))
-        void vscode.commands.executeCommand('quarry.runEvaluation', { dataset: join(target, 'test', 'quarry.jsonl'), useModel: true });
+        void vscode.commands.executeCommand(COMMANDS.runEvaluation, { dataset: join(target, 'test', 'quarry.jsonl'), useModel: true });
     });
   return target;
 }

@@ -1,19 +1,17 @@
 import * as vscode from 'vscode';
+import { DATABASES_VIEW } from '../commandIds';
 import type { ConnectionStore } from '../ConnectionStore';
+import { reportError } from '../reportError';
 
 /** "Quarry: Connect Database…": a file picker, or a file given by another command or test. */
-export async function connectDatabase(store: ConnectionStore, uri?: vscode.Uri): Promise<void> {
+export async function connectDatabase(store: ConnectionStore, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<void> {
   const target = uri ?? (await pickDatabaseFile());
   if (!target) return;
   const connection = await vscode.window.withProgress(
-    { location: { viewId: 'quarry.databases' }, title: `Reading ${target.fsPath}` },
+    { location: { viewId: DATABASES_VIEW }, title: `Reading ${target.fsPath}` },
     () => store.add(target.fsPath),
   );
-  if (connection.error) {
-    void vscode.window.showErrorMessage(`Quarry could not open ${target.fsPath}: ${connection.error.message}`, 'Show Log').then(
-      (choice) => choice && vscode.commands.executeCommand('quarry.showLog'),
-    );
-  }
+  if (connection.error) reportError(log, `could not open ${target.fsPath}`, connection.error);
 }
 
 async function pickDatabaseFile(): Promise<vscode.Uri | undefined> {

@@ -5,6 +5,7 @@ import { runEvaluation as evaluate, type Predictor } from '../../core/eval/runEv
 import { EvalPanel } from '../EvalPanel';
 import type { ModelManager } from '../ModelManager';
 import { readSettings } from '../settings';
+import { reportError } from '../reportError';
 import { withCancellableProgress } from '../withCancellableProgress';
 
 export interface RunEvaluationArgs {
@@ -33,7 +34,7 @@ export async function runEvaluationCommand(
     examples = choices.spider ? loadSpiderDataset(choices.spider, choices.split) : loadJsonlDataset(choices.dataset!);
     total = examples.length;
   } catch (error) {
-    void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
+    reportError(log, 'evaluation dataset', error);
     return undefined;
   }
   if (choices.limit) examples = examples.slice(0, choices.limit);
@@ -70,8 +71,7 @@ export async function runEvaluationCommand(
         void vscode.window.showInformationMessage('Quarry: evaluation cancelled; its progress is saved next to the report.');
         return undefined;
       }
-      log.error(`evaluation failed: ${(error as Error).message}`);
-      void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
+      reportError(log, 'evaluation failed', error);
       return undefined;
     }
   });

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { ModelManager } from '../ModelManager';
+import { reportError } from '../reportError';
 import { withCancellableProgress } from '../withCancellableProgress';
 
 /** "Quarry: Select Model…": a local .gguf file, or a URL / hf: reference to download. Returns whether one was chosen. */
-export async function selectModel(models: ModelManager): Promise<boolean> {
+export async function selectModel(models: ModelManager, log: vscode.LogOutputChannel): Promise<boolean> {
   const choice = await vscode.window.showQuickPick(
     [
       { label: '$(file) Choose a .gguf file…', id: 'file' },
@@ -40,7 +41,7 @@ export async function selectModel(models: ModelManager): Promise<boolean> {
       const status = await models.ensureLoaded(report, signal);
       void vscode.window.showInformationMessage(`Quarry: model ready on ${status.device}.`);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Quarry: ${(error as Error).message}`);
+      if (!signal.aborted) reportError(log, 'model', error);
     }
   });
   return true;

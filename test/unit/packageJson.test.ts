@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as defaults from '../../src/core/defaults';
+import { COMMANDS, DATABASES_VIEW } from '../../src/extension/commandIds';
 import { PROJECT_ROOT } from '../helpers/fixtures';
 
 test("package.json's setting defaults are the core's defaults", () => {
@@ -21,4 +22,11 @@ test("package.json's setting defaults are the core's defaults", () => {
     'quarry.completion.onlyOnComment': defaults.DEFAULT_COMPLETION_SETTINGS.onlyOnComment,
   };
   for (const [key, value] of Object.entries(expected)) assert.equal(settings[key]?.default, value, key);
+});
+
+test('the command IDs code uses are the commands package.json contributes', () => {
+  const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
+  const contributed = (manifest.contributes.commands as { command: string }[]).map((c) => c.command).sort();
+  assert.deepEqual(Object.values(COMMANDS).sort(), contributed);
+  assert.ok(manifest.contributes.views.quarry.some((v: { id: string }) => v.id === DATABASES_VIEW));
 });
