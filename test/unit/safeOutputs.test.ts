@@ -120,7 +120,12 @@ test('two evaluations on one report: the second refuses while the first runs, an
   const report = join(temp.dir, 'shared-report.json');
   const args = ['eval', '--spider', SPIDER_DIR, '--predictions', predictions, '--report', report];
   const first = quarryInBackground(args);
-  while (!existsSync(`${report}.lock`)) await new Promise((resolve) => setTimeout(resolve, 10));
+  let firstEnded = false;
+  void first.then(() => (firstEnded = true));
+  while (!existsSync(`${report}.lock`)) {
+    assert.ok(!firstEnded, 'the first run holds a lock on its report while it runs');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   const second = quarry(args);
   assert.equal(second.code, 2, second.stderr);
   assert.match(second.stderr, /being written by another Quarry run \(pid \d+/);
