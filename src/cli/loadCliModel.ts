@@ -1,5 +1,5 @@
-import { DEFAULT_CONTEXT_SIZE, DEFAULT_MAX_THREADS } from '../core/defaults';
 import { availableParallelism } from 'node:os';
+import { DEFAULT_CONTEXT_SIZE, DEFAULT_MAX_THREADS } from '../core/defaults';
 import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
 import type { ModelEngine } from '../core/engine/ModelEngine';
 import type { GpuChoice } from '../core/types/ModelSettings';

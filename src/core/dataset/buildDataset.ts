@@ -1,6 +1,6 @@
-import { DEFAULT_GROUND_TRUTH_ROWS, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_TIMEOUT_MS } from '../defaults';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { DEFAULT_GROUND_TRUTH_ROWS, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_TIMEOUT_MS } from '../defaults';
 import type { Dialect, QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
 import { detectDialect } from '../db/detectDialect';
@@ -245,7 +245,6 @@ function earlyDropReason(statement: HistoryStatement): DropReason | null {
   if (verdict.ok) return null;
   return verdict.kind === 'write' ? 'write statement' : 'parse error';
 }
-
 
 function isMoreRecent(candidate: HistoryStatement, current: HistoryStatement): boolean {
   if (candidate.timestamp && current.timestamp) return candidate.timestamp >= current.timestamp;

@@ -1,7 +1,7 @@
-import { DEFAULT_EVAL_TIMEOUT_MS } from '../defaults';
 import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_EVAL_TIMEOUT_MS } from '../defaults';
 import { askQuestion, type AskOptions } from '../ask/askQuestion';
 import type { Database } from '../db/Database';
 import type { QueryResult } from '../types/QueryResult';
