@@ -4,7 +4,7 @@ import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { ModelEngine } from '../core/engine/ModelEngine';
 import { formatTable } from './formatTable';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
-import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
+import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 
@@ -19,7 +19,7 @@ Options:
                         (downloaded once into --models-dir); default: $QUARRY_MODEL
 ${MODEL_HELP}
   --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device"}
-  --no-grammar          do not constrain decoding to the schema's SQL grammar
+${GRAMMAR_HELP}
   --attempts N          corrections after the first try when the database rejects the SQL (default 2)
   --run                 also run the SQL and print its rows
   --schema-only         put no example values (no row data) into the prompt
@@ -36,7 +36,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     db: { type: 'string' },
     ...MODEL_ARGS,
     json: { type: 'boolean' },
-    'no-grammar': { type: 'boolean' },
+    ...GRAMMAR_ARGS,
     attempts: { type: 'string' },
     run: { type: 'boolean' },
     'schema-only': { type: 'boolean' },
@@ -60,6 +60,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
   }
 
   const modelOptions = checkModelOptions('ask', { ...values, model });
+  const grammar = grammarOption('ask', values);
   const interrupt = abortOnInterrupt();
   const signal = interrupt.signal;
   const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => undefined;
@@ -69,7 +70,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     const status = await loadCliModel(engine, modelOptions, signal, progress);
     const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });
     const result = await askQuestion(db, schema, engine, positionals[0]!, {
-      grammar: !values['no-grammar'],
+      grammar,
       corrections,
       temperature,
       seed,

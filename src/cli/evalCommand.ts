@@ -4,7 +4,7 @@ import { loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, 
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { ModelEngine } from '../core/engine/ModelEngine';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
-import { integerOption, parseCommandArgs } from './parseCommandArgs';
+import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
 /** Each worker is a process; past a few per core they only wait for each other. */
@@ -24,7 +24,8 @@ Options:
   --dataset <file>      Quarry JSONL: {"question", "sql", "db"} per line, db relative to the file
   --predictions <file>  one SQL per line in dataset order, or JSONL {"index", "sql"}
   --model <ref>         generate predictions with a model instead (grammar and corrections as in ask)
-  --no-grammar, --attempts N   decoding and corrections, as for quarry ask
+${GRAMMAR_HELP}
+  --attempts N          corrections, as for quarry ask
 ${MODEL_HELP}
   --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
   --resume              continue an interrupted run with the same settings
@@ -43,7 +44,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     dataset: { type: 'string' },
     predictions: { type: 'string' },
     ...MODEL_ARGS,
-    'no-grammar': { type: 'boolean' },
+    ...GRAMMAR_ARGS,
     attempts: { type: 'string' },
     report: { type: 'string' },
     resume: { type: 'boolean' },
@@ -68,11 +69,12 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const all: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : loadJsonlDataset(values.dataset!);
   const examples = limit ? all.slice(0, limit) : all;
   const datasetFile = values.spider ? spiderSplitFile(values.spider, split) : resolve(values.dataset!);
+  const grammar = grammarOption('eval', values);
   const settings = {
     dataset: values.spider ? { spider: resolve(values.spider), split } : { jsonl: resolve(values.dataset!) },
     predictions: values.predictions ? resolve(values.predictions) : undefined,
     model: values.model,
-    grammar: values.model ? !values['no-grammar'] : undefined,
+    grammar: values.model ? grammar : undefined,
     corrections: values.model ? corrections : undefined,
     keepDistinct: !!values['keep-distinct'],
     instances,
@@ -89,7 +91,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     if (engine) {
       const status = await loadCliModel(engine, modelOptions!, interrupt.signal);
       inputs.push(status.modelPath, ...(status.loraPath ? [status.loraPath] : []));
-      predictor = { kind: 'model', engine, ask: { grammar: !values['no-grammar'], corrections } };
+      predictor = { kind: 'model', engine, ask: { grammar, corrections } };
     } else {
       predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!, all.length, examples.length) };
       inputs.push(resolve(values.predictions!));

@@ -5,6 +5,7 @@ import { FileError } from '../core/files/FileError';
 import { ASK_HELP, askCommand } from './askCommand';
 import { DATASET_HELP, datasetCommand } from './datasetCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
+import { GRAMMAR_HELP_TEXT, grammarCommand } from './grammarCommand';
 import { REWARD_HELP, rewardCommand } from './rewardCommand';
 import { SCHEMA_HELP, schemaCommand } from './schemaCommand';
 import { SQL_HELP, sqlCommand } from './sqlCommand';
@@ -19,6 +20,7 @@ Commands:
   eval     execution accuracy of predictions or a model on Spider or a JSONL dataset
   dataset  build train/test files from a query history (quarry dataset build …)
   reward   score a candidate SQL against a built example's ground truth
+  grammar  print the grammar that constrains the model's SQL, or check statements against it
 
 Run 'quarry <command> --help' for a command's options.`;
 
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   eval: { run: evalCommand, help: EVAL_HELP },
   dataset: { run: datasetCommand, help: DATASET_HELP },
   reward: { run: rewardCommand, help: REWARD_HELP },
+  grammar: { run: grammarCommand, help: GRAMMAR_HELP_TEXT },
 };
 
 /** Model problems the user fixes by pointing at another file or URL. */

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_GRAMMAR } from '../core/defaults';
+import { GRAMMAR_MODES, type GrammarMode } from '../core/sql/grammarFor';
 import { UsageError } from './UsageError';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -89,3 +91,20 @@ export function requiredDb(command: string, db: string | undefined): string {
   if (!db) throw new UsageError(`${command}: --db <file> is required (a SQLite or DuckDB file)`);
   return db;
 }
+
+/** `--grammar sql|narrow|off`; `--no-grammar` is the older spelling of `off`. */
+export function grammarOption(command: string, values: { grammar?: string; 'no-grammar'?: boolean }): GrammarMode {
+  if (values['no-grammar']) {
+    if (values.grammar && values.grammar !== 'off') throw new UsageError(`${command}: --no-grammar and --grammar ${values.grammar} contradict each other`);
+    return 'off';
+  }
+  const mode = (values.grammar ?? DEFAULT_GRAMMAR) as GrammarMode;
+  if (!GRAMMAR_MODES.includes(mode)) throw new UsageError(`${command}: --grammar must be one of ${GRAMMAR_MODES.join(', ')}, got '${values.grammar}'`);
+  return mode;
+}
+
+export const GRAMMAR_ARGS = { grammar: { type: 'string' }, 'no-grammar': { type: 'boolean' } } as const;
+
+export const GRAMMAR_HELP = `  --grammar <mode>      sql (default): the dialect's whole query language, only the schema's names;
+                        narrow: simple queries only (for tiny models that cannot write SQL alone); off
+  --no-grammar          the same as --grammar off`;

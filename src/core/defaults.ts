@@ -19,8 +19,8 @@ export const DEFAULT_MEMORY_LIMIT_MB = 2048;
 export const DEFAULT_SAMPLE_VALUES = 3;
 /** Corrections after a first attempt the database rejects (quarry.ask.corrections, --attempts). */
 export const DEFAULT_CORRECTIONS = 2;
-/** Constrain decoding to the schema's grammar (quarry.ask.grammar). */
-export const DEFAULT_GRAMMAR = true;
+/** How decoding is constrained (quarry.model.grammar, --grammar): the dialect's language with the schema's names. */
+export const DEFAULT_GRAMMAR = 'sql' as const;
 /** Questions the model writes side by side for a dataset (quarry.model.batchSequences, --batch). */
 export const DEFAULT_BATCH_SEQUENCES = 4;
 /** Context window in tokens (quarry.model.contextSize, --context-size). */

@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
       askInEnglish(store, sqlBinding, models, log, args && 'kind' in args ? askArgsFromNode(args) : args),
     ),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('quarry.model')) models.reset();
+      if (MODEL_LOAD_SETTINGS.some((key) => event.affectsConfiguration(`quarry.model.${key}`))) models.reset();
       if (['quarry.query', 'quarry.schema', 'quarry.privacy'].some((section) => event.affectsConfiguration(section))) void store.reopenAll();
     }),
   );
@@ -76,6 +76,9 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const ready = store.restore();
   return { connections: store, databasesTree: tree, models, sqlBinding, inlineCompletion, ready };
 }
+
+/** Settings that change what is loaded; quarry.model.grammar applies to the next question without a reload. */
+const MODEL_LOAD_SETTINGS = ['source', 'sha256', 'lora', 'gpu', 'threads', 'contextSize', 'gpuLayers', 'batchSequences'];
 
 /** The inline button on a connection asks about that connection. */
 function askArgsFromNode(node: DatabaseNode): AskArgs {

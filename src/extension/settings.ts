@@ -13,6 +13,7 @@ import {
   DEFAULT_TIMEOUT_MS,
 } from '../core/defaults';
 import type { CompletionSettings } from '../core/complete/InlineCompleter';
+import type { GrammarMode } from '../core/sql/grammarFor';
 import type { GpuChoice, ModelSettings } from '../core/types/ModelSettings';
 
 export interface QuarrySettings {
@@ -23,7 +24,7 @@ export interface QuarrySettings {
   sampleValues: number;
   schemaOnly: boolean;
   model: ModelSettings & { source: string; sha256: string; lora: string };
-  grammar: boolean;
+  grammar: GrammarMode;
   corrections: number;
   completion: CompletionSettings & { enabled: boolean };
 }
@@ -48,7 +49,7 @@ export function readSettings(): QuarrySettings {
       gpuLayers: config.get<number>('model.gpuLayers', -1) < 0 ? 'auto' : config.get<number>('model.gpuLayers', -1),
       batchSequences: config.get<number>('model.batchSequences', DEFAULT_BATCH_SEQUENCES),
     },
-    grammar: config.get<boolean>('ask.grammar', DEFAULT_GRAMMAR),
+    grammar: config.get<GrammarMode>('model.grammar', DEFAULT_GRAMMAR),
     corrections: config.get<number>('ask.corrections', DEFAULT_CORRECTIONS),
     completion: {
       enabled: config.get<boolean>('completion.enabled', true),

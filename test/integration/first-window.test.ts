@@ -114,6 +114,8 @@ suite('Databases view (first window)', () => {
     await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
     await config.update('model.threads', 1, vscode.ConfigurationTarget.Workspace);
     await config.update('model.gpu', 'off', vscode.ConfigurationTarget.Workspace);
+    // The tiny model's random weights write runnable SQL only inside the narrow grammar.
+    await config.update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
     const document = await vscode.workspace.openTextDocument({ language: 'sql', content: '-- asked:\n' });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(1, 0, 1, 0);
@@ -133,6 +135,7 @@ suite('Databases view (first window)', () => {
 
   test('a connection reopened while the model loads is looked up again, not used stale', async () => {
     const api = await activateQuarry();
+    await vscode.workspace.getConfiguration('quarry').update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
     api.models.reset();
     const path = spiderDb('concert_singer');
     let closed = false;

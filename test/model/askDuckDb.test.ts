@@ -40,7 +40,7 @@ test('with the grammar on, DuckDB (strict about types) runs every query the tiny
     const schema = await db.readSchema();
     const failures: string[] = [];
     for (const [i, question] of QUESTIONS.entries()) {
-      const result = await askQuestion(db, schema, engine, question, { corrections: 0, timeoutMs: 20_000, temperature: 1, seed: i });
+      const result = await askQuestion(db, schema, engine, question, { grammar: 'narrow', corrections: 0, timeoutMs: 20_000, temperature: 1, seed: i });
       if (process.env.QUARRY_SHOW_SQL) console.log(result.sql);
       if (!result.valid) failures.push(`${result.sql}\n  → ${result.attempts[0]!.error}`);
     }

@@ -20,7 +20,7 @@ const db = spiderDb('concert_singer');
 
 test('ask --json writes SQL that runs, with its attempts and the device', () => {
   for (const question of ['How many singers do we have?', 'What is the average age of singers from France?']) {
-    const run = quarry('ask', '--db', db, '--model', TINY_MODEL, '--threads', '1', '--json', question);
+    const run = quarry('ask', '--db', db, '--model', TINY_MODEL, '--threads', '1', '--grammar', 'narrow', '--json', question);
     assert.equal(run.code, 0, run.stderr);
     const answer = JSON.parse(run.stdout);
     assert.equal(answer.valid, true);
@@ -32,7 +32,7 @@ test('ask --json writes SQL that runs, with its attempts and the device', () => 
 });
 
 test('ask --run prints the SQL and its rows', () => {
-  const run = quarry('ask', '--db', db, '--model', TINY_MODEL, '--threads', '1', '--run', 'List the stadiums');
+  const run = quarry('ask', '--db', db, '--model', TINY_MODEL, '--threads', '1', '--grammar', 'narrow', '--run', 'List the stadiums');
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^SELECT .*\n[\s\S]*\(\d+ rows?(, truncated at the row cap)?\)\n$/);
 });

@@ -15,7 +15,7 @@ test("package.json's setting defaults are the core's defaults", () => {
     'quarry.schema.sampleValues': defaults.DEFAULT_SAMPLE_VALUES,
     'quarry.model.contextSize': defaults.DEFAULT_CONTEXT_SIZE,
     'quarry.model.batchSequences': defaults.DEFAULT_BATCH_SEQUENCES,
-    'quarry.ask.grammar': defaults.DEFAULT_GRAMMAR,
+    'quarry.model.grammar': defaults.DEFAULT_GRAMMAR,
     'quarry.ask.corrections': defaults.DEFAULT_CORRECTIONS,
     'quarry.completion.debounceMs': defaults.DEFAULT_COMPLETION_SETTINGS.debounceMs,
     'quarry.completion.maxTokens': defaults.DEFAULT_COMPLETION_SETTINGS.maxTokens,

@@ -1,4 +1,4 @@
-import { DEFAULT_CORRECTIONS } from '../defaults';
+import { DEFAULT_CORRECTIONS, DEFAULT_GRAMMAR } from '../defaults';
 import type { Database } from '../db/Database';
 import type { QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
@@ -8,14 +8,14 @@ import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { extractSql } from '../prompt/extractSql';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
-import { schemaGrammar } from '../sql/buildSqlGrammar';
+import { grammarFor, type GrammarMode } from '../sql/grammarFor';
 import { rankTablesForQuestion } from './selectRelevantTables';
 
 export type AskStage = 'fitting schema' | 'writing SQL' | 'checking' | 'correcting';
 
 export interface AskOptions {
-  /** Constrain decoding to the schema's SQL grammar (default on). */
-  grammar?: boolean;
+  /** How decoding is constrained (default `sql`: the dialect's language, the schema's names). */
+  grammar?: GrammarMode;
   /** Corrections after the first attempt, each told the database's error (default 2). */
   corrections?: number;
   maxTokens?: number;
@@ -68,7 +68,7 @@ export async function askQuestion(
   options.onStage?.('fitting schema');
   const { fitted, omittedTables } = await fitSchema(engine, schema, question, maxTokens, options.signal);
   const schemaDdl = renderSchemaDdl(fitted);
-  const grammar = options.grammar === false ? null : schemaGrammar(fitted);
+  const grammar = grammarFor(fitted, options.grammar ?? DEFAULT_GRAMMAR);
   const attempts: AskAttempt[] = [];
   let correction: { sql: string; error: string; validNames: string } | undefined;
   for (let i = 0; i <= (options.corrections ?? DEFAULT_CORRECTIONS); i++) {

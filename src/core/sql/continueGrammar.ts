@@ -284,6 +284,35 @@ export function lastSentenceEnd(grammar: ParsedGrammar, prefix: string, text: st
   return last;
 }
 
+export interface GrammarCheck {
+  accepted: boolean;
+  /** The offset of the first character the grammar refuses (the text's length when it stops short of a whole sentence); null when accepted. */
+  at: number | null;
+  /** `refused`: no reading allows the character at `at`; `incomplete`: the text ends mid-sentence; `ambiguous`: too many readings to follow. */
+  reason?: 'refused' | 'incomplete' | 'ambiguous';
+}
+
+/** Whether `text` is a whole sentence, and if not, where and why the grammar stops it. */
+export function checkSentence(grammar: ParsedGrammar, text: string): GrammarCheck {
+  let states = initialStates(grammar);
+  let index = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    const next = new Map<string, Stack>();
+    for (const stack of states.values()) {
+      const top = stack[stack.length - 1];
+      if (!top) continue;
+      const element = grammar.rules.get(top.rule)![top.alt]![top.index] as CharElement;
+      if (matches(element, code)) expand(grammar, [...stack.slice(0, -1), { ...top, index: top.index + 1 }], next);
+    }
+    if (next.size === 0) return { accepted: false, at: index, reason: 'refused' };
+    if (next.size > MAX_STACKS) return { accepted: false, at: index, reason: 'ambiguous' };
+    states = next;
+    index += ch.length;
+  }
+  return states.has('') ? { accepted: true, at: null } : { accepted: false, at: text.length, reason: 'incomplete' };
+}
+
 /** Whether `text` is a whole sentence of the grammar. */
 export function acceptsSentence(grammar: ParsedGrammar, text: string): boolean {
   return statesAfter(grammar, text).some((stack) => stack.length === 0);

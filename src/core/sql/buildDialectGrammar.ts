@@ -1,0 +1,179 @@
+import type { DatabaseSchema } from '../types/DatabaseSchema';
+import type { Dialect } from '../types/QueryResult';
+
+/**
+ * A GBNF grammar of the dialect's whole query language (SELECT with CTEs, joins of every kind,
+ * subqueries anywhere, set operations, window functions, CASE, CAST, any literal) in which the only
+ * thing constrained is names: a column is one of the schema's columns, bare or qualified by any
+ * name (a table or an alias: a context-free grammar cannot bind an alias to its table), and a
+ * table is one of the schema's tables. Keywords come in any case, identifiers in every quoting
+ * style the engine accepts, and whitespace is free but bounded. A capable model is only ever kept
+ * from writing a name the database lacks, never from writing SQL.
+ *
+ * Two readings escape the name check by design, because a grammar cannot see where a name was
+ * defined: in a query with a WITH clause a table may be any name (its CTEs), and a name after `AS`
+ * is any identifier. Validation against the database, and correction, catch what slips through.
+ */
+export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = schema.dialect): string {
+  const tables = unique(schema.tables.map((t) => t.name));
+  const columns = unique(schema.tables.flatMap((t) => t.columns.map((c) => c.name)));
+  if (tables.length === 0) throw new Error('the schema has no tables to write SQL against');
+  const rules: string[] = [
+    // A statement, optionally ended by `;`, with room for a model's leading or trailing newline.
+    `root ::= ws0 statement ws0 (";" ws0)?`,
+    `statement ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
+    `cte ::= ident (ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")? ws ${kw('as')} ws0 (${kw('not')} ws)? (${kw('materialized')} ws0)? "(" ws0 cte-query ws0 ")"`,
+    ...queryFamily(dialect),
+    `any-table-name ::= table-name | ident`,
+    `any-column-name ::= column-name | ident`,
+    `table-name ::= ${names(tables, dialect)}`,
+    `column-name ::= ${names(columns, dialect)}`,
+    ...lexicalRules(dialect),
+  ];
+  return `${rules.join('\n')}\n`;
+}
+
+/** Rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose. */
+const FAMILY_RULES = [
+  'query', 'compound', 'select-core', 'from', 'table-ref', 'join', 'order-by', 'limit', 'subquery', 'result-list', 'result', 'order-item',
+  'row', 'expr-list', 'expr', 'tail', 'tail-arith', 'term', 'paren-term', 'column-ref', 'function-call', 'window', 'frame', 'frame-bound', 'case', 'cast',
+];
+
+/**
+ * The query rules, and their copy for a query with a WITH clause. A grammar cannot see which names
+ * a CTE defines, so in that copy a table may be any name (a CTE) and a column any name (a CTE's
+ * column); in queries without one, tables and columns are the schema's. ORDER BY may also name an
+ * output alias (`ORDER BY n` after `count(*) AS n`).
+ */
+function queryFamily(dialect: Dialect): string[] {
+  const all = [...queryRules('table-name', dialect), ...expressionRules(dialect)];
+  const nameOf = (rule: string) => rule.slice(0, rule.indexOf(' ::='));
+  const base = all.filter((rule) => FAMILY_RULES.includes(nameOf(rule)));
+  const shared = all.filter((rule) => !FAMILY_RULES.includes(nameOf(rule)));
+  const pattern = new RegExp(`(?<![\\w-])(${FAMILY_RULES.join('|')})(?![\\w-])`, 'g');
+  const loose = base.map((rule) =>
+    rule
+      .replace(pattern, 'cte-$1')
+      .replace('table-name', 'any-table-name')
+      .replace(/^cte-column-ref ::= column-name \| ident "\." column-name \| ident "\." ident "\." column-name/, 'cte-column-ref ::= any-column-name | ident "." any-column-name | ident "." ident "." any-column-name'),
+  );
+  return [...base, ...loose, ...shared];
+}
+
+/** The rules of a query whose FROM tables are `tableRule`. */
+function queryRules(tableRule: string, dialect: Dialect): string[] {
+  const p = '';
+  const groupItems = dialect === 'duckdb' ? `(${kw('all')} | expr-list)` : 'expr-list';
+  const clauses = `(ws ${kw('where')} ws expr)? (ws ${kw('group')} ws ${kw('by')} ws ${groupItems})? (ws ${kw('having')} ws expr)?${dialect === 'duckdb' ? ` (ws ${kw('qualify')} ws expr)?` : ''}`;
+  return [
+    `${p}query ::= ${p}compound (ws ${p}order-by)? (ws ${p}limit)?`,
+    `${p}compound ::= ${p}select-core (ws set-operator ws ${p}select-core)*`,
+    `${p}select-core ::= ${kw('select')} (ws (${kw('distinct')} | ${kw('all')}))? ws result-list (ws ${p}from)? ${clauses} | ${kw('values')} ws0 row (ws0 "," ws0 row)* | "(" ws0 ${p}query ws0 ")"` +
+      // DuckDB's FROM-first form: FROM t [SELECT …] [WHERE …].
+      (dialect === 'duckdb' ? ` | ${p}from (ws ${kw('select')} (ws (${kw('distinct')} | ${kw('all')}))? ws result-list)? ${clauses}` : ''),
+    `${p}from ::= ${kw('from')} ws ${p}table-ref (${p}join)*`,
+    `${p}table-ref ::= (${tableRule} | "(" ws0 (subquery | ${p}table-ref ${p}join*) ws0 ")" | function-call) alias?`,
+    `${p}join ::= ws0 "," ws0 ${p}table-ref | ws (${kw('natural')} ws)? (join-kind ws)? ${kw('join')} ws ${p}table-ref (ws ${kw('on')} ws expr | ws ${kw('using')} ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")?`,
+    `${p}order-by ::= ${kw('order')} ws ${kw('by')} ws ${dialect === 'duckdb' ? `(${kw('all')} (ws (${kw('asc')} | ${kw('desc')}))? | order-item (ws0 "," ws0 order-item)*)` : 'order-item (ws0 "," ws0 order-item)*'}`,
+    `${p}limit ::= ${kw('limit')} ws expr (ws ${kw('offset')} ws expr | ws0 "," ws0 expr)?`,
+  ];
+}
+
+function expressionRules(dialect: Dialect): string[] {
+  const likeWords = [kw('like'), kw('glob'), ...(dialect === 'duckdb' ? [kw('ilike'), kw('similar') + ' ws ' + kw('to')] : [kw('regexp'), kw('match')])];
+  return [
+    `subquery ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
+    `set-operator ::= (${kw('union')} | ${kw('intersect')} | ${kw('except')}) (ws (${kw('all')} | ${kw('distinct')}))?`,
+    `join-kind ::= (${kw('left')} | ${kw('right')} | ${kw('full')}) (ws ${kw('outer')})? | ${kw('inner')} | ${kw('cross')}${dialect === 'duckdb' ? ` | ${kw('semi')} | ${kw('anti')} | ${kw('positional')} | ${kw('asof')}` : ''}`,
+    // A bare alias needs whitespace before it, or \`ab\` would read as \`a\` aliased \`b\`.
+    `alias ::= ws (${kw('as')} ws)? ident`,
+    `result-list ::= result (ws0 "," ws0 result)*`,
+    `result ::= "*" | ident "." "*" | expr alias?`,
+    `order-item ::= (expr | ident) (ws (${kw('asc')} | ${kw('desc')}))? (ws ${kw('nulls')} ws (${kw('first')} | ${kw('last')}))?`,
+    `row ::= "(" ws0 expr-list ws0 ")"`,
+    `expr-list ::= expr (ws0 "," ws0 expr)*`,
+    // Precedence is the engine's business: a flat chain of terms and operators accepts every nesting without ambiguity.
+    `expr ::= (${kw('not')} ws)* term (tail)*`,
+    `tail ::= ws0 binary-operator ws0 (${kw('not')} ws)* term` +
+      ` | ws (${kw('and')} | ${kw('or')}) (ws (${kw('not')} ws)* term | ws0 paren-term)` +
+      ` | ws (${kw('not')} ws)? ${kw('in')} ws0 "(" ws0 (subquery | expr-list)? ws0 ")"` +
+      ` | ws (${kw('not')} ws)? ${kw('between')} ws term (tail-arith)* ws ${kw('and')} ws term` +
+      ` | ws (${kw('not')} ws)? (${likeWords.join(' | ')}) ws term (ws ${kw('escape')} ws term)?` +
+      ` | ws ${kw('is')} ws (${kw('not')} ws)? (${kw('distinct')} ws ${kw('from')} ws)? term` +
+      ` | ws (${kw('isnull')} | ${kw('notnull')} | ${kw('not')} ws ${kw('null')})` +
+      ` | ws ${kw('collate')} ws ident` +
+      (dialect === 'duckdb' ? ` | ws0 "::" ws0 type-name | ws0 "[" ws0 expr? (ws0 ":" ws0 expr?)? ws0 "]"` : ''),
+    `tail-arith ::= ws0 arithmetic-operator ws0 term`,
+    `binary-operator ::= arithmetic-operator | "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "||"${dialect === 'duckdb' ? ' | "->" | "->>" | "^" | "**" | "//" | "~~" | "!~~"' : ' | "->" | "->>" | "<<" | ">>" | "&" | "|"'}`,
+    `arithmetic-operator ::= "+" | "-" | "*" | "/" | "%"`,
+    `term ::= literal | column-ref | function-call | case | cast | ${kw('exists')} ws0 "(" ws0 subquery ws0 ")" | paren-term | ("-" | "+" | "~") ws0 term | parameter${dialect === 'duckdb' ? ` | "[" ws0 expr-list? ws0 "]" | ${kw('interval')} ws term (ws ident)?` : ''}`,
+    `paren-term ::= "(" ws0 (subquery | expr-list) ws0 ")"`,
+    `column-ref ::= column-name | ident "." column-name | ident "." ident "." column-name`,
+    `function-call ::= function-name ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")" (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
+    `function-name ::= ident-word`,
+    `window ::= "(" ws0 (ident ws)? (${kw('partition')} ws ${kw('by')} ws expr-list ws0)? (${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0)? (frame ws0)? ")"`,
+    `frame ::= (${kw('rows')} | ${kw('range')} | ${kw('groups')}) ws (${kw('between')} ws frame-bound ws ${kw('and')} ws frame-bound | frame-bound)`,
+    `frame-bound ::= ${kw('unbounded')} ws (${kw('preceding')} | ${kw('following')}) | ${kw('current')} ws ${kw('row')} | term ws (${kw('preceding')} | ${kw('following')})`,
+    `case ::= ${kw('case')} (ws expr)? (ws ${kw('when')} ws expr ws ${kw('then')} ws expr)+ (ws ${kw('else')} ws expr)? ws ${kw('end')}`,
+    `cast ::= (${kw('cast')}${dialect === 'duckdb' ? ` | ${kw('try_cast')}` : ''}) ws0 "(" ws0 expr ws ${kw('as')} ws type-name ws0 ")"`,
+    `type-name ::= ident-word (ws ident-word)* (ws0 "(" ws0 number (ws0 "," ws0 number)? ws0 ")")?${dialect === 'duckdb' ? ' ("[]")*' : ''}`,
+  ];
+}
+
+function lexicalRules(dialect: Dialect): string[] {
+  return [
+    // Bounded: a model may indent and break lines, but not pad forever.
+    `ws ::= [ \\t\\n\\r]{1,8}`,
+    `ws0 ::= [ \\t\\n\\r]{0,8}`,
+    `literal ::= number | string${dialect === 'sqlite' ? ' | dq-string' : ''} | ${kw('null')} | ${kw('true')} | ${kw('false')} | ${kw('current_date')} | ${kw('current_time')} | ${kw('current_timestamp')} | blob`,
+    `number ::= [0-9]+ ("." [0-9]*)? ([eE] [+-]? [0-9]+)? | "." [0-9]+ ([eE] [+-]? [0-9]+)? | "0" [xX] [0-9a-fA-F]+`,
+    `string ::= "'" ([^'] | "''")* "'"`,
+    // SQLite reads a double-quoted word that names no column as a string, and Spider's gold queries rely on it.
+    ...(dialect === 'sqlite' ? [`dq-string ::= "\\"" ([^"] | "\\"\\"")* "\\""`] : []),
+    `blob ::= [xX] "'" [0-9a-fA-F]* "'"`,
+    `parameter ::= "?" [0-9]* | [:@$] ident-word`,
+    `ident ::= ident-word | quoted-ident`,
+    `ident-word ::= [a-zA-Z_] [a-zA-Z0-9_$]{0,63}`,
+    `quoted-ident ::= "\\"" ([^"] | "\\"\\"")+ "\\""${dialect === 'sqlite' ? ' | "`" [^`]+ "`" | "[" [^\\]]+ "]"' : ''}`,
+  ];
+}
+
+/** A schema name in every form the engine reads as it: any letter case when bare, and each quoting style. */
+function names(list: string[], dialect: Dialect): string {
+  return list
+    .map((name) => {
+      const forms = [quoted(name, '"', '"')];
+      if (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name)) forms.unshift(caseless(name));
+      if (dialect === 'sqlite') forms.push(quoted(name, '`', '`'), quoted(name, '[', ']'));
+      return forms.join(' | ');
+    })
+    .join(' | ');
+}
+
+function quoted(name: string, open: string, close: string): string {
+  const inner = open === '"' ? name.replace(/"/g, '""') : name;
+  return literal(`${open}${inner}${close}`);
+}
+
+/** A word in any letter case, as SQL reads keywords and names. */
+function caseless(word: string): string {
+  return [...word].map((ch) => (/[a-zA-Z]/.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : literal(ch))).join(' ');
+}
+
+function kw(word: string): string {
+  return `(${caseless(word)})`;
+}
+
+function literal(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function unique(list: string[]): string[] {
+  const seen = new Set<string>();
+  return list.filter((name) => {
+    const key = name.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

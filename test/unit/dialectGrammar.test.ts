@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { buildDialectGrammar } from '../../src/core/sql/buildDialectGrammar';
+import { checkSentence, parseGbnf, type ParsedGrammar } from '../../src/core/sql/continueGrammar';
+import { tokenizeSql } from '../../src/core/sql/tokenizeSql';
+import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
+import { mulberry32 } from '../../src/core/util/seededRandom';
+import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
+import { openTestDb } from '../helpers/dbAssertions';
+import { makeTempDir, SHARED_DATA, SPIDER_DIR } from '../helpers/fixtures';
+import { quarry } from '../helpers/runCli';
+
+const BIRD_DIR = join(SHARED_DATA, 'bird-dev-json-only');
+const temp = makeTempDir();
+const openflights = join(temp.dir, 'openflights.duckdb');
+before(() => buildOpenFlightsDuckDb(openflights));
+after(() => temp.dispose());
+
+interface Loaded {
+  schema: DatabaseSchema;
+  grammar: ParsedGrammar;
+}
+
+const cache = new Map<string, Loaded | null>();
+
+async function load(path: string): Promise<Loaded | null> {
+  if (!cache.has(path)) {
+    if (!existsSync(path)) cache.set(path, null);
+    else {
+      const db = await openTestDb(path);
+      const schema = await db.readSchema({ sampleValues: 0 });
+      await db.dispose();
+      cache.set(path, { schema, grammar: parseGbnf(buildDialectGrammar(schema)) });
+    }
+  }
+  return cache.get(path)!;
+}
+
+/** Each gold query as written in its dataset, whitespace folded onto one line. */
+async function* goldQueries(file: string, databases: string, sqlKey: string): AsyncGenerator<{ sql: string; loaded: Loaded }> {
+  for (const example of JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>[]) {
+    const loaded = await load(join(databases, example.db_id!, `${example.db_id}.sqlite`));
+    if (loaded) yield { sql: example[sqlKey]!.replace(/\s+/g, ' ').trim(), loaded };
+  }
+}
+
+async function coverage(file: string, databases: string, sqlKey: string): Promise<{ share: number; refused: string[] }> {
+  let total = 0;
+  const refused: string[] = [];
+  for await (const { sql, loaded } of goldQueries(file, databases, sqlKey)) {
+    total++;
+    const result = checkSentence(loaded.grammar, sql);
+    if (!result.accepted) refused.push(`${result.reason} at ${result.at}: ${sql.slice(0, result.at!)}⟦${sql.slice(result.at!)}`);
+  }
+  return { share: (total - refused.length) / total, refused };
+}
+
+const GOALS: [string, string, string, string, number][] = [
+  ['Spider dev', join(SPIDER_DIR, 'dev.json'), join(SPIDER_DIR, 'database'), 'query', 0.995],
+  ['Spider train', join(SPIDER_DIR, 'train_spider.min.json'), join(SPIDER_DIR, 'database'), 'query', 0.995],
+  ['BIRD dev', join(BIRD_DIR, 'dev.json'), join(BIRD_DIR, 'schema-only-databases'), 'SQL', 0.98],
+];
+
+for (const [name, file, databases, key, goal] of GOALS) {
+  test(`the sql grammar accepts ${goal * 100}% of ${name} gold queries as written`, async (t) => {
+    const { share, refused } = await coverage(file, databases, key);
+    t.diagnostic(`${name}: ${(100 * share).toFixed(2)}% accepted; refused: ${refused.length}`);
+    for (const line of refused) t.diagnostic(line);
+    assert.ok(share >= goal, `${(100 * share).toFixed(2)}% < ${goal * 100}%`);
+  });
+}
+
+/** A gold query with one column name replaced by a plausible name the schema does not have. */
+function mutant(sql: string, schema: DatabaseSchema, random: () => number): string | null {
+  const columns = new Set(schema.tables.flatMap((t) => t.columns.map((c) => c.name.toLowerCase())));
+  const taken = new Set([...columns, ...schema.tables.map((t) => t.name.toLowerCase())]);
+  const candidates = tokenizeSql(sql).filter((t) => t.kind === 'word' && columns.has(t.text.toLowerCase()));
+  if (candidates.length === 0) return null;
+  const token = candidates[Math.floor(random() * candidates.length)]!;
+  const names = [`${token.text}_name`, `${token.text}s`, token.text.slice(0, -1), `num_${token.text}`, `${token.text}_id`].filter(
+    (name) => name.length > 1 && !taken.has(name.toLowerCase()),
+  );
+  if (names.length === 0) return null;
+  return sql.slice(0, token.start) + names[Math.floor(random() * names.length)] + sql.slice(token.start + token.text.length);
+}
+
+for (const [name, file, databases, key] of [GOALS[0]!, GOALS[2]!]) {
+  test(`the sql grammar refuses at least 90% of ${name} gold queries with one column renamed to a name the schema lacks`, async (t) => {
+    const random = mulberry32(11);
+    let total = 0;
+    const accepted: string[] = [];
+    for await (const { sql, loaded } of goldQueries(file, databases, key)) {
+      const changed = mutant(sql, loaded.schema, random);
+      if (!changed) continue;
+      total++;
+      if (checkSentence(loaded.grammar, changed).accepted) accepted.push(changed);
+    }
+    const share = 1 - accepted.length / total;
+    t.diagnostic(`${name}: ${(100 * share).toFixed(1)}% of ${total} mutants refused`);
+    assert.ok(share >= 0.9, `${(100 * share).toFixed(1)}% refused; accepted e.g. ${accepted.slice(0, 3).join(' | ')}`);
+  });
+}
+
+test('DuckDB queries the dialect allows, on the OpenFlights fixture; invented names refused', async () => {
+  const loaded = (await load(openflights))!;
+  const accepted = [
+    'FROM airports SELECT name',
+    "SELECT a.name, count(*) AS n FROM routes r JOIN airports a ON a.airport_id = r.source_airport_id WHERE a.country ILIKE 'united%' GROUP BY ALL ORDER BY n DESC NULLS LAST LIMIT 5",
+    'SELECT name, altitude::DOUBLE / 3.28 AS meters FROM airports QUALIFY row_number() OVER (PARTITION BY country ORDER BY altitude DESC) = 1',
+    'WITH big AS (SELECT country, count(*) AS c FROM airports GROUP BY country) SELECT * FROM big WHERE c > 100',
+    'SELECT list(name ORDER BY name)[1:3] FROM airlines WHERE active = \'Y\'',
+    'SELECT TRY_CAST(stops AS INTEGER), [1, 2, 3] AS xs, equipment IS DISTINCT FROM NULL FROM routes',
+    'SELECT * FROM airports ANTI JOIN routes ON routes.source_airport_id = airports.airport_id',
+    'SELECT "name", CASE WHEN altitude BETWEEN 0 AND 100 THEN \'low\' ELSE \'high\' END FROM airports',
+    'select count(distinct airline_id) filter (where stops = 0) from routes',
+  ];
+  const refused = accepted.filter((sql) => !checkSentence(loaded.grammar, sql).accepted);
+  assert.deepEqual(refused, []);
+  for (const sql of ['SELECT nme FROM airports', 'SELECT a.nme FROM airports a', 'SELECT name FROM airport']) {
+    assert.equal(checkSentence(loaded.grammar, sql).accepted, false, sql);
+  }
+});
+
+test('quarry grammar prints the GBNF and checks statements, saying where each stops', () => {
+  const db = join(SPIDER_DIR, 'database', 'concert_singer', 'concert_singer.sqlite');
+  const printed = quarry(['grammar', '--db', db]);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.match(printed.stdout, /^root ::= /);
+  assert.match(printed.stdout, /column-name ::= .*\[sS\] \[iI\] \[nN\] \[gG\] \[eE\] \[rR\] "_" \[iI\] \[dD\]/);
+  const statements = join(temp.dir, 'check.sql');
+  writeStatements(statements, ['SELECT T1.Name FROM singer AS T1 WHERE T1.Age > 30', 'SELECT name FROM singr']);
+  const checked = quarry(['grammar', '--db', db, '--check', statements, '--json']);
+  assert.equal(checked.code, 1, 'a refused statement makes the exit code 1');
+  assert.deepEqual(checked.stdout.trim().split('\n').map((line) => JSON.parse(line)), [
+    { sql: 'SELECT T1.Name FROM singer AS T1 WHERE T1.Age > 30', accepted: true, at: null },
+    { sql: 'SELECT name FROM singr', accepted: false, at: 22 },
+  ]);
+  const narrow = quarry(['grammar', '--db', db, '--grammar', 'narrow', '--check', statements]);
+  assert.match(narrow.stdout, /0 of 2 accepted/, 'the narrow grammar has no aliases');
+});
+
+function writeStatements(path: string, lines: string[]): void {
+  require('node:fs').writeFileSync(path, `${lines.join('\n')}\n`);
+}
