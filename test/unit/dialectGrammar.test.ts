@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildDialectGrammar } from '../../src/core/sql/buildDialectGrammar';
@@ -142,5 +142,5 @@ test('quarry grammar prints the GBNF and checks statements, saying where each st
 });
 
 function writeStatements(path: string, lines: string[]): void {
-  require('node:fs').writeFileSync(path, `${lines.join('\n')}\n`);
+  writeFileSync(path, `${lines.join('\n')}\n`);
 }
