@@ -255,20 +255,26 @@ function step(grammar: ParsedGrammar, start: Map<string, Stack>, text: string, o
   let states = start;
   let index = 0;
   for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    const next = new Map<string, Stack>();
-    for (const stack of states.values()) {
-      const top = stack[stack.length - 1];
-      if (!top) continue;
-      const element = grammar.rules.get(top.rule)![top.alt]![top.index] as CharElement;
-      if (matches(element, code)) expand(grammar, [...stack.slice(0, -1), { ...top, index: top.index + 1 }], next);
-    }
+    const next = advance(grammar, states, ch);
     if (next.size === 0 || next.size > MAX_STACKS) return new Map();
     states = next;
     index += ch.length;
     onChar(index, states.has(''));
   }
   return states;
+}
+
+/** The parse states after one more character. */
+function advance(grammar: ParsedGrammar, states: Map<string, Stack>, ch: string): Map<string, Stack> {
+  const code = ch.codePointAt(0)!;
+  const next = new Map<string, Stack>();
+  for (const stack of states.values()) {
+    const top = stack[stack.length - 1];
+    if (!top) continue;
+    const element = grammar.rules.get(top.rule)![top.alt]![top.index] as CharElement;
+    if (matches(element, code)) expand(grammar, [...stack.slice(0, -1), { ...top, index: top.index + 1 }], next);
+  }
+  return next;
 }
 
 /**
@@ -297,14 +303,7 @@ export function checkSentence(grammar: ParsedGrammar, text: string): GrammarChec
   let states = initialStates(grammar);
   let index = 0;
   for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    const next = new Map<string, Stack>();
-    for (const stack of states.values()) {
-      const top = stack[stack.length - 1];
-      if (!top) continue;
-      const element = grammar.rules.get(top.rule)![top.alt]![top.index] as CharElement;
-      if (matches(element, code)) expand(grammar, [...stack.slice(0, -1), { ...top, index: top.index + 1 }], next);
-    }
+    const next = advance(grammar, states, ch);
     if (next.size === 0) return { accepted: false, at: index, reason: 'refused' };
     if (next.size > MAX_STACKS) return { accepted: false, at: index, reason: 'ambiguous' };
     states = next;
