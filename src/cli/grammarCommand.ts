@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
+import { checkInputFile } from '../core/files/checkInputFile';
 import { checkSentence, parseGbnf } from '../core/sql/continueGrammar';
 import { grammarFor } from '../core/sql/grammarFor';
 import { grammarOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 
-export const GRAMMAR_HELP_TEXT = `Usage: quarry grammar --db <file> [--grammar sql|narrow] [--check <file>|-] [--json]
+export const GRAMMAR_COMMAND_HELP = `Usage: quarry grammar --db <file> [--grammar sql|narrow] [--check <file>|-] [--json]
 
 Prints the GBNF grammar that constrains the model's SQL for a database, or, with --check, says for
 each statement (one per line) whether the grammar can produce it, and where it stops.
@@ -22,7 +23,7 @@ Exit codes: 0 printed, or every statement accepted; 1 some statement refused; 2 
 
 export async function grammarCommand(args: string[], write: (text: string) => void): Promise<number | void> {
   const { values } = parseCommandArgs('grammar', args, { db: { type: 'string' }, grammar: { type: 'string' }, check: { type: 'string' }, json: { type: 'boolean' } });
-  if (values.help) return write(GRAMMAR_HELP_TEXT);
+  if (values.help) return write(GRAMMAR_COMMAND_HELP);
   const path = requiredDb('grammar', values.db);
   const mode = grammarOption('grammar', values);
   if (mode === 'off') throw new UsageError('grammar: --grammar off has no grammar to print or check');
@@ -30,8 +31,8 @@ export async function grammarCommand(args: string[], write: (text: string) => vo
   const db = await IsolatedDatabase.open(path);
   let text: string;
   try {
-    // Names only: example values would make the grammar depend on row data.
-    text = grammarFor(await db.readSchema({ sampleValues: 0 }), mode)!;
+    // The schema as Ask reads it, so the narrow grammar's example-value literals are the same too.
+    text = grammarFor(await db.readSchema(), mode)!;
   } finally {
     await db.dispose();
   }
@@ -50,6 +51,7 @@ export async function grammarCommand(args: string[], write: (text: string) => vo
 
 function readStatements(source: string): string[] {
   let text: string;
+  if (source !== '-') checkInputFile(source, 'statements file');
   try {
     text = readFileSync(source === '-' ? 0 : source, 'utf8');
   } catch {

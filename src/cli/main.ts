@@ -5,7 +5,7 @@ import { FileError } from '../core/files/FileError';
 import { ASK_HELP, askCommand } from './askCommand';
 import { DATASET_HELP, datasetCommand } from './datasetCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
-import { GRAMMAR_HELP_TEXT, grammarCommand } from './grammarCommand';
+import { GRAMMAR_COMMAND_HELP, grammarCommand } from './grammarCommand';
 import { REWARD_HELP, rewardCommand } from './rewardCommand';
 import { SCHEMA_HELP, schemaCommand } from './schemaCommand';
 import { SQL_HELP, sqlCommand } from './sqlCommand';
@@ -34,7 +34,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   eval: { run: evalCommand, help: EVAL_HELP },
   dataset: { run: datasetCommand, help: DATASET_HELP },
   reward: { run: rewardCommand, help: REWARD_HELP },
-  grammar: { run: grammarCommand, help: GRAMMAR_HELP_TEXT },
+  grammar: { run: grammarCommand, help: GRAMMAR_COMMAND_HELP },
 };
 
 /** Model problems the user fixes by pointing at another file or URL. */

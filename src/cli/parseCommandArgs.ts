@@ -82,7 +82,7 @@ export function integerOption(command: string, name: string, value: string | und
   return parsed;
 }
 
-/** Threads or workers: more than the cores only slows everything down (and a typo like 1000 would start 1000 of them). */
+/** CPU threads: more than the cores only slows llama.cpp down, and a typo like 1000 would ask for 1000 of them. */
 export function threadsOption(command: string, name: string, value: string | undefined): number | undefined {
   return integerOption(command, name, value, 1, availableParallelism());
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { SqlValue } from '../core/types/QueryResult';
 import { tryQuery } from '../core/db/tryQuery';
+import { checkInputFile } from '../core/files/checkInputFile';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { resultsMatch } from '../core/eval/compareResults';
 import { normalizeForEval } from '../core/eval/normalizeForEval';
@@ -26,6 +27,7 @@ export async function rewardCommand(args: string[], write: (text: string) => voi
   if (values.help) return write(REWARD_HELP);
   if (!values.rft || values.sql === undefined) throw new UsageError('reward: --rft <file.jsonl> and --sql "<candidate>" are required');
   const lineNumber = integerOption('reward', 'line', values.line, 1) ?? 1;
+  checkInputFile(values.rft, 'reward: rft file');
   let text: string;
   try {
     text = readFileSync(values.rft, 'utf8');

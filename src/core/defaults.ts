@@ -1,5 +1,3 @@
-import type { ModelSettings } from './types/ModelSettings';
-
 /**
  * Every default Quarry falls back on, in one place: the core, the CLI and the extension's settings
  * read them here, and a test checks that package.json's setting defaults say the same.
@@ -27,7 +25,6 @@ export const DEFAULT_BATCH_SEQUENCES = 4;
 export const DEFAULT_CONTEXT_SIZE = 4096;
 /** CPU threads when none are set: the cores, at most this many. */
 export const DEFAULT_MAX_THREADS = 8;
-export const DEFAULT_MODEL_SETTINGS: ModelSettings = { gpu: 'auto', threads: 2, contextSize: DEFAULT_CONTEXT_SIZE, gpuLayers: 'auto' };
 /** Per query in an evaluation: a slower prediction counts as failed (--timeout-ms of quarry eval). */
 export const DEFAULT_EVAL_TIMEOUT_MS = 30_000;
 /** Inline completion (quarry.completion.*). */

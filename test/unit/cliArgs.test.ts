@@ -17,6 +17,7 @@ const COMMANDS: Record<string, string[]> = {
   eval: ['eval', '--spider', SPIDER_DIR, '--predictions', join(temp.dir, 'p.sql')],
   'dataset build': ['dataset', 'build', '--db', db, '--history', join(temp.dir, 'h.sql'), '--out', join(temp.dir, 'out')],
   reward: ['reward', '--rft', join(temp.dir, 'rft.jsonl'), '--sql', 'SELECT 1'],
+  grammar: ['grammar', '--db', db],
 };
 
 test('every command refuses a stray argument, naming it', () => {

@@ -123,6 +123,24 @@ test('DuckDB queries the dialect allows, on the OpenFlights fixture; invented na
   }
 });
 
+test('SQL laid out as models write it: line breaks, deep indentation, line comments', async () => {
+  const loaded = (await load(join(SPIDER_DIR, 'database', 'concert_singer', 'concert_singer.sqlite')))!;
+  const sql = [
+    '-- singers per concert',
+    'SELECT',
+    '    c.concert_Name,',
+    '    (',
+    '        SELECT count(*)',
+    '        FROM singer_in_concert AS s',
+    '        WHERE s.concert_ID = c.concert_ID  -- this concert only',
+    '    ) AS singers',
+    'FROM concert AS c',
+    'ORDER BY singers DESC;',
+  ].join('\n');
+  assert.ok(checkSentence(loaded.grammar, sql).accepted);
+  assert.equal(checkSentence(loaded.grammar, sql.replace('s.concert_ID', 's.concert_id_x')).accepted, false, 'names stay constrained');
+});
+
 test('quarry grammar prints the GBNF and checks statements, saying where each stops', () => {
   const db = join(SPIDER_DIR, 'database', 'concert_singer', 'concert_singer.sqlite');
   const printed = quarry(['grammar', '--db', db]);

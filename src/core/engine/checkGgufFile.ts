@@ -61,7 +61,8 @@ function readHeader(reader: BoundedReader, role: string, path: string): GgufSumm
   const kvCount = reader.count('metadata keys', 8 + 4 + 1);
   const metadata = new Map<string, string | number | bigint | boolean>();
   for (let i = 0; i < kvCount; i++) {
-    const key = reader.string('a metadata key') ?? '';
+    const key = reader.string('a metadata key', MAX_KEPT_STRING);
+    if (key === undefined) throw reader.invalid('has a metadata key longer than any llama.cpp writes');
     const value = readValue(reader, reader.u32(), key, 0);
     if (value !== undefined) metadata.set(key, value);
   }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { checkInputFile } from '../files/checkInputFile';
 
 export interface EvalExample {
   index: number;
@@ -95,6 +96,8 @@ function jsonlPredictions(file: string, total: number, needed: number): Map<numb
 }
 
 function readText(file: string): string {
+  // A FIFO would keep readFileSync waiting for a writer.
+  checkInputFile(file, 'file');
   try {
     return readFileSync(file, 'utf8');
   } catch {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { FileError } from './FileError';
 
@@ -30,10 +30,10 @@ export class OutputLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = readOwner(path);
-        if (owner && isRunning(owner)) {
+        if (owner === null ? isFresh(path) : isRunning(owner)) {
           throw new FileError(
             'output-locked',
-            `${option} ${target} is being written by another Quarry run (pid ${owner.pid}, started ${owner.started}); wait for it, or give another path`,
+            `${option} ${target} is being written by another Quarry run${owner ? ` (pid ${owner.pid}, started ${owner.started})` : ''}; wait for it, or give another path`,
           );
         }
         rmSync(path, { force: true });
@@ -49,12 +49,23 @@ export class OutputLock {
   }
 }
 
+/** How long a lock whose owner cannot be read yet (created, not yet written) counts as held. */
+const UNREADABLE_LOCK_GRACE_MS = 5000;
+
 function readOwner(path: string): LockOwner | null {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
   } catch {
-    // Being written this instant, or torn: treat as held, the safe side, unless it stays so.
     return null;
+  }
+}
+
+/** A lock with no readable owner is another run's that has not written it yet, unless it stays so. */
+function isFresh(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < UNREADABLE_LOCK_GRACE_MS;
+  } catch {
+    return false;
   }
 }
 

@@ -19,32 +19,31 @@ export interface OutputRules {
  * with a real probe, since permissions alone do not tell (root, read-only mounts, /proc).
  */
 export function checkOutputFolder(out: string, rules: OutputRules): void {
-  const path = resolve(out);
-  refuseInputs(path, rules);
-  const stat = lstatOrNull(path);
-  if (stat) {
-    if (!stat.isDirectory()) {
-      throw new FileError('output-refused', `${rules.option} ${path} is ${describeFileKind(stat)}, not a folder; Quarry will not replace it (give a new folder name)`);
-    }
-    if (readdirSync(path).length > 0 && !rules.isOwnOutput(path)) {
-      throw new FileError('output-refused', `${rules.option} ${path} is a folder with files Quarry did not write; give a new or empty folder`);
-    }
-  }
-  probeWritable(dirname(path), rules.option);
+  checkOutput(out, rules, 'folder');
 }
 
 /** The same rules for one output file: missing, or a file Quarry wrote before. */
 export function checkOutputFile(file: string, rules: OutputRules): void {
-  const path = resolve(file);
+  checkOutput(file, rules, 'file');
+}
+
+/** What each kind of output is told when it is refused. */
+const REFUSALS = {
+  folder: { wrongKind: 'not a folder; Quarry will not replace it (give a new folder name)', notOwn: 'is a folder with files Quarry did not write; give a new or empty folder' },
+  file: { wrongKind: 'Quarry writes only new files or its own earlier ones', notOwn: 'exists and was not written by Quarry; give a new file name' },
+};
+
+function checkOutput(target: string, rules: OutputRules, kind: 'folder' | 'file'): void {
+  const path = resolve(target);
   refuseInputs(path, rules);
   const stat = lstatOrNull(path);
   if (stat) {
-    if (!stat.isFile()) {
-      throw new FileError('output-refused', `${rules.option} ${path} is ${describeFileKind(stat)}; Quarry writes only new files or its own earlier ones`);
+    if (kind === 'folder' ? !stat.isDirectory() : !stat.isFile()) {
+      throw new FileError('output-refused', `${rules.option} ${path} is ${describeFileKind(stat)}; ${REFUSALS[kind].wrongKind}`);
     }
-    if (!rules.isOwnOutput(path)) {
-      throw new FileError('output-refused', `${rules.option} ${path} exists and was not written by Quarry; give a new file name`);
-    }
+    // An empty folder holds nothing to lose; anything else must be Quarry's own.
+    const empty = kind === 'folder' && readdirSync(path).length === 0;
+    if (!empty && !rules.isOwnOutput(path)) throw new FileError('output-refused', `${rules.option} ${path} ${REFUSALS[kind].notOwn}`);
   }
   probeWritable(dirname(path), rules.option);
 }

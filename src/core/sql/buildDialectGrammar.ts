@@ -122,9 +122,11 @@ function expressionRules(dialect: Dialect): string[] {
 
 function lexicalRules(dialect: Dialect): string[] {
   return [
-    // Bounded: a model may indent and break lines, but not pad forever.
-    `ws ::= [ \\t\\n\\r]{1,8}`,
-    `ws0 ::= [ \\t\\n\\r]{0,8}`,
+    // Bounded, but wide enough for the way models lay SQL out: a line break and deep indentation, and
+    // line comments (part of the language; a grammar without them would push a model off what it means to write).
+    `ws ::= ([ \\t\\n\\r] | line-comment){1,32}`,
+    `ws0 ::= ([ \\t\\n\\r] | line-comment){0,32}`,
+    `line-comment ::= "--" [^\\n]{0,200} "\\n"`,
     `literal ::= number | string${dialect === 'sqlite' ? ' | dq-string' : ''} | ${kw('null')} | ${kw('true')} | ${kw('false')} | ${kw('current_date')} | ${kw('current_time')} | ${kw('current_timestamp')} | blob`,
     `number ::= [0-9]+ ("." [0-9]*)? ([eE] [+-]? [0-9]+)? | "." [0-9]+ ([eE] [+-]? [0-9]+)? | "0" [xX] [0-9a-fA-F]+`,
     `string ::= "'" ([^'] | "''")* "'"`,
