@@ -24,6 +24,7 @@ async function renderFresh(path: string, sampleValues?: number): Promise<string>
 test('renders tables, keys, row counts and example values as DDL with comments', () => {
   const schema: DatabaseSchema = {
     dialect: 'sqlite',
+    functions: [],
     tables: [
       {
         name: 'order items',

@@ -1,3 +1,4 @@
+import { callableNames } from './callableNames';
 import {
   DuckDBBlobValue,
   DuckDBDecimalValue,
@@ -84,10 +85,16 @@ export class DuckDbAdapter implements DatabaseAdapter {
       // Sampling reads every row of a small table, which counts it too; only the rest need count(*).
       const counted = options.sampleValues > 0 ? await this.addExamples(tables, estimatedRows, options) : new Set<TableSchema>();
       await this.addRowCounts(tables.filter((t) => !counted.has(t)), tables);
-      return { dialect: 'duckdb', tables };
+      return { dialect: 'duckdb', tables, functions: await this.functionNames() };
     } catch (error) {
       throw queryError(error);
     }
+  }
+
+  /** DuckDB's own catalog of functions and macros (pragmas are statements, not calls). */
+  private async functionNames(): Promise<string[]> {
+    const rows = await this.rows<{ name: string }>("SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE function_type <> 'pragma' ORDER BY 1");
+    return callableNames(rows.map((row) => row.name));
   }
 
   async prepareOnly(sql: string): Promise<void> {

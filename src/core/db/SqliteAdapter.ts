@@ -1,3 +1,4 @@
+import { callableNames } from './callableNames';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
 import type { QueryResult, SqlValue } from '../types/QueryResult';
@@ -11,6 +12,12 @@ import { tokenizeSql } from '../sql/tokenizeSql';
 
 /** Lock waits are short: a query that waits on another writer should fail as `locked`, not hang. */
 const BUSY_TIMEOUT_MS = 1000;
+
+/** Table-valued functions SQLite may have built in, and the pragmas a query may read as tables. */
+const SQLITE_TABLE_FUNCTIONS = [
+  'json_each', 'json_tree', 'jsonb_each', 'jsonb_tree', 'generate_series', 'dbstat',
+  ...['table_info', 'table_xinfo', 'table_list', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list', 'function_list', 'module_list', 'pragma_list', 'collation_list', 'database_list', 'compile_options'].map((name) => `pragma_${name}`),
+];
 
 export class SqliteAdapter implements DatabaseAdapter {
   readonly dialect = 'sqlite' as const;
@@ -66,7 +73,7 @@ export class SqliteAdapter implements DatabaseAdapter {
         .all() as { name: string; type: 'table' | 'view' }[];
       const tables = objects.map((object) => this.readTable(object.name, object.type, options));
       resolveImplicitReferences(tables);
-      return { dialect: 'sqlite', tables };
+      return { dialect: 'sqlite', tables, functions: this.functionNames() };
     } catch (error) {
       throw sqliteError(error);
     }
@@ -74,6 +81,23 @@ export class SqliteAdapter implements DatabaseAdapter {
 
   async prepareOnly(sql: string): Promise<void> {
     this.prepare(sql);
+  }
+
+  /**
+   * SQLite's own list of functions, and the table-valued functions of this build (which that list
+   * leaves out): each candidate the engine can name in FROM.
+   */
+  private functionNames(): string[] {
+    const rows = this.db.prepare('SELECT lower(name) AS name FROM pragma_function_list').all() as { name: string }[];
+    const tableValued = SQLITE_TABLE_FUNCTIONS.filter((name) => {
+      try {
+        this.db.prepare(`SELECT * FROM ${name}`);
+        return true;
+      } catch (error) {
+        return !/no such table/i.test((error as Error).message);
+      }
+    });
+    return callableNames([...rows.map((row) => row.name), ...tableValued]);
   }
 
   /**

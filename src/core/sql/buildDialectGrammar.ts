@@ -18,16 +18,19 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
   const tables = unique(schema.tables.map((t) => t.name));
   const columns = unique(schema.tables.flatMap((t) => t.columns.map((c) => c.name)));
   if (tables.length === 0) throw new Error('the schema has no tables to write SQL against');
+  if (schema.functions.length === 0) throw new Error('the schema has no function list (read it from the database)');
   const rules: string[] = [
     // A statement, optionally ended by `;`, with room for a model's leading or trailing newline.
     `root ::= ws0 statement ws0 (";" ws0)?`,
     `statement ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
-    `cte ::= ident (ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")? ws ${kw('as')} ws0 (${kw('not')} ws)? (${kw('materialized')} ws0)? "(" ws0 cte-query ws0 ")"`,
+    `cte ::= ident (ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")? ws ${kw('as')} (ws (${kw('not')} ws)? ${kw('materialized')})? ws0 "(" ws0 cte-query ws0 ")"`,
     ...queryFamily(dialect),
     `any-table-name ::= table-name | ident`,
     `any-column-name ::= column-name | ident`,
     `table-name ::= ${names(tables, dialect)}`,
     `column-name ::= ${names(columns, dialect)}`,
+    // The engine's own functions: a model that calls YEAR() on SQLite invents a name as surely as one that invents a column.
+    `function-name ::= ${caselessChoice(schema.functions)}`,
     ...lexicalRules(dialect),
   ];
   return `${rules.join('\n')}\n`;
@@ -35,7 +38,7 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
 
 /** Rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose. */
 const FAMILY_RULES = [
-  'query', 'compound', 'select-core', 'from', 'table-ref', 'join', 'order-by', 'limit', 'subquery', 'result-list', 'result', 'order-item',
+  'query', 'compound', 'select-core', 'from', 'table-ref', 'join', 'order-by', 'limit', 'subquery', 'results', 'result-list', 'result', 'order-item',
   'row', 'expr-list', 'expr', 'tail', 'tail-arith', 'term', 'paren-term', 'column-ref', 'function-call', 'window', 'frame', 'frame-bound', 'case', 'cast',
 ];
 
@@ -68,9 +71,9 @@ function queryRules(tableRule: string, dialect: Dialect): string[] {
   return [
     `${p}query ::= ${p}compound (ws ${p}order-by)? (ws ${p}limit)?`,
     `${p}compound ::= ${p}select-core (ws set-operator ws ${p}select-core)*`,
-    `${p}select-core ::= ${kw('select')} (ws (${kw('distinct')} | ${kw('all')}))? ws result-list (ws ${p}from)? ${clauses} | ${kw('values')} ws0 row (ws0 "," ws0 row)* | "(" ws0 ${p}query ws0 ")"` +
+    `${p}select-core ::= ${kw('select')} (ws (${kw('distinct')} | ${kw('all')}))? results (ws ${p}from)? ${clauses} | ${kw('values')} ws0 row (ws0 "," ws0 row)* | "(" ws0 ${p}query ws0 ")"` +
       // DuckDB's FROM-first form: FROM t [SELECT …] [WHERE …].
-      (dialect === 'duckdb' ? ` | ${p}from (ws ${kw('select')} (ws (${kw('distinct')} | ${kw('all')}))? ws result-list)? ${clauses}` : ''),
+      (dialect === 'duckdb' ? ` | ${p}from (ws ${kw('select')} (ws (${kw('distinct')} | ${kw('all')}))? results)? ${clauses}` : ''),
     `${p}from ::= ${kw('from')} ws ${p}table-ref (${p}join)*`,
     `${p}table-ref ::= (${tableRule} | "(" ws0 (subquery | ${p}table-ref ${p}join*) ws0 ")" | function-call) alias?`,
     `${p}join ::= ws0 "," ws0 ${p}table-ref | ws (${kw('natural')} ws)? (join-kind ws)? ${kw('join')} ws ${p}table-ref (ws ${kw('on')} ws expr | ws ${kw('using')} ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")?`,
@@ -79,6 +82,7 @@ function queryRules(tableRule: string, dialect: Dialect): string[] {
   ];
 }
 
+/** No bind parameters (`?`, `:name`): Quarry runs the SQL as written, with nothing to bind, so a query with one cannot run. */
 function expressionRules(dialect: Dialect): string[] {
   const likeWords = [kw('like'), kw('glob'), ...(dialect === 'duckdb' ? [kw('ilike'), kw('similar') + ' ws ' + kw('to')] : [kw('regexp'), kw('match')])];
   return [
@@ -87,6 +91,8 @@ function expressionRules(dialect: Dialect): string[] {
     `join-kind ::= (${kw('left')} | ${kw('right')} | ${kw('full')}) (ws ${kw('outer')})? | ${kw('inner')} | ${kw('cross')}${dialect === 'duckdb' ? ` | ${kw('semi')} | ${kw('anti')} | ${kw('positional')} | ${kw('asof')}` : ''}`,
     // A bare alias needs whitespace before it, or \`ab\` would read as \`a\` aliased \`b\`.
     `alias ::= ws (${kw('as')} ws)? ident`,
+    // `SELECT DISTINCT(a)` needs no space before its parenthesis; a word after SELECT does.
+    `results ::= ws result-list | paren-term (tail)* alias? (ws0 "," ws0 result)*`,
     `result-list ::= result (ws0 "," ws0 result)*`,
     `result ::= "*" | ident "." "*" | expr alias?`,
     `order-item ::= (expr | ident) (ws (${kw('asc')} | ${kw('desc')}))? (ws ${kw('nulls')} ws (${kw('first')} | ${kw('last')}))?`,
@@ -106,11 +112,10 @@ function expressionRules(dialect: Dialect): string[] {
     `tail-arith ::= ws0 arithmetic-operator ws0 term`,
     `binary-operator ::= arithmetic-operator | "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "||"${dialect === 'duckdb' ? ' | "->" | "->>" | "^" | "**" | "//" | "~~" | "!~~"' : ' | "->" | "->>" | "<<" | ">>" | "&" | "|"'}`,
     `arithmetic-operator ::= "+" | "-" | "*" | "/" | "%"`,
-    `term ::= literal | column-ref | function-call | case | cast | ${kw('exists')} ws0 "(" ws0 subquery ws0 ")" | paren-term | ("-" | "+" | "~") ws0 term | parameter${dialect === 'duckdb' ? ` | "[" ws0 expr-list? ws0 "]" | ${kw('interval')} ws term (ws ident)?` : ''}`,
+    `term ::= literal | column-ref | function-call | case | cast | ${kw('exists')} ws0 "(" ws0 subquery ws0 ")" | paren-term | ("-" | "+" | "~") ws0 term${dialect === 'duckdb' ? ` | "[" ws0 expr-list? ws0 "]" | ${kw('interval')} ws term (ws ident)? | (${kw('date')} | ${kw('time')} | ${kw('timestamp')} | ${kw('timestamptz')}) ws string` : ''}`,
     `paren-term ::= "(" ws0 (subquery | expr-list) ws0 ")"`,
     `column-ref ::= column-name | ident "." column-name | ident "." ident "." column-name`,
     `function-call ::= function-name ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")" (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
-    `function-name ::= ident-word`,
     `window ::= "(" ws0 (ident ws)? (${kw('partition')} ws ${kw('by')} ws expr-list ws0)? (${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0)? (frame ws0)? ")"`,
     `frame ::= (${kw('rows')} | ${kw('range')} | ${kw('groups')}) ws (${kw('between')} ws frame-bound ws ${kw('and')} ws frame-bound | frame-bound)`,
     `frame-bound ::= ${kw('unbounded')} ws (${kw('preceding')} | ${kw('following')}) | ${kw('current')} ws ${kw('row')} | term ws (${kw('preceding')} | ${kw('following')})`,
@@ -133,33 +138,72 @@ function lexicalRules(dialect: Dialect): string[] {
     // SQLite reads a double-quoted word that names no column as a string, and Spider's gold queries rely on it.
     ...(dialect === 'sqlite' ? [`dq-string ::= "\\"" ([^"] | "\\"\\"")* "\\""`] : []),
     `blob ::= [xX] "'" [0-9a-fA-F]* "'"`,
-    `parameter ::= "?" [0-9]* | [:@$] ident-word`,
     `ident ::= ident-word | quoted-ident`,
     `ident-word ::= [a-zA-Z_] [a-zA-Z0-9_$]{0,63}`,
     `quoted-ident ::= "\\"" ([^"] | "\\"\\"")+ "\\""${dialect === 'sqlite' ? ' | "`" [^`]+ "`" | "[" [^\\]]+ "]"' : ''}`,
   ];
 }
 
-/** A schema name in every form the engine reads as it: any letter case when bare, and each quoting style. */
+/**
+ * Schema names in every form the engine reads as them: bare (the names that are plain words) and
+ * in each quoting style. Both engines match names without regard to letter case, quoted or not.
+ */
 function names(list: string[], dialect: Dialect): string {
-  return list
-    .map((name) => {
-      const forms = [quoted(name, '"', '"')];
-      if (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name)) forms.unshift(caseless(name));
-      if (dialect === 'sqlite') forms.push(quoted(name, '`', '`'), quoted(name, '[', ']'));
-      return forms.join(' | ');
-    })
+  const forms = [`"\\"" ${caselessChoice(list.map((name) => name.replace(/"/g, '""')))} "\\""`];
+  const words = list.filter((name) => /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name));
+  if (words.length) forms.unshift(caselessChoice(words));
+  if (dialect === 'sqlite') {
+    const inner = caselessChoice(list);
+    forms.push(`"\`" ${inner} "\`"`, `"[" ${inner} "]"`);
+  }
+  return forms.join(' | ');
+}
+
+interface TrieNode {
+  end: boolean;
+  next: Map<string, TrieNode>;
+}
+
+/**
+ * One of the words, in any letter case, as a trie: names that share a beginning share its
+ * characters, so after each character the parser follows one branch, not one per name (llama.cpp
+ * keeps a parse stack per live alternative, and a schema can have thousands of names).
+ */
+function caselessChoice(words: string[]): string {
+  const root: TrieNode = { end: false, next: new Map() };
+  for (const word of words) {
+    let node = root;
+    // SQLite and DuckDB fold ASCII letters only.
+    for (const ch of word.replace(/[A-Z]/g, (c) => c.toLowerCase())) {
+      let child = node.next.get(ch);
+      if (!child) node.next.set(ch, (child = { end: false, next: new Map() }));
+      node = child;
+    }
+    node.end = true;
+  }
+  return `(${branches(root)})`;
+}
+
+function branches(node: TrieNode): string {
+  return [...node.next]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([ch, child]) => `${caselessChar(ch)}${rest(child)}`)
     .join(' | ');
 }
 
-function quoted(name: string, open: string, close: string): string {
-  const inner = open === '"' ? name.replace(/"/g, '""') : name;
-  return literal(`${open}${inner}${close}`);
+function rest(node: TrieNode): string {
+  if (node.next.size === 0) return '';
+  if (node.end) return ` (${branches(node)})?`;
+  return node.next.size === 1 ? ` ${branches(node)}` : ` (${branches(node)})`;
+}
+
+function caselessChar(ch: string): string {
+  return /^[a-z]$/.test(ch) ? `[${ch}${ch.toUpperCase()}]` : literal(ch);
 }
 
 /** A word in any letter case, as SQL reads keywords and names. */
 function caseless(word: string): string {
-  return [...word].map((ch) => (/[a-zA-Z]/.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : literal(ch))).join(' ');
+  return [...word.toLowerCase()].map(caselessChar).join(' ');
 }
 
 function kw(word: string): string {

@@ -30,6 +30,11 @@ export interface TableSchema {
 export interface DatabaseSchema {
   dialect: Dialect;
   tables: TableSchema[];
+  /**
+   * The functions the engine itself lists (scalar, aggregate, window, table-valued), lower case:
+   * the names a query may call, and the only ones the schema grammar lets a model write.
+   */
+  functions: string[];
 }
 
 export interface SchemaOptions {
