@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   try {
     await engine.load(tinyModelParams({ threads: 2 }));
     const schema = new CompletionSchema(await db.readSchema());
-    const completer = new InlineCompleter(engine, () => ({ debounceMs: 250, maxTokens: 48, onlyOnComment: false }));
+    const completer = new InlineCompleter(engine, () => ({ grammar: 'narrow', debounceMs: 250, maxTokens: 48, onlyOnComment: false }));
     const latencies: { ms: number; source: CompletionResult['source'] }[] = [];
     let text = '';
     let previous: AbortController | null = null;

@@ -32,6 +32,7 @@ export interface QuarrySettings {
 export function readSettings(): QuarrySettings {
   const config = vscode.workspace.getConfiguration('quarry');
   const schemaOnly = config.get<boolean>('privacy.schemaOnly', false);
+  const grammar = config.get<GrammarMode>('model.grammar', DEFAULT_GRAMMAR);
   return {
     queryTimeoutMs: config.get<number>('query.timeoutMs', DEFAULT_TIMEOUT_MS),
     maxRows: config.get<number>('query.maxRows', DEFAULT_MAX_ROWS),
@@ -49,10 +50,11 @@ export function readSettings(): QuarrySettings {
       gpuLayers: config.get<number>('model.gpuLayers', -1) < 0 ? 'auto' : config.get<number>('model.gpuLayers', -1),
       batchSequences: config.get<number>('model.batchSequences', DEFAULT_BATCH_SEQUENCES),
     },
-    grammar: config.get<GrammarMode>('model.grammar', DEFAULT_GRAMMAR),
+    grammar,
     corrections: config.get<number>('ask.corrections', DEFAULT_CORRECTIONS),
     completion: {
       enabled: config.get<boolean>('completion.enabled', true),
+      grammar,
       debounceMs: config.get<number>('completion.debounceMs', DEFAULT_COMPLETION_SETTINGS.debounceMs),
       maxTokens: config.get<number>('completion.maxTokens', DEFAULT_COMPLETION_SETTINGS.maxTokens),
       onlyOnComment: config.get<boolean>('completion.onlyOnComment', DEFAULT_COMPLETION_SETTINGS.onlyOnComment),

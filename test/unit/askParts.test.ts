@@ -9,6 +9,7 @@ import { buildSqlGrammar } from '../../src/core/sql/buildSqlGrammar';
 const column = (name: string, type: string, examples: string[] = []) => ({ name, type, primaryKey: false, notNull: false, examples });
 const schema: DatabaseSchema = {
   dialect: 'sqlite',
+  functions: ['count', 'max'],
   tables: [
     { name: 'stadium', kind: 'table', rowCount: 3, foreignKeys: [], columns: [column('Stadium_ID', 'INT'), column('Location', 'TEXT', ['Raith Rovers'])] },
     {
@@ -29,6 +30,10 @@ test('extractSql keeps the SQL and drops fences, prose and what follows the stat
   assert.equal(extractSql('The answer is SELECT count(*) FROM singer'), 'SELECT count(*) FROM singer');
   assert.equal(extractSql('-- comment\nSELECT 1\n-- trailing'), 'SELECT 1');
   assert.equal(extractSql('no sql here'), 'no sql here');
+  // A model that reasons first may show a draft: its answer is the last SQL block, as OmniSQL's parser reads it.
+  assert.equal(extractSql('Try ```sql\nSELECT 1\n``` then fix it:\n```sql\nSELECT 2\n```'), 'SELECT 2');
+  assert.equal(extractSql('The `x` column; a plain block ```\nSELECT 3\n```'), 'SELECT 3');
+  assert.equal(extractSql('Thinking about it.\n```sql\nSELECT 4 FROM t'), 'SELECT 4 FROM t');
 });
 
 test('the prompt puts the schema first and the question last, for every model kind', () => {

@@ -106,7 +106,7 @@ class ScriptedModel {
   }
 }
 
-const settings: CompletionSettings = { debounceMs: 30, maxTokens: 32, onlyOnComment: false };
+const settings: CompletionSettings = { grammar: 'narrow', debounceMs: 30, maxTokens: 32, onlyOnComment: false };
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('debounce, reuse of a running generation, cancellation when the text moves away, and the cache', async () => {
@@ -171,4 +171,29 @@ test('a comment asks for a whole query under the full grammar; only-on-comment m
   const sql = 'SELECT Name FROM singer WHERE ';
   assert.equal(await completer.complete({ database: 'concert', schema: concert, text: sql, offset: sql.length }, new AbortController().signal), null);
   assert.equal(model.calls.length, 1);
+});
+
+test('under the sql grammar (the default), SQL with aliases, functions and any layout is continued under the grammar, as typed', async () => {
+  const model = new ScriptedModel();
+  const completer = new InlineCompleter(model, () => ({ ...settings, grammar: 'sql' }));
+  const text = "select s.Name, upper(s.Country)\n  from singer s\n  where s.";
+  const pending = completer.complete({ database: 'concert', schema: concert, text, offset: text.length }, new AbortController().signal);
+  await tick(60);
+  const call = model.calls[0]!;
+  assert.equal(call.params.responsePrefix, text, 'the prefix as the user wrote it');
+  const grammar = parseGbnf(call.params.grammar!);
+  assert.ok(acceptsSentence(grammar, "Age > 30 order by s.Name"), 'the grammar goes on from the prefix');
+  assert.ok(!acceptsSentence(grammar, 'Agee > 30'), 'with the schema\u2019s names only');
+  call.resolve('Age > 30');
+  assert.deepEqual(await pending, { text: 'Age > 30', source: 'model', kind: 'continue' });
+
+  // The narrow grammar has no aliases: there the same statement escapes the grammar, as it did before the sql grammar.
+  const narrow = new InlineCompleter(model, () => settings);
+  const escaped = narrow.complete({ database: 'concert', schema: concert, text, offset: text.length }, new AbortController().signal);
+  await tick(60);
+  assert.equal(model.calls[1]!.params.grammar, null);
+  model.calls[1]!.resolve('Age > 30');
+  await escaped;
+  completer.dispose();
+  narrow.dispose();
 });

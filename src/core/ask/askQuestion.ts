@@ -8,7 +8,7 @@ import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { extractSql } from '../prompt/extractSql';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
-import { grammarFor, type GrammarMode } from '../sql/grammarFor';
+import { fencedGrammar, grammarFor, SQL_FENCE, type GrammarMode } from '../sql/grammarFor';
 import { rankTablesForQuestion } from './selectRelevantTables';
 
 export type AskStage = 'fitting schema' | 'writing SQL' | 'checking' | 'correcting';
@@ -16,6 +16,11 @@ export type AskStage = 'fitting schema' | 'writing SQL' | 'checking' | 'correcti
 export interface AskOptions {
   /** How decoding is constrained (default `sql`: the dialect's language, the schema's names). */
   grammar?: GrammarMode;
+  /**
+   * For a model that reasons before it answers: its thinking is free text, and only its SQL block
+   * (from the ```sql fence on) is constrained. The fence is written for it after `thinkingTokens`.
+   */
+  reasoning?: { thinkingTokens: number };
   /** Corrections after the first attempt, each told the database's error (default 2). */
   corrections?: number;
   maxTokens?: number;
@@ -65,10 +70,13 @@ export async function askQuestion(
   options: AskOptions = {},
 ): Promise<AskResult> {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const reasoning = options.reasoning ? { open: SQL_FENCE.open, thinkingTokens: options.reasoning.thinkingTokens } : undefined;
   options.onStage?.('fitting schema');
-  const { fitted, omittedTables } = await fitSchema(engine, schema, question, maxTokens, options.signal);
+  const answerTokens = maxTokens + (reasoning?.thinkingTokens ?? 0);
+  const { fitted, omittedTables } = await fitSchema(engine, schema, question, answerTokens, options.signal);
   const schemaDdl = renderSchemaDdl(fitted);
-  const grammar = grammarFor(fitted, options.grammar ?? DEFAULT_GRAMMAR);
+  const sqlGrammar = grammarFor(fitted, options.grammar ?? DEFAULT_GRAMMAR);
+  const grammar = reasoning && sqlGrammar ? fencedGrammar(sqlGrammar) : sqlGrammar;
   const attempts: AskAttempt[] = [];
   let correction: { sql: string; error: string; validNames: string } | undefined;
   for (let i = 0; i <= (options.corrections ?? DEFAULT_CORRECTIONS); i++) {
@@ -76,7 +84,7 @@ export async function askQuestion(
     const prompt = buildAskPrompt({ dialect: db.dialect, schemaDdl, question, correction });
     const started = performance.now();
     const generated = await engine.generate(
-      { ...prompt, grammar, maxTokens, temperature: options.temperature ?? 0, seed: options.seed },
+      { ...prompt, grammar, ...(reasoning ? { reasoning } : {}), maxTokens, temperature: options.temperature ?? 0, seed: options.seed },
       options.signal,
     );
     const sql = extractSql(generated.text);
@@ -125,12 +133,12 @@ async function fitSchema(
   let used = await promptTokens('');
   const kept = new Set<string>();
   for (const table of rankTablesForQuestion(schema, question)) {
-    const cost = await engine.countTokens(renderSchemaDdl({ dialect: schema.dialect, tables: [table] }), signal);
+    const cost = await engine.countTokens(renderSchemaDdl({ ...schema, tables: [table] }), signal);
     if (used + cost > budget) continue;
     used += cost;
     kept.add(table.name);
   }
   if (kept.size === 0) throw new EngineError('generation-failed', `not even one table of the schema fits the model's ${contextSize}-token context`);
-  const fitted = { dialect: schema.dialect, tables: schema.tables.filter((t) => kept.has(t.name)) };
+  const fitted = { ...schema, tables: schema.tables.filter((t) => kept.has(t.name)) };
   return { fitted, omittedTables: schema.tables.filter((t) => !kept.has(t.name)).map((t) => t.name) };
 }

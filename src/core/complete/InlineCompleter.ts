@@ -6,12 +6,15 @@ import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { buildSqlGrammar, schemaGrammar } from '../sql/buildSqlGrammar';
 import { continueGrammar, lastSentenceEnd, parseGbnf, type ParsedGrammar } from '../sql/continueGrammar';
+import { grammarFor, type GrammarMode } from '../sql/grammarFor';
 import { tokenizeSql } from '../sql/tokenizeSql';
 import { analyzeCompletionContext, canonicalPrefix, type CompletionContext } from './analyzeCompletionContext';
 import { CompletionCache } from './CompletionCache';
 import { cutAtUnknownName, finishCompletion } from './finishCompletion';
 
 export interface CompletionSettings {
+  /** How completions are constrained (the same setting as Ask's): `sql` follows on from any SQL the user writes. */
+  grammar: GrammarMode;
   /** Quiet time after the last keystroke before the model is asked. */
   debounceMs: number;
   maxTokens: number;
@@ -25,6 +28,7 @@ export class CompletionSchema {
   readonly ddl: string;
   readonly dialect: Dialect;
   private readonly grammars = new Map<string, { text: string; parsed: ParsedGrammar }>();
+  private dialectGrammar: { text: string; parsed: ParsedGrammar } | undefined;
   private readonly names: Set<string>;
 
   constructor(readonly schema: DatabaseSchema) {
@@ -33,7 +37,14 @@ export class CompletionSchema {
     this.names = new Set(schema.tables.flatMap((t) => [t.name, ...t.columns.map((c) => c.name)]).map((n) => n.toLowerCase()));
   }
 
-  /** The schema grammar over the tables a statement names (all tables when it names none of them). */
+  /** The grammar of a mode: `narrow` over the tables a statement names (all tables when it names none of them); `sql` over the whole schema. */
+  grammarOf(mode: Exclude<GrammarMode, 'off'>, tables: string[] = []): { text: string; parsed: ParsedGrammar } {
+    if (mode === 'narrow') return this.grammarFor(tables);
+    this.dialectGrammar ??= parsedGrammar(grammarFor(this.schema, 'sql')!);
+    return this.dialectGrammar;
+  }
+
+  /** The narrow schema grammar over the tables a statement names (all tables when it names none of them). */
   grammarFor(tables: string[]): { text: string; parsed: ParsedGrammar } {
     const wanted = new Set(tables.map((t) => t.toLowerCase()));
     const scoped = this.schema.tables.filter((t) => wanted.has(t.name.toLowerCase()));
@@ -41,7 +52,7 @@ export class CompletionSchema {
     let grammar = this.grammars.get(key);
     if (!grammar) {
       const text = scoped.length ? buildSqlGrammar({ ...this.schema, tables: scoped }, { dialect: this.dialect }) : schemaGrammar(this.schema);
-      grammar = { text, parsed: parseGbnf(text) };
+      grammar = parsedGrammar(text);
       this.grammars.set(key, grammar);
     }
     return grammar;
@@ -52,6 +63,10 @@ export class CompletionSchema {
     const written = tokenizeSql(userText).flatMap((t) => (t.kind === 'word' ? [t.text.toLowerCase()] : []));
     return new Set([...this.names, ...written]);
   }
+}
+
+function parsedGrammar(text: string): { text: string; parsed: ParsedGrammar } {
+  return { text, parsed: parseGbnf(text) };
 }
 
 export interface CompletionRequest {
@@ -164,7 +179,7 @@ export class InlineCompleter {
             // Cut off mid-statement: back to where the last whole statement ends, if one does.
             raw = raw.slice(0, lastSentenceEnd(params.grammar, params.generate.responsePrefix ?? '', raw) ?? raw.length);
           }
-          // The model went on from the canonical form of the prefix; the user's own text stays as typed.
+          // The model went on from the prefix (in the narrow grammar's spelling, under it); the user's own text stays as typed.
           let text = finishCompletion(raw);
           if (text !== null && !params.grammar) text = cutAtUnknownName(text, request.schema.knownNames(prefix));
           if (text !== null) this.cache.set(base, prefix, text);
@@ -187,17 +202,22 @@ export class InlineCompleter {
     const question = context.kind === 'comment' ? context.question : (context.comment ?? 'Complete the SQL statement.');
     const prompt = buildAskPrompt({ dialect: schema.dialect, schemaDdl: schema.ddl, question });
     const base = { ...prompt, maxTokens: settings.maxTokens, temperature: 0 };
+    const mode = settings.grammar;
     if (context.kind === 'comment') {
-      const full = schema.grammarFor([]);
+      if (mode === 'off') return { generate: { ...base, grammar: null }, grammar: null };
+      const full = schema.grammarOf(mode);
       return { generate: { ...base, grammar: full.text }, grammar: full.parsed };
     }
-    const canonical = canonicalPrefix(context.prefix);
-    const generate = { ...base, responsePrefix: canonical, ...(context.suffix.trim() ? { suffix: context.suffix } : {}) };
-    // Tables in scope first: their columns only. Then the whole schema; then no grammar at all.
-    for (const tables of context.tables.length ? [context.tables, []] : [[]]) {
-      const parsed = schema.grammarFor(tables).parsed;
-      const grammar = continueGrammar(parsed, canonical);
-      if (grammar) return { generate: { ...generate, grammar }, grammar: parsed };
+    // The narrow grammar writes one spelling of SQL, so the prefix is put in it; the sql grammar reads SQL as written.
+    const prefix = mode === 'narrow' ? canonicalPrefix(context.prefix) : context.prefix;
+    const generate = { ...base, responsePrefix: prefix, ...(context.suffix.trim() ? { suffix: context.suffix } : {}) };
+    if (mode !== 'off') {
+      // Narrow: the tables in scope first (their columns only), then the whole schema. Either way, no grammar when the prefix is outside it.
+      for (const tables of mode === 'narrow' && context.tables.length ? [context.tables, []] : [[]]) {
+        const parsed = schema.grammarOf(mode, tables).parsed;
+        const grammar = continueGrammar(parsed, prefix);
+        if (grammar) return { generate: { ...generate, grammar }, grammar: parsed };
+      }
     }
     return { generate: { ...generate, grammar: null }, grammar: null };
   }

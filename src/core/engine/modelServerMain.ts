@@ -13,12 +13,14 @@ import {
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
+  type LlamaCompletionGenerationOptions,
+  type LlamaCompletionResponse,
   type LlamaGrammar,
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
 import { serveRpc } from '../ipc/serveRpc';
-import type { BatchItemOutcome, GenerateParams, GenerateResult, LoadParams, ModelServerMethods, ModelStatus } from '../protocol/modelServerMethods';
+import type { BatchItemOutcome, GenerateParams, GenerateResult, LoadParams, ModelServerMethods, ModelStatus, ReasoningShape } from '../protocol/modelServerMethods';
 import { EngineError } from './EngineError';
 import { DEFAULT_BATCH_SEQUENCES } from '../defaults';
 import type { Device } from '../types/ModelSettings';
@@ -161,7 +163,9 @@ async function grammarFor(llama: Llama, text: string): Promise<LlamaGrammar> {
 /** The prompt as the model expects it: its chat template when it has one, a plain completion otherwise. */
 function promptFor(state: Loaded, params: GenerateParams): { input: string | LlamaText; stopTriggers: (string | LlamaText)[] } {
   const prefix = params.responsePrefix ?? '';
-  if (!state.status.chatTemplate) return { input: params.completion + prefix, stopTriggers: params.grammar ? [] : ['\n\n', ';'] };
+  // Free SQL without a template ends at a blank line or `;`; a grammar ends it itself, and thinking has blank lines.
+  const freeSql = !params.grammar && !params.reasoning;
+  if (!state.status.chatTemplate) return { input: params.completion + prefix, stopTriggers: freeSql ? ['\n\n', ';'] : [] };
   const wrapper = resolveChatWrapper(state.model);
   const { contextText, stopGenerationTriggers } = wrapper.generateContextState({
     chatHistory: [
@@ -197,49 +201,94 @@ async function generateBatch(requests: GenerateParams[], signal: AbortSignal): P
 
 async function generate(state: Loaded, lane: Lane, params: GenerateParams, signal: AbortSignal): Promise<GenerateResult> {
   const { input, stopTriggers } = promptFor(state, params);
-  // Tokenized as LlamaCompletion does (no leading space after the BOS), to see how much of the context it will reuse.
-  const tokens =
-    typeof input === 'string' ? state.model.tokenize(input, false, 'trimLeadingSpace') : input.tokenize(state.model.tokenizer, 'trimLeadingSpace');
-  const bos = state.model.tokens.bos;
-  const withBos: Token[] = bos != null && tokens[0] !== bos ? [bos, ...tokens] : tokens;
-  const reusedTokens = Math.min(lane.sequence.compareContextTokens(withBos).firstDifferentIndex, withBos.length);
+  const promptTokens = tokensOf(state, input);
+  const reusedTokens = Math.min(lane.sequence.compareContextTokens(promptTokens).firstDifferentIndex, promptTokens.length);
   const grammar = params.grammar ? await grammarFor(state.llama, params.grammar) : undefined;
   const started = performance.now();
   let firstTokenAt: number | null = null;
   let generatedTokens = 0;
+  const options: LlamaCompletionGenerationOptions = {
+    maxTokens: params.maxTokens,
+    temperature: params.temperature,
+    ...(params.seed !== undefined ? { seed: params.seed } : {}),
+    signal,
+    customStopTriggers: stopTriggers.length ? stopTriggers : undefined,
+    onToken: (chunk: Token[]) => {
+      firstTokenAt ??= performance.now();
+      generatedTokens += chunk.length;
+    },
+  };
   try {
-    const options = {
-      grammar,
-      maxTokens: params.maxTokens,
-      temperature: params.temperature,
-      ...(params.seed !== undefined ? { seed: params.seed } : {}),
-      signal,
-      customStopTriggers: stopTriggers.length ? stopTriggers : undefined,
-      onToken: (chunk: Token[]) => {
-        firstTokenAt ??= performance.now();
-        generatedTokens += chunk.length;
-      },
-    };
     const infill = !!params.suffix?.trim() && typeof input === 'string' && lane.completion.infillSupported;
-    const { response, metadata } = infill
-      ? await lane.completion.generateInfillCompletionWithMeta(input, params.suffix!, options)
-      : await lane.completion.generateCompletionWithMeta(input, options);
+    const answer = params.reasoning
+      ? await reasonThenAnswer(lane, input, params.reasoning, grammar, options)
+      : infill
+        ? toAnswer(await lane.completion.generateInfillCompletionWithMeta(input, params.suffix!, { ...options, grammar }))
+        : toAnswer(await lane.completion.generateCompletionWithMeta(input, { ...options, grammar }));
     const ended = performance.now();
     const promptMs = (firstTokenAt ?? ended) - started;
     return {
-      text: response,
-      promptTokens: withBos.length,
+      ...answer,
+      promptTokens: promptTokens.length,
       reusedTokens,
       generatedTokens,
       promptMs,
       generateMs: ended - started - promptMs,
-      stopReason: metadata.stopReason,
       infill,
     };
   } catch (error) {
     if (signal.aborted) throw new EngineError('cancelled', 'cancelled');
     throw new EngineError('generation-failed', `generation failed: ${(error as Error).message}`);
   }
+}
+
+/** Tokenized as LlamaCompletion does (no leading space after the BOS), to see how much of the context it will reuse. */
+function tokensOf(state: Loaded, input: string | LlamaText): Token[] {
+  const tokens =
+    typeof input === 'string' ? state.model.tokenize(input, false, 'trimLeadingSpace') : input.tokenize(state.model.tokenizer, 'trimLeadingSpace');
+  const bos = state.model.tokens.bos;
+  return bos != null && tokens[0] !== bos ? [bos, ...tokens] : tokens;
+}
+
+type Answer = Pick<GenerateResult, 'text' | 'stopReason' | 'thinkingTokens' | 'fenceForced'>;
+
+function toAnswer({ response, metadata }: LlamaCompletionResponse): Answer {
+  return { text: response, stopReason: metadata.stopReason };
+}
+
+/**
+ * Two phases on one sequence: free text until the model opens its SQL fence (or its thinking budget
+ * runs out, and the fence is written for it), then the same text fed back with the fence, which
+ * the context already holds, and the rest generated under the grammar. node-llama-cpp has no lazy
+ * grammar (one that wakes on a trigger), and a grammar whose first part is free text would make
+ * llama.cpp check every token of the thinking against it.
+ */
+async function reasonThenAnswer(
+  lane: Lane,
+  input: string | LlamaText,
+  shape: ReasoningShape,
+  grammar: LlamaGrammar | undefined,
+  options: LlamaCompletionGenerationOptions,
+): Promise<Answer> {
+  let thinkingTokens = 0;
+  const thinking = await lane.completion.generateCompletionWithMeta(input, {
+    ...options,
+    maxTokens: shape.thinkingTokens,
+    customStopTriggers: [...(options.customStopTriggers ?? []), shape.open],
+    onToken: (chunk) => {
+      thinkingTokens += chunk.length;
+      options.onToken?.(chunk);
+    },
+  });
+  const { metadata } = thinking;
+  const fenced = metadata.stopReason === 'customStopTrigger' && metadata.customStopTrigger.join('') === shape.open;
+  if (!fenced && metadata.stopReason !== 'maxTokens') return { text: thinking.response, stopReason: metadata.stopReason, thinkingTokens, fenceForced: false };
+  const thought = `${thinking.response}${fenced ? '' : '\n'}${shape.open}\n`;
+  const continued = typeof input === 'string' ? input + thought : LlamaText([input, thought]);
+  // Without a grammar to end the block, the closing fence does.
+  const closing = grammar ? {} : { customStopTriggers: [...(options.customStopTriggers ?? []), '```'] };
+  const answer = await lane.completion.generateCompletionWithMeta(continued, { ...options, grammar, ...closing });
+  return { text: thought + answer.response, stopReason: answer.metadata.stopReason, thinkingTokens, fenceForced: !fenced };
 }
 
 serveRpc<ModelServerMethods>(

@@ -29,12 +29,24 @@ export interface GenerateParams {
   responsePrefix?: string;
   /** Text after the cursor: with a model that has fill-in-the-middle tokens (and no chat template), the answer fills the gap. */
   suffix?: string;
-  /** GBNF the output must follow; null for free text. */
+  /** GBNF the output must follow; null for free text. With `reasoning`, the part from the fence on. */
   grammar: string | null;
+  /**
+   * For a model that reasons before it answers: free text until `open` (the opening fence of its
+   * SQL block), then `grammar` from the line after it. After `thinkingTokens` tokens with no fence
+   * the fence is written for the model, so the answer always ends in SQL.
+   */
+  reasoning?: ReasoningShape;
+  /** Tokens of the answer (with `reasoning`: of the part from the fence on). */
   maxTokens: number;
   temperature: number;
   /** Fixes the sampling when temperature > 0, for reproducible runs. */
   seed?: number;
+}
+
+export interface ReasoningShape {
+  open: string;
+  thinkingTokens: number;
 }
 
 export interface GenerateResult {
@@ -49,6 +61,9 @@ export interface GenerateResult {
   stopReason: string;
   /** Whether the answer was made by fill-in-the-middle. */
   infill?: boolean;
+  /** With `reasoning`: tokens of free text before the fence, and whether Quarry wrote the fence because the model had not by then. */
+  thinkingTokens?: number;
+  fenceForced?: boolean;
 }
 
 /** One answer of a batch: a prompt that fails (too long for the context) fails alone. */

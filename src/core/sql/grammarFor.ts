@@ -24,3 +24,14 @@ export function grammarFor(schema: DatabaseSchema, mode: GrammarMode): string | 
   }
   return grammar;
 }
+
+/** The fence that opens a model's SQL block, and the one that closes it. */
+export const SQL_FENCE = { open: '```sql', close: '```' } as const;
+
+/**
+ * The grammar of an SQL block from the line after its opening fence: the statement, then the
+ * closing fence (on its own line or not). For models that reason first and open the fence themselves.
+ */
+export function fencedGrammar(grammar: string): string {
+  return `root ::= fenced-sql "\\n"? ${JSON.stringify(SQL_FENCE.close)}\n${grammar.replace(/^root ::=/m, 'fenced-sql ::=')}`;
+}
