@@ -3,7 +3,7 @@ import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/b
 import { ModelEngine } from '../core/engine/ModelEngine';
 import { DEFAULT_BATCH_SEQUENCES, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../core/defaults';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
-import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
+import { GRAMMAR_ARGS, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
 export const DATASET_HELP = `Usage: quarry dataset build --db <file> --history <file>... --out <dir> [options]
@@ -18,6 +18,8 @@ Options:
   --out <dir>           the output folder (written whole, or not at all)
   --schema-only         no database rows anywhere: ground truth from a synthetic instance of the schema
   --questions <from>    history (default), model or none
+  --grammar <mode>      keep only queries the grammar the model will be decoded under can write:
+                        sql (default), narrow, or off (keep all)
   --model <ref>         the model that writes questions (with --questions model)
   --batch N             questions the model writes side by side (default ${DEFAULT_BATCH_SEQUENCES}; each costs a context's memory)
 ${MODEL_HELP}
@@ -37,6 +39,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     out: { type: 'string' },
     'schema-only': { type: 'boolean' },
     questions: { type: 'string' },
+    ...GRAMMAR_ARGS,
     ...MODEL_ARGS,
     batch: { type: 'string' },
     'test-fraction': { type: 'string' },
@@ -58,6 +61,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
   const unknown = formats.filter((f) => !ALL_FORMATS.includes(f));
   if (unknown.length) throw new UsageError(`dataset build: unknown format ${unknown.join(', ')} (formats: ${ALL_FORMATS.join(', ')})`);
 
+  const grammar = grammarOption('dataset build', values);
   const seed = integerOption('dataset build', 'seed', values.seed, 0);
   const batchSequences = integerOption('dataset build', 'batch', values.batch, 1, 64) ?? DEFAULT_BATCH_SEQUENCES;
   const modelOptions = questions === 'model' ? checkModelOptions('dataset build', { ...values, model: values.model!, batchSequences }) : null;
@@ -74,6 +78,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
       out: resolve(values.out),
       schemaOnly: values['schema-only'],
       questions,
+      grammar,
       engine,
       testFraction,
       seed,

@@ -49,6 +49,27 @@ function writeHistories(): string[] {
   return [sql, shell, jsonl, csv];
 }
 
+test('--grammar: a query that runs but that the decoding grammar cannot write is left out, so no model is trained on it', async () => {
+  const history = join(temp.dir, 'grammar.sql');
+  writeFileSync(
+    history,
+    [
+      'SELECT Name FROM singer WHERE Age > 30;',
+      'SELECT T1.Name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.Singer_ID = T2.Singer_ID;',
+      // Valid SQL the sql grammar cannot write: a derived table's column is no schema name (a documented limit).
+      'SELECT n FROM (SELECT count(*) AS n FROM singer);',
+    ].join('\n'),
+  );
+  const build = async (grammar: 'sql' | 'narrow' | 'off') => {
+    const manifest = await buildDataset({ dbPath: db, histories: [history], out: join(temp.dir, `grammar-${grammar}`), questions: 'none', grammar, workerScript: WORKER_SCRIPT });
+    assert.equal(manifest.settings.grammar, grammar);
+    return [manifest.counts.kept, manifest.counts.dropped['grammar refuses']];
+  };
+  assert.deepEqual(await build('off'), [3, 0]);
+  assert.deepEqual(await build('sql'), [2, 1]);
+  assert.deepEqual(await build('narrow'), [1, 2], 'the narrow grammar has no aliases');
+});
+
 test('a history becomes train/test files: every statement accounted for, no write kept or run, results true', async () => {
   const histories = writeHistories();
   const before = sha256(db);
@@ -62,6 +83,7 @@ test('a history becomes train/test files: every statement accounted for, no writ
     'dot-command': 2,
     'write statement': 4,
     'parse error': 1,
+    'grammar refuses': 0,
     'execution error': 1,
     timeout: 0,
     'empty result': 0,

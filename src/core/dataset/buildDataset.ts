@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { DEFAULT_GROUND_TRUTH_ROWS, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_TIMEOUT_MS } from '../defaults';
+import { DEFAULT_GRAMMAR, DEFAULT_GROUND_TRUTH_ROWS, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_TIMEOUT_MS } from '../defaults';
 import type { Dialect, QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
 import { detectDialect } from '../db/detectDialect';
@@ -13,6 +13,8 @@ import { normalizeForEval, goldOrdersRows } from '../eval/normalizeForEval';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
+import { checkSentence, parseGbnf } from '../sql/continueGrammar';
+import { grammarFor, type GrammarMode } from '../sql/grammarFor';
 import { readHistory, type HistoryStatement } from './readHistory';
 import { templateOf } from './templateOf';
 import { lcg32 } from '../util/seededRandom';
@@ -24,7 +26,7 @@ import { isDatasetFolder, replaceDatasetFolder, DATASET_GENERATOR } from './data
 export type DatasetFormat = 'quarry' | 'chat' | 'prompt-completion' | 'rft' | 'spider';
 export const ALL_FORMATS: DatasetFormat[] = ['quarry', 'chat', 'prompt-completion', 'rft', 'spider'];
 
-export type DropReason = 'unreadable' | 'dot-command' | 'write statement' | 'parse error' | 'execution error' | 'timeout' | 'empty result' | 'duplicate';
+export type DropReason = 'unreadable' | 'dot-command' | 'write statement' | 'parse error' | 'grammar refuses' | 'execution error' | 'timeout' | 'empty result' | 'duplicate';
 
 export interface BuildOptions {
   dbPath: string;
@@ -33,6 +35,11 @@ export interface BuildOptions {
   /** Put no row of the database anywhere: ground truth comes from a synthetic instance of its schema. */
   schemaOnly?: boolean;
   questions: 'history' | 'model' | 'none';
+  /**
+   * The grammar the trained model will be decoded under (default sql): a query it cannot write is
+   * left out, so a model is never trained on SQL it will not be allowed to produce.
+   */
+  grammar?: GrammarMode;
   engine?: ModelEngine;
   testFraction?: number;
   seed?: number;
@@ -96,7 +103,7 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
 
 async function buildInto(out: string, options: BuildOptions, recheckOutput: () => void): Promise<BuildManifest> {
   const dropped = Object.fromEntries(
-    (['unreadable', 'dot-command', 'write statement', 'parse error', 'execution error', 'timeout', 'empty result', 'duplicate'] as DropReason[]).map((r) => [r, 0]),
+    (['unreadable', 'dot-command', 'write statement', 'parse error', 'grammar refuses', 'execution error', 'timeout', 'empty result', 'duplicate'] as DropReason[]).map((r) => [r, 0]),
   ) as Record<DropReason, number>;
   const candidates = new Map<string, Candidate>();
   let statements = 0;
@@ -149,7 +156,7 @@ async function buildInto(out: string, options: BuildOptions, recheckOutput: () =
       generator: DATASET_GENERATOR,
       sources: options.histories,
       database: options.schemaOnly ? `${basename(truth.dbPath)} (schema only)` : options.dbPath,
-      settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, testFraction: options.testFraction ?? DEFAULT_TEST_FRACTION, seed: options.seed ?? DEFAULT_SPLIT_SEED, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
+      settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, grammar: options.grammar ?? DEFAULT_GRAMMAR, testFraction: options.testFraction ?? DEFAULT_TEST_FRACTION, seed: options.seed ?? DEFAULT_SPLIT_SEED, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
       counts: { statements, kept: examples.length, dropped, questions: countBy(examples.map((e) => e.questionSource)) },
       ...(questionErrors.length ? { questionErrors } : {}),
       splits: { train: examples.filter((e) => e.split === 'train').length, test: examples.filter((e) => e.split === 'test').length },
@@ -210,12 +217,17 @@ async function runCandidates(options: BuildOptions, candidates: Candidate[], dbP
   });
   const run: TruthRun = { kept: [], hints: [], dropped: {}, schemaDdl: '', dialect: db.dialect, dbPath, empty: 0 };
   try {
-    run.schemaDdl = renderSchemaDdl(await db.readSchema({ sampleValues: options.schemaOnly ? 0 : undefined }));
+    const schema = await db.readSchema({ sampleValues: options.schemaOnly ? 0 : undefined });
+    run.schemaDdl = renderSchemaDdl(schema);
+    const grammarText = grammarFor(schema, options.grammar ?? DEFAULT_GRAMMAR);
+    const grammar = grammarText === null ? null : parseGbnf(grammarText);
     for (const [done, candidate] of candidates.entries()) {
       options.signal?.throwIfAborted();
       options.onProgress?.({ stage: 'running', done, total: candidates.length });
       const outcome = await groundTruth(db, candidate.statement.sql, options.signal);
-      const reason = 'reason' in outcome ? outcome.reason : options.dropEmpty && outcome.rows.length === 0 ? 'empty result' : null;
+      // A query that runs but that the grammar cannot write: SQL the trained model will not be allowed to produce.
+      const refused = !('reason' in outcome) && grammar !== null && !checkSentence(grammar, candidate.statement.sql.trim()).accepted;
+      const reason = 'reason' in outcome ? outcome.reason : refused ? 'grammar refuses' : options.dropEmpty && outcome.rows.length === 0 ? 'empty result' : null;
       if (reason) {
         run.dropped[reason] = (run.dropped[reason] ?? 0) + 1;
         continue;

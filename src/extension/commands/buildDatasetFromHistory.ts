@@ -6,6 +6,7 @@ import type { ModelManager } from '../ModelManager';
 import { pickConnection } from '../pickConnection';
 import { COMMANDS } from '../commandIds';
 import { reportError } from '../reportError';
+import { readSettings } from '../settings';
 import { withCancellableProgress } from '../withCancellableProgress';
 
 export interface BuildDatasetArgs {
@@ -72,6 +73,7 @@ export async function buildDatasetFromHistory(
         out: target,
         schemaOnly,
         questions,
+        grammar: readSettings().grammar,
         engine: questions === 'model' ? models.engine : undefined,
         workerScript,
         signal,
