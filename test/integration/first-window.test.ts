@@ -252,6 +252,8 @@ suite('Databases view (first window)', () => {
   });
 
   test('Build Dataset from Query History writes the dataset and its manifest', async () => {
+    // A dataset is for a model that writes SQL itself: kept queries are those the sql grammar can write.
+    await vscode.workspace.getConfiguration('quarry').update('model.grammar', 'sql', vscode.ConfigurationTarget.Workspace);
     const history = join(workspace, 'history.sql');
     writeFileSync(history, '-- How many singers?\nSELECT count(*) FROM singer;\nDELETE FROM singer;\nSELECT Name FROM stadium;\n');
     const out = join(workspace, 'dataset');
@@ -267,6 +269,7 @@ suite('Databases view (first window)', () => {
     assert.equal(manifest.counts.statements, 3);
     assert.equal(manifest.counts.kept, 2);
     assert.equal(manifest.counts.dropped['write statement'], 1);
+    assert.equal(manifest.settings.grammar, 'sql', 'the grammar setting reaches the build');
   });
 
   test('Build Dataset by hand: connection, history file, options and folder picked at the keyboard', async () => {

@@ -34,7 +34,7 @@ async function thinkThenAnswer(mode: GrammarMode, seed: number) {
   const result = await engine.generate({
     ...prompt,
     grammar: fencedGrammar(sqlGrammar),
-    reasoning: { open: SQL_FENCE.open, thinkingTokens: THINKING_TOKENS },
+    reasoning: { ...SQL_FENCE, thinkingTokens: THINKING_TOKENS },
     maxTokens: 300,
     temperature: 1,
     seed,

@@ -70,7 +70,7 @@ export async function askQuestion(
   options: AskOptions = {},
 ): Promise<AskResult> {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
-  const reasoning = options.reasoning ? { open: SQL_FENCE.open, thinkingTokens: options.reasoning.thinkingTokens } : undefined;
+  const reasoning = options.reasoning ? { ...SQL_FENCE, thinkingTokens: options.reasoning.thinkingTokens } : undefined;
   options.onStage?.('fitting schema');
   const answerTokens = maxTokens + (reasoning?.thinkingTokens ?? 0);
   const { fitted, omittedTables } = await fitSchema(engine, schema, question, answerTokens, options.signal);

@@ -286,7 +286,7 @@ async function reasonThenAnswer(
   const thought = `${thinking.response}${fenced ? '' : '\n'}${shape.open}\n`;
   const continued = typeof input === 'string' ? input + thought : LlamaText([input, thought]);
   // Without a grammar to end the block, the closing fence does.
-  const closing = grammar ? {} : { customStopTriggers: [...(options.customStopTriggers ?? []), '```'] };
+  const closing = grammar ? {} : { customStopTriggers: [...(options.customStopTriggers ?? []), shape.close] };
   const answer = await lane.completion.generateCompletionWithMeta(continued, { ...options, grammar, ...closing });
   return { text: thought + answer.response, stopReason: answer.metadata.stopReason, thinkingTokens, fenceForced: !fenced };
 }

@@ -46,6 +46,8 @@ export interface GenerateParams {
 
 export interface ReasoningShape {
   open: string;
+  /** The closing fence: without a grammar to end the block, generation stops there. */
+  close: string;
   thinkingTokens: number;
 }
 

@@ -5,10 +5,11 @@ import type { Dialect } from '../types/QueryResult';
  * A GBNF grammar of the dialect's whole query language (SELECT with CTEs, joins of every kind,
  * subqueries anywhere, set operations, window functions, CASE, CAST, any literal) in which the only
  * thing constrained is names: a column is one of the schema's columns, bare or qualified by any
- * name (a table or an alias: a context-free grammar cannot bind an alias to its table), and a
- * table is one of the schema's tables. Keywords come in any case, identifiers in every quoting
- * style the engine accepts, and whitespace is free but bounded. A capable model is only ever kept
- * from writing a name the database lacks, never from writing SQL.
+ * name (a table or an alias: a context-free grammar cannot bind an alias to its table), a table
+ * is one of the schema's tables, and a function one the engine lists (`schema.functions`). Keywords
+ * come in any case, identifiers in every quoting style the engine accepts, and whitespace is free
+ * but bounded. A capable model is only ever kept from writing a name the database lacks, never from
+ * writing SQL.
  *
  * Two readings escape the name check by design, because a grammar cannot see where a name was
  * defined: in a query with a WITH clause a table may be any name (its CTEs), and a name after `AS`
