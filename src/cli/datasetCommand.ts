@@ -19,7 +19,7 @@ Options:
   --schema-only         no database rows anywhere: ground truth from a synthetic instance of the schema
   --questions <from>    history (default), model or none
   --grammar <mode>      keep only queries the grammar the model will be decoded under can write:
-                        sql (default), narrow, or off (keep all)
+                        sql (default), narrow, or off (keep all); --no-grammar is off
   --model <ref>         the model that writes questions (with --questions model)
   --batch N             questions the model writes side by side (default ${DEFAULT_BATCH_SEQUENCES}; each costs a context's memory)
 ${MODEL_HELP}

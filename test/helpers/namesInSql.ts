@@ -26,11 +26,11 @@ const KEYWORDS = new Set(
 );
 /** After these a name is a table. */
 const TABLE_INTRO = new Set(['FROM', 'JOIN']);
-/** Words of a CAST's type, which are no names. */
-const TYPE_CONTEXT = 'AS';
-
-/** `cut`: the text stops mid-statement (a token limit), so its last word may be half a name, and is left out. */
-export function namesInSql(sql: string, dqStringsAllowed: boolean, knownNames: Set<string>, cut = false): NamesInSql {
+/**
+ * Read as SQLite reads it (a double-quoted word that names nothing is a string). `cut`: the text stops
+ * mid-statement (a token limit), so its last word may be half a name, and is left out.
+ */
+export function namesInSql(sql: string, knownNames: Set<string>, cut = false): NamesInSql {
   const tokens = tokenizeSql(sql);
   if (cut) tokens.splice(tokens.findLastIndex((t) => t.kind === 'word' || t.kind === 'quoted-identifier'));
   let cteColumnsDepth: number | null = null;
@@ -58,11 +58,11 @@ export function namesInSql(sql: string, dqStringsAllowed: boolean, knownNames: S
     }
     if (token.kind !== 'word' && token.kind !== 'quoted-identifier') continue;
     const name = token.kind === 'quoted-identifier' ? token.text.slice(1, -1) : token.text;
-    // SQLite reads a double-quoted word that names nothing as a string.
-    if (dqStringsAllowed && token.text.startsWith('"') && !knownNames.has(name.toLowerCase())) continue;
+    if (token.text.startsWith('"') && !knownNames.has(name.toLowerCase())) continue;
     const previous = tokens[i - 1];
     const next = tokens[i + 1];
-    if (previous?.kind === 'word' && previous.text.toUpperCase() === TYPE_CONTEXT && castDepth.includes(depth)) continue;
+    // A CAST's type after its AS is no name.
+    if (previous?.kind === 'word' && previous.text.toUpperCase() === 'AS' && castDepth.includes(depth)) continue;
     const afterWith = previous?.kind === 'word' && ['WITH', 'RECURSIVE'].includes(previous.text.toUpperCase());
     const cte = afterWith || (next?.kind === 'word' && next.text.toUpperCase() === 'AS' && tokens[i + 2]?.text === '(');
     if (cte && next?.text === '(') cteColumnsDepth = depth + 1;

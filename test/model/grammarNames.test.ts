@@ -48,7 +48,7 @@ async function inventedNames(mode: GrammarMode): Promise<{ invented: Invented[];
     for (let seed = 0; seed < SEEDS; seed++) {
       const answer = await engine.generate({ ...prompt, grammar, maxTokens: 200, temperature: 1, seed });
       answers++;
-      const names = namesInSql(answer.text, true, new Set([...tables, ...columns]), answer.stopReason === 'maxTokens');
+      const names = namesInSql(answer.text, new Set([...tables, ...columns]), answer.stopReason === 'maxTokens');
       const defined = new Set(names.defined.map((n) => n.toLowerCase()));
       const known = (set: Set<string>) => (n: string) => set.has(n.toLowerCase()) || defined.has(n.toLowerCase());
       const wrong = [

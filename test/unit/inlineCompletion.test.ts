@@ -51,17 +51,17 @@ test('tables in scope: FROM and JOIN names with aliases and lists, before and af
   assert.deepEqual(scoped('SELECT Name, |\n FROM "singer"'), ['singer']);
   assert.deepEqual(scoped('SELECT |'), []);
   // In scope means preferred: the grammar then offers the columns of those tables only.
-  const grammar = concert.grammarFor(['stadium']).parsed;
+  const grammar = concert.narrowGrammar(['stadium']).parsed;
   assert.ok(acceptsSentence(grammar, 'SELECT Capacity FROM stadium'));
   assert.ok(!acceptsSentence(grammar, 'SELECT Age FROM singer'));
-  assert.ok(acceptsSentence(world.grammarFor([]).parsed, 'SELECT Name FROM city'));
+  assert.ok(acceptsSentence(world.narrowGrammar([]).parsed, 'SELECT Name FROM city'));
 });
 
 test('the prefix is put in the grammar\u2019s own spelling, so the grammar can go on from it', () => {
   assert.equal(canonicalPrefix('select  name,age\n  from singer where age>=30 and '), 'SELECT name, age FROM singer WHERE age >= 30 AND ');
   assert.equal(canonicalPrefix('select count( * ) from singer'), 'SELECT COUNT(*) FROM singer');
   assert.equal(canonicalPrefix('SELECT Name FROM singer WHERE Song_Name IN ('), 'SELECT Name FROM singer WHERE Song_Name IN (');
-  const grammar = concert.grammarFor(['singer']).parsed;
+  const grammar = concert.narrowGrammar(['singer']).parsed;
   assert.ok(acceptsSentence(grammar, `${canonicalPrefix('select Name\nfrom singer where Age>')}30`));
 });
 

@@ -39,13 +39,13 @@ export class CompletionSchema {
 
   /** The grammar of a mode: `narrow` over the tables a statement names (all tables when it names none of them); `sql` over the whole schema. */
   grammarOf(mode: Exclude<GrammarMode, 'off'>, tables: string[] = []): { text: string; parsed: ParsedGrammar } {
-    if (mode === 'narrow') return this.grammarFor(tables);
+    if (mode === 'narrow') return this.narrowGrammar(tables);
     this.dialectGrammar ??= parsedGrammar(grammarFor(this.schema, 'sql')!);
     return this.dialectGrammar;
   }
 
   /** The narrow schema grammar over the tables a statement names (all tables when it names none of them). */
-  grammarFor(tables: string[]): { text: string; parsed: ParsedGrammar } {
+  narrowGrammar(tables: string[]): { text: string; parsed: ParsedGrammar } {
     const wanted = new Set(tables.map((t) => t.toLowerCase()));
     const scoped = this.schema.tables.filter((t) => wanted.has(t.name.toLowerCase()));
     const key = scoped.map((t) => t.name).join('\u0000');

@@ -226,7 +226,7 @@ async function runCandidates(options: BuildOptions, candidates: Candidate[], dbP
       options.onProgress?.({ stage: 'running', done, total: candidates.length });
       const outcome = await groundTruth(db, candidate.statement.sql, options.signal);
       // A query that runs but that the grammar cannot write: SQL the trained model will not be allowed to produce.
-      const refused = !('reason' in outcome) && grammar !== null && !checkSentence(grammar, candidate.statement.sql.trim().replace(/;$/, '')).accepted;
+      const refused = !('reason' in outcome) && grammar !== null && !checkSentence(grammar, candidate.statement.sql.replace(/\s*;?\s*$/, '')).accepted;
       const reason = 'reason' in outcome ? outcome.reason : refused ? 'grammar refuses' : options.dropEmpty && outcome.rows.length === 0 ? 'empty result' : null;
       if (reason) {
         run.dropped[reason] = (run.dropped[reason] ?? 0) + 1;

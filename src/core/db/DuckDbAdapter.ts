@@ -1,4 +1,3 @@
-import { callableNames } from './callableNames';
 import {
   DuckDBBlobValue,
   DuckDBDecimalValue,
@@ -15,6 +14,7 @@ import { DbError, isProgrammingError } from './DbError';
 import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../types/DatabaseSchema';
 import { exampleText, exampleValuesSql } from '../schema/exampleValuesSql';
 import { quoteIdentifier } from '../sql/quoteIdentifier';
+import { callableNames } from './callableNames';
 
 /**
  * READ_ONLY stops writes to the file; with external access off, SQL cannot read or write any

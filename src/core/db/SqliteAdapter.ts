@@ -1,4 +1,3 @@
-import { callableNames } from './callableNames';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
 import type { QueryResult, SqlValue } from '../types/QueryResult';
@@ -9,6 +8,7 @@ import type { DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } fro
 import { exampleText, exampleValuesSql } from '../schema/exampleValuesSql';
 import { quoteIdentifier } from '../sql/quoteIdentifier';
 import { tokenizeSql } from '../sql/tokenizeSql';
+import { callableNames } from './callableNames';
 
 /** Lock waits are short: a query that waits on another writer should fail as `locked`, not hang. */
 const BUSY_TIMEOUT_MS = 1000;
