@@ -25,11 +25,13 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
     `root ::= ws0 statement ws0 (";" ws0)?`,
     `statement ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
     `cte ::= ident (ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")? ws ${kw('as')} (ws (${kw('not')} ws)? ${kw('materialized')})? ws0 "(" ws0 cte-query ws0 ")"`,
-    ...queryFamily(dialect),
+    ...queryFamily(dialect, { columns: columns.filter(isWord), functions: schema.functions }),
     `any-table-name ::= table-name | ident`,
     `any-column-name ::= column-name | ident`,
     `table-name ::= ${names(tables, dialect)}`,
     `column-name ::= ${names(columns, dialect)}`,
+    // A bare column name is a term word; quoted, it is one of these (SQLite reads "x" as a dq-string, which covers it).
+    `quoted-column-name ::= ${quotedNames(columns, dialect).filter((form) => dialect === 'duckdb' || !form.startsWith('"\\""')).join(' | ')}`,
     // The engine's own functions: a model that calls YEAR() on SQLite invents a name as surely as one that invents a column.
     `function-name ::= ${caselessChoice(schema.functions)}`,
     ...lexicalRules(dialect),
@@ -40,7 +42,7 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
 /** Rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose. */
 const FAMILY_RULES = [
   'query', 'compound', 'select-core', 'from', 'table-ref', 'join', 'order-by', 'limit', 'subquery', 'results', 'result-list', 'result', 'order-item',
-  'row', 'expr-list', 'expr', 'tail', 'tail-arith', 'term', 'paren-term', 'column-ref', 'function-call', 'window', 'frame', 'frame-bound', 'case', 'cast',
+  'row', 'expr-list', 'expr', 'tail', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-call', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest',
 ];
 
 /**
@@ -49,8 +51,8 @@ const FAMILY_RULES = [
  * column); in queries without one, tables and columns are the schema's. ORDER BY may also name an
  * output alias (`ORDER BY n` after `count(*) AS n`).
  */
-function queryFamily(dialect: Dialect): string[] {
-  const all = [...queryRules('table-name', dialect), ...expressionRules(dialect)];
+function queryFamily(dialect: Dialect, words: TermWords): string[] {
+  const all = [...queryRules('table-name', dialect), ...expressionRules(dialect, words)];
   const nameOf = (rule: string) => rule.slice(0, rule.indexOf(' ::='));
   const base = all.filter((rule) => FAMILY_RULES.includes(nameOf(rule)));
   const shared = all.filter((rule) => !FAMILY_RULES.includes(nameOf(rule)));
@@ -59,7 +61,7 @@ function queryFamily(dialect: Dialect): string[] {
     rule
       .replace(pattern, 'cte-$1')
       .replace('table-name', 'any-table-name')
-      .replace(/^cte-column-ref ::= column-name \| ident "\." column-name \| ident "\." ident "\." column-name/, 'cte-column-ref ::= any-column-name | ident "." any-column-name | ident "." ident "." any-column-name'),
+      .replace(/^cte-column-ref ::= quoted-column-name \| ident "\." column-name \| ident "\." ident "\." column-name/, 'cte-column-ref ::= any-column-name | ident "." any-column-name | ident "." ident "." any-column-name'),
   );
   return [...base, ...loose, ...shared];
 }
@@ -83,9 +85,25 @@ function queryRules(tableRule: string, dialect: Dialect): string[] {
   ];
 }
 
+/** The names a term may start with: bare column names (plain words) and the engine's functions. */
+interface TermWords {
+  columns: string[];
+  functions: string[];
+}
+
 /** No bind parameters (`?`, `:name`): Quarry runs the SQL as written, with nothing to bind, so a query with one cannot run. */
-function expressionRules(dialect: Dialect): string[] {
-  const likeWords = [kw('like'), kw('glob'), ...(dialect === 'duckdb' ? [kw('ilike'), kw('similar') + ' ws ' + kw('to')] : [kw('regexp'), kw('match')])];
+function expressionRules(dialect: Dialect, words: TermWords): string[] {
+  const likeRest = `ws term (ws ${kw('escape')} ws term)?`;
+  const likeWords: [string, string][] = dialect === 'duckdb'
+    ? [['like', likeRest], ['glob', likeRest], ['ilike', likeRest], ['similar', `ws ${kw('to')} ${likeRest}`]]
+    : [['like', likeRest], ['glob', likeRest], ['regexp', likeRest], ['match', likeRest]];
+  // What NOT may stand before: x NOT IN (…), x NOT BETWEEN a AND b, x NOT LIKE y.
+  const negatable: [string, string][] = [
+    ['in', 'ws0 "(" ws0 (subquery | expr-list)? ws0 ")"'],
+    ['between', `ws term (tail-arith)* ws ${kw('and')} ws term`],
+    ...likeWords,
+  ];
+  const andOr = `(ws (${kw('not')} ws)* term | ws0 paren-term)`;
   return [
     `subquery ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
     `set-operator ::= (${kw('union')} | ${kw('intersect')} | ${kw('except')}) (ws (${kw('all')} | ${kw('distinct')}))?`,
@@ -101,27 +119,38 @@ function expressionRules(dialect: Dialect): string[] {
     `expr-list ::= expr (ws0 "," ws0 expr)*`,
     // Precedence is the engine's business: a flat chain of terms and operators accepts every nesting without ambiguity.
     `expr ::= (${kw('not')} ws)* term (tail)*`,
-    `tail ::= ws0 binary-operator ws0 (${kw('not')} ws)* term` +
-      ` | ws (${kw('and')} | ${kw('or')}) (ws (${kw('not')} ws)* term | ws0 paren-term)` +
-      ` | ws (${kw('not')} ws)? ${kw('in')} ws0 "(" ws0 (subquery | expr-list)? ws0 ")"` +
-      ` | ws (${kw('not')} ws)? ${kw('between')} ws term (tail-arith)* ws ${kw('and')} ws term` +
-      ` | ws (${kw('not')} ws)? (${likeWords.join(' | ')}) ws term (ws ${kw('escape')} ws term)?` +
-      ` | ws ${kw('is')} ws (${kw('not')} ws)? (${kw('distinct')} ws ${kw('from')} ws)? term` +
-      ` | ws (${kw('isnull')} | ${kw('notnull')} | ${kw('not')} ws ${kw('null')})` +
-      ` | ws ${kw('collate')} ws ident` +
+    `tail ::= ws0 binary-operator ws0 (${kw('not')} ws)* term | ws tail-word` +
       (dialect === 'duckdb' ? ` | ws0 "::" ws0 type-name | ws0 "[" ws0 expr? (ws0 ":" ws0 expr?)? ws0 "]"` : ''),
+    // One whitespace, then the operator word: its letters shared (IN, IS, ISNULL), so one parse branch per letter.
+    `tail-word ::= ${keywordChoice([
+      ['and', andOr],
+      ['or', andOr],
+      ['is', `ws (${kw('not')} ws)? (${kw('distinct')} ws ${kw('from')} ws)? term`],
+      ['isnull', ''],
+      ['notnull', ''],
+      ['not', `ws ${keywordChoice([...negatable, ['null', '']])}`],
+      ['collate', 'ws ident'],
+      ...negatable,
+    ])}`,
     `tail-arith ::= ws0 arithmetic-operator ws0 term`,
-    `binary-operator ::= arithmetic-operator | "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">=" | "||"${dialect === 'duckdb' ? ' | "->" | "->>" | "^" | "**" | "//" | "~~" | "!~~"' : ' | "->" | "->>" | "<<" | ">>" | "&" | "|"'}`,
+    // Operators that share a first character share its branch.
+    `binary-operator ::= ${dialect === 'duckdb'
+      ? '[+%^] | "*" "*"? | "/" "/"? | "-" (">" ">"?)? | "=" "="? | "!" ("=" | "~~") | "<" [=>]? | ">" "="? | "||" | "~~"'
+      : '[+*/%&] | "-" (">" ">"?)? | "=" "="? | "!=" | "<" [=><]? | ">" [=>]? | "|" "|"?'}`,
     `arithmetic-operator ::= "+" | "-" | "*" | "/" | "%"`,
-    `term ::= literal | column-ref | function-call | case | cast | ${kw('exists')} ws0 "(" ws0 subquery ws0 ")" | paren-term | ("-" | "+" | "~") ws0 term${dialect === 'duckdb' ? ` | "[" ws0 expr-list? ws0 "]" | ${kw('interval')} ws term (ws ident)? | (${kw('date')} | ${kw('time')} | ${kw('timestamp')} | ${kw('timestamptz')}) ws string` : ''}`,
+    `term ::= term-word | column-ref | number | string${dialect === 'sqlite' ? ' | dq-string' : ''} | paren-term | ("-" | "+" | "~") ws0 term${dialect === 'duckdb' ? ' | "[" ws0 expr-list? ws0 "]"' : ''}`,
+    // Every word a term can start with, in one trie: a column, a function, a keyword (NULL, CASE, EXISTS, …).
+    // llama.cpp keeps one parse stack per alternative, so words that share a first letter share one.
+    `term-word ::= ${keywordChoice(termWords(dialect, words))}`,
     `paren-term ::= "(" ws0 (subquery | expr-list) ws0 ")"`,
-    `column-ref ::= column-name | ident "." column-name | ident "." ident "." column-name`,
-    `function-call ::= function-name ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")" (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
+    `column-ref ::= quoted-column-name | ident "." column-name | ident "." ident "." column-name`,
+    `function-call ::= function-name function-args`,
+    `function-args ::= ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")" (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
     `window ::= "(" ws0 (ident ws)? (${kw('partition')} ws ${kw('by')} ws expr-list ws0)? (${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0)? (frame ws0)? ")"`,
     `frame ::= (${kw('rows')} | ${kw('range')} | ${kw('groups')}) ws (${kw('between')} ws frame-bound ws ${kw('and')} ws frame-bound | frame-bound)`,
     `frame-bound ::= ${kw('unbounded')} ws (${kw('preceding')} | ${kw('following')}) | ${kw('current')} ws ${kw('row')} | term ws (${kw('preceding')} | ${kw('following')})`,
-    `case ::= ${kw('case')} (ws expr)? (ws ${kw('when')} ws expr ws ${kw('then')} ws expr)+ (ws ${kw('else')} ws expr)? ws ${kw('end')}`,
-    `cast ::= (${kw('cast')}${dialect === 'duckdb' ? ` | ${kw('try_cast')}` : ''}) ws0 "(" ws0 expr ws ${kw('as')} ws type-name ws0 ")"`,
+    `case-rest ::= (ws expr)? (ws ${kw('when')} ws expr ws ${kw('then')} ws expr)+ (ws ${kw('else')} ws expr)? ws ${kw('end')}`,
+    `cast-rest ::= ws0 "(" ws0 expr ws ${kw('as')} ws type-name ws0 ")"`,
     `type-name ::= ident-word (ws ident-word)* (ws0 "(" ws0 number (ws0 "," ws0 number)? ws0 ")")?${dialect === 'duckdb' ? ' ("[]")*' : ''}`,
   ];
 }
@@ -133,7 +162,6 @@ function lexicalRules(dialect: Dialect): string[] {
     `ws ::= ([ \\t\\n\\r] | line-comment){1,32}`,
     `ws0 ::= ([ \\t\\n\\r] | line-comment){0,32}`,
     `line-comment ::= "--" [^\\n]{0,200} "\\n"`,
-    `literal ::= number | string${dialect === 'sqlite' ? ' | dq-string' : ''} | ${kw('null')} | ${kw('true')} | ${kw('false')} | ${kw('current_date')} | ${kw('current_time')} | ${kw('current_timestamp')} | blob`,
     `number ::= [0-9]+ ("." [0-9]*)? ([eE] [+-]? [0-9]+)? | "." [0-9]+ ([eE] [+-]? [0-9]+)? | "0" [xX] [0-9a-fA-F]+`,
     `string ::= "'" ([^'] | "''")* "'"`,
     // SQLite reads a double-quoted word that names no column as a string, and Spider's gold queries rely on it.
@@ -145,19 +173,45 @@ function lexicalRules(dialect: Dialect): string[] {
   ];
 }
 
+/** What follows each word a term may start with. */
+function termWords(dialect: Dialect, words: TermWords): [string, string][] {
+  const entries: [string, string][] = [
+    ...words.columns.map((name): [string, string] => [name, '']),
+    ...words.functions.map((name): [string, string] => [name, 'function-args']),
+    ...['null', 'true', 'false', 'current_date', 'current_time', 'current_timestamp'].map((word): [string, string] => [word, '']),
+    ['case', 'case-rest'],
+    ['cast', 'cast-rest'],
+    ['exists', 'ws0 "(" ws0 subquery ws0 ")"'],
+    ['x', `"'" [0-9a-fA-F]* "'"`],
+  ];
+  if (dialect === 'duckdb') {
+    entries.push(['try_cast', 'cast-rest'], ['interval', 'ws term (ws ident)?']);
+    for (const word of ['date', 'time', 'timestamp', 'timestamptz']) entries.push([word, 'ws string']);
+  }
+  return entries;
+}
+
+function isWord(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name);
+}
+
 /**
  * Schema names in every form the engine reads as them: bare (the names that are plain words) and
  * in each quoting style. Both engines match names without regard to letter case, quoted or not.
  */
 function names(list: string[], dialect: Dialect): string {
+  const words = list.filter(isWord);
+  return [...(words.length ? [caselessChoice(words)] : []), ...quotedNames(list, dialect)].join(' | ');
+}
+
+/** The quoted forms of schema names: "x" in both engines, `x` and [x] in SQLite. */
+function quotedNames(list: string[], dialect: Dialect): string[] {
   const forms = [`"\\"" ${caselessChoice(list.map((name) => name.replace(/"/g, '""')))} "\\""`];
-  const words = list.filter((name) => /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name));
-  if (words.length) forms.unshift(caselessChoice(words));
   if (dialect === 'sqlite') {
     const inner = caselessChoice(list);
     forms.push(`"\`" ${inner} "\`"`, `"[" ${inner} "]"`);
   }
-  return forms.join(' | ');
+  return forms;
 }
 
 interface TrieNode {
@@ -183,6 +237,42 @@ function caselessChoice(words: string[]): string {
     node.end = true;
   }
   return `(${branches(root)})`;
+}
+
+/**
+ * Keywords, each followed by its own continuation, as one trie: keywords that share a beginning
+ * (IN, IS, ISNULL) share its branch. An empty continuation ends the keyword.
+ */
+function keywordChoice(entries: [word: string, continuation: string][]): string {
+  const root: KeywordNode = { ends: [], next: new Map() };
+  for (const [word, continuation] of entries) {
+    let node = root;
+    for (const ch of word.replace(/[A-Z]/g, (c) => c.toLowerCase())) {
+      let child = node.next.get(ch);
+      if (!child) node.next.set(ch, (child = { ends: [], next: new Map() }));
+      node = child;
+    }
+    if (!node.ends.includes(continuation)) node.ends.push(continuation);
+  }
+  return `(${keywordBranches(root)})`;
+}
+
+interface KeywordNode {
+  ends: string[];
+  next: Map<string, KeywordNode>;
+}
+
+function keywordBranches(node: KeywordNode): string {
+  const words = [...node.next].map(([ch, child]) => `${caselessChar(ch)}${keywordRest(child)}`);
+  return [...words, ...node.ends.filter((c) => c !== '')].join(' | ');
+}
+
+function keywordRest(node: KeywordNode): string {
+  const alternatives = node.next.size + node.ends.filter((c) => c !== '').length;
+  const optional = node.ends.includes('') && alternatives > 0 ? '?' : '';
+  if (alternatives === 0) return '';
+  if (alternatives === 1 && !optional) return ` ${keywordBranches(node)}`;
+  return ` (${keywordBranches(node)})${optional}`;
 }
 
 function branches(node: TrieNode): string {
