@@ -39,10 +39,9 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
   return `${rules.join('\n')}\n`;
 }
 
-/** Rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose. */
-const FAMILY_RULES = [
-  'query', 'compound', 'select-core', 'from', 'table-ref', 'join', 'order-by', 'limit', 'subquery', 'results', 'result-list', 'result', 'order-item',
-  'row', 'expr-list', 'expr', 'tail', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-call', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest',
+/** Expression rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose (every query rule does too). */
+const FAMILY_EXPRESSION_RULES = [
+  'subquery', 'select-list', 'results', 'paren-results', 'result-list', 'result', 'order-item', 'row', 'expr-list', 'expr', 'tail', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-call', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest',
 ];
 
 /**
@@ -52,37 +51,80 @@ const FAMILY_RULES = [
  * output alias (`ORDER BY n` after `count(*) AS n`).
  */
 function queryFamily(dialect: Dialect, words: TermWords): string[] {
-  const all = [...queryRules('table-name', dialect), ...expressionRules(dialect, words)];
   const nameOf = (rule: string) => rule.slice(0, rule.indexOf(' ::='));
-  const base = all.filter((rule) => FAMILY_RULES.includes(nameOf(rule)));
-  const shared = all.filter((rule) => !FAMILY_RULES.includes(nameOf(rule)));
-  const pattern = new RegExp(`(?<![\\w-])(${FAMILY_RULES.join('|')})(?![\\w-])`, 'g');
+  const queries = queryRules('table-name', dialect);
+  const family = [...queries.map(nameOf), ...FAMILY_EXPRESSION_RULES];
+  const all = [...queries, ...expressionRules(dialect, words)];
+  const base = all.filter((rule) => family.includes(nameOf(rule)));
+  const shared = all.filter((rule) => !family.includes(nameOf(rule)));
+  const pattern = new RegExp(`(?<![\\w-])(${family.join('|')})(?![\\w-])`, 'g');
   const loose = base.map((rule) =>
     rule
       .replace(pattern, 'cte-$1')
       .replace('table-name', 'any-table-name')
-      .replace(/^cte-column-ref ::= quoted-column-name \| ident "\." column-name \| ident "\." ident "\." column-name/, 'cte-column-ref ::= any-column-name | ident "." any-column-name | ident "." ident "." any-column-name'),
+      .replace(/^(cte-column-ref ::= )(.*)$/, (_, head: string, body: string) => head + body.replace(/(?<![\w-])(quoted-)?column-name/g, 'any-column-name')),
   );
   return [...base, ...loose, ...shared];
 }
 
-/** The rules of a query whose FROM tables are `tableRule`. */
+/**
+ * The rules of a query whose FROM tables are `tableRule`. Clauses come in SQL's order, and after
+ * each one a single whitespace and one keyword trie decide what comes next (`after-…` rules), so
+ * the parser keeps one branch per next letter rather than one per optional clause.
+ */
 function queryRules(tableRule: string, dialect: Dialect): string[] {
-  const p = '';
-  const groupItems = dialect === 'duckdb' ? `(${kw('all')} | expr-list)` : 'expr-list';
-  const clauses = `(ws ${kw('where')} ws expr)? (ws ${kw('group')} ws ${kw('by')} ws ${groupItems})? (ws ${kw('having')} ws expr)?${dialect === 'duckdb' ? ` (ws ${kw('qualify')} ws expr)?` : ''}`;
-  return [
-    `${p}query ::= ${p}compound (ws ${p}order-by)? (ws ${p}limit)?`,
-    `${p}compound ::= ${p}select-core (ws set-operator ws ${p}select-core)*`,
-    `${p}select-core ::= ${kw('select')} (ws (${kw('distinct')} | ${kw('all')}))? results (ws ${p}from)? ${clauses} | ${kw('values')} ws0 row (ws0 "," ws0 row)* | "(" ws0 ${p}query ws0 ")"` +
-      // DuckDB's FROM-first form: FROM t [SELECT …] [WHERE …].
-      (dialect === 'duckdb' ? ` | ${p}from (ws ${kw('select')} (ws (${kw('distinct')} | ${kw('all')}))? results)? ${clauses}` : ''),
-    `${p}from ::= ${kw('from')} ws ${p}table-ref (${p}join)*`,
-    `${p}table-ref ::= (${tableRule} | "(" ws0 (subquery | ${p}table-ref ${p}join*) ws0 ")" | function-call) alias?`,
-    `${p}join ::= ws0 "," ws0 ${p}table-ref | ws (${kw('natural')} ws)? (join-kind ws)? ${kw('join')} ws ${p}table-ref (ws ${kw('on')} ws expr | ws ${kw('using')} ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")?`,
-    `${p}order-by ::= ${kw('order')} ws ${kw('by')} ws ${dialect === 'duckdb' ? `(${kw('all')} (ws (${kw('asc')} | ${kw('desc')}))? | order-item (ws0 "," ws0 order-item)*)` : 'order-item (ws0 "," ws0 order-item)*'}`,
-    `${p}limit ::= ${kw('limit')} ws expr (ws ${kw('offset')} ws expr | ws0 "," ws0 expr)?`,
+  const duckdb = dialect === 'duckdb';
+  const orderItems = duckdb ? `(${kw('all')} (ws (${kw('asc')} | ${kw('desc')}))? | order-item (ws0 "," ws0 order-item)*)` : 'order-item (ws0 "," ws0 order-item)*';
+  const joins = (rest: string): [string, string][] => [
+    ['join', rest],
+    ['natural', `ws (join-kind ws)? ${kw('join')} ${rest}`],
+    ...['left', 'right', 'full'].map((kind): [string, string] => [kind, `(ws ${kw('outer')})? ws ${kw('join')} ${rest}`]),
+    ...['inner', 'cross', ...(duckdb ? ['semi', 'anti', 'positional', 'asof'] : [])].map((kind): [string, string] => [kind, `ws ${kw('join')} ${rest}`]),
   ];
+  const joinConditions = (after: string): [string, string][] => [
+    ['on', `ws expr ${after}`],
+    ['using', `ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")" ${after}`],
+  ];
+  const clauses: [string, string][] = [
+    ['where', 'ws expr after-where'],
+    ['group', `ws ${kw('by')} ws ${duckdb ? `(${kw('all')} | expr-list)` : 'expr-list'} after-group`],
+    ['having', 'ws expr after-having'],
+    ...(duckdb ? [['qualify', 'ws expr after-qualify'] as [string, string]] : []),
+  ];
+  const ending: [string, string][] = [
+    ...['union', 'intersect', 'except'].map((word): [string, string] => [word, `(ws (${kw('all')} | ${kw('distinct')}))? ws core`]),
+    ['order', `ws ${kw('by')} ws ${orderItems} after-order`],
+    ['limit', `ws expr (ws ${kw('offset')} ws expr | ws0 "," ws0 expr)?`],
+  ];
+  const after = (name: string, entries: [string, string][], comma?: string) =>
+    `${name} ::= (${comma ? `ws0 "," ws0 table-ref ${comma} | ` : ''}ws ${keywordChoice(entries)})?`;
+  const rules = [
+    `query ::= core`,
+    `core ::= ${kw('select')} select-list after-results | ${kw('values')} ws0 row (ws0 "," ws0 row)* after-core | "(" ws0 query ws0 ")" after-core` +
+      // DuckDB's FROM-first form: FROM t [SELECT …] [WHERE …].
+      (duckdb ? ` | ${kw('from')} ws table-ref first-after-from` : ''),
+    after('after-results', [['from', 'ws table-ref after-from'], ...clauses, ...ending]),
+    after('after-from', [...joins('join-rest'), ...clauses, ...ending], 'after-from'),
+    `join-rest ::= ws table-ref after-join`,
+    after('after-join', [...joinConditions('after-from'), ...joins('join-rest'), ...clauses, ...ending], 'after-from'),
+    ...clauses.map(([word], i) => after(`after-${word}`, [...clauses.slice(i + 1), ...ending])),
+    after('after-core', ending),
+    after('after-order', ending.filter(([word]) => word === 'limit')),
+    `table-ref ::= (${tableRule} | "(" ws0 (subquery | table-ref join*) ws0 ")" | function-call) alias?`,
+    // Joins inside parentheses: FROM (a JOIN b ON …).
+    `join ::= ws0 "," ws0 table-ref | ws (${kw('natural')} ws)? (join-kind ws)? ${kw('join')} ws table-ref (ws ${kw('on')} ws expr | ws ${kw('using')} ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")?`,
+  ];
+  if (duckdb) {
+    const afterSelect: [string, string][] = [...clauses, ...ending];
+    const select: [string, string] = ['select', 'select-list first-after-select'];
+    rules.push(
+      after('first-after-from', [select, ...joins('first-join-rest'), ...afterSelect], 'first-after-from'),
+      `first-join-rest ::= ws table-ref first-after-join`,
+      after('first-after-join', [select, ...joinConditions('first-after-from'), ...joins('first-join-rest'), ...afterSelect], 'first-after-from'),
+      after('first-after-select', afterSelect),
+    );
+  }
+  return rules;
 }
 
 /** The names a term may start with: bare column names (plain words) and the engine's functions. */
@@ -103,23 +145,25 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     ['between', `ws term (tail-arith)* ws ${kw('and')} ws term`],
     ...likeWords,
   ];
-  const andOr = `(ws (${kw('not')} ws)* term | ws0 paren-term)`;
+  const andOr = '(ws term | ws0 paren-term)';
   return [
     `subquery ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
-    `set-operator ::= (${kw('union')} | ${kw('intersect')} | ${kw('except')}) (ws (${kw('all')} | ${kw('distinct')}))?`,
     `join-kind ::= (${kw('left')} | ${kw('right')} | ${kw('full')}) (ws ${kw('outer')})? | ${kw('inner')} | ${kw('cross')}${dialect === 'duckdb' ? ` | ${kw('semi')} | ${kw('anti')} | ${kw('positional')} | ${kw('asof')}` : ''}`,
     // A bare alias needs whitespace before it, or \`ab\` would read as \`a\` aliased \`b\`.
     `alias ::= ws (${kw('as')} ws)? ident`,
     // `SELECT DISTINCT(a)` needs no space before its parenthesis; a word after SELECT does.
-    `results ::= ws result-list | paren-term (tail)* alias? (ws0 "," ws0 result)*`,
+    // One whitespace after SELECT whether DISTINCT follows or not.
+    `select-list ::= ws ((${kw('distinct')} | ${kw('all')}) results | result-list) | paren-results`,
+    `results ::= ws result-list | paren-results`,
+    `paren-results ::= paren-term (tail)* alias? (ws0 "," ws0 result)*`,
     `result-list ::= result (ws0 "," ws0 result)*`,
-    `result ::= "*" | ident "." "*" | expr alias?`,
+    `result ::= "*" | expr alias?`,
     `order-item ::= (expr | ident) (ws (${kw('asc')} | ${kw('desc')}))? (ws ${kw('nulls')} ws (${kw('first')} | ${kw('last')}))?`,
     `row ::= "(" ws0 expr-list ws0 ")"`,
     `expr-list ::= expr (ws0 "," ws0 expr)*`,
     // Precedence is the engine's business: a flat chain of terms and operators accepts every nesting without ambiguity.
-    `expr ::= (${kw('not')} ws)* term (tail)*`,
-    `tail ::= ws0 binary-operator ws0 (${kw('not')} ws)* term | ws tail-word` +
+    `expr ::= term (tail)*`,
+    `tail ::= ws0 binary-operator ws0 term | ws tail-word` +
       (dialect === 'duckdb' ? ` | ws0 "::" ws0 type-name | ws0 "[" ws0 expr? (ws0 ":" ws0 expr?)? ws0 "]"` : ''),
     // One whitespace, then the operator word: its letters shared (IN, IS, ISNULL), so one parse branch per letter.
     `tail-word ::= ${keywordChoice([
@@ -143,7 +187,8 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     // llama.cpp keeps one parse stack per alternative, so words that share a first letter share one.
     `term-word ::= ${keywordChoice(termWords(dialect, words))}`,
     `paren-term ::= "(" ws0 (subquery | expr-list) ws0 ")"`,
-    `column-ref ::= quoted-column-name | ident "." column-name | ident "." ident "." column-name`,
+    // One qualifier branch for t.col, s.t.col and t.* (which only a result may be; the database says so elsewhere).
+    `column-ref ::= quoted-column-name | ident "." (column-name | ident "." column-name | "*")`,
     `function-call ::= function-name function-args`,
     `function-args ::= ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")" (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
     `window ::= "(" ws0 (ident ws)? (${kw('partition')} ws ${kw('by')} ws expr-list ws0)? (${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0)? (frame ws0)? ")"`,
@@ -179,6 +224,8 @@ function termWords(dialect: Dialect, words: TermWords): [string, string][] {
     ...words.columns.map((name): [string, string] => [name, '']),
     ...words.functions.map((name): [string, string] => [name, 'function-args']),
     ...['null', 'true', 'false', 'current_date', 'current_time', 'current_timestamp'].map((word): [string, string] => [word, '']),
+    // NOT is a term word too: NOT x, NOT EXISTS (…), a = NOT b.
+    ['not', 'ws term'],
     ['case', 'case-rest'],
     ['cast', 'cast-rest'],
     ['exists', 'ws0 "(" ws0 subquery ws0 ")"'],
