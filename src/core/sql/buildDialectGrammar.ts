@@ -25,15 +25,14 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
     `root ::= ws0 statement ws0 (";" ws0)?`,
     `statement ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
     `cte ::= ident (ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")? ws ${kw('as')} (ws (${kw('not')} ws)? ${kw('materialized')})? ws0 "(" ws0 cte-query ws0 ")"`,
-    ...queryFamily(dialect, { columns: columns.filter(isWord), functions: schema.functions }),
+    ...queryFamily(dialect, { tables: tables.filter(isWord), columns: columns.filter(isWord), functions: schema.functions }),
     `any-table-name ::= table-name | ident`,
     `any-column-name ::= column-name | ident`,
     `table-name ::= ${names(tables, dialect)}`,
+    `quoted-table-name ::= ${quotedNames(tables, dialect).join(' | ')}`,
     `column-name ::= ${names(columns, dialect)}`,
     // A bare column name is a term word; quoted, it is one of these (SQLite reads "x" as a dq-string, which covers it).
     `quoted-column-name ::= ${quotedNames(columns, dialect).filter((form) => dialect === 'duckdb' || !form.startsWith('"\\""')).join(' | ')}`,
-    // The engine's own functions: a model that calls YEAR() on SQLite invents a name as surely as one that invents a column.
-    `function-name ::= ${caselessChoice(schema.functions)}`,
     ...lexicalRules(dialect),
   ];
   return `${rules.join('\n')}\n`;
@@ -41,7 +40,7 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
 
 /** Expression rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose (every query rule does too). */
 const FAMILY_EXPRESSION_RULES = [
-  'subquery', 'select-list', 'results', 'paren-results', 'result-list', 'result', 'order-item', 'row', 'expr-list', 'expr', 'tail', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-call', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest',
+  'subquery', 'select-list', 'results', 'paren-results', 'result-list', 'result', 'order-item', 'row', 'expr-list', 'expr', 'tail', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest',
 ];
 
 /**
@@ -52,7 +51,7 @@ const FAMILY_EXPRESSION_RULES = [
  */
 function queryFamily(dialect: Dialect, words: TermWords): string[] {
   const nameOf = (rule: string) => rule.slice(0, rule.indexOf(' ::='));
-  const queries = queryRules('table-name', dialect);
+  const queries = queryRules(dialect, words);
   const family = [...queries.map(nameOf), ...FAMILY_EXPRESSION_RULES];
   const all = [...queries, ...expressionRules(dialect, words)];
   const base = all.filter((rule) => family.includes(nameOf(rule)));
@@ -61,18 +60,18 @@ function queryFamily(dialect: Dialect, words: TermWords): string[] {
   const loose = base.map((rule) =>
     rule
       .replace(pattern, 'cte-$1')
-      .replace('table-name', 'any-table-name')
+      .replace(/^(cte-table-ref ::= .*)quoted-table-name/, '$1any-table-name')
       .replace(/^(cte-column-ref ::= )(.*)$/, (_, head: string, body: string) => head + body.replace(/(?<![\w-])(quoted-)?column-name/g, 'any-column-name')),
   );
   return [...base, ...loose, ...shared];
 }
 
 /**
- * The rules of a query whose FROM tables are `tableRule`. Clauses come in SQL's order, and after
+ * The rules of a query. Clauses come in SQL's order, and after
  * each one a single whitespace and one keyword trie decide what comes next (`after-…` rules), so
  * the parser keeps one branch per next letter rather than one per optional clause.
  */
-function queryRules(tableRule: string, dialect: Dialect): string[] {
+function queryRules(dialect: Dialect, words: TermWords): string[] {
   const duckdb = dialect === 'duckdb';
   const orderItems = duckdb ? `(${kw('all')} (ws (${kw('asc')} | ${kw('desc')}))? | order-item (ws0 "," ws0 order-item)*)` : 'order-item (ws0 "," ws0 order-item)*';
   const joins = (rest: string): [string, string][] => [
@@ -110,7 +109,9 @@ function queryRules(tableRule: string, dialect: Dialect): string[] {
     ...clauses.map(([word], i) => after(`after-${word}`, [...clauses.slice(i + 1), ...ending])),
     after('after-core', ending),
     after('after-order', ending.filter(([word]) => word === 'limit')),
-    `table-ref ::= (${tableRule} | "(" ws0 (subquery | table-ref join*) ws0 ")" | function-call) alias?`,
+    `table-ref ::= (table-word | quoted-table-name | "(" ws0 (subquery | table-ref join*) ws0 ")") alias?`,
+    // Tables and table-valued functions (json_each, range, read_csv, …) in one trie, as term words are.
+    `table-word ::= ${keywordChoice([...words.tables.map((name): [string, string] => [name, '']), ...words.functions.map((name): [string, string] => [name, 'function-args'])])}`,
     // Joins inside parentheses: FROM (a JOIN b ON …).
     `join ::= ws0 "," ws0 table-ref | ws (${kw('natural')} ws)? (join-kind ws)? ${kw('join')} ws table-ref (ws ${kw('on')} ws expr | ws ${kw('using')} ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")?`,
   ];
@@ -127,8 +128,9 @@ function queryRules(tableRule: string, dialect: Dialect): string[] {
   return rules;
 }
 
-/** The names a term may start with: bare column names (plain words) and the engine's functions. */
+/** The schema's plain-word names (bare tables and columns) and the engine's functions. */
 interface TermWords {
+  tables: string[];
   columns: string[];
   functions: string[];
 }
@@ -189,7 +191,6 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     `paren-term ::= "(" ws0 (subquery | expr-list) ws0 ")"`,
     // One qualifier branch for t.col, s.t.col and t.* (which only a result may be; the database says so elsewhere).
     `column-ref ::= quoted-column-name | ident "." (column-name | ident "." column-name | "*")`,
-    `function-call ::= function-name function-args`,
     `function-args ::= ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")" (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
     `window ::= "(" ws0 (ident ws)? (${kw('partition')} ws ${kw('by')} ws expr-list ws0)? (${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0)? (frame ws0)? ")"`,
     `frame ::= (${kw('rows')} | ${kw('range')} | ${kw('groups')}) ws (${kw('between')} ws frame-bound ws ${kw('and')} ws frame-bound | frame-bound)`,
@@ -218,7 +219,10 @@ function lexicalRules(dialect: Dialect): string[] {
   ];
 }
 
-/** What follows each word a term may start with. */
+/**
+ * What follows each word a term may start with. Functions are the engine's own: a model that calls
+ * YEAR() on SQLite invents a name as surely as one that invents a column.
+ */
 function termWords(dialect: Dialect, words: TermWords): [string, string][] {
   const entries: [string, string][] = [
     ...words.columns.map((name): [string, string] => [name, '']),
