@@ -40,7 +40,7 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
 
 /** Expression rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose (every query rule does too). */
 const FAMILY_EXPRESSION_RULES = [
-  'subquery', 'select-list', 'results', 'paren-results', 'result-list', 'result', 'order-item', 'row', 'expr-list', 'expr', 'tail', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest',
+  'subquery', 'select-list', 'results', 'paren-results', 'result-list', 'result', 'order-item', 'row', 'expr-list', 'expr', 'tail', 'tail-symbol', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest',
 ];
 
 /**
@@ -165,8 +165,9 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     `expr-list ::= expr (ws0 "," ws0 expr)*`,
     // Precedence is the engine's business: a flat chain of terms and operators accepts every nesting without ambiguity.
     `expr ::= term (tail)*`,
-    `tail ::= ws0 binary-operator ws0 term | ws tail-word` +
-      (dialect === 'duckdb' ? ` | ws0 "::" ws0 type-name | ws0 "[" ws0 expr? (ws0 ":" ws0 expr?)? ws0 "]"` : ''),
+    // Whatever follows a term after whitespace follows one whitespace: an operator or an operator word.
+    `tail ::= tail-symbol | ws (tail-symbol | tail-word)`,
+    `tail-symbol ::= binary-operator ws0 term` + (dialect === 'duckdb' ? ` | "::" ws0 type-name | "[" ws0 expr? (ws0 ":" ws0 expr?)? ws0 "]"` : ''),
     // One whitespace, then the operator word: its letters shared (IN, IS, ISNULL), so one parse branch per letter.
     `tail-word ::= ${keywordChoice([
       ['and', andOr],
@@ -179,12 +180,11 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
       ...negatable,
     ])}`,
     `tail-arith ::= ws0 arithmetic-operator ws0 term`,
-    // Operators that share a first character share its branch.
-    `binary-operator ::= ${dialect === 'duckdb'
-      ? '[+%^] | "*" "*"? | "/" "/"? | "-" (">" ">"?)? | "=" "="? | "!" ("=" | "~~") | "<" [=>]? | ">" "="? | "||" | "~~"'
-      : '[+*/%&] | "-" (">" ">"?)? | "=" "="? | "!=" | "<" [=><]? | ">" [=>]? | "|" "|"?'}`,
+    // Every operator of the dialect (and a few strings of operator characters that are none, which the
+    // database refuses) as one branch: llama.cpp checks the whole vocabulary against each branch.
+    `binary-operator ::= ${dialect === 'duckdb' ? '[-+*/%^=!<>|~] [*/=>~|]{0,2}' : '[-+*/%&=!<>|] [=<>|]{0,2}'}`,
     `arithmetic-operator ::= "+" | "-" | "*" | "/" | "%"`,
-    `term ::= term-word | column-ref | number | string${dialect === 'sqlite' ? ' | dq-string' : ''} | paren-term | ("-" | "+" | "~") ws0 term${dialect === 'duckdb' ? ' | "[" ws0 expr-list? ws0 "]"' : ''}`,
+    `term ::= term-word | column-ref | number | string${dialect === 'sqlite' ? ' | dq-string' : ''} | paren-term | [-+~] ws0 term${dialect === 'duckdb' ? ' | "[" ws0 expr-list? ws0 "]"' : ''}`,
     // Every word a term can start with, in one trie: a column, a function, a keyword (NULL, CASE, EXISTS, …).
     // llama.cpp keeps one parse stack per alternative, so words that share a first letter share one.
     `term-word ::= ${keywordChoice(termWords(dialect, words))}`,
