@@ -22,7 +22,7 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
   if (schema.functions.length === 0) throw new Error('the schema has no function list (read it from the database)');
   const rules: string[] = [
     // A statement, optionally ended by `;`, with room for a model's leading or trailing newline.
-    `root ::= ws0 statement ws0 (";" ws0)?`,
+    `root ::= ([ \\t\\n\\r] | line-comment){0,32} statement ws0 (";" ws0)?`,
     `statement ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
     `cte ::= ident (ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")? ws ${kw('as')} (ws (${kw('not')} ws)? ${kw('materialized')})? ws0 "(" ws0 cte-query ws0 ")"`,
     ...queryFamily(dialect, { tables: tables.filter(isWord), columns: columns.filter(isWord), functions: schema.functions }),
@@ -205,14 +205,16 @@ function lexicalRules(dialect: Dialect): string[] {
   return [
     // Bounded, but wide enough for the way models lay SQL out: a line break and deep indentation, and
     // line comments (part of the language; a grammar without them would push a model off what it means to write).
-    `ws ::= ([ \\t\\n\\r] | line-comment){1,32}`,
-    `ws0 ::= ([ \\t\\n\\r] | line-comment){0,32}`,
+    // Inside a statement a comment follows a space or a line break (\`x  -- why\`), so the parser keeps no comment
+    // branch right after every word; a statement may begin with one.
+    `ws ::= [ \\t\\n\\r] ([ \\t\\n\\r] | line-comment){0,31}`,
+    `ws0 ::= ws?`,
     `line-comment ::= "--" [^\\n]{0,200} "\\n"`,
-    `number ::= [0-9]+ ("." [0-9]*)? ([eE] [+-]? [0-9]+)? | "." [0-9]+ ([eE] [+-]? [0-9]+)? | "0" [xX] [0-9a-fA-F]+`,
+    // Hexadecimal under the digits' branch (so 5x1F passes too, and the database refuses it).
+    `number ::= [0-9] ([0-9]* ("." [0-9]*)? ([eE] [+-]? [0-9]+)? | [xX] [0-9a-fA-F]+) | "." [0-9]+ ([eE] [+-]? [0-9]+)?`,
     `string ::= "'" ([^'] | "''")* "'"`,
     // SQLite reads a double-quoted word that names no column as a string, and Spider's gold queries rely on it.
     ...(dialect === 'sqlite' ? [`dq-string ::= "\\"" ([^"] | "\\"\\"")* "\\""`] : []),
-    `blob ::= [xX] "'" [0-9a-fA-F]* "'"`,
     `ident ::= ident-word | quoted-ident`,
     `ident-word ::= [a-zA-Z_] [a-zA-Z0-9_$]{0,63}`,
     `quoted-ident ::= "\\"" ([^"] | "\\"\\"")+ "\\""${dialect === 'sqlite' ? ' | "`" [^`]+ "`" | "[" [^\\]]+ "]"' : ''}`,
