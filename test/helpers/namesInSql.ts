@@ -13,6 +13,10 @@ export interface NamesInSql {
   qualifiers: string[];
   /** Aliases and CTE names (and their column lists) the statement itself defines. */
   defined: string[];
+  /** Names after COLLATE. */
+  collations: string[];
+  /** The statement has a WITH clause: its names may be its CTEs' (which the grammar cannot tell from invented ones). */
+  withClause: boolean;
 }
 
 const KEYWORDS = new Set(
@@ -34,7 +38,7 @@ export function namesInSql(sql: string, knownNames: Set<string>, cut = false): N
   const tokens = tokenizeSql(sql);
   if (cut) tokens.splice(tokens.findLastIndex((t) => t.kind === 'word' || t.kind === 'quoted-identifier'));
   let cteColumnsDepth: number | null = null;
-  const out: NamesInSql = { tables: [], columns: [], functions: [], qualifiers: [], defined: [] };
+  const out: NamesInSql = { tables: [], columns: [], functions: [], qualifiers: [], defined: [], collations: [], withClause: false };
   let inFrom = false;
   let castDepth: number[] = [];
   let depth = 0;
@@ -51,6 +55,7 @@ export function namesInSql(sql: string, knownNames: Set<string>, cut = false): N
       continue;
     }
     if (token.kind === 'word' && KEYWORDS.has(upper)) {
+      if (upper === 'WITH') out.withClause = true;
       if (TABLE_INTRO.has(upper)) inFrom = true;
       else if (['WHERE', 'GROUP', 'ORDER', 'HAVING', 'LIMIT', 'ON', 'USING', 'UNION', 'INTERSECT', 'EXCEPT', 'SELECT'].includes(upper)) inFrom = false;
       if (upper === 'CAST') castDepth.push(depth + 1);
@@ -63,6 +68,10 @@ export function namesInSql(sql: string, knownNames: Set<string>, cut = false): N
     const next = tokens[i + 1];
     // A CAST's type after its AS is no name.
     if (previous?.kind === 'word' && previous.text.toUpperCase() === 'AS' && castDepth.includes(depth)) continue;
+    if (previous?.kind === 'word' && previous.text.toUpperCase() === 'COLLATE') {
+      out.collations.push(name);
+      continue;
+    }
     const afterWith = previous?.kind === 'word' && ['WITH', 'RECURSIVE'].includes(previous.text.toUpperCase());
     const cte = afterWith || (next?.kind === 'word' && next.text.toUpperCase() === 'AS' && tokens[i + 2]?.text === '(');
     if (cte && next?.text === '(') cteColumnsDepth = depth + 1;

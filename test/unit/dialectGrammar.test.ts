@@ -124,15 +124,16 @@ test('DuckDB queries the dialect allows, on the OpenFlights fixture; invented na
   }
 });
 
-test("functions are the engine's own: a function another dialect has is refused, the engine's are accepted", async () => {
+test("functions and collations are the engine's own: another dialect's are refused, the engine's accepted", async () => {
   const sqlite = (await load(join(SPIDER_DIR, 'database', 'concert_singer', 'concert_singer.sqlite')))!;
-  for (const sql of ['SELECT YEAR(Song_release_year) FROM singer', 'SELECT DATEDIFF(Year, 1) FROM concert', 'SELECT to_char(Age) FROM singer', 'SELECT Name FROM singer WHERE NOW() > 1']) {
+  for (const sql of ['SELECT Name FROM singer ORDER BY Name COLLATE utf8_general_ci', 'SELECT YEAR(Song_release_year) FROM singer', 'SELECT DATEDIFF(Year, 1) FROM concert', 'SELECT to_char(Age) FROM singer', 'SELECT Name FROM singer WHERE NOW() > 1']) {
     assert.equal(checkSentence(sqlite.grammar, sql).accepted, false, sql);
   }
   for (const sql of [
     "SELECT strftime('%Y', Song_release_year), IIF(Age > 30, 'old', 'young'), group_concat(Name, ', ') FROM singer",
     "SELECT * FROM json_each('[1,2]')",
     'SELECT Name, row_number() OVER (ORDER BY Age) FROM singer',
+    'SELECT Name FROM singer ORDER BY Name COLLATE NOCASE',
   ]) {
     assert.equal(checkSentence(sqlite.grammar, sql).accepted, true, sql);
   }

@@ -38,6 +38,8 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
   return `${rules.join('\n')}\n`;
 }
 
+const SQLITE_COLLATIONS = ['binary', 'nocase', 'rtrim'];
+
 /** Expression rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose (every query rule does too). */
 const FAMILY_EXPRESSION_RULES = [
   'subquery', 'select-list', 'results', 'paren-results', 'result-list', 'result', 'order-item', 'row', 'expr-list', 'expr', 'tail', 'tail-symbol', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest',
@@ -159,7 +161,7 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     `results ::= ws result-list | paren-results`,
     `paren-results ::= paren-term (tail)* alias? (ws0 "," ws0 result)*`,
     `result-list ::= result (ws0 "," ws0 result)*`,
-    `result ::= "*" | expr alias?`,
+    `result ::= "*" | ident "." "*" | expr alias?`,
     `order-item ::= (expr | ident) (ws (${kw('asc')} | ${kw('desc')}))? (ws ${kw('nulls')} ws (${kw('first')} | ${kw('last')}))?`,
     `row ::= "(" ws0 expr-list ws0 ")"`,
     `expr-list ::= expr (ws0 "," ws0 expr)*`,
@@ -176,7 +178,8 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
       ['isnull', ''],
       ['notnull', ''],
       ['not', `ws ${keywordChoice([...negatable, ['null', '']])}`],
-      ['collate', 'ws ident'],
+      // SQLite's collations are its three built-in ones (Quarry registers none); DuckDB's include ICU's locales.
+      ['collate', dialect === 'sqlite' ? `ws (${names(SQLITE_COLLATIONS, dialect)})` : 'ws ident'],
       ...negatable,
     ])}`,
     `tail-arith ::= ws0 arithmetic-operator ws0 term`,
@@ -189,8 +192,8 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     // llama.cpp keeps one parse stack per alternative, so words that share a first letter share one.
     `term-word ::= ${keywordChoice(termWords(dialect, words))}`,
     `paren-term ::= "(" ws0 (subquery | expr-list) ws0 ")"`,
-    // One qualifier branch for t.col, s.t.col and t.* (which only a result may be; the database says so elsewhere).
-    `column-ref ::= quoted-column-name | ident "." (column-name | ident "." column-name | "*")`,
+    // One qualifier branch for t.col and s.t.col.
+    `column-ref ::= quoted-column-name | ident "." (column-name | ident "." column-name)`,
     `function-args ::= ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")" (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
     `window ::= "(" ws0 (ident ws)? (${kw('partition')} ws ${kw('by')} ws expr-list ws0)? (${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0)? (frame ws0)? ")"`,
     `frame ::= (${kw('rows')} | ${kw('range')} | ${kw('groups')}) ws (${kw('between')} ws frame-bound ws ${kw('and')} ws frame-bound | frame-bound)`,
