@@ -97,8 +97,9 @@ function queryRules(dialect: Dialect, words: TermWords): string[] {
     ['order', `ws ${kw('by')} ws ${orderItems} after-order`],
     ['limit', `ws expr (ws ${kw('offset')} ws expr | ws0 "," ws0 expr)?`],
   ];
-  const after = (name: string, entries: [string, string][], comma?: string) =>
-    `${name} ::= (${comma ? `ws0 "," ws0 table-ref ${comma} | ` : ''}ws ${keywordChoice(entries)})?`;
+  // `afterComma`: where a table joined by a comma (FROM a, b) leads.
+  const after = (name: string, entries: [string, string][], afterComma?: string) =>
+    `${name} ::= (${afterComma ? `ws0 "," ws0 table-ref ${afterComma} | ` : ''}ws ${keywordChoice(entries)})?`;
   const rules = [
     `query ::= core`,
     `core ::= ${kw('select')} select-list after-results | ${kw('values')} ws0 row (ws0 "," ws0 row)* after-core | "(" ws0 query ws0 ")" after-core` +
@@ -270,78 +271,55 @@ function quotedNames(list: string[], dialect: Dialect): string[] {
   return forms;
 }
 
-interface TrieNode {
-  end: boolean;
-  next: Map<string, TrieNode>;
-}
-
 /**
  * One of the words, in any letter case, as a trie: names that share a beginning share its
  * characters, so after each character the parser follows one branch, not one per name (llama.cpp
  * keeps a parse stack per live alternative, and a schema can have thousands of names).
  */
 function caselessChoice(words: string[]): string {
-  const root: TrieNode = { end: false, next: new Map() };
-  for (const word of words) {
-    let node = root;
-    // SQLite and DuckDB fold ASCII letters only.
-    for (const ch of word.replace(/[A-Z]/g, (c) => c.toLowerCase())) {
-      let child = node.next.get(ch);
-      if (!child) node.next.set(ch, (child = { end: false, next: new Map() }));
-      node = child;
-    }
-    node.end = true;
-  }
-  return `(${branches(root)})`;
+  const sorted = words.map(foldCase).sort((a, b) => (a < b ? -1 : 1));
+  return keywordChoice(sorted.map((word): [string, string] => [word, '']));
 }
 
 /**
- * Keywords, each followed by its own continuation, as one trie: keywords that share a beginning
- * (IN, IS, ISNULL) share its branch. An empty continuation ends the keyword.
+ * Words, each followed by its own continuation, as one such trie: words that share a beginning
+ * (IN, IS, ISNULL; a column and a function) share its branch. An empty continuation ends the word.
  */
 function keywordChoice(entries: [word: string, continuation: string][]): string {
-  const root: KeywordNode = { ends: [], next: new Map() };
+  const root: TrieNode = { ends: [], next: new Map() };
   for (const [word, continuation] of entries) {
     let node = root;
-    for (const ch of word.replace(/[A-Z]/g, (c) => c.toLowerCase())) {
+    for (const ch of foldCase(word)) {
       let child = node.next.get(ch);
       if (!child) node.next.set(ch, (child = { ends: [], next: new Map() }));
       node = child;
     }
     if (!node.ends.includes(continuation)) node.ends.push(continuation);
   }
-  return `(${keywordBranches(root)})`;
+  return `(${branches(root)})`;
 }
 
-interface KeywordNode {
+/** SQLite and DuckDB fold ASCII letters only. */
+function foldCase(word: string): string {
+  return word.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+interface TrieNode {
   ends: string[];
-  next: Map<string, KeywordNode>;
-}
-
-function keywordBranches(node: KeywordNode): string {
-  const words = [...node.next].map(([ch, child]) => `${caselessChar(ch)}${keywordRest(child)}`);
-  return [...words, ...node.ends.filter((c) => c !== '')].join(' | ');
-}
-
-function keywordRest(node: KeywordNode): string {
-  const alternatives = node.next.size + node.ends.filter((c) => c !== '').length;
-  const optional = node.ends.includes('') && alternatives > 0 ? '?' : '';
-  if (alternatives === 0) return '';
-  if (alternatives === 1 && !optional) return ` ${keywordBranches(node)}`;
-  return ` (${keywordBranches(node)})${optional}`;
+  next: Map<string, TrieNode>;
 }
 
 function branches(node: TrieNode): string {
-  return [...node.next]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([ch, child]) => `${caselessChar(ch)}${rest(child)}`)
-    .join(' | ');
+  const words = [...node.next].map(([ch, child]) => `${caselessChar(ch)}${rest(child)}`);
+  return [...words, ...node.ends.filter((c) => c !== '')].join(' | ');
 }
 
 function rest(node: TrieNode): string {
-  if (node.next.size === 0) return '';
-  if (node.end) return ` (${branches(node)})?`;
-  return node.next.size === 1 ? ` ${branches(node)}` : ` (${branches(node)})`;
+  const alternatives = node.next.size + node.ends.filter((c) => c !== '').length;
+  if (alternatives === 0) return '';
+  const optional = node.ends.includes('') ? '?' : '';
+  if (alternatives === 1 && !optional) return ` ${branches(node)}`;
+  return ` (${branches(node)})${optional}`;
 }
 
 function caselessChar(ch: string): string {
