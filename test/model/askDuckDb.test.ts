@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { askQuestion } from '../../src/core/ask/askQuestion';
+import { buildAskPrompt } from '../../src/core/prompt/buildAskPrompt';
+import { renderSchemaDdl } from '../../src/core/schema/renderSchemaDdl';
+import { checkSentence, parseGbnf } from '../../src/core/sql/continueGrammar';
+import { grammarFor } from '../../src/core/sql/grammarFor';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
 import { openTestDb } from '../helpers/dbAssertions';
 import { makeTempDir } from '../helpers/fixtures';
@@ -45,6 +49,24 @@ test('with the grammar on, DuckDB (strict about types) runs every query the tiny
       if (!result.valid) failures.push(`${result.sql}\n  → ${result.attempts[0]!.error}`);
     }
     assert.deepEqual(failures, []);
+  } finally {
+    await db.dispose();
+  }
+});
+
+test("DuckDB's sql grammar loads in llama.cpp, and llama.cpp writes only what Quarry's recognizer of it allows", async () => {
+  const db = await openTestDb(path);
+  try {
+    const schema = await db.readSchema({ sampleValues: 0 });
+    const grammar = grammarFor(schema, 'sql')!;
+    const parsed = parseGbnf(grammar);
+    const prompt = buildAskPrompt({ dialect: 'duckdb', schemaDdl: renderSchemaDdl(schema), question: QUESTIONS[0]! });
+    for (let seed = 0; seed < 6; seed++) {
+      const answer = await engine.generate({ ...prompt, grammar, maxTokens: 80, temperature: 1, seed });
+      const check = checkSentence(parsed, answer.text);
+      if (answer.stopReason === 'maxTokens') assert.notEqual(check.reason, 'refused', answer.text);
+      else assert.equal(check.accepted, true, answer.text);
+    }
   } finally {
     await db.dispose();
   }
