@@ -21,7 +21,7 @@ export const CORE_LAYERS = {
   schema: ['types', 'sql', 'defaults'],
   db: ['types', 'sql', 'schema', 'files', 'ipc', 'protocol', 'defaults'],
   engine: ['types', 'ipc', 'protocol', 'defaults'],
-  prompt: ['types', 'sql'],
+  prompt: ['types', 'sql', 'schema'],
   instances: ['types', 'util', 'sql', 'db', 'ipc', 'protocol'],
   ask: ['types', 'sql', 'schema', 'db', 'engine', 'prompt', 'defaults'],
   complete: ['types', 'sql', 'schema', 'engine', 'prompt', 'protocol'],

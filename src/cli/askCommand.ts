@@ -2,6 +2,9 @@ import { DEFAULT_CORRECTIONS } from '../core/defaults';
 import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { ModelEngine } from '../core/engine/ModelEngine';
+import type { PromptFormat } from '../core/prompt/PromptFormat';
+import { isPromptFormatId, PROMPT_FORMAT_IDS, PROMPT_FORMATS } from '../core/prompt/promptFormats';
+import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { formatTable } from './formatTable';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
@@ -19,6 +22,11 @@ Options:
                         (downloaded once into --models-dir); default: $QUARRY_MODEL
 ${MODEL_HELP}
   --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device"}
+  --prompt-format <id>  how the model was trained to be asked: ${PROMPT_FORMAT_IDS.join(', ')} (default quarry)
+${PROMPT_FORMAT_IDS.map((id) => `                          ${id}: ${PROMPT_FORMATS[id].label}`).join('\n')}
+  --print-prompt        print what the model would be sent (chat turns as labelled blocks) and stop;
+                        needs no model (--json: {"format", "messages"} or {"format", "completion"})
+  --evidence <text>     external knowledge for the question (BIRD's evidence)
 ${GRAMMAR_HELP}
   --attempts N          corrections after the first try when the database rejects the SQL (default 2)
   --run                 also run the SQL and print its rows
@@ -44,12 +52,18 @@ export async function askCommand(args: string[], write: (text: string) => void):
     'max-rows': { type: 'string' },
     temperature: { type: 'string' },
     seed: { type: 'string' },
+    'prompt-format': { type: 'string' },
+    'print-prompt': { type: 'boolean' },
+    evidence: { type: 'string' },
   }, { maxPositionals: 1 });
   if (values.help) return write(ASK_HELP);
   const path = requiredDb('ask', values.db);
+  if (positionals.length !== 1) throw new UsageError(`ask: give exactly one question, quoted (got ${positionals.length} arguments)`);
+  const format = promptFormatOption(values['prompt-format']);
+  const question = positionals[0]!;
+  if (values['print-prompt']) return printPrompt(path, format, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json }, write);
   const model = values.model ?? process.env.QUARRY_MODEL;
   if (!model) throw new UsageError('ask: --model <path|url|hf:…> is required (or set QUARRY_MODEL)');
-  if (positionals.length !== 1) throw new UsageError(`ask: give exactly one question, quoted (got ${positionals.length} arguments)`);
   const corrections = integerOption('ask', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
   const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('ask', 'max-rows', values['max-rows'], 0) ?? 100;
@@ -69,7 +83,9 @@ export async function askCommand(args: string[], write: (text: string) => void):
   try {
     const status = await loadCliModel(engine, modelOptions, signal, progress);
     const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });
-    const result = await askQuestion(db, schema, engine, positionals[0]!, {
+    const result = await askQuestion(db, schema, engine, question, {
+      promptFormat: format.id,
+      evidence: values.evidence,
       grammar,
       corrections,
       temperature,
@@ -105,4 +121,32 @@ export async function askCommand(args: string[], write: (text: string) => void):
     engine.dispose();
     await db.dispose();
   }
+}
+
+function promptFormatOption(value: string | undefined): PromptFormat {
+  if (value === undefined) return PROMPT_FORMATS.quarry;
+  if (!isPromptFormatId(value)) throw new UsageError(`ask: --prompt-format must be one of ${PROMPT_FORMAT_IDS.join(', ')}, got '${value}'`);
+  return PROMPT_FORMATS[value];
+}
+
+/** The prompt for the whole schema, as the format builds it: chat turns (a format with no system turn shows none), or the raw completion. */
+async function printPrompt(
+  path: string,
+  format: PromptFormat,
+  request: { question: string; evidence?: string; schemaOnly: boolean; json: boolean },
+  write: (text: string) => void,
+): Promise<number> {
+  const db = await IsolatedDatabase.open(path);
+  let schema: DatabaseSchema;
+  try {
+    schema = await db.readSchema({ sampleValues: request.schemaOnly ? 0 : undefined });
+  } finally {
+    await db.dispose();
+  }
+  const prompt = format.build({ schema, schemaText: format.renderSchema(schema), question: request.question, evidence: request.evidence });
+  const messages = [...(prompt.system ? [{ role: 'system', content: prompt.system }] : []), { role: 'user', content: prompt.user }];
+  if (request.json) write(toJson(prompt.rawCompletion ? { format: format.id, completion: prompt.completion } : { format: format.id, messages }));
+  else if (prompt.rawCompletion) write(prompt.completion);
+  else write(messages.map((message) => `=== ${message.role} ===\n${message.content}`).join('\n'));
+  return 0;
 }

@@ -4,21 +4,26 @@ import type { QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
 import { EngineError } from '../engine/EngineError';
 import type { ModelEngine } from '../engine/ModelEngine';
-import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { extractSql } from '../prompt/extractSql';
+import type { PromptFormat, PromptFormatId } from '../prompt/PromptFormat';
+import { PROMPT_FORMATS } from '../prompt/promptFormats';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
-import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { fencedGrammar, grammarFor, SQL_FENCE, type GrammarMode } from '../sql/grammarFor';
 import { rankTablesForQuestion } from './selectRelevantTables';
 
 export type AskStage = 'fitting schema' | 'writing SQL' | 'checking' | 'correcting';
 
 export interface AskOptions {
+  /** How the model was trained to be asked (default `quarry`); it sets the answer's shape and budget too. */
+  promptFormat?: PromptFormatId;
+  /** External knowledge for the question (BIRD's evidence). */
+  evidence?: string;
   /** How decoding is constrained (default `sql`: the dialect's language, the schema's names). */
   grammar?: GrammarMode;
   /**
    * For a model that reasons before it answers: its thinking is free text, and only its SQL block
    * (from the ```sql fence on) is constrained. The fence is written for it after `thinkingTokens`.
+   * Formats that reason first (omnisql) set it themselves.
    */
   reasoning?: { thinkingTokens: number };
   /** Corrections after the first attempt, each told the database's error (default 2). */
@@ -54,7 +59,6 @@ export interface AskResult {
   omittedTables: string[];
 }
 
-const DEFAULT_MAX_TOKENS = 400;
 /** Room kept free in the context beyond the answer itself (chat template, correction text). */
 const CONTEXT_MARGIN_TOKENS = 256;
 
@@ -69,22 +73,32 @@ export async function askQuestion(
   question: string,
   options: AskOptions = {},
 ): Promise<AskResult> {
-  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
-  const reasoning = options.reasoning ? { ...SQL_FENCE, thinkingTokens: options.reasoning.thinkingTokens } : undefined;
+  const format = PROMPT_FORMATS[options.promptFormat ?? 'quarry'];
+  const maxTokens = options.maxTokens ?? format.answer.maxTokens;
+  const thinkingTokens = options.reasoning?.thinkingTokens ?? (format.answer.reasonsFirst ? format.answer.thinkingTokens : undefined);
+  const reasoning = thinkingTokens !== undefined ? { ...SQL_FENCE, thinkingTokens } : undefined;
   options.onStage?.('fitting schema');
   const answerTokens = maxTokens + (reasoning?.thinkingTokens ?? 0);
-  const { fitted, omittedTables } = await fitSchema(engine, schema, question, answerTokens, options.signal);
-  const schemaDdl = renderSchemaDdl(fitted);
+  const { fitted, omittedTables } = await fitSchema(engine, format, schema, question, answerTokens, options.signal);
+  const schemaText = format.renderSchema(fitted);
   const sqlGrammar = grammarFor(fitted, options.grammar ?? DEFAULT_GRAMMAR);
   const grammar = reasoning && sqlGrammar ? fencedGrammar(sqlGrammar) : sqlGrammar;
   const attempts: AskAttempt[] = [];
   let correction: { sql: string; error: string; validNames: string } | undefined;
   for (let i = 0; i <= (options.corrections ?? DEFAULT_CORRECTIONS); i++) {
     options.onStage?.(i === 0 ? 'writing SQL' : 'correcting');
-    const prompt = buildAskPrompt({ dialect: db.dialect, schemaDdl, question, correction });
+    const prompt = format.build({ schema: fitted, schemaText, question, evidence: options.evidence, correction });
     const started = performance.now();
     const generated = await engine.generate(
-      { ...prompt, grammar, ...(reasoning ? { reasoning } : {}), maxTokens, temperature: options.temperature ?? 0, seed: options.seed },
+      {
+        ...prompt,
+        stop: format.answer.stop,
+        grammar,
+        ...(reasoning ? { reasoning } : {}),
+        maxTokens,
+        temperature: options.temperature ?? 0,
+        seed: options.seed,
+      },
       options.signal,
     );
     const sql = extractSql(generated.text);
@@ -120,6 +134,7 @@ function validNames(schema: DatabaseSchema): string {
 /** The whole schema when it fits the model's context; otherwise the most relevant tables that do. */
 async function fitSchema(
   engine: ModelEngine,
+  format: PromptFormat,
   schema: DatabaseSchema,
   question: string,
   maxTokens: number,
@@ -128,12 +143,12 @@ async function fitSchema(
   const contextSize = engine.status?.contextSize;
   if (!contextSize) throw new EngineError('no-model', 'no model is loaded: choose one first');
   const budget = contextSize - maxTokens - CONTEXT_MARGIN_TOKENS;
-  const promptTokens = (ddl: string) => engine.countTokens(buildAskPrompt({ dialect: schema.dialect, schemaDdl: ddl, question }).completion, signal);
-  if ((await promptTokens(renderSchemaDdl(schema))) <= budget) return { fitted: schema, omittedTables: [] };
+  const promptTokens = (schemaText: string) => engine.countTokens(format.build({ schema, schemaText, question }).completion, signal);
+  if ((await promptTokens(format.renderSchema(schema))) <= budget) return { fitted: schema, omittedTables: [] };
   let used = await promptTokens('');
   const kept = new Set<string>();
   for (const table of rankTablesForQuestion(schema, question)) {
-    const cost = await engine.countTokens(renderSchemaDdl({ ...schema, tables: [table] }), signal);
+    const cost = await engine.countTokens(format.renderSchema({ ...schema, tables: [table] }), signal);
     if (used + cost > budget) continue;
     used += cost;
     kept.add(table.name);

@@ -165,16 +165,18 @@ function promptFor(state: Loaded, params: GenerateParams): { input: string | Lla
   const prefix = params.responsePrefix ?? '';
   // Free SQL without a template ends at a blank line or `;`; a grammar ends it itself, and thinking has blank lines.
   const freeSql = !params.grammar && !params.reasoning;
-  if (!state.status.chatTemplate) return { input: params.completion + prefix, stopTriggers: freeSql ? ['\n\n', ';'] : [] };
+  const stop = params.stop ?? [];
+  if (!state.status.chatTemplate || params.rawCompletion) return { input: params.completion + prefix, stopTriggers: [...(freeSql ? ['\n\n', ';'] : []), ...stop] };
   const wrapper = resolveChatWrapper(state.model);
   const { contextText, stopGenerationTriggers } = wrapper.generateContextState({
     chatHistory: [
-      { type: 'system', text: params.system },
+      // A format with no system turn (OmniSQL's) gets the chat template's own default, as it was trained.
+      ...(params.system ? [{ type: 'system' as const, text: params.system }] : []),
       { type: 'user', text: params.user },
       { type: 'model', response: [] },
     ],
   });
-  return { input: prefix ? LlamaText([contextText, prefix]) : contextText, stopTriggers: stopGenerationTriggers };
+  return { input: prefix ? LlamaText([contextText, prefix]) : contextText, stopTriggers: [...stopGenerationTriggers, ...stop] };
 }
 
 /** Fills the lanes from one queue, so a long answer on one lane does not hold up the others. */

@@ -19,6 +19,8 @@ export interface PromptInput {
   /** Schema DDL from renderSchemaDdl (with or without example values). */
   schemaDdl: string;
   question: string;
+  /** External knowledge for the question (BIRD's evidence): a line before it. */
+  evidence?: string;
   /** The previous attempt and the database's verdict on it, when asking for a correction. */
   correction?: { sql: string; error: string; validNames: string };
 }
@@ -30,12 +32,13 @@ export function buildAskPrompt(input: PromptInput): AskPrompt {
   const system =
     `You write ${dialect} SQL. Answer the question with one read-only SQL query over this database, ` +
     `and nothing else.\n\n${input.schemaDdl.trimEnd()}`;
-  const user = [`Question: ${input.question.trim()}`, ...(input.correction ? correctionLines(input.correction) : [])].join('\n');
+  const asked = [...(input.evidence?.trim() ? [`Evidence: ${input.evidence.trim()}`] : []), `Question: ${input.question.trim()}`];
+  const user = [...asked, ...(input.correction ? correctionLines(input.correction) : [])].join('\n');
   const completion = [
     `-- ${dialect} database schema`,
     input.schemaDdl.trimEnd(),
     '',
-    ...[`Question: ${input.question.trim()}`, ...(input.correction ? correctionLines(input.correction) : [])].map((line) =>
+    ...[...asked, ...(input.correction ? correctionLines(input.correction) : [])].map((line) =>
       line.split('\n').map((part) => `-- ${part}`).join('\n'),
     ),
     `-- ${dialect} query:`,
@@ -44,7 +47,7 @@ export function buildAskPrompt(input: PromptInput): AskPrompt {
   return { system, user, completion };
 }
 
-function correctionLines(correction: NonNullable<PromptInput['correction']>): string[] {
+export function correctionLines(correction: NonNullable<PromptInput['correction']>): string[] {
   return [
     `This query failed:\n${correction.sql}`,
     `The database said: ${correction.error}`,

@@ -22,6 +22,10 @@ export interface GenerateParams {
   user: string;
   /** A plain completion prompt, used when it has none. */
   completion: string;
+  /** Use `completion` even when the model has a chat template (a format trained on raw text, like SQLCoder's). */
+  rawCompletion?: boolean;
+  /** Where the answer ends, besides the grammar's end and the model's own end of text (SQLCoder's `[/SQL]`). */
+  stop?: string[];
   /**
    * Text the answer starts with, already written (the statement the user has begun): the model goes
    * on from it, and `grammar` constrains only what follows it.

@@ -1,0 +1,52 @@
+import type { DatabaseSchema } from '../types/DatabaseSchema';
+
+/**
+ * How one family of models was trained to be asked: the schema's rendering, the wording around the
+ * question, chat turns or raw completion, and the shape of the answer. A model is asked exactly as
+ * it was trained (no train/serve skew); models tuned on Quarry's own exports get the `quarry` format.
+ */
+export interface PromptFormat {
+  id: PromptFormatId;
+  /** One line for menus and --help. */
+  label: string;
+  /** Where the wording comes from (a repository path, a model card). */
+  source: string;
+  /** The schema as this format shows it; the same database always gives the same text. */
+  renderSchema(schema: DatabaseSchema): string;
+  build(input: FormatInput): FormattedPrompt;
+  answer: AnswerShape;
+}
+
+export type PromptFormatId = 'quarry' | 'omnisql' | 'sqlcoder';
+
+export interface FormatInput {
+  schema: DatabaseSchema;
+  /** renderSchema's text for `schema` (or for the part of it that fits the context). */
+  schemaText: string;
+  question: string;
+  /** External knowledge for the question (BIRD's evidence), when there is any. */
+  evidence?: string;
+  /** The previous attempt and the database's verdict on it, when asking for a correction. */
+  correction?: { sql: string; error: string; validNames: string };
+}
+
+export interface FormattedPrompt {
+  /** For chat models: the system turn ('' when the format has none: the chat template's default applies). */
+  system: string;
+  /** For chat models: the user turn. */
+  user: string;
+  /** One completion prompt, ending where the answer begins: for models without a chat template, or formats trained on raw text. */
+  completion: string;
+  /** Trained on raw text: `completion` is used even when the model has a chat template. */
+  rawCompletion: boolean;
+}
+
+export interface AnswerShape {
+  /** The model reasons in free text before its ```sql block: only the block is held to the grammar. */
+  reasonsFirst: boolean;
+  /** Tokens the answer may take (with `reasonsFirst`, the SQL block's share; the thinking has `thinkingTokens`). */
+  maxTokens: number;
+  thinkingTokens?: number;
+  /** Where the answer ends besides the grammar's end or the model's end of text. */
+  stop: string[];
+}

@@ -1,0 +1,17 @@
+import { omnisqlFormat } from './omnisqlFormat';
+import type { PromptFormat, PromptFormatId } from './PromptFormat';
+import { quarryFormat } from './quarryFormat';
+import { sqlcoderFormat } from './sqlcoderFormat';
+
+/** Every prompt format, by id: adding one is a module in this folder and a line here. */
+export const PROMPT_FORMATS: Readonly<Record<PromptFormatId, PromptFormat>> = {
+  quarry: quarryFormat,
+  omnisql: omnisqlFormat,
+  sqlcoder: sqlcoderFormat,
+};
+
+export const PROMPT_FORMAT_IDS = Object.keys(PROMPT_FORMATS) as PromptFormatId[];
+
+export function isPromptFormatId(value: string): value is PromptFormatId {
+  return (PROMPT_FORMAT_IDS as string[]).includes(value);
+}

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildAskPrompt } from '../../src/core/prompt/buildAskPrompt';
+import { PROMPT_FORMATS } from '../../src/core/prompt/promptFormats';
+import { renderSchemaDdl } from '../../src/core/schema/renderSchemaDdl';
+import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
+import { quarry } from '../helpers/runCli';
+import { spiderDb } from '../helpers/fixtures';
+
+const column = (name: string, type: string, extra: { primaryKey?: boolean; examples?: string[] } = {}) => ({
+  name,
+  type,
+  primaryKey: extra.primaryKey ?? false,
+  notNull: false,
+  examples: extra.examples ?? [],
+});
+
+/** Names and values that exercise each rule of the formats: a keyword, a space, quotes in values, composite keys. */
+const SCHEMA: DatabaseSchema = {
+  dialect: 'sqlite',
+  functions: ['count'],
+  tables: [
+    {
+      name: 'album',
+      kind: 'table',
+      rowCount: 2,
+      columns: [column('id', 'INTEGER', { primaryKey: true }), column('Year', 'TEXT', { examples: ['1999'] }), column('title', 'TEXT', { examples: ["It's", 'Blue', 'a'.repeat(45)] })],
+      foreignKeys: [],
+    },
+    {
+      name: 'track list',
+      kind: 'table',
+      rowCount: 3,
+      columns: [column('album_id', 'INTEGER', { primaryKey: true }), column('pos', 'INTEGER', { primaryKey: true }), column('name', 'TEXT', { examples: ['Intro'] })],
+      foreignKeys: [{ columns: ['album_id'], refTable: 'album', refColumns: ['id'] }],
+    },
+    {
+      name: 'note',
+      kind: 'table',
+      rowCount: 1,
+      columns: [column('body', 'TEXT', { examples: ['say "hi"\n'] })],
+      foreignKeys: [],
+    },
+  ],
+};
+
+function build(id: keyof typeof PROMPT_FORMATS, evidence?: string) {
+  const format = PROMPT_FORMATS[id];
+  return format.build({ schema: SCHEMA, schemaText: format.renderSchema(SCHEMA), question: 'Which albums came out in 1999?', evidence });
+}
+
+// The expected texts below are written out from the sources (OmniSQL's README template and
+// process_dataset.py's obtain_db_details; SQLCoder-7b-2's model card), not produced by the code under test.
+const OMNISQL_SCHEMA = `CREATE TABLE album (
+    id INTEGER,
+    \`Year\` TEXT, -- example: ['1999']
+    title TEXT, -- example: ["It's", 'Blue', '${'a'.repeat(40)}']
+    PRIMARY KEY (id)
+);
+
+CREATE TABLE \`track list\` (
+    album_id INTEGER,
+    pos INTEGER,
+    name TEXT, -- example: ['Intro']
+    PRIMARY KEY (album_id, pos),
+    CONSTRAINT fk_track_list_album_id FOREIGN KEY (album_id) REFERENCES album (id)
+);
+
+CREATE TABLE note (
+    body TEXT, -- example: ['say "hi"\\n']
+);`;
+
+test('omnisql: the OmniSQL template word for word, its DDL with example values, evidence before the question, one user turn', () => {
+  const prompt = build('omnisql', 'In 1999 means Year = 1999');
+  const expected = `Task Overview:
+You are a data science expert. Below, you are provided with a database schema and a natural language question. Your task is to understand the schema and generate a valid SQL query to answer the question.
+
+Database Engine:
+SQLite
+
+Database Schema:
+${OMNISQL_SCHEMA}
+This schema describes the database's structure, including tables, columns, primary keys, foreign keys, and any relevant relationships or constraints.
+
+Question:
+In 1999 means Year = 1999
+Which albums came out in 1999?
+
+Instructions:
+- Make sure you only output the information that is asked in the question. If the question asks for a specific column, make sure to only include that column in the SELECT clause, nothing more.
+- The generated query should return all of the information asked in the question without any missing or extra information.
+- Before generating the final SQL query, please think through the steps of how to write the query.
+
+Output Format:
+In your answer, please enclose the generated SQL query in a code block:
+\`\`\`sql
+-- Your SQL query
+\`\`\`
+
+Take a deep breath and think step by step to find the correct SQL query.
+`;
+  assert.equal(prompt.user, expected);
+  assert.equal(prompt.system, '', 'no system turn: the chat template default applies, as in training');
+  assert.equal(prompt.rawCompletion, false);
+  assert.equal(PROMPT_FORMATS.omnisql.answer.reasonsFirst, true);
+  assert.ok(!build('omnisql').user.includes('Year = 1999'), 'without evidence the question stands alone');
+});
+
+test('sqlcoder: the SQLCoder-7b-2 prompt, raw completion ending at [SQL], stopped at [/SQL]; evidence as an Instructions section', () => {
+  const ddl = renderSchemaDdl(SCHEMA).trimEnd();
+  const plain = build('sqlcoder');
+  assert.equal(
+    plain.completion,
+    `### Task\nGenerate a SQL query to answer [QUESTION]Which albums came out in 1999?[/QUESTION]\n\n### Database Schema\nThe query will run on a database with the following schema:\n${ddl}\n\n### Answer\nGiven the database schema, here is the SQL query that [QUESTION]Which albums came out in 1999?[/QUESTION]\n[SQL]`,
+  );
+  assert.equal(plain.rawCompletion, true);
+  assert.deepEqual(PROMPT_FORMATS.sqlcoder.answer.stop, ['[/SQL]']);
+  const withEvidence = build('sqlcoder', 'Year is text');
+  assert.match(withEvidence.completion, /\[\/QUESTION\]\n\n### Instructions\n- Year is text\n\n### Database Schema\n/);
+});
+
+test('quarry: unchanged without evidence (what dataset exports hold), an Evidence line before the question with it', () => {
+  const schemaDdl = renderSchemaDdl(SCHEMA);
+  const plain = build('quarry');
+  const exported = buildAskPrompt({ dialect: 'sqlite', schemaDdl, question: 'Which albums came out in 1999?' });
+  assert.deepEqual({ system: plain.system, user: plain.user, completion: plain.completion }, exported);
+  assert.equal(plain.user, 'Question: Which albums came out in 1999?');
+  const withEvidence = build('quarry', 'Year is text');
+  assert.equal(withEvidence.user, 'Evidence: Year is text\nQuestion: Which albums came out in 1999?');
+  assert.match(withEvidence.completion, /-- Evidence: Year is text\n-- Question: Which albums came out in 1999\?\n/);
+});
+
+test('quarry ask --print-prompt prints the chosen format without a model; a bad format is a usage error', () => {
+  const db = spiderDb('concert_singer');
+  const omnisql = quarry(['ask', '--db', db, '--prompt-format', 'omnisql', '--print-prompt', '--evidence', 'older: Age > 30', 'How many singers are older than 30?']);
+  assert.equal(omnisql.code, 0, omnisql.stderr);
+  assert.match(omnisql.stdout, /^=== user ===\nTask Overview:\n/);
+  assert.match(omnisql.stdout, /Question:\nolder: Age > 30\nHow many singers are older than 30\?\n/);
+  assert.match(omnisql.stdout, /Name TEXT, -- example: \[/);
+  const sqlcoder = quarry(['ask', '--db', db, '--prompt-format', 'sqlcoder', '--print-prompt', '--json', 'How many singers?']);
+  assert.equal(sqlcoder.code, 0, sqlcoder.stderr);
+  const printed = JSON.parse(sqlcoder.stdout) as { format: string; completion: string };
+  assert.equal(printed.format, 'sqlcoder');
+  assert.ok(printed.completion.endsWith('[QUESTION]How many singers?[/QUESTION]\n[SQL]'));
+  const quarryChat = JSON.parse(quarry(['ask', '--db', db, '--print-prompt', '--json', 'How many singers?']).stdout) as { messages: { role: string }[] };
+  assert.deepEqual(quarryChat.messages.map((m) => m.role), ['system', 'user']);
+  const bad = quarry(['ask', '--db', db, '--prompt-format', 'gpt', '--print-prompt', 'x']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--prompt-format must be one of quarry, omnisql, sqlcoder, got 'gpt'/);
+});
