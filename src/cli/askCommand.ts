@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs';
 import { DEFAULT_CORRECTIONS } from '../core/defaults';
 import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { ModelEngine } from '../core/engine/ModelEngine';
-import type { PromptFormat } from '../core/prompt/PromptFormat';
-import { isPromptFormatId, PROMPT_FORMAT_IDS, PROMPT_FORMATS } from '../core/prompt/promptFormats';
+import { checkGgufFile } from '../core/engine/checkGgufFile';
+import { detectPromptFormat } from '../core/prompt/detectPromptFormat';
+import type { PromptFormat, PromptFormatId } from '../core/prompt/PromptFormat';
+import { PROMPT_FORMATS } from '../core/prompt/promptFormats';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
+import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { formatTable } from './formatTable';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
@@ -22,10 +26,10 @@ Options:
                         (downloaded once into --models-dir); default: $QUARRY_MODEL
 ${MODEL_HELP}
   --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device"}
-  --prompt-format <id>  how the model was trained to be asked: ${PROMPT_FORMAT_IDS.join(', ')} (default quarry)
-${PROMPT_FORMAT_IDS.map((id) => `                          ${id}: ${PROMPT_FORMATS[id].label}`).join('\n')}
+${PROMPT_FORMAT_HELP}
   --print-prompt        print what the model would be sent (chat turns as labelled blocks) and stop;
-                        needs no model (--json: {"format", "messages"} or {"format", "completion"})
+                        needs no model (the format: --prompt-format, else a local --model's name,
+                        else quarry; --json: {"format", "messages"} or {"format", "completion"})
   --evidence <text>     external knowledge for the question (BIRD's evidence)
 ${GRAMMAR_HELP}
   --attempts N          corrections after the first try when the database rejects the SQL (default 2)
@@ -52,17 +56,20 @@ export async function askCommand(args: string[], write: (text: string) => void):
     'max-rows': { type: 'string' },
     temperature: { type: 'string' },
     seed: { type: 'string' },
-    'prompt-format': { type: 'string' },
+    ...PROMPT_FORMAT_ARGS,
     'print-prompt': { type: 'boolean' },
     evidence: { type: 'string' },
   }, { maxPositionals: 1 });
   if (values.help) return write(ASK_HELP);
   const path = requiredDb('ask', values.db);
   if (positionals.length !== 1) throw new UsageError(`ask: give exactly one question, quoted (got ${positionals.length} arguments)`);
-  const format = promptFormatOption(values['prompt-format']);
+  const formatId = promptFormatOption('ask', values['prompt-format']);
   const question = positionals[0]!;
-  if (values['print-prompt']) return printPrompt(path, format, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json }, write);
   const model = values.model ?? process.env.QUARRY_MODEL;
+  if (values['print-prompt']) {
+    const format = PROMPT_FORMATS[formatId ?? localModelFormat(model) ?? 'quarry'];
+    return printPrompt(path, format, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json }, write);
+  }
   if (!model) throw new UsageError('ask: --model <path|url|hf:…> is required (or set QUARRY_MODEL)');
   const corrections = integerOption('ask', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
   const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
@@ -84,7 +91,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     const status = await loadCliModel(engine, modelOptions, signal, progress);
     const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });
     const result = await askQuestion(db, schema, engine, question, {
-      promptFormat: format.id,
+      promptFormat: formatId,
       evidence: values.evidence,
       grammar,
       corrections,
@@ -123,10 +130,9 @@ export async function askCommand(args: string[], write: (text: string) => void):
   }
 }
 
-function promptFormatOption(value: string | undefined): PromptFormat {
-  if (value === undefined) return PROMPT_FORMATS.quarry;
-  if (!isPromptFormatId(value)) throw new UsageError(`ask: --prompt-format must be one of ${PROMPT_FORMAT_IDS.join(', ')}, got '${value}'`);
-  return PROMPT_FORMATS[value];
+/** The format a model file on disk names (nothing is downloaded to print a prompt). */
+function localModelFormat(model: string | undefined): PromptFormatId | undefined {
+  return model && existsSync(model) ? detectPromptFormat(checkGgufFile(model).metadata).id : undefined;
 }
 
 /** The prompt for the whole schema, as the format builds it: chat turns (a format with no system turn shows none), or the raw completion. */

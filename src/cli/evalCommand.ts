@@ -5,6 +5,7 @@ import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/ru
 import { ModelEngine } from '../core/engine/ModelEngine';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs } from './parseCommandArgs';
+import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { UsageError } from './UsageError';
 
 /** Each worker is a process; past a few per core they only wait for each other. */
@@ -24,6 +25,7 @@ Options:
   --dataset <file>      Quarry JSONL: {"question", "sql", "db"} per line, db relative to the file
   --predictions <file>  one SQL per line in dataset order, or JSONL {"index", "sql"}
   --model <ref>         generate predictions with a model instead (grammar and corrections as in ask)
+${PROMPT_FORMAT_HELP}
 ${GRAMMAR_HELP}
   --attempts N          corrections, as for quarry ask
 ${MODEL_HELP}
@@ -44,6 +46,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     dataset: { type: 'string' },
     predictions: { type: 'string' },
     ...MODEL_ARGS,
+    ...PROMPT_FORMAT_ARGS,
     ...GRAMMAR_ARGS,
     attempts: { type: 'string' },
     report: { type: 'string' },
@@ -70,11 +73,13 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const examples = limit ? all.slice(0, limit) : all;
   const datasetFile = values.spider ? spiderSplitFile(values.spider, split) : resolve(values.dataset!);
   const grammar = grammarOption('eval', values);
+  const promptFormat = promptFormatOption('eval', values['prompt-format']);
   const settings = {
     dataset: values.spider ? { spider: resolve(values.spider), split } : { jsonl: resolve(values.dataset!) },
     predictions: values.predictions ? resolve(values.predictions) : undefined,
     model: values.model,
     grammar: values.model ? grammar : undefined,
+    promptFormat: values.model ? (promptFormat ?? 'auto') : undefined,
     corrections: values.model ? corrections : undefined,
     keepDistinct: !!values['keep-distinct'],
     instances,
@@ -91,7 +96,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     if (engine) {
       const status = await loadCliModel(engine, modelOptions!, interrupt.signal);
       inputs.push(status.modelPath, ...(status.loraPath ? [status.loraPath] : []));
-      predictor = { kind: 'model', engine, ask: { grammar, corrections } };
+      predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections } };
     } else {
       predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!, all.length, examples.length) };
       inputs.push(resolve(values.predictions!));

@@ -9,10 +9,13 @@ import {
   DEFAULT_MAX_ROWS,
   DEFAULT_MAX_THREADS,
   DEFAULT_MEMORY_LIMIT_MB,
+  DEFAULT_PROMPT_FORMAT,
   DEFAULT_SAMPLE_VALUES,
   DEFAULT_TIMEOUT_MS,
 } from '../core/defaults';
 import type { CompletionSettings } from '../core/complete/InlineCompleter';
+import type { PromptFormatId } from '../core/prompt/PromptFormat';
+import { isPromptFormatId } from '../core/prompt/promptFormats';
 import type { GrammarMode } from '../core/sql/grammarFor';
 import type { GpuChoice, ModelSettings } from '../core/types/ModelSettings';
 
@@ -25,6 +28,8 @@ export interface QuarrySettings {
   schemaOnly: boolean;
   model: ModelSettings & { source: string; sha256: string; lora: string };
   grammar: GrammarMode;
+  /** Undefined: detected from the model file. */
+  promptFormat: PromptFormatId | undefined;
   corrections: number;
   completion: CompletionSettings & { enabled: boolean };
 }
@@ -51,6 +56,7 @@ export function readSettings(): QuarrySettings {
       batchSequences: config.get<number>('model.batchSequences', DEFAULT_BATCH_SEQUENCES),
     },
     grammar,
+    promptFormat: promptFormatSetting(config.get<string>('model.promptFormat', DEFAULT_PROMPT_FORMAT)),
     corrections: config.get<number>('ask.corrections', DEFAULT_CORRECTIONS),
     completion: {
       enabled: config.get<boolean>('completion.enabled', true),
@@ -60,4 +66,8 @@ export function readSettings(): QuarrySettings {
       onlyOnComment: config.get<boolean>('completion.onlyOnComment', DEFAULT_COMPLETION_SETTINGS.onlyOnComment),
     },
   };
+}
+
+function promptFormatSetting(value: string): PromptFormatId | undefined {
+  return isPromptFormatId(value) ? value : undefined;
 }

@@ -16,6 +16,7 @@ test("package.json's setting defaults are the core's defaults", () => {
     'quarry.model.contextSize': defaults.DEFAULT_CONTEXT_SIZE,
     'quarry.model.batchSequences': defaults.DEFAULT_BATCH_SEQUENCES,
     'quarry.model.grammar': defaults.DEFAULT_GRAMMAR,
+    'quarry.model.promptFormat': defaults.DEFAULT_PROMPT_FORMAT,
     'quarry.ask.corrections': defaults.DEFAULT_CORRECTIONS,
     'quarry.completion.debounceMs': defaults.DEFAULT_COMPLETION_SETTINGS.debounceMs,
     'quarry.completion.maxTokens': defaults.DEFAULT_COMPLETION_SETTINGS.maxTokens,

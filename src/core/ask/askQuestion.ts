@@ -6,6 +6,7 @@ import { EngineError } from '../engine/EngineError';
 import type { ModelEngine } from '../engine/ModelEngine';
 import { extractSql } from '../prompt/extractSql';
 import type { PromptFormat, PromptFormatId } from '../prompt/PromptFormat';
+import { detectPromptFormat } from '../prompt/detectPromptFormat';
 import { PROMPT_FORMATS } from '../prompt/promptFormats';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { fencedGrammar, grammarFor, SQL_FENCE, type GrammarMode } from '../sql/grammarFor';
@@ -14,7 +15,7 @@ import { rankTablesForQuestion } from './selectRelevantTables';
 export type AskStage = 'fitting schema' | 'writing SQL' | 'checking' | 'correcting';
 
 export interface AskOptions {
-  /** How the model was trained to be asked (default `quarry`); it sets the answer's shape and budget too. */
+  /** How the model was trained to be asked (default: detected from the model file's metadata); it sets the answer's shape and budget too. */
   promptFormat?: PromptFormatId;
   /** External knowledge for the question (BIRD's evidence). */
   evidence?: string;
@@ -73,7 +74,7 @@ export async function askQuestion(
   question: string,
   options: AskOptions = {},
 ): Promise<AskResult> {
-  const format = PROMPT_FORMATS[options.promptFormat ?? 'quarry'];
+  const format = PROMPT_FORMATS[options.promptFormat ?? detectPromptFormat(engine.metadata).id];
   const maxTokens = options.maxTokens ?? format.answer.maxTokens;
   const thinkingTokens = options.reasoning?.thinkingTokens ?? (format.answer.reasonsFirst ? format.answer.thinkingTokens : undefined);
   const reasoning = thinkingTokens !== undefined ? { ...SQL_FENCE, thinkingTokens } : undefined;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ChildRpc } from '../ipc/ChildRpc';
 import { MODEL_SERVER_ABORT_POLICIES, type BatchItemOutcome, type GenerateParams, type GenerateResult, type LoadParams, type ModelServerMethods, type ModelStatus } from '../protocol/modelServerMethods';
 import type { Outcome } from '../protocol/rpc';
-import { checkGgufFile } from './checkGgufFile';
+import { checkGgufFile, type GgufSummary } from './checkGgufFile';
 import { EngineError } from './EngineError';
 
 export interface ModelEngineOptions {
@@ -20,6 +20,7 @@ export class ModelEngine {
   private rpc: ChildRpc<ModelServerMethods> | null = null;
   private loadedParams: LoadParams | null = null;
   private currentStatus: ModelStatus | null = null;
+  private loadedMetadata: GgufSummary['metadata'] | null = null;
   private readonly serverScript: string;
   private disposed = false;
 
@@ -29,6 +30,11 @@ export class ModelEngine {
 
   get status(): ModelStatus | null {
     return this.rpc?.alive ? this.currentStatus : null;
+  }
+
+  /** The loaded model file's GGUF metadata (scalars and short strings): what it says its family is, for one. */
+  get metadata(): GgufSummary['metadata'] | null {
+    return this.currentStatus ? this.loadedMetadata : null;
   }
 
   /** The server's process id while it runs (shown in logs; tests stop it to check recovery). */
@@ -41,7 +47,7 @@ export class ModelEngine {
     this.throwIfDisposed();
     throwIfCancelled(signal);
     if (this.rpc?.alive && this.currentStatus && sameLoad(this.loadedParams, params)) return this.currentStatus;
-    checkGgufFile(params.modelPath);
+    const summary = checkGgufFile(params.modelPath);
     if (params.loraPath) checkGgufFile(params.loraPath, 'LoRA adapter');
     this.loadedParams = null;
     this.currentStatus = null;
@@ -54,6 +60,7 @@ export class ModelEngine {
       throw EngineError.fromData(outcome.error);
     }
     this.loadedParams = params;
+    this.loadedMetadata = summary.metadata;
     this.currentStatus = outcome.value;
     this.options.log?.(`model loaded: ${params.modelPath} on ${outcome.value.device} in ${Math.round(outcome.value.loadMs)} ms`);
     return outcome.value;

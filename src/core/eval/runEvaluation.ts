@@ -27,7 +27,7 @@ export type { EvalReport, EvalSummary, ExampleResult };
 
 export type Predictor =
   | { kind: 'predictions'; predictions: Map<number, string> }
-  | { kind: 'model'; engine: ModelEngine; ask: Pick<AskOptions, 'grammar' | 'corrections' | 'maxTokens'> };
+  | { kind: 'model'; engine: ModelEngine; ask: Pick<AskOptions, 'promptFormat' | 'grammar' | 'corrections' | 'maxTokens'> };
 
 export interface EvalOptions {
   /** The report's path; progress is saved next to it as `<report>.progress.jsonl`. */

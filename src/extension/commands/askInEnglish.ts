@@ -52,6 +52,7 @@ export async function askInEnglish(
       // Loading (or downloading) can take minutes, while settings changes reopen connections.
       const live = await store.live(connection.path);
       return await askQuestion(live.db!, live.schema!, models.engine, question, {
+        promptFormat: settings.promptFormat,
         grammar: settings.grammar,
         corrections: settings.corrections,
         timeoutMs: settings.queryTimeoutMs,

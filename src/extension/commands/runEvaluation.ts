@@ -47,7 +47,7 @@ export async function runEvaluationCommand(
       if (choices.useModel) {
         await models.ensureLoaded(show, signal);
         const settings = readSettings();
-        predictor = { kind: 'model', engine: models.engine, ask: { grammar: settings.grammar, corrections: settings.corrections } };
+        predictor = { kind: 'model', engine: models.engine, ask: { promptFormat: settings.promptFormat, grammar: settings.grammar, corrections: settings.corrections } };
       } else {
         predictor = { kind: 'predictions', predictions: loadPredictions(choices.predictions!, total, examples.length) };
       }
