@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { askQuestion } from '../../src/core/ask/askQuestion';
 import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
+import { extractSql } from '../../src/core/prompt/extractSql';
 import { PROMPT_FORMATS } from '../../src/core/prompt/promptFormats';
+import { fencedGrammar, grammarFor, SQL_FENCE } from '../../src/core/sql/grammarFor';
 import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
 import { spiderDb, WORKER_SCRIPT } from '../helpers/fixtures';
 import { newEngine, tinyModelParams } from '../helpers/tinyModel';
@@ -26,10 +28,12 @@ const QUESTION = 'How many singers are older than 30?';
 /** The tiny model has no chat template, so it is sent the format's completion text: its token count shows which prompt went out. */
 async function completionTokens(id: keyof typeof PROMPT_FORMATS): Promise<number> {
   const format = PROMPT_FORMATS[id];
-  return engine.countTokens(format.build({ schema, schemaText: format.renderSchema(schema), question: QUESTION }).completion);
+  const prompt = format.build({ schema, schemaText: format.renderSchema(schema), question: QUESTION });
+  // The start of the model's turn, written for it (Arctic's), goes out with the prompt.
+  return engine.countTokens(prompt.completion + (prompt.responsePrefix ?? ''));
 }
 
-for (const id of ['omnisql', 'sqlcoder'] as const) {
+for (const id of ['omnisql', 'arctic', 'sqlcoder'] as const) {
   test(`Ask in the ${id} format: the model is sent that format's prompt, and the SQL it answers with runs`, async () => {
     const result = await askQuestion(db, schema, engine, QUESTION, { promptFormat: id, grammar: 'narrow', corrections: 0 });
     assert.equal(result.valid, true, result.attempts[0]?.error);
@@ -39,3 +43,23 @@ for (const id of ['omnisql', 'sqlcoder'] as const) {
     assert.ok(Math.abs((await completionTokens(id)) - (await completionTokens('quarry'))) > 20, 'the formats differ by more than that');
   });
 }
+
+test('a reasoning shape with an end of thinking: the thinking runs to </think> first (Quarry writes it when the budget runs out), then the fence, then the constrained block', async () => {
+  const format = PROMPT_FORMATS.arctic;
+  const prompt = format.build({ schema, schemaText: format.renderSchema(schema), question: QUESTION });
+  const grammar = fencedGrammar(grammarFor(schema, 'narrow')!);
+  const result = await engine.generate({
+    ...prompt,
+    grammar,
+    reasoning: { after: '</think>', open: SQL_FENCE.open, close: SQL_FENCE.close, thinkingTokens: 24 },
+    maxTokens: 120,
+    temperature: 1,
+    seed: 3,
+  });
+  const end = result.text.indexOf('</think>');
+  const fence = result.text.indexOf(`${SQL_FENCE.open}\n`);
+  assert.ok(end >= 0 && fence > end, JSON.stringify(result.text));
+  assert.equal(result.fenceForced, true, 'the random model closes neither its thinking nor opens a fence itself');
+  assert.equal(result.thinkingTokens, 24);
+  assert.match(extractSql(result.text), /^SELECT/);
+});

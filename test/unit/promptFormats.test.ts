@@ -106,6 +106,50 @@ Take a deep breath and think step by step to find the correct SQL query.
   assert.ok(!build('omnisql').user.includes('Year = 1999'), 'without evidence the question stands alone');
 });
 
+test('arctic: its harness word for word — the system turn, OmniSQL\'s schema and question, <think>/<answer> instructions, the turn begun for the model', () => {
+  const prompt = build('arctic', 'In 1999 means Year = 1999');
+  assert.equal(
+    prompt.system,
+    'You are a data science expert. Below, you are provided with a database schema and a natural language question. Your task is to understand the schema and generate a valid SQL query to answer the question.',
+  );
+  const expected = `Database Engine:
+SQLite
+
+Database Schema:
+${OMNISQL_SCHEMA}
+This schema describes the database's structure, including tables, columns, primary keys, foreign keys, and any relevant relationships or constraints.
+
+Question:
+In 1999 means Year = 1999
+Which albums came out in 1999?
+
+Instructions:
+- Make sure you only output the information that is asked in the question. If the question asks for a specific column, make sure to only include that column in the SELECT clause, nothing more.
+- The generated query should return all of the information asked in the question without any missing or extra information.
+- Before generating the final SQL query, please think through the steps of how to write the query.
+
+Output Format:
+Please provide a detailed chain-of-thought reasoning process and include your thought process within \`<think>\` tags. Your final answer should be enclosed within \`<answer>\` tags.
+
+Ensure that your SQL query follows the correct syntax and is formatted as follows:
+
+\`\`\`sql
+-- Your SQL query here
+\`\`\`
+
+Example format:
+<think> Step-by-step reasoning, including self-reflection and corrections if necessary. [Limited by 4K tokens] </think>
+<answer> Summary of the thought process leading to the final SQL query. [Limited by 1K tokens]
+
+\`\`\`sql
+Correct SQL query here
+\`\`\`
+</answer>`;
+  assert.equal(prompt.user, expected);
+  assert.equal(prompt.responsePrefix, 'Let me solve this step by step. \n<think>');
+  assert.equal(PROMPT_FORMATS.arctic.answer.thinkingEnds, '</think>');
+});
+
 test('sqlcoder: the SQLCoder-7b-2 prompt, raw completion ending at [SQL], stopped at [/SQL]; evidence as an Instructions section', () => {
   const ddl = renderSchemaDdl(SCHEMA).trimEnd();
   const plain = build('sqlcoder');
@@ -146,5 +190,5 @@ test('quarry ask --print-prompt prints the chosen format without a model; a bad 
   assert.deepEqual(quarryChat.messages.map((m) => m.role), ['system', 'user']);
   const bad = quarry(['ask', '--db', db, '--prompt-format', 'gpt', '--print-prompt', 'x']);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--prompt-format must be one of quarry, omnisql, sqlcoder, got 'gpt'/);
+  assert.match(bad.stderr, /--prompt-format must be one of quarry, omnisql, arctic, sqlcoder, got 'gpt'/);
 });

@@ -62,6 +62,8 @@ export interface AskResult {
 
 /** Room kept free in the context beyond the answer itself (chat template, correction text). */
 const CONTEXT_MARGIN_TOKENS = 256;
+/** The least thinking a reasoning format is given, however full the context. */
+const MIN_THINKING_TOKENS = 256;
 
 /**
  * Question → SQL → checked on the database → corrected with the database's own error, up to the
@@ -76,9 +78,11 @@ export async function askQuestion(
 ): Promise<AskResult> {
   const format = PROMPT_FORMATS[options.promptFormat ?? detectPromptFormat(engine.metadata).id];
   const maxTokens = options.maxTokens ?? format.answer.maxTokens;
-  const thinkingTokens = options.reasoning?.thinkingTokens ?? (format.answer.reasonsFirst ? format.answer.thinkingTokens : undefined);
-  const reasoning = thinkingTokens !== undefined ? { ...SQL_FENCE, thinkingTokens } : undefined;
+  const wantedThinking = options.reasoning?.thinkingTokens ?? (format.answer.reasonsFirst ? format.answer.thinkingTokens : undefined);
   options.onStage?.('fitting schema');
+  const thinkingTokens = wantedThinking === undefined ? undefined : await thinkingBudget(engine, format, schema, question, maxTokens, wantedThinking, options.signal);
+  const thinkingEnds = format.answer.thinkingEnds;
+  const reasoning = thinkingTokens !== undefined ? { ...SQL_FENCE, thinkingTokens, ...(thinkingEnds ? { after: thinkingEnds } : {}) } : undefined;
   const answerTokens = maxTokens + (reasoning?.thinkingTokens ?? 0);
   const { fitted, omittedTables } = await fitSchema(engine, format, schema, question, answerTokens, options.signal);
   const schemaText = format.renderSchema(fitted);
@@ -92,7 +96,11 @@ export async function askQuestion(
     const started = performance.now();
     const generated = await engine.generate(
       {
-        ...prompt,
+        system: prompt.system,
+        user: prompt.user,
+        completion: prompt.completion,
+        rawCompletion: prompt.rawCompletion,
+        ...(prompt.responsePrefix ? { responsePrefix: prompt.responsePrefix } : {}),
         stop: format.answer.stop,
         grammar,
         ...(reasoning ? { reasoning } : {}),
@@ -130,6 +138,27 @@ async function checkSql(
 
 function validNames(schema: DatabaseSchema): string {
   return schema.tables.map((t) => `${t.name}(${t.columns.map((c) => c.name).join(', ')})`).join('; ');
+}
+
+/**
+ * The thinking a reasoning format asks for, cut to what the context leaves beside the whole-schema
+ * prompt and the answer (a 4K-token habit does not fit a 4K context); never below a floor, where the
+ * schema is cut instead. When the budget runs out the fence is written for the model, so it still answers.
+ */
+async function thinkingBudget(
+  engine: ModelEngine,
+  format: PromptFormat,
+  schema: DatabaseSchema,
+  question: string,
+  maxTokens: number,
+  wanted: number,
+  signal?: AbortSignal,
+): Promise<number> {
+  const contextSize = engine.status?.contextSize;
+  if (!contextSize) throw new EngineError('no-model', 'no model is loaded: choose one first');
+  const prompt = await engine.countTokens(format.build({ schema, schemaText: format.renderSchema(schema), question }).completion, signal);
+  const room = contextSize - CONTEXT_MARGIN_TOKENS - maxTokens - prompt;
+  return Math.min(wanted, Math.max(MIN_THINKING_TOKENS, room));
 }
 
 /** The whole schema when it fits the model's context; otherwise the most relevant tables that do. */

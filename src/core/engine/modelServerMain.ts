@@ -261,7 +261,8 @@ function toAnswer({ response, metadata }: LlamaCompletionResponse): Answer {
 /**
  * Two phases on one sequence: free text until the model opens its SQL fence (or its thinking budget
  * runs out, and the fence is written for it), then the same text fed back with the fence, which
- * the context already holds, and the rest generated under the grammar. node-llama-cpp has no lazy
+ * the context already holds, and the rest generated under the grammar. With `after` (`</think>`),
+ * the free text first runs to that marker, so a draft block inside the thinking is not the answer. node-llama-cpp has no lazy
  * grammar (one that wakes on a trigger), and a grammar whose first part is free text would make
  * llama.cpp check every token of the thinking against it.
  */
@@ -272,25 +273,36 @@ async function reasonThenAnswer(
   grammar: LlamaGrammar | undefined,
   options: LlamaCompletionGenerationOptions,
 ): Promise<Answer> {
+  const withText = (text: string) => (typeof input === 'string' ? input + text : LlamaText([input, text]));
+  let thought = '';
   let thinkingTokens = 0;
-  const thinking = await lane.completion.generateCompletionWithMeta(input, {
-    ...options,
-    maxTokens: shape.thinkingTokens,
-    customStopTriggers: [...(options.customStopTriggers ?? []), shape.open],
-    onToken: (chunk) => {
-      thinkingTokens += chunk.length;
-      options.onToken?.(chunk);
-    },
-  });
-  const { metadata } = thinking;
-  const fenced = metadata.stopReason === 'customStopTrigger' && metadata.customStopTrigger.join('') === shape.open;
-  if (!fenced && metadata.stopReason !== 'maxTokens') return { text: thinking.response, stopReason: metadata.stopReason, thinkingTokens, fenceForced: false };
-  const thought = `${thinking.response}${fenced ? '' : '\n'}${shape.open}\n`;
-  const continued = typeof input === 'string' ? input + thought : LlamaText([input, thought]);
+  let forced = false;
+  // Free text up to each marker in turn (the end of the thinking, then the fence), all within the one budget.
+  for (const marker of [...(shape.after ? [shape.after] : []), shape.open]) {
+    const budget = shape.thinkingTokens - thinkingTokens;
+    const part =
+      budget > 0
+        ? await lane.completion.generateCompletionWithMeta(withText(thought), {
+            ...options,
+            maxTokens: budget,
+            customStopTriggers: [...(options.customStopTriggers ?? []), marker],
+            onToken: (chunk) => {
+              thinkingTokens += chunk.length;
+              options.onToken?.(chunk);
+            },
+          })
+        : null;
+    thought += part?.response ?? '';
+    const reached = part?.metadata.stopReason === 'customStopTrigger' && part.metadata.customStopTrigger.join('') === marker;
+    if (part && !reached && part.metadata.stopReason !== 'maxTokens') return { text: thought, stopReason: part.metadata.stopReason, thinkingTokens, fenceForced: false };
+    forced ||= !reached;
+    thought += reached ? marker : `\n${marker}`;
+  }
+  thought += '\n';
   // Without a grammar to end the block, the closing fence does.
   const closing = grammar ? {} : { customStopTriggers: [...(options.customStopTriggers ?? []), shape.close] };
-  const answer = await lane.completion.generateCompletionWithMeta(continued, { ...options, grammar, ...closing });
-  return { text: thought + answer.response, stopReason: answer.metadata.stopReason, thinkingTokens, fenceForced: !fenced };
+  const answer = await lane.completion.generateCompletionWithMeta(withText(thought), { ...options, grammar, ...closing });
+  return { text: thought + answer.response, stopReason: answer.metadata.stopReason, thinkingTokens, fenceForced: forced };
 }
 
 serveRpc<ModelServerMethods>(

@@ -17,7 +17,7 @@ export interface PromptFormat {
   answer: AnswerShape;
 }
 
-export type PromptFormatId = 'quarry' | 'omnisql' | 'sqlcoder';
+export type PromptFormatId = 'quarry' | 'omnisql' | 'arctic' | 'sqlcoder';
 
 export interface FormatInput {
   schema: DatabaseSchema;
@@ -39,11 +39,15 @@ export interface FormattedPrompt {
   completion: string;
   /** Trained on raw text: `completion` is used even when the model has a chat template. */
   rawCompletion: boolean;
+  /** The start of the model's turn, written for it (Arctic's harness begins its answer so). */
+  responsePrefix?: string;
 }
 
 export interface AnswerShape {
   /** The model reasons in free text before its ```sql block: only the block is held to the grammar. */
   reasonsFirst: boolean;
+  /** Where its thinking ends (`</think>`): a ```sql block before it is a draft. */
+  thinkingEnds?: string;
   /** Tokens the answer may take (with `reasonsFirst`, the SQL block's share; the thinking has `thinkingTokens`). */
   maxTokens: number;
   thinkingTokens?: number;

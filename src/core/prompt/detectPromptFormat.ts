@@ -5,6 +5,7 @@ const NAME_KEYS = ['general.name', 'general.basename', 'general.finetune'] as co
 
 /** Families whose published names Quarry recognises, and the format each was trained on. */
 const FAMILIES: [RegExp, PromptFormatId][] = [
+  [/arctic[-_ ]?text2sql/i, 'arctic'],
   [/omni[-_ ]?sql/i, 'omnisql'],
   [/sql[-_ ]?coder/i, 'sqlcoder'],
 ];

@@ -1,3 +1,4 @@
+import { arcticFormat } from './arcticFormat';
 import { omnisqlFormat } from './omnisqlFormat';
 import type { PromptFormat, PromptFormatId } from './PromptFormat';
 import { quarryFormat } from './quarryFormat';
@@ -7,6 +8,7 @@ import { sqlcoderFormat } from './sqlcoderFormat';
 export const PROMPT_FORMATS: Readonly<Record<PromptFormatId, PromptFormat>> = {
   quarry: quarryFormat,
   omnisql: omnisqlFormat,
+  arctic: arcticFormat,
   sqlcoder: sqlcoderFormat,
 };
 

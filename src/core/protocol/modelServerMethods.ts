@@ -49,6 +49,11 @@ export interface GenerateParams {
 }
 
 export interface ReasoningShape {
+  /**
+   * Where the thinking ends (`</think>`): a fence before it is a draft, not the answer. The marker
+   * too is written for the model when the budget runs out first.
+   */
+  after?: string;
   open: string;
   /** The closing fence: without a grammar to end the block, generation stops there. */
   close: string;
