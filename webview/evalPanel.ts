@@ -4,7 +4,7 @@
  */
 import { provideVSCodeDesignSystem, vsCodeButton } from '@vscode/webview-ui-toolkit';
 import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../src/core/protocol/evalPanelMessages';
-import type { EvalReport, ExampleResult } from '../src/core/protocol/evalReport';
+import type { EvalReport, EvalSummary, ExampleResult } from '../src/core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../src/core/protocol/rpc';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
@@ -80,25 +80,45 @@ function renderSummary(): void {
   );
   box.append(table);
 
+  box.append(levelChart(['easy', 'medium', 'hard', 'extra'], (summary) => summary.byHardness, a, b));
+  // BIRD's own levels, when the dataset gives them.
+  if (a.byDifficulty) box.append(levelChart(['simple', 'moderate', 'challenging'], (summary) => summary.byDifficulty, a, b));
+  if (a.skippedExamples.length) {
+    box.append(el('details', {}, el('summary', { text: `${a.skippedExamples.length} skipped examples` }), ...a.skippedExamples.map((s) => el('div', { text: `#${s.index} ${s.db_id}: ${s.reason}` }))));
+  }
+}
+
+/** One bar per level (and run), with B's gain over A when two runs are compared. */
+function levelChart<L extends string>(
+  levels: L[],
+  statsOf: (summary: EvalSummary) => Record<L, LevelStat> | undefined,
+  a: EvalSummary,
+  b: EvalSummary | undefined,
+): HTMLElement {
   const chart = el('div', { className: 'chart' });
-  for (const level of ['easy', 'medium', 'hard', 'extra'] as const) {
-    const bars = [a.byHardness[level], b?.byHardness[level]].filter((x) => x !== undefined);
-    const line = el('div', { className: 'chart-row' }, el('span', { className: 'chart-label', text: `${level} (${a.byHardness[level].count})` }));
-    bars.forEach((stat, i) => {
-      const bar = el('div', { className: `bar bar-${i ? 'b' : 'a'}` }, el('span', { text: percent(stat!.execAccuracy) }));
-      bar.style.width = `${Math.max(2, 100 * stat!.execAccuracy)}%`;
+  for (const level of levels) {
+    const first = statsOf(a)?.[level];
+    if (!first) continue;
+    const second = b ? statsOf(b)?.[level] : undefined;
+    const line = el('div', { className: 'chart-row' }, el('span', { className: 'chart-label', text: `${level} (${first.count})` }));
+    [first, second].forEach((stat, i) => {
+      if (!stat) return;
+      const bar = el('div', { className: `bar bar-${i ? 'b' : 'a'}` }, el('span', { text: percent(stat.execAccuracy) }));
+      bar.style.width = `${Math.max(2, 100 * stat.execAccuracy)}%`;
       line.append(el('div', { className: 'bar-track' }, bar));
     });
-    if (b) {
-      const delta = b.byHardness[level].execAccuracy - a.byHardness[level].execAccuracy;
+    if (second) {
+      const delta = second.execAccuracy - first.execAccuracy;
       line.append(el('span', { className: delta >= 0 ? 'delta up' : 'delta down', text: `${delta >= 0 ? '+' : ''}${(100 * delta).toFixed(1)}` }));
     }
     chart.append(line);
   }
-  box.append(chart);
-  if (a.skippedExamples.length) {
-    box.append(el('details', {}, el('summary', { text: `${a.skippedExamples.length} skipped examples` }), ...a.skippedExamples.map((s) => el('div', { text: `#${s.index} ${s.db_id}: ${s.reason}` }))));
-  }
+  return chart;
+}
+
+interface LevelStat {
+  count: number;
+  execAccuracy: number;
 }
 
 function flipped(example: ExampleResult): 'gained' | 'lost' | null {

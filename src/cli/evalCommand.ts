@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_CORRECTIONS, DEFAULT_EVAL_TIMEOUT_MS } from '../core/defaults';
-import { loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
+import { birdSplitFile, loadBirdDataset, loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
+import { DIFFICULTIES } from '../core/protocol/evalReport';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { ModelEngine } from '../core/engine/ModelEngine';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
@@ -11,7 +12,7 @@ import { UsageError } from './UsageError';
 /** Each worker is a process; past a few per core they only wait for each other. */
 const MAX_WORKERS = 64;
 
-export const EVAL_HELP = `Usage: quarry eval (--spider <dir> [--split dev|train] | --dataset <file.jsonl>)
+export const EVAL_HELP = `Usage: quarry eval ((--spider <dir> | --bird <dir>) [--split dev|train] | --dataset <file.jsonl>)
                    (--predictions <file> | --model <path|url|hf:…>) [options]
 
 Execution accuracy: each example's gold and predicted SQL run on its database, compared as the
@@ -21,7 +22,10 @@ missing or whose gold query fails are skipped and listed, never counted.
 
 Options:
   --spider <dir>        Spider layout: <dir>/dev.json and <dir>/database/<db_id>/<db_id>.sqlite
-  --split dev|train     which Spider split (default dev)
+  --bird <dir>          BIRD layout: <dir>/dev.json (question, evidence, SQL, difficulty, db_id) and
+                        <dir>/dev_databases/<db_id>/<db_id>.sqlite; evidence goes to the model,
+                        accuracy is also reported per difficulty
+  --split dev|train     which Spider or BIRD split (default dev)
   --dataset <file>      Quarry JSONL: {"question", "sql", "db"} per line, db relative to the file
   --predictions <file>  one SQL per line in dataset order, or JSONL {"index", "sql"}
   --model <ref>         generate predictions with a model instead (grammar and corrections as in ask)
@@ -42,6 +46,7 @@ ${MODEL_HELP}
 export async function evalCommand(args: string[], write: (text: string) => void): Promise<number | void> {
   const { values } = parseCommandArgs('eval', args, {
     spider: { type: 'string' },
+    bird: { type: 'string' },
     split: { type: 'string' },
     dataset: { type: 'string' },
     predictions: { type: 'string' },
@@ -58,7 +63,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     workers: { type: 'string' },
   });
   if (values.help) return write(EVAL_HELP);
-  if (!!values.spider === !!values.dataset) throw new UsageError('eval: give either --spider <dir> or --dataset <file.jsonl>');
+  if ([values.spider, values.bird, values.dataset].filter(Boolean).length !== 1) throw new UsageError('eval: give one of --spider <dir>, --bird <dir> or --dataset <file.jsonl>');
   if (!!values.predictions === !!values.model) throw new UsageError('eval: give either --predictions <file> or --model <path|url|hf:…>');
   const split = values.split ?? 'dev';
   if (split !== 'dev' && split !== 'train') throw new UsageError(`eval: --split must be dev or train, got '${split}'`);
@@ -69,13 +74,13 @@ export async function evalCommand(args: string[], write: (text: string) => void)
 
   const timeoutMs = integerOption('eval', 'timeout-ms', values['timeout-ms'], 1) ?? DEFAULT_EVAL_TIMEOUT_MS;
   const workers = integerOption('eval', 'workers', values.workers, 1, MAX_WORKERS);
-  const all: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : loadJsonlDataset(values.dataset!);
+  const all: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : values.bird ? loadBirdDataset(values.bird, split) : loadJsonlDataset(values.dataset!);
   const examples = limit ? all.slice(0, limit) : all;
-  const datasetFile = values.spider ? spiderSplitFile(values.spider, split) : resolve(values.dataset!);
+  const datasetFile = values.spider ? spiderSplitFile(values.spider, split) : values.bird ? birdSplitFile(values.bird, split) : resolve(values.dataset!);
   const grammar = grammarOption('eval', values);
   const promptFormat = promptFormatOption('eval', values['prompt-format']);
   const settings = {
-    dataset: values.spider ? { spider: resolve(values.spider), split } : { jsonl: resolve(values.dataset!) },
+    dataset: values.spider ? { spider: resolve(values.spider), split } : values.bird ? { bird: resolve(values.bird), split } : { jsonl: resolve(values.dataset!) },
     predictions: values.predictions ? resolve(values.predictions) : undefined,
     model: values.model,
     grammar: values.model ? grammar : undefined,
@@ -146,6 +151,9 @@ function formatSummary(summary: EvalSummary, report: string): string {
     ...(['easy', 'medium', 'hard', 'extra', 'unknown'] as const)
       .filter((level) => summary.byHardness[level].count > 0)
       .map((level) => `  ${level.padEnd(8)} ${percent(summary.byHardness[level].execAccuracy).padStart(6)}  (${summary.byHardness[level].count})`),
+    ...(summary.byDifficulty
+      ? DIFFICULTIES.map((level) => `  ${level.padEnd(11)} ${percent(summary.byDifficulty![level].execAccuracy).padStart(6)}  (${summary.byDifficulty![level].count})`)
+      : []),
     `crash rate          ${percent(summary.crashRate)}`,
     ...(summary.rescuedByCorrection ? [`rescued by correction  ${summary.rescuedByCorrection}`] : []),
   ];

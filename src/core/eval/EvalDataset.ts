@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { checkInputFile } from '../files/checkInputFile';
+import { DIFFICULTIES, type Difficulty } from '../protocol/evalReport';
 
 export interface EvalExample {
   index: number;
@@ -9,6 +10,10 @@ export interface EvalExample {
   dbId: string;
   /** null when the database file is missing: the example is skipped and reported. */
   dbPath: string | null;
+  /** External knowledge for the question (BIRD's evidence). */
+  evidence?: string;
+  /** BIRD's level. */
+  difficulty?: Difficulty;
 }
 
 /** A problem with an input file, named with the file (and line) and how to fix it. */
@@ -35,6 +40,33 @@ export function spiderSplitFile(dir: string, split: 'dev' | 'train'): string {
   const candidates = split === 'dev' ? ['dev.json'] : ['train_spider.json', 'train_spider.min.json'];
   const file = candidates.map((name) => resolve(dir, name)).find(existsSync);
   if (!file) throw new EvalInputError(`no Spider ${split} file in ${dir} (looked for ${candidates.join(', ')})`);
+  return file;
+}
+
+/** BIRD layout: `<dir>/<split>.json` (question, evidence, SQL, difficulty, db_id) and `<dir>/<split>_databases/<db_id>/<db_id>.sqlite`. */
+export function loadBirdDataset(dir: string, split: 'dev' | 'train'): EvalExample[] {
+  const file = birdSplitFile(dir, split);
+  const entries = parseJson(file) as { question?: string; evidence?: string; SQL?: string; difficulty?: string; db_id?: string }[];
+  if (!Array.isArray(entries)) throw new EvalInputError(`${file}: expected a JSON array of examples`);
+  return entries.map((entry, index) => {
+    if (typeof entry.SQL !== 'string' || typeof entry.db_id !== 'string') throw new EvalInputError(`${file}: example ${index} has no "SQL" or "db_id"`);
+    const dbPath = join(dir, `${split}_databases`, entry.db_id, `${entry.db_id}.sqlite`);
+    const difficulty = DIFFICULTIES.find((level) => level === entry.difficulty);
+    return {
+      index,
+      question: entry.question ?? '',
+      goldSql: entry.SQL,
+      dbId: entry.db_id,
+      dbPath: existsSync(dbPath) ? dbPath : null,
+      ...(entry.evidence?.trim() ? { evidence: entry.evidence } : {}),
+      ...(difficulty ? { difficulty } : {}),
+    };
+  });
+}
+
+export function birdSplitFile(dir: string, split: 'dev' | 'train'): string {
+  const file = resolve(dir, `${split}.json`);
+  if (!existsSync(file)) throw new EvalInputError(`no BIRD ${split} file in ${dir} (looked for ${split}.json beside ${split}_databases/)`);
   return file;
 }
 

@@ -14,7 +14,7 @@ import type { EvalExample } from './EvalDataset';
 import { extractLiterals } from '../instances/extractLiterals';
 import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
 import { goldOrdersRows, normalizeForEval } from './normalizeForEval';
-import type { EvalReport, EvalSummary, ExampleResult, Hardness } from '../protocol/evalReport';
+import { DIFFICULTIES, type EvalReport, type EvalSummary, type ExampleResult, type Hardness } from '../protocol/evalReport';
 import { spiderHardness } from './spiderHardness';
 import { checkOutputFile } from '../files/checkOutputPath';
 import { FileError } from '../files/FileError';
@@ -176,7 +176,7 @@ async function evaluateExample(
     if (given === undefined) return { ...base, execMatch: 0, predError: 'no prediction for this example', ms: performance.now() - started };
     predSql = given;
   } else {
-    const answer = await askQuestion(db, schema!, predictor.engine, example.question, { ...predictor.ask, signal: options.signal });
+    const answer = await askQuestion(db, schema!, predictor.engine, example.question, { ...predictor.ask, evidence: example.evidence, signal: options.signal });
     predSql = answer.sql;
     attempts = answer.attempts.map((a) => ({ sql: a.sql, ...(a.error ? { error: a.error } : {}), ms: Math.round(a.ms) }));
     corrected = answer.valid && answer.attempts.length > 1;
@@ -237,6 +237,8 @@ function describe(example: EvalExample) {
     question: example.question,
     goldSql: example.goldSql,
     hardness: spiderHardness(example.goldSql),
+    ...(example.difficulty ? { difficulty: example.difficulty } : {}),
+    ...(example.evidence ? { evidence: example.evidence } : {}),
   };
 }
 
@@ -255,6 +257,14 @@ export function summarize(results: ExampleResult[], seconds: number): EvalSummar
     }),
   ) as EvalSummary['byHardness'];
   const skipped = results.filter((r) => r.skipped);
+  const byDifficulty = results.some((r) => r.difficulty)
+    ? (Object.fromEntries(
+        DIFFICULTIES.map((level) => {
+          const list = evaluated.filter((r) => r.difficulty === level);
+          return [level, { count: list.length, execAccuracy: accuracy(list) }];
+        }),
+      ) as EvalSummary['byDifficulty'])
+    : undefined;
   return {
     total: results.length,
     evaluated: evaluated.length,
@@ -264,6 +274,7 @@ export function summarize(results: ExampleResult[], seconds: number): EvalSummar
       ? { strictAccuracy: evaluated.length ? evaluated.filter((r) => r.strictMatch === 1).length / evaluated.length : 0 }
       : {}),
     byHardness,
+    ...(byDifficulty ? { byDifficulty } : {}),
     crashRate: evaluated.length ? evaluated.filter((r) => r.predError).length / evaluated.length : 0,
     rescuedByCorrection: evaluated.filter((r) => r.corrected && r.execMatch === 1).length,
     skippedExamples: skipped.map((r) => ({ index: r.index, db_id: r.db_id, reason: r.skipped! })),
