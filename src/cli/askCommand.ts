@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_CORRECTIONS } from '../core/defaults';
 import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
-import { ModelEngine } from '../core/engine/ModelEngine';
+import { createLanguageModel } from '../core/engine/createLanguageModel';
 import { checkGgufFile } from '../core/engine/checkGgufFile';
 import { detectPromptFormat } from '../core/prompt/detectPromptFormat';
 import type { PromptFormat, PromptFormatId } from '../core/prompt/PromptFormat';
@@ -86,7 +86,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const signal = interrupt.signal;
   const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => undefined;
   const db = await IsolatedDatabase.open(path);
-  const engine = new ModelEngine();
+  const engine = createLanguageModel({ kind: 'llama.cpp' });
   try {
     const status = await loadCliModel(engine, modelOptions, signal, progress);
     const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });

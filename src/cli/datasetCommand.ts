@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/buildDataset';
-import { ModelEngine } from '../core/engine/ModelEngine';
+import { createLanguageModel } from '../core/engine/createLanguageModel';
 import { DEFAULT_BATCH_SEQUENCES, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../core/defaults';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { GRAMMAR_ARGS, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
@@ -66,7 +66,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
   const batchSequences = integerOption('dataset build', 'batch', values.batch, 1, 64) ?? DEFAULT_BATCH_SEQUENCES;
   const modelOptions = questions === 'model' ? checkModelOptions('dataset build', { ...values, model: values.model!, batchSequences }) : null;
   const interrupt = abortOnInterrupt();
-  const engine = questions === 'model' ? new ModelEngine() : undefined;
+  const engine = questions === 'model' ? createLanguageModel({ kind: 'llama.cpp' }) : undefined;
   const tty = process.stderr.isTTY;
   try {
     if (engine) {

@@ -3,7 +3,7 @@ import { DEFAULT_CORRECTIONS, DEFAULT_EVAL_TIMEOUT_MS } from '../core/defaults';
 import { birdSplitFile, loadBirdDataset, loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
 import { DIFFICULTIES } from '../core/protocol/evalReport';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
-import { ModelEngine } from '../core/engine/ModelEngine';
+import { createLanguageModel } from '../core/engine/createLanguageModel';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs } from './parseCommandArgs';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
@@ -94,7 +94,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
 
   const modelOptions = values.model ? checkModelOptions('eval', { ...values, model: values.model }) : null;
   const interrupt = abortOnInterrupt();
-  const engine = values.model ? new ModelEngine() : null;
+  const engine = values.model ? createLanguageModel({ kind: 'llama.cpp' }) : null;
   try {
     let predictor: Predictor;
     const inputs = [datasetFile];

@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
 import { EngineError } from '../core/engine/EngineError';
-import { ModelEngine } from '../core/engine/ModelEngine';
+import { createLanguageModel } from '../core/engine/createLanguageModel';
+import type { ModelEngine } from '../core/engine/ModelEngine';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { COMMANDS } from './commandIds';
 import { readSettings } from './settings';
@@ -30,7 +31,7 @@ export class ModelManager implements vscode.Disposable {
     private readonly storage: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.engine = new ModelEngine({ serverScript, log: (line) => log.info(line) });
+    this.engine = createLanguageModel({ kind: 'llama.cpp', serverScript, log: (line) => log.info(line) });
     this.statusItem.name = 'Quarry model';
     this.statusItem.command = COMMANDS.selectModel;
     this.render();

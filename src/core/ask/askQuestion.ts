@@ -3,7 +3,7 @@ import type { Database } from '../db/Database';
 import type { QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
 import { EngineError } from '../engine/EngineError';
-import type { ModelEngine } from '../engine/ModelEngine';
+import type { LanguageModel } from '../engine/LanguageModel';
 import { extractSql } from '../prompt/extractSql';
 import type { PromptFormat, PromptFormatId } from '../prompt/PromptFormat';
 import { detectPromptFormat } from '../prompt/detectPromptFormat';
@@ -72,7 +72,7 @@ const MIN_THINKING_TOKENS = 256;
 export async function askQuestion(
   db: Database,
   schema: DatabaseSchema,
-  engine: ModelEngine,
+  engine: LanguageModel,
   question: string,
   options: AskOptions = {},
 ): Promise<AskResult> {
@@ -146,7 +146,7 @@ function validNames(schema: DatabaseSchema): string {
  * schema is cut instead. When the budget runs out the fence is written for the model, so it still answers.
  */
 async function thinkingBudget(
-  engine: ModelEngine,
+  engine: LanguageModel,
   format: PromptFormat,
   schema: DatabaseSchema,
   question: string,
@@ -163,7 +163,7 @@ async function thinkingBudget(
 
 /** The whole schema when it fits the model's context; otherwise the most relevant tables that do. */
 async function fitSchema(
-  engine: ModelEngine,
+  engine: LanguageModel,
   format: PromptFormat,
   schema: DatabaseSchema,
   question: string,

@@ -1,5 +1,5 @@
 import type { Dialect } from '../types/QueryResult';
-import type { ModelEngine } from '../engine/ModelEngine';
+import type { LanguageModel } from '../engine/LanguageModel';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import type { GenerateParams } from '../protocol/modelServerMethods';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
@@ -118,7 +118,7 @@ export class InlineCompleter {
   private inFlight: InFlight | null = null;
 
   constructor(
-    private readonly engine: Pick<ModelEngine, 'generate'>,
+    private readonly engine: Pick<LanguageModel, 'generate'>,
     private readonly settings: () => CompletionSettings,
   ) {}
 

@@ -5,7 +5,7 @@ import type { Dialect, QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
 import { detectDialect } from '../db/detectDialect';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
-import type { ModelEngine } from '../engine/ModelEngine';
+import type { LanguageModel } from '../engine/LanguageModel';
 import type { GenerateParams } from '../protocol/modelServerMethods';
 import { extractLiterals } from '../instances/extractLiterals';
 import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
@@ -40,7 +40,7 @@ export interface BuildOptions {
    * left out, so a model is never trained on SQL it will not be allowed to produce.
    */
   grammar?: GrammarMode;
-  engine?: ModelEngine;
+  engine?: LanguageModel;
   testFraction?: number;
   seed?: number;
   formats?: DatasetFormat[];

@@ -4,6 +4,7 @@ import { MODEL_SERVER_ABORT_POLICIES, type BatchItemOutcome, type GenerateParams
 import type { Outcome } from '../protocol/rpc';
 import { checkGgufFile, type GgufSummary } from './checkGgufFile';
 import { EngineError } from './EngineError';
+import type { LanguageModel, ModelCapabilities } from './LanguageModel';
 
 export interface ModelEngineOptions {
   /** The bundled server; by default modelServer.mjs next to the running bundle. */
@@ -16,7 +17,7 @@ export interface ModelEngineOptions {
  * after a crash starts a fresh one (reloading the same model) on the next request. `stop()` ends
  * the server and forgets the model (the next use must load one); `dispose()` ends the engine.
  */
-export class ModelEngine {
+export class ModelEngine implements LanguageModel {
   private rpc: ChildRpc<ModelServerMethods> | null = null;
   private loadedParams: LoadParams | null = null;
   private currentStatus: ModelStatus | null = null;
@@ -30,6 +31,11 @@ export class ModelEngine {
 
   get status(): ModelStatus | null {
     return this.rpc?.alive ? this.currentStatus : null;
+  }
+
+  get capabilities(): ModelCapabilities | null {
+    const status = this.status;
+    return status ? { grammar: true, infill: true, chatTemplate: status.chatTemplate, batching: true } : null;
   }
 
   /** The loaded model file's GGUF metadata (scalars and short strings): what it says its family is, for one. */

@@ -7,7 +7,7 @@ import type { Database } from '../db/Database';
 import type { QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
-import type { ModelEngine } from '../engine/ModelEngine';
+import type { LanguageModel } from '../engine/LanguageModel';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { resultsMatch } from './compareResults';
 import type { EvalExample } from './EvalDataset';
@@ -27,7 +27,7 @@ export type { EvalReport, EvalSummary, ExampleResult };
 
 export type Predictor =
   | { kind: 'predictions'; predictions: Map<number, string> }
-  | { kind: 'model'; engine: ModelEngine; ask: Pick<AskOptions, 'promptFormat' | 'grammar' | 'corrections' | 'maxTokens'> };
+  | { kind: 'model'; engine: LanguageModel; ask: Pick<AskOptions, 'promptFormat' | 'grammar' | 'corrections' | 'maxTokens'> };
 
 export interface EvalOptions {
   /** The report's path; progress is saved next to it as `<report>.progress.jsonl`. */

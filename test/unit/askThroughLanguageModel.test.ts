@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { askQuestion } from '../../src/core/ask/askQuestion';
+import type { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
+import type { LanguageModel } from '../../src/core/engine/LanguageModel';
+import type { GenerateParams, GenerateResult } from '../../src/core/protocol/modelServerMethods';
+import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
+import { openTestDb } from '../helpers/dbAssertions';
+import { spiderDb } from '../helpers/fixtures';
+
+let db: IsolatedDatabase;
+let schema: DatabaseSchema;
+before(async () => {
+  db = await openTestDb(spiderDb('concert_singer'));
+  schema = await db.readSchema();
+});
+after(() => db.dispose());
+
+/** An engine behind the LanguageModel seam that answers from a script and keeps what it was sent. */
+function scriptedModel(answers: string[], metadata: Record<string, string> = {}): LanguageModel & { sent: GenerateParams[] } {
+  const sent: GenerateParams[] = [];
+  return {
+    sent,
+    status: { modelPath: 'scripted', loraPath: null, device: 'cpu', contextSize: 8192, chatTemplate: true, loadMs: 0 },
+    metadata: new Map(Object.entries(metadata)),
+    capabilities: { grammar: true, infill: false, chatTemplate: true, batching: false },
+    async generate(params): Promise<GenerateResult> {
+      sent.push(params);
+      const text = answers[sent.length - 1] ?? '';
+      return { text, stopReason: 'eogToken', promptTokens: 1, reusedTokens: 0, generatedTokens: 1, promptMs: 0, generateMs: 0, infill: false } as GenerateResult;
+    },
+    generateBatch: async () => [],
+    countTokens: async (text) => Math.ceil(text.length / 4),
+  };
+}
+
+test('Ask depends only on the LanguageModel seam: any engine behind it gets the format, and the correction loop', async () => {
+  const model = scriptedModel(['thinking…\n```sql\nSELECT nme FROM singer\n```', 'Let me fix it.\n```sql\nSELECT count(*) FROM singer WHERE Age > 30\n```']);
+  const result = await askQuestion(db, schema, model, 'How many singers are older than 30?', { promptFormat: 'omnisql', grammar: 'off' });
+  assert.equal(result.valid, true);
+  assert.equal(result.sql, 'SELECT count(*) FROM singer WHERE Age > 30');
+  assert.equal(result.attempts.length, 2);
+  const [first, second] = model.sent;
+  assert.equal(first!.system, '');
+  assert.match(first!.user, /^Task Overview:\n/);
+  assert.deepEqual(first!.reasoning && { open: first!.reasoning.open, after: first!.reasoning.after }, { open: '```sql', after: undefined });
+  assert.match(second!.user, /This query failed:\nSELECT nme FROM singer/, 'the correction carries the database error back');
+});
+
+test("the format comes from the engine's model metadata when none is asked for: SQLCoder is sent raw text that ends at [SQL]", async () => {
+  const model = scriptedModel(['SELECT count(*) FROM singer'], { 'general.name': 'sqlcoder-7b-2' });
+  const result = await askQuestion(db, schema, model, 'How many singers?', { grammar: 'off' });
+  assert.equal(result.valid, true);
+  const [sent] = model.sent;
+  assert.equal(sent!.rawCompletion, true);
+  assert.deepEqual(sent!.stop, ['[/SQL]']);
+  assert.ok(sent!.completion.endsWith('[QUESTION]How many singers?[/QUESTION]\n[SQL]'));
+  assert.equal(sent!.reasoning, undefined);
+});
+
+test("Arctic's turn is begun for the model and its thinking ends at </think>", async () => {
+  const model = scriptedModel(['</think>\n<answer>\n```sql\nSELECT count(*) FROM singer\n```\n</answer>']);
+  await askQuestion(db, schema, model, 'How many singers?', { promptFormat: 'arctic', grammar: 'off' });
+  const [sent] = model.sent;
+  assert.equal(sent!.responsePrefix, 'Let me solve this step by step. \n<think>');
+  assert.equal(sent!.reasoning?.after, '</think>');
+  assert.equal(sent!.reasoning?.thinkingTokens, 4096, 'a large context leaves the whole budget');
+});
