@@ -33,6 +33,8 @@ ${PROMPT_FORMAT_HELP}
   --evidence <text>     external knowledge for the question (BIRD's evidence)
 ${GRAMMAR_HELP}
   --attempts N          corrections after the first try when the database rejects the SQL (default 2)
+  --samples N           self-consistency: N answers, each run, the one whose result most agree on
+                        (sampled at --temperature, or 0.8 when it is 0); --json adds "votes"
   --run                 also run the SQL and print its rows
   --schema-only         put no example values (no row data) into the prompt
   --temperature T       0 (default) takes the likeliest token; above 0 samples
@@ -50,6 +52,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     json: { type: 'boolean' },
     ...GRAMMAR_ARGS,
     attempts: { type: 'string' },
+    samples: { type: 'string' },
     run: { type: 'boolean' },
     'schema-only': { type: 'boolean' },
     'timeout-ms': { type: 'string' },
@@ -75,6 +78,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('ask', 'max-rows', values['max-rows'], 0) ?? 100;
   const seed = integerOption('ask', 'seed', values.seed, 0);
+  const samples = integerOption('ask', 'samples', values.samples, 1, 64);
   const temperature = values.temperature === undefined ? 0 : Number(values.temperature);
   if (!Number.isFinite(temperature) || temperature < 0 || temperature > 2) {
     throw new UsageError(`ask: --temperature must be a number from 0 to 2, got '${values.temperature}'`);
@@ -93,6 +97,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     const result = await askQuestion(db, schema, engine, question, {
       promptFormat: formatId,
       evidence: values.evidence,
+      samples,
       grammar,
       corrections,
       temperature,
@@ -111,6 +116,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
           attempts: result.attempts.map((a) => ({ sql: a.sql, ...(a.error ? { error: a.error } : {}), ms: Math.round(a.ms) })),
           device: status.device,
           ...(result.omittedTables.length ? { omittedTables: result.omittedTables } : {}),
+          ...(result.votes ? { votes: result.votes } : {}),
           ...(values.run && result.result ? { columns: result.result.columns, rows: result.result.rows, truncated: result.result.truncated } : {}),
         }),
       );

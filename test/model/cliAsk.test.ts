@@ -31,6 +31,18 @@ test('ask --json writes SQL that runs, with its attempts and the device', () => 
   }
 });
 
+test('ask --samples 3 writes three answers, runs each, and keeps one of the result most of them agree on', () => {
+  const run = quarry('ask', '--db', db, '--model', TINY_MODEL, '--threads', '1', '--grammar', 'narrow', '--samples', '3', '--json', 'How many singers do we have?');
+  assert.equal(run.code, 0, run.stderr);
+  const answer = JSON.parse(run.stdout) as { sql: string; valid: boolean; attempts: { sql: string }[]; votes: { sql: string; count: number }[] };
+  assert.equal(answer.valid, true);
+  assert.equal(answer.attempts.length, 3);
+  // Under the narrow grammar every answer runs, so the votes cover all three.
+  assert.equal(answer.votes.reduce((sum, vote) => sum + vote.count, 0), 3);
+  assert.equal(answer.sql, answer.votes[0]!.sql);
+  assert.ok(answer.votes.every((vote, i) => i === 0 || vote.count <= answer.votes[0]!.count));
+});
+
 test('ask --run prints the SQL and its rows', () => {
   const run = quarry('ask', '--db', db, '--model', TINY_MODEL, '--threads', '1', '--grammar', 'narrow', '--run', 'List the stadiums');
   assert.equal(run.code, 0, run.stderr);

@@ -66,3 +66,22 @@ test("Arctic's turn is begun for the model and its thinking ends at </think>", a
   assert.equal(sent!.reasoning?.after, '</think>');
   assert.equal(sent!.reasoning?.thinkingTokens, 4096, 'a large context leaves the whole budget');
 });
+
+test('--samples: the answer whose result most answers agree on wins, whatever its SQL; when none runs, corrections follow', async () => {
+  const agreeing = ['SELECT count(*) FROM singer WHERE Age > 30', 'SELECT count(Singer_ID) FROM singer WHERE Age > 30'];
+  const model = scriptedModel(['SELECT count(*) FROM singer', agreeing[0]!, 'SELECT nme FROM singer', agreeing[1]!]);
+  const result = await askQuestion(db, schema, model, 'How many singers are older than 30?', { samples: 4, grammar: 'off', promptFormat: 'quarry' });
+  assert.equal(result.valid, true);
+  assert.equal(result.sql, agreeing[0], 'the first answer of the largest group');
+  assert.deepEqual(result.votes, [{ sql: agreeing[0], count: 2 }, { sql: 'SELECT count(*) FROM singer', count: 1 }]);
+  assert.equal(result.attempts.length, 4);
+  assert.deepEqual(model.sent.map((p) => p.seed), [0, 1, 2, 3]);
+  assert.ok(model.sent.every((p) => p.temperature === 0.8), 'greedy asked for: sampled at 0.8 instead');
+
+  const failing = scriptedModel(['SELECT nme FROM singer', 'SELECT x FROM singer', 'SELECT count(*) FROM singer']);
+  const corrected = await askQuestion(db, schema, failing, 'How many singers?', { samples: 2, corrections: 1, grammar: 'off', promptFormat: 'quarry' });
+  assert.equal(corrected.valid, true);
+  assert.equal(corrected.votes, undefined);
+  assert.equal(corrected.attempts.length, 3);
+  assert.match(failing.sent[2]!.user, /This query failed:\nSELECT nme FROM singer/);
+});

@@ -30,6 +30,12 @@ export interface AskOptions {
   /** Corrections after the first attempt, each told the database's error (default 2). */
   corrections?: number;
   maxTokens?: number;
+  /**
+   * Self-consistency: write this many answers, run each, and keep one whose result most answers
+   * agree on (as the Arctic and SLM-SQL harnesses vote). Sampled at `temperature`, or at 0.8 when
+   * that is 0 (greedy decoding would write the same answer every time). Corrections follow only when none runs.
+   */
+  samples?: number;
   /** 0 (the default) always picks the likeliest token; above 0 samples, reproducibly with a seed. */
   temperature?: number;
   seed?: number;
@@ -58,10 +64,14 @@ export interface AskResult {
   result: QueryResult | null;
   /** Tables left out of the prompt because the schema did not fit the context. */
   omittedTables: string[];
+  /** With `samples`: the answers that ran, grouped by the result they gave, most votes first. */
+  votes?: { sql: string; count: number }[];
 }
 
 /** Room kept free in the context beyond the answer itself (chat template, correction text). */
 const CONTEXT_MARGIN_TOKENS = 256;
+/** Sampling temperature for self-consistency when the caller asked for greedy decoding. */
+const SAMPLE_TEMPERATURE = 0.8;
 /** The least thinking a reasoning format is given, however full the context. */
 const MIN_THINKING_TOKENS = 256;
 
@@ -89,9 +99,8 @@ export async function askQuestion(
   const sqlGrammar = grammarFor(fitted, options.grammar ?? DEFAULT_GRAMMAR);
   const grammar = reasoning && sqlGrammar ? fencedGrammar(sqlGrammar) : sqlGrammar;
   const attempts: AskAttempt[] = [];
-  let correction: { sql: string; error: string; validNames: string } | undefined;
-  for (let i = 0; i <= (options.corrections ?? DEFAULT_CORRECTIONS); i++) {
-    options.onStage?.(i === 0 ? 'writing SQL' : 'correcting');
+  /** One answer: generated, its SQL taken out, checked and run on the database. */
+  const attempt = async (correction: Correction | undefined, temperature: number, seed: number | undefined) => {
     const prompt = format.build({ schema: fitted, schemaText, question, evidence: options.evidence, correction });
     const started = performance.now();
     const generated = await engine.generate(
@@ -105,8 +114,8 @@ export async function askQuestion(
         grammar,
         ...(reasoning ? { reasoning } : {}),
         maxTokens,
-        temperature: options.temperature ?? 0,
-        seed: options.seed,
+        temperature,
+        seed,
       },
       options.signal,
     );
@@ -120,10 +129,45 @@ export async function askQuestion(
       promptTokens: generated.promptTokens,
       reusedTokens: generated.reusedTokens,
     });
-    if (!check.error) return { sql, valid: true, attempts, result: check.result, omittedTables };
-    correction = { sql, error: check.error, validNames: validNames(fitted) };
+    return { sql, ...check };
+  };
+
+  let correction: Correction | undefined;
+  let corrections = options.corrections ?? DEFAULT_CORRECTIONS;
+  if ((options.samples ?? 1) > 1) {
+    options.onStage?.('writing SQL');
+    const temperature = options.temperature || SAMPLE_TEMPERATURE;
+    const answers = [];
+    for (let i = 0; i < options.samples!; i++) answers.push(await attempt(undefined, temperature, (options.seed ?? 0) + i));
+    const votes = voteByResult(answers);
+    const winner = votes[0];
+    if (winner) return { sql: winner.sql, valid: true, attempts, result: winner.result, omittedTables, votes: votes.map(({ sql, count }) => ({ sql, count })) };
+    correction = { sql: answers[0]!.sql, error: answers[0]!.error!, validNames: validNames(fitted) };
+  } else {
+    corrections += 1;
+  }
+  for (let i = 0; i < corrections; i++) {
+    options.onStage?.(correction ? 'correcting' : 'writing SQL');
+    const answer = await attempt(correction, options.temperature ?? 0, options.seed);
+    if (!answer.error) return { sql: answer.sql, valid: true, attempts, result: answer.result, omittedTables };
+    correction = { sql: answer.sql, error: answer.error, validNames: validNames(fitted) };
   }
   return { sql: attempts.at(-1)!.sql, valid: false, attempts, result: null, omittedTables };
+}
+
+type Correction = { sql: string; error: string; validNames: string };
+
+/** The answers that ran, grouped by their result (rows as a bag), most first; a tie goes to the group that answered first. */
+function voteByResult(answers: { sql: string; error: string | null; result: QueryResult | null }[]): { sql: string; count: number; result: QueryResult | null }[] {
+  const groups = new Map<string, { sql: string; count: number; result: QueryResult | null; first: number }>();
+  answers.forEach((answer, i) => {
+    if (answer.error || !answer.result) return;
+    const key = JSON.stringify(answer.result.rows.map((row) => JSON.stringify(row)).sort());
+    const group = groups.get(key);
+    if (group) group.count++;
+    else groups.set(key, { sql: answer.sql, count: 1, result: answer.result, first: i });
+  });
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.first - b.first);
 }
 
 async function checkSql(
