@@ -3,7 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { EvalReport } from '../../src/core/protocol/evalReport';
-import { makeTempDir, SHARED_DATA } from '../helpers/fixtures';
+import { loadJsonlDataset } from '../../src/core/eval/EvalDataset';
+import { makeTempDir, SHARED_DATA, spiderDb } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
 
 const BIRD_DIR = join(SHARED_DATA, 'bird-dev-json-only');
@@ -49,4 +50,13 @@ test('quarry eval takes exactly one dataset: --spider, --bird or --dataset', () 
   const missing = quarry(['eval', '--bird', join(temp.dir, 'nowhere'), '--predictions', 'x']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no BIRD dev file in .*nowhere \(looked for dev\.json beside dev_databases\/\)/);
+});
+
+test('a Quarry JSONL dataset may carry evidence for each question', () => {
+  const file = join(temp.dir, 'with-evidence.jsonl');
+  const db = spiderDb('concert_singer');
+  writeFileSync(file, [{ question: 'Old singers?', sql: 'SELECT Name FROM singer WHERE Age > 40', db, evidence: 'old means Age > 40' }, { question: 'All?', sql: 'SELECT Name FROM singer', db }].map((e) => JSON.stringify(e)).join('\n'));
+  const [withEvidence, without] = loadJsonlDataset(file);
+  assert.equal(withEvidence!.evidence, 'old means Age > 40');
+  assert.equal(without!.evidence, undefined);
 });

@@ -133,20 +133,18 @@ export async function askQuestion(
   };
 
   let correction: Correction | undefined;
-  let corrections = options.corrections ?? DEFAULT_CORRECTIONS;
+  let tries = (options.corrections ?? DEFAULT_CORRECTIONS) + 1;
   if ((options.samples ?? 1) > 1) {
     options.onStage?.('writing SQL');
-    const temperature = options.temperature || SAMPLE_TEMPERATURE;
     const answers = [];
-    for (let i = 0; i < options.samples!; i++) answers.push(await attempt(undefined, temperature, (options.seed ?? 0) + i));
+    for (let i = 0; i < options.samples!; i++) answers.push(await attempt(undefined, options.temperature || SAMPLE_TEMPERATURE, (options.seed ?? 0) + i));
     const votes = voteByResult(answers);
-    const winner = votes[0];
-    if (winner) return { sql: winner.sql, valid: true, attempts, result: winner.result, omittedTables, votes: votes.map(({ sql, count }) => ({ sql, count })) };
+    if (votes[0]) return { sql: votes[0].sql, valid: true, attempts, result: votes[0].result, omittedTables, votes: votes.map(({ sql, count }) => ({ sql, count })) };
+    // None ran: the samples were the first try, and the corrections start from the first of them.
     correction = { sql: answers[0]!.sql, error: answers[0]!.error!, validNames: validNames(fitted) };
-  } else {
-    corrections += 1;
+    tries--;
   }
-  for (let i = 0; i < corrections; i++) {
+  for (let i = 0; i < tries; i++) {
     options.onStage?.(correction ? 'correcting' : 'writing SQL');
     const answer = await attempt(correction, options.temperature ?? 0, options.seed);
     if (!answer.error) return { sql: answer.sql, valid: true, attempts, result: answer.result, omittedTables };

@@ -70,10 +70,10 @@ export function birdSplitFile(dir: string, split: 'dev' | 'train'): string {
   return file;
 }
 
-/** Quarry's own JSONL: one `{"question", "sql", "db"}` per line, `db` relative to the file's folder. */
+/** Quarry's own JSONL: one `{"question", "sql", "db", "evidence"?}` per line, `db` relative to the file's folder. */
 export function loadJsonlDataset(file: string): EvalExample[] {
   return readJsonl(file).map(({ value, line }, index) => {
-    const entry = value as { question?: unknown; sql?: unknown; db?: unknown };
+    const entry = value as { question?: unknown; sql?: unknown; db?: unknown; evidence?: unknown };
     if (typeof entry.sql !== 'string' || typeof entry.db !== 'string') {
       throw new EvalInputError(`${file}:${line}: each line needs "sql" and "db" strings (and a "question")`);
     }
@@ -84,6 +84,7 @@ export function loadJsonlDataset(file: string): EvalExample[] {
       goldSql: entry.sql,
       dbId: basename(entry.db).replace(/\.(sqlite3?|db|duckdb)$/i, ''),
       dbPath: existsSync(dbPath) ? dbPath : null,
+      ...(typeof entry.evidence === 'string' && entry.evidence.trim() ? { evidence: entry.evidence } : {}),
     };
   });
 }
