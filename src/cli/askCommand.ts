@@ -115,6 +115,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
           valid: result.valid,
           attempts: result.attempts.map((a) => ({ sql: a.sql, ...(a.error ? { error: a.error } : {}), ms: Math.round(a.ms) })),
           device: status.device,
+          promptFormat: result.promptFormat,
           ...(result.omittedTables.length ? { omittedTables: result.omittedTables } : {}),
           ...(result.votes ? { votes: result.votes } : {}),
           ...(values.run && result.result ? { columns: result.result.columns, rows: result.result.rows, truncated: result.result.truncated } : {}),

@@ -32,6 +32,7 @@ Options:
 ${PROMPT_FORMAT_HELP}
 ${GRAMMAR_HELP}
   --attempts N          corrections, as for quarry ask
+  --samples N           self-consistency, as for quarry ask
 ${MODEL_HELP}
   --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
   --resume              continue an interrupted run with the same settings
@@ -54,6 +55,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     ...PROMPT_FORMAT_ARGS,
     ...GRAMMAR_ARGS,
     attempts: { type: 'string' },
+    samples: { type: 'string' },
     report: { type: 'string' },
     resume: { type: 'boolean' },
     'keep-distinct': { type: 'boolean' },
@@ -69,6 +71,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   if (split !== 'dev' && split !== 'train') throw new UsageError(`eval: --split must be dev or train, got '${split}'`);
   const limit = integerOption('eval', 'limit', values.limit, 1);
   const corrections = integerOption('eval', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
+  const samples = integerOption('eval', 'samples', values.samples, 1, 64) ?? 1;
   const report = resolve(values.report ?? 'quarry-eval.json');
   const instances = integerOption('eval', 'instances', values.instances, 0) ?? 0;
 
@@ -86,6 +89,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     grammar: values.model ? grammar : undefined,
     promptFormat: values.model ? (promptFormat ?? 'auto') : undefined,
     corrections: values.model ? corrections : undefined,
+    samples: values.model ? samples : undefined,
     keepDistinct: !!values['keep-distinct'],
     instances,
     limit: limit ?? null,
@@ -101,7 +105,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     if (engine) {
       const status = await loadCliModel(engine, modelOptions!, interrupt.signal);
       inputs.push(status.modelPath, ...(status.loraPath ? [status.loraPath] : []));
-      predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections } };
+      predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples } };
     } else {
       predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!, all.length, examples.length) };
       inputs.push(resolve(values.predictions!));

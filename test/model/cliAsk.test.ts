@@ -28,6 +28,7 @@ test('ask --json writes SQL that runs, with its attempts and the device', () => 
     assert.equal(answer.attempts.length, 1);
     assert.deepEqual(Object.keys(answer.attempts[0]).sort(), ['ms', 'sql']);
     assert.equal(answer.device, 'cpu');
+    assert.equal(answer.promptFormat, 'quarry', "the tiny model's file names no known family");
   }
 });
 

@@ -56,6 +56,7 @@ test("the format comes from the engine's model metadata when none is asked for: 
   assert.deepEqual(sent!.stop, ['[/SQL]']);
   assert.ok(sent!.completion.endsWith('[QUESTION]How many singers?[/QUESTION]\n[SQL]'));
   assert.equal(sent!.reasoning, undefined);
+  assert.equal(result.promptFormat, 'sqlcoder');
 });
 
 test("Arctic's turn is begun for the model and its thinking ends at </think>", async () => {

@@ -66,6 +66,8 @@ export interface AskResult {
   omittedTables: string[];
   /** With `samples`: the answers that ran, grouped by the result they gave, most votes first. */
   votes?: { sql: string; count: number }[];
+  /** The prompt format the model was asked in (chosen, or detected from its file). */
+  promptFormat: PromptFormatId;
 }
 
 /** Room kept free in the context beyond the answer itself (chat template, correction text). */
@@ -139,7 +141,7 @@ export async function askQuestion(
     const answers = [];
     for (let i = 0; i < options.samples!; i++) answers.push(await attempt(undefined, options.temperature || SAMPLE_TEMPERATURE, (options.seed ?? 0) + i));
     const votes = voteByResult(answers);
-    if (votes[0]) return { sql: votes[0].sql, valid: true, attempts, result: votes[0].result, omittedTables, votes: votes.map(({ sql, count }) => ({ sql, count })) };
+    if (votes[0]) return { sql: votes[0].sql, valid: true, attempts, result: votes[0].result, omittedTables, votes: votes.map(({ sql, count }) => ({ sql, count })), promptFormat: format.id };
     // None ran: the samples were the first try, and the corrections start from the first of them.
     correction = { sql: answers[0]!.sql, error: answers[0]!.error!, validNames: validNames(fitted) };
     tries--;
@@ -147,10 +149,10 @@ export async function askQuestion(
   for (let i = 0; i < tries; i++) {
     options.onStage?.(correction ? 'correcting' : 'writing SQL');
     const answer = await attempt(correction, options.temperature ?? 0, options.seed);
-    if (!answer.error) return { sql: answer.sql, valid: true, attempts, result: answer.result, omittedTables };
+    if (!answer.error) return { sql: answer.sql, valid: true, attempts, result: answer.result, omittedTables, promptFormat: format.id };
     correction = { sql: answer.sql, error: answer.error, validNames: validNames(fitted) };
   }
-  return { sql: attempts.at(-1)!.sql, valid: false, attempts, result: null, omittedTables };
+  return { sql: attempts.at(-1)!.sql, valid: false, attempts, result: null, omittedTables, promptFormat: format.id };
 }
 
 type Correction = { sql: string; error: string; validNames: string };

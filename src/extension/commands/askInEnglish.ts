@@ -100,7 +100,7 @@ async function insertSql(sql: string): Promise<void> {
 }
 
 function logTrace(log: vscode.LogOutputChannel, connection: Connection, question: string, result: AskResult): void {
-  log.info(`ask ${basename(connection.path)}: ${question}`);
+  log.info(`ask ${basename(connection.path)} (prompt format ${result.promptFormat}): ${question}`);
   if (result.omittedTables.length) log.info(`  schema cut to fit the context; left out: ${result.omittedTables.join(', ')}`);
   result.attempts.forEach((attempt, i) => {
     log.info(
