@@ -25,7 +25,7 @@ Options:
   --model <ref>         a .gguf path, an https:// URL, or hf:<user>/<repo>/<file>.gguf
                         (downloaded once into --models-dir); default: $QUARRY_MODEL
 ${MODEL_HELP}
-  --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device"}
+  --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device", "promptFormat"}
 ${PROMPT_FORMAT_HELP}
   --print-prompt        print what the model would be sent (chat turns as labelled blocks) and stop;
                         needs no model (the format: --prompt-format, else a local --model's name,
