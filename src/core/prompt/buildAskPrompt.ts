@@ -1,8 +1,9 @@
 import type { Dialect } from '../types/QueryResult';
 
 /**
- * The one prompt format Quarry uses for inference, evaluation and dataset export, so a model is
- * asked at run time exactly as it was trained. The schema comes first and the question last: the
+ * Quarry's own prompt format (`quarry`), the one dataset exports are written in, so a model tuned
+ * on them is asked at run time exactly as it was trained (published models get their own formats,
+ * src/core/prompt/*Format.ts). The schema comes first and the question last: the
  * part of a prompt that stays the same for one database is a prefix the model server can reuse.
  */
 export interface AskPrompt {

@@ -3,8 +3,9 @@ import type { ColumnSchema, DatabaseSchema, TableSchema } from '../types/Databas
 
 /**
  * The schema as prompts show it: CREATE TABLE statements with foreign keys, row counts and
- * example values as comments. Every prompt (dataset export, evaluation, inference) uses this one
- * rendering, and the same database always gives byte-identical text.
+ * example values as comments. Quarry's own prompts (dataset export, evaluation, inference in the
+ * `quarry` and `sqlcoder` formats) use this rendering, and the same database always gives
+ * byte-identical text; formats trained on another rendering bring their own.
  */
 export function renderSchemaDdl(schema: DatabaseSchema): string {
   return schema.tables.map(renderTable).join('\n\n') + '\n';
