@@ -22,7 +22,8 @@ and corrects it with the database's own error message when it fails.
 
 Options:
   --db <file>           SQLite or DuckDB file
-  --model <ref>         a .gguf path, an https:// URL, or hf:<user>/<repo>/<file>.gguf
+  --model <ref>         a .gguf path, an https:// URL, hf:<user>/<repo>/<file>.gguf, or
+                        hf:<user>/<repo>:<quant> (e.g. :Q4_K_M, found in the repository's file list)
                         (downloaded once into --models-dir); default: $QUARRY_MODEL
 ${MODEL_HELP}
   --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device", "promptFormat"}

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { downloadModel, modelUrl, type DownloadProgress } from '../../src/core/engine/downloadModel';
+import { downloadModel, isRemoteModel, modelUrl, resolveQuantization, type DownloadProgress } from '../../src/core/engine/downloadModel';
 import { EngineError } from '../../src/core/engine/EngineError';
 import { makeTempDir, SHARED_DATA } from '../helpers/fixtures';
 import { startModelHttpServer, type ModelHttpServer } from '../helpers/modelHttpServer';
@@ -15,10 +15,28 @@ let server: ModelHttpServer;
 let folder = 0;
 const freshDir = () => join(temp.dir, `models-${folder++}`);
 
+/** What the Hub's /api/models/<user>/<repo> answers: the repository's files as `siblings`. */
+function hubFileList(name: string, files: string[]): string {
+  const path = join(temp.dir, name);
+  writeFileSync(path, JSON.stringify({ id: name, siblings: files.map((rfilename) => ({ rfilename })) }));
+  return path;
+}
+
 before(async () => {
+  const coderFiles = [
+    'README.md',
+    'coder-7b-instruct-q4_k_m.gguf',
+    'coder-7b-instruct-q8_0.gguf',
+    'coder-7b-instruct-fp16-00001-of-00002.gguf',
+    'coder-7b-instruct-fp16-00002-of-00002.gguf',
+    'mmproj-coder-q4_k_m.gguf',
+  ];
   server = await startModelHttpServer({
     '/models/tiny.gguf': TINY,
     '/alice/sql-model/resolve/main/tiny-q4.gguf': TINY,
+    '/api/models/bob/coder-GGUF': hubFileList('coder-files.json', coderFiles),
+    '/api/models/bob/broken': join(SHARED_DATA, 'MANIFEST.md'),
+    '/bob/coder-GGUF/resolve/main/coder-7b-instruct-q4_k_m.gguf': TINY,
     '/models/notes.gguf': join(SHARED_DATA, 'MANIFEST.md'),
   });
 });
@@ -79,6 +97,21 @@ test('a wrong checksum deletes the download and says so', async () => {
     return true;
   });
   assert.deepEqual(readdirSync(directory), []);
+});
+
+test('hf:<user>/<repo>:<quant> finds that quantization in the repository\'s file list, then downloads it', async () => {
+  assert.equal(isRemoteModel('hf:bob/coder-GGUF:Q4_K_M'), true);
+  assert.equal(await resolveQuantization('hf:bob/coder-GGUF:Q4_K_M', server.url), 'hf:bob/coder-GGUF/coder-7b-instruct-q4_k_m.gguf');
+  const path = await downloadModel('hf:bob/coder-GGUF:q4_k_m', { directory: freshDir(), huggingFaceEndpoint: server.url });
+  assert.equal(readFileSync(path).length, readFileSync(TINY).length);
+  assert.ok(server.requests.includes('GET /api/models/bob/coder-GGUF'));
+  const fails = (reference: string, message: RegExp) =>
+    assert.rejects(resolveQuantization(reference, server.url), (error: unknown) => error instanceof EngineError && message.test(error.message));
+  await fails('hf:bob/coder-GGUF:Q5_K_M', /has no Q5_K_M GGUF file \(it has: q4_k_m, q8_0, fp16\)/);
+  await fails('hf:bob/coder-GGUF:fp16', /split into 2 files/);
+  await fails('hf:bob/nowhere:Q4_K_M', /could not list the files of bob\/nowhere: HTTP 404/);
+  await fails('hf:bob/broken:Q4_K_M', /did not answer with a file list/);
+  assert.equal(await resolveQuantization('hf:alice/sql-model/tiny-q4.gguf', server.url), 'hf:alice/sql-model/tiny-q4.gguf', 'a file reference stays as it is');
 });
 
 test('hf: references resolve to the Hub layout (here served locally)', async () => {

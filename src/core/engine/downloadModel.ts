@@ -32,6 +32,10 @@ export interface DownloadOptions {
 }
 
 const HF_REFERENCE = /^hf:([^/\s]+)\/([^/\s]+)\/(.+\.gguf)$/i;
+/** `hf:<user>/<repo>:<quant>`: a quantization named, not a file (file names differ per repository). */
+const HF_QUANT_REFERENCE = /^hf:([^/\s]+)\/([^/\s:]+):([\w.-]+)$/i;
+/** A shard of a GGUF split into several files (`…-00001-of-00003.gguf`). */
+const SPLIT_PART = /-(\d{5})-of-(\d{5})\.gguf$/i;
 
 /** `https://…/x.gguf` as is; `hf:<user>/<repo>/<file>.gguf` to the file on the Hugging Face Hub's main branch. */
 export function modelUrl(reference: string, huggingFaceEndpoint = 'https://huggingface.co'): string {
@@ -41,7 +45,7 @@ export function modelUrl(reference: string, huggingFaceEndpoint = 'https://huggi
   try {
     url = new URL(reference);
   } catch {
-    throw new EngineError('download-failed', `not a model URL: ${reference} (use https://…/model.gguf or hf:<user>/<repo>/<file>.gguf)`);
+    throw new EngineError('download-failed', `not a model URL: ${reference} (use https://…/model.gguf, hf:<user>/<repo>/<file>.gguf or hf:<user>/<repo>:<quant>)`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new EngineError('download-failed', `unsupported model URL: ${reference} (use https:// or hf:)`);
@@ -50,7 +54,49 @@ export function modelUrl(reference: string, huggingFaceEndpoint = 'https://huggi
 }
 
 export function isRemoteModel(reference: string): boolean {
-  return HF_REFERENCE.test(reference) || /^[a-z][a-z0-9+.-]*:\/\//i.test(reference);
+  return HF_REFERENCE.test(reference) || HF_QUANT_REFERENCE.test(reference) || /^[a-z][a-z0-9+.-]*:\/\//i.test(reference);
+}
+
+/**
+ * `hf:<user>/<repo>:<quant>` to `hf:<user>/<repo>/<file>.gguf`: the repository's GGUF file of that
+ * quantization, found in the Hub's file list (`/api/models/<user>/<repo>`); anything else as is.
+ */
+export async function resolveQuantization(reference: string, huggingFaceEndpoint = 'https://huggingface.co', signal?: AbortSignal): Promise<string> {
+  const match = HF_QUANT_REFERENCE.exec(reference);
+  if (!match) return reference;
+  const [, user, repo, quant] = match as unknown as [string, string, string, string];
+  const files = await repositoryFiles(`${huggingFaceEndpoint.replace(/\/$/, '')}/api/models/${user}/${repo}`, `${user}/${repo}`, signal);
+  const ggufs = files.filter((name) => /\.gguf$/i.test(name) && !/(^|\/)(mmproj|imatrix)/i.test(name));
+  const wanted = quant.toLowerCase();
+  const matching = ggufs.filter((name) => new RegExp(`[-._]${wanted.replace(/[.]/g, '\\.')}(-\\d{5}-of-\\d{5})?\\.gguf$`).test(name.toLowerCase()));
+  if (matching.length === 0) {
+    const offered = [...new Set(ggufs.map(quantizationOf).filter(Boolean))].join(', ') || 'none';
+    throw new EngineError('download-failed', `${user}/${repo} has no ${quant} GGUF file (it has: ${offered}); pick one of those, or give hf:${user}/${repo}/<file>.gguf`);
+  }
+  const split = matching.find((name) => SPLIT_PART.test(name));
+  if (split) {
+    throw new EngineError('download-failed', `${user}/${repo}'s ${quant} model is split into ${SPLIT_PART.exec(split)![2]!.replace(/^0+/, '')} files, which Quarry does not download; pick a smaller quantization or download the parts yourself`);
+  }
+  if (matching.length > 1) throw new EngineError('download-failed', `${user}/${repo} has several ${quant} files (${matching.join(', ')}); name one as hf:${user}/${repo}/<file>.gguf`);
+  return `hf:${user}/${repo}/${matching[0]}`;
+}
+
+async function repositoryFiles(api: string, repo: string, signal?: AbortSignal): Promise<string[]> {
+  let response: Response;
+  try {
+    response = await fetch(api, { signal });
+  } catch (error) {
+    throw asDownloadError(error, api, signal);
+  }
+  if (!response.ok) throw new EngineError('download-failed', `could not list the files of ${repo}: HTTP ${response.status} ${response.statusText} for ${api}`);
+  const info = (await response.json().catch(() => null)) as { siblings?: { rfilename?: unknown }[] } | null;
+  if (!Array.isArray(info?.siblings)) throw new EngineError('download-failed', `${api} did not answer with a file list (siblings) as the Hugging Face API does`);
+  return info.siblings.map((file) => file.rfilename).filter((name): name is string => typeof name === 'string');
+}
+
+/** The quantization a GGUF file name carries (…-Q4_K_M.gguf → Q4_K_M), for the list of what a repository offers. */
+function quantizationOf(name: string): string {
+  return /[-._]((?:i?q\d[\w]*|f16|fp16|bf16|f32))(?:-\d{5}-of-\d{5})?\.gguf$/i.exec(name)?.[1] ?? '';
 }
 
 /**
@@ -59,7 +105,7 @@ export function isRemoteModel(reference: string): boolean {
  * it is whole and, when asked, matches its SHA-256. An existing complete file is reused.
  */
 export async function downloadModel(reference: string, options: DownloadOptions): Promise<string> {
-  const url = modelUrl(reference, options.huggingFaceEndpoint);
+  const url = modelUrl(await resolveQuantization(reference, options.huggingFaceEndpoint, options.signal), options.huggingFaceEndpoint);
   mkdirSync(options.directory, { recursive: true });
   const target = join(options.directory, fileNameOf(url));
   if (existsSync(target) && (!options.sha256 || (await sha256Of(target)) === options.sha256.toLowerCase())) return target;

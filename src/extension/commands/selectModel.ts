@@ -11,7 +11,7 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
       {
         label: '$(cloud-download) Download from a URL or Hugging Face…',
         id: 'url',
-        detail: 'https://…/model.gguf or hf:<user>/<repo>/<file>.gguf',
+        detail: 'https://…/model.gguf, hf:<user>/<repo>/<file>.gguf or hf:<user>/<repo>:Q4_K_M',
       },
     ],
     { title: 'Quarry: the model that writes SQL' },
@@ -28,7 +28,7 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
   } else {
     source = await vscode.window.showInputBox({
       title: 'Model URL',
-      prompt: 'https://…/model.gguf or hf:<user>/<repo>/<file>.gguf — downloaded once, resumed if interrupted',
+      prompt: 'https://…/model.gguf, hf:<user>/<repo>/<file>.gguf or hf:<user>/<repo>:Q4_K_M — downloaded once, resumed if interrupted',
       validateInput: (text) =>
         /^(https?:\/\/\S+|hf:[^/\s]+\/[^/\s]+\/\S+\.gguf)$/i.test(text.trim()) ? null : 'Enter an https:// URL or an hf: reference',
     });
