@@ -30,7 +30,8 @@ ${MODEL_HELP}
 ${PROMPT_FORMAT_HELP}
   --print-prompt        print what the model would be sent (chat turns as labelled blocks) and stop;
                         needs no model (the format: --prompt-format, else a local --model's name,
-                        else quarry; --json: {"format", "messages"} or {"format", "completion"})
+                        else quarry; --json: {"format", "messages"} or {"format", "completion"},
+                        with "responsePrefix" where the format begins the model's turn)
   --evidence <text>     external knowledge for the question (BIRD's evidence)
 ${GRAMMAR_HELP}
   --attempts N          corrections after the first try when the database rejects the SQL (default 2)
@@ -159,8 +160,14 @@ async function printPrompt(
   }
   const prompt = format.build({ schema, schemaText: format.renderSchema(schema), question: request.question, evidence: request.evidence });
   const messages = [...(prompt.system ? [{ role: 'system', content: prompt.system }] : []), { role: 'user', content: prompt.user }];
-  if (request.json) write(toJson(prompt.rawCompletion ? { format: format.id, completion: prompt.completion } : { format: format.id, messages }));
-  else if (prompt.rawCompletion) write(prompt.completion);
-  else write(messages.map((message) => `=== ${message.role} ===\n${message.content}`).join('\n'));
+  const begun = prompt.responsePrefix ? { responsePrefix: prompt.responsePrefix } : {};
+  if (request.json) write(toJson(prompt.rawCompletion ? { format: format.id, completion: prompt.completion, ...begun } : { format: format.id, messages, ...begun }));
+  else if (prompt.rawCompletion) write(prompt.completion + (prompt.responsePrefix ?? ''));
+  else {
+    const blocks = messages.map((message) => `=== ${message.role} ===\n${message.content}`);
+    // The start of the model's own turn, written for it (Arctic's harness does so).
+    if (prompt.responsePrefix) blocks.push(`=== assistant (begun for the model) ===\n${prompt.responsePrefix}`);
+    write(blocks.join('\n'));
+  }
   return 0;
 }

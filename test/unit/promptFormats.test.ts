@@ -188,6 +188,9 @@ test('quarry ask --print-prompt prints the chosen format without a model; a bad 
   assert.ok(printed.completion.endsWith('[QUESTION]How many singers?[/QUESTION]\n[SQL]'));
   const quarryChat = JSON.parse(quarry(['ask', '--db', db, '--print-prompt', '--json', 'How many singers?']).stdout) as { messages: { role: string }[] };
   assert.deepEqual(quarryChat.messages.map((m) => m.role), ['system', 'user']);
+  const arctic = quarry(['ask', '--db', db, '--prompt-format', 'arctic', '--print-prompt', 'How many singers?']);
+  assert.match(arctic.stdout, /^=== system ===\nYou are a data science expert\./);
+  assert.ok(arctic.stdout.endsWith('=== assistant (begun for the model) ===\nLet me solve this step by step. \n<think>\n'), arctic.stdout.slice(-120));
   const bad = quarry(['ask', '--db', db, '--prompt-format', 'gpt', '--print-prompt', 'x']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--prompt-format must be one of quarry, omnisql, arctic, sqlcoder, got 'gpt'/);
