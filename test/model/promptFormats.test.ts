@@ -33,7 +33,7 @@ async function completionTokens(id: keyof typeof PROMPT_FORMATS): Promise<number
   return engine.countTokens(prompt.completion + (prompt.responsePrefix ?? ''));
 }
 
-for (const id of ['omnisql', 'arctic', 'sqlcoder'] as const) {
+for (const id of ['omnisql', 'arctic', 'xiyan', 'sqlcoder'] as const) {
   test(`Ask in the ${id} format: the model is sent that format's prompt, and the SQL it answers with runs`, async () => {
     const result = await askQuestion(db, schema, engine, QUESTION, { promptFormat: id, grammar: 'narrow', corrections: 0 });
     assert.equal(result.valid, true, result.attempts[0]?.error);

@@ -20,12 +20,13 @@ function modelFile(file: string, names: Record<string, string>, chatTemplate?: s
   return path;
 }
 
-test('the prompt format comes from the model file: OmniSQL, Arctic-Text2SQL and SQLCoder by name, anything else gets Quarry\'s', () => {
+test('the prompt format comes from the model file: OmniSQL, Arctic-Text2SQL, XiYanSQL and SQLCoder by name, anything else gets Quarry\'s', () => {
   const cases: [string, Record<string, string>, string | undefined, string][] = [
     ['omnisql.gguf', { 'general.name': 'OmniSQL 7B', 'general.basename': 'OmniSQL' }, template('Qwen-Qwen2.5-7B-Instruct'), 'omnisql'],
     ['omni-finetune.gguf', { 'general.name': 'Qwen2.5 Coder 7B', 'general.finetune': 'omnisql-spider' }, template('Qwen-Qwen2.5-7B-Instruct'), 'omnisql'],
     ['sqlcoder.gguf', { 'general.name': 'defog_sqlcoder-7b-2' }, undefined, 'sqlcoder'],
     ['arctic.gguf', { 'general.name': 'Arctic Text2SQL R1 7B', 'general.basename': 'Arctic-Text2SQL-R1' }, template('Qwen-Qwen2.5-7B-Instruct'), 'arctic'],
+    ['xiyan.gguf', { 'general.name': 'XiYanSQL QwenCoder 7B 2502' }, template('Qwen-Qwen2.5-7B-Instruct'), 'xiyan'],
     ['qwen.gguf', { 'general.name': 'Qwen2.5 Coder 7B Instruct' }, template('Qwen-Qwen2.5-7B-Instruct'), 'quarry'],
     ['llama.gguf', { 'general.name': 'Llama 3.2 3B Instruct' }, template('meta-llama-Llama-3.2-3B-Instruct'), 'quarry'],
     ['unnamed.gguf', {}, undefined, 'quarry'],

@@ -150,6 +150,17 @@ Correct SQL query here
   assert.equal(PROMPT_FORMATS.arctic.answer.thinkingEnds, '</think>');
 });
 
+test('xiyan: the XiYanSQL-QwenCoder template as its README publishes it, the question before and after the schema, an opened sql fence', () => {
+  const prompt = build('xiyan', 'Year is text');
+  const ddl = renderSchemaDdl(SCHEMA).trimEnd();
+  assert.equal(
+    prompt.user,
+    `你是一名SQLite专家，现在需要阅读并理解下面的【数据库schema】描述，以及可能用到的【参考信息】，并运用SQLite知识生成sql语句回答【用户问题】。\n【用户问题】\nWhich albums came out in 1999?\n\n【数据库schema】\n${ddl}\n\n【参考信息】\nYear is text\n\n【用户问题】\nWhich albums came out in 1999?\n\n\`\`\`sql`,
+  );
+  assert.equal(prompt.system, '');
+  assert.deepEqual(PROMPT_FORMATS.xiyan.answer.stop, ['```']);
+});
+
 test('sqlcoder: the SQLCoder-7b-2 prompt, raw completion ending at [SQL], stopped at [/SQL]; evidence as an Instructions section', () => {
   const ddl = renderSchemaDdl(SCHEMA).trimEnd();
   const plain = build('sqlcoder');
@@ -193,5 +204,5 @@ test('quarry ask --print-prompt prints the chosen format without a model; a bad 
   assert.ok(arctic.stdout.endsWith('=== assistant (begun for the model) ===\nLet me solve this step by step. \n<think>\n'), arctic.stdout.slice(-120));
   const bad = quarry(['ask', '--db', db, '--prompt-format', 'gpt', '--print-prompt', 'x']);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--prompt-format must be one of quarry, omnisql, arctic, sqlcoder, got 'gpt'/);
+  assert.match(bad.stderr, /--prompt-format must be one of quarry, omnisql, arctic, xiyan, sqlcoder, got 'gpt'/);
 });

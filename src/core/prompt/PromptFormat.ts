@@ -17,7 +17,7 @@ export interface PromptFormat {
   answer: AnswerShape;
 }
 
-export type PromptFormatId = 'quarry' | 'omnisql' | 'arctic' | 'sqlcoder';
+export type PromptFormatId = 'quarry' | 'omnisql' | 'arctic' | 'xiyan' | 'sqlcoder';
 
 export interface FormatInput {
   schema: DatabaseSchema;

@@ -7,6 +7,7 @@ const NAME_KEYS = ['general.name', 'general.basename', 'general.finetune'] as co
 const FAMILIES: [RegExp, PromptFormatId][] = [
   [/arctic[-_ ]?text2sql/i, 'arctic'],
   [/omni[-_ ]?sql/i, 'omnisql'],
+  [/xiyan/i, 'xiyan'],
   [/sql[-_ ]?coder/i, 'sqlcoder'],
 ];
 

@@ -3,12 +3,14 @@ import { omnisqlFormat } from './omnisqlFormat';
 import type { PromptFormat, PromptFormatId } from './PromptFormat';
 import { quarryFormat } from './quarryFormat';
 import { sqlcoderFormat } from './sqlcoderFormat';
+import { xiyanFormat } from './xiyanFormat';
 
 /** Every prompt format, by id: adding one is a module in this folder and a line here. */
 export const PROMPT_FORMATS: Readonly<Record<PromptFormatId, PromptFormat>> = {
   quarry: quarryFormat,
   omnisql: omnisqlFormat,
   arctic: arcticFormat,
+  xiyan: xiyanFormat,
   sqlcoder: sqlcoderFormat,
 };
 

@@ -1,0 +1,40 @@
+import { renderSchemaDdl } from '../schema/renderSchemaDdl';
+import { correctionLines } from './buildAskPrompt';
+import type { PromptFormat } from './PromptFormat';
+
+/**
+ * XiYanSQL-QwenCoder's prompt (XGenerationLab/XiYanSQL-QwenCoder README.md, nl2sqlite_template_cn):
+ * one user turn, in Chinese as published, the question before and after the schema and evidence,
+ * ending with an opened ```sql fence that the model's SQL completes. The schema is Quarry's DDL: the
+ * README accepts DDL, though it reports M-Schema (XGenerationLab/M-Schema) a few points better.
+ */
+const DIALECT_NAMES = { sqlite: 'SQLite', duckdb: 'DuckDB' } as const;
+
+export const xiyanFormat: PromptFormat = {
+  id: 'xiyan',
+  label: 'XiYanSQL-QwenCoder (its Chinese template, answer in an opened ```sql block)',
+  source: 'XGenerationLab/XiYanSQL-QwenCoder: README.md',
+  renderSchema: renderSchemaDdl,
+  build: ({ schema, schemaText, question, evidence, correction }) => {
+    const dialect = DIALECT_NAMES[schema.dialect];
+    const asked = question.trim();
+    const prompt = `你是一名${dialect}专家，现在需要阅读并理解下面的【数据库schema】描述，以及可能用到的【参考信息】，并运用${dialect}知识生成sql语句回答【用户问题】。
+【用户问题】
+${asked}
+
+【数据库schema】
+${schemaText.trimEnd()}
+
+【参考信息】
+${evidence?.trim() ?? ''}
+
+【用户问题】
+${asked}
+
+\`\`\`sql`;
+    // A correction is Quarry's own addition, before the fence the answer completes.
+    const user = correction ? prompt.replace(/\n\n```sql$/, `\n\n${correctionLines(correction).join('\n')}\n\n\`\`\`sql`) : prompt;
+    return { system: '', user, completion: `${user}\n`, rawCompletion: false };
+  },
+  answer: { reasonsFirst: false, maxTokens: 1024, stop: ['```'] },
+};
