@@ -92,11 +92,17 @@ export async function askQuestion(
   const maxTokens = options.maxTokens ?? format.answer.maxTokens;
   const wantedThinking = options.reasoning?.thinkingTokens ?? (format.answer.reasonsFirst ? format.answer.thinkingTokens : undefined);
   options.onStage?.('fitting schema');
-  const thinkingTokens = wantedThinking === undefined ? undefined : await thinkingBudget(engine, format, schema, question, maxTokens, wantedThinking, options.signal);
+  const contextSize = engine.status?.contextSize;
+  if (!contextSize) throw new EngineError('no-model', 'no model is loaded: choose one first');
+  // Counted once: both the thinking budget and the schema fit start from the whole-schema prompt.
+  const wholePromptTokens = await engine.countTokens(format.build({ schema, schemaText: format.renderSchema(schema), question }).completion, options.signal);
+  const thinkingTokens = wantedThinking === undefined ? undefined : thinkingBudget(contextSize - maxTokens - wholePromptTokens, wantedThinking);
   const thinkingEnds = format.answer.thinkingEnds;
   const reasoning = thinkingTokens !== undefined ? { ...SQL_FENCE, thinkingTokens, ...(thinkingEnds ? { after: thinkingEnds } : {}) } : undefined;
   const answerTokens = maxTokens + (reasoning?.thinkingTokens ?? 0);
-  const { fitted, omittedTables } = await fitSchema(engine, format, schema, question, answerTokens, options.signal);
+  const budget = contextSize - answerTokens - CONTEXT_MARGIN_TOKENS;
+  const { fitted, omittedTables } =
+    wholePromptTokens <= budget ? { fitted: schema, omittedTables: [] } : await fitSchema(engine, format, schema, question, budget, options.signal);
   const schemaText = format.renderSchema(fitted);
   const sqlGrammar = grammarFor(fitted, options.grammar ?? DEFAULT_GRAMMAR);
   const grammar = reasoning && sqlGrammar ? fencedGrammar(sqlGrammar) : sqlGrammar;
@@ -186,40 +192,23 @@ function validNames(schema: DatabaseSchema): string {
 
 /**
  * The thinking a reasoning format asks for, cut to what the context leaves beside the whole-schema
- * prompt and the answer (a 4K-token habit does not fit a 4K context); never below a floor, where the
- * schema is cut instead. When the budget runs out the fence is written for the model, so it still answers.
+ * prompt and the answer (`room`; a 4K-token habit does not fit a 4K context); never below a floor,
+ * where the schema is cut instead. When the budget runs out the fence is written for the model, so it still answers.
  */
-async function thinkingBudget(
-  engine: LanguageModel,
-  format: PromptFormat,
-  schema: DatabaseSchema,
-  question: string,
-  maxTokens: number,
-  wanted: number,
-  signal?: AbortSignal,
-): Promise<number> {
-  const contextSize = engine.status?.contextSize;
-  if (!contextSize) throw new EngineError('no-model', 'no model is loaded: choose one first');
-  const prompt = await engine.countTokens(format.build({ schema, schemaText: format.renderSchema(schema), question }).completion, signal);
-  const room = contextSize - CONTEXT_MARGIN_TOKENS - maxTokens - prompt;
-  return Math.min(wanted, Math.max(MIN_THINKING_TOKENS, room));
+function thinkingBudget(room: number, wanted: number): number {
+  return Math.min(wanted, Math.max(MIN_THINKING_TOKENS, room - CONTEXT_MARGIN_TOKENS));
 }
 
-/** The whole schema when it fits the model's context; otherwise the most relevant tables that do. */
+/** The most relevant tables whose prompt fits `budget` tokens (the whole schema did not). */
 async function fitSchema(
   engine: LanguageModel,
   format: PromptFormat,
   schema: DatabaseSchema,
   question: string,
-  maxTokens: number,
+  budget: number,
   signal?: AbortSignal,
 ): Promise<{ fitted: DatabaseSchema; omittedTables: string[] }> {
-  const contextSize = engine.status?.contextSize;
-  if (!contextSize) throw new EngineError('no-model', 'no model is loaded: choose one first');
-  const budget = contextSize - maxTokens - CONTEXT_MARGIN_TOKENS;
-  const promptTokens = (schemaText: string) => engine.countTokens(format.build({ schema, schemaText, question }).completion, signal);
-  if ((await promptTokens(format.renderSchema(schema))) <= budget) return { fitted: schema, omittedTables: [] };
-  let used = await promptTokens('');
+  let used = await engine.countTokens(format.build({ schema, schemaText: '', question }).completion, signal);
   const kept = new Set<string>();
   for (const table of rankTablesForQuestion(schema, question)) {
     const cost = await engine.countTokens(format.renderSchema({ ...schema, tables: [table] }), signal);
@@ -227,7 +216,7 @@ async function fitSchema(
     used += cost;
     kept.add(table.name);
   }
-  if (kept.size === 0) throw new EngineError('generation-failed', `not even one table of the schema fits the model's ${contextSize}-token context`);
+  if (kept.size === 0) throw new EngineError('generation-failed', `not even one table of the schema fits the model's context (${budget} tokens left beside the answer)`);
   const fitted = { ...schema, tables: schema.tables.filter((t) => kept.has(t.name)) };
   return { fitted, omittedTables: schema.tables.filter((t) => !kept.has(t.name)).map((t) => t.name) };
 }

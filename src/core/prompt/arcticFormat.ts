@@ -1,5 +1,5 @@
-import { correctionLines } from './buildAskPrompt';
-import { omnisqlFormat } from './omnisqlFormat';
+import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
+import { evidenceThenQuestion, omnisqlFormat } from './omnisqlFormat';
 import type { PromptFormat } from './PromptFormat';
 
 /**
@@ -28,24 +28,21 @@ Correct SQL query here
 \`\`\`
 </answer>`;
 
-const ENGINE_NAMES = { sqlite: 'SQLite', duckdb: 'DuckDB' } as const;
-
 export const arcticFormat: PromptFormat = {
   id: 'arctic',
   label: 'Arctic-Text2SQL-R1 (thinks in <think>, answers in <answer> with a ```sql block)',
   source: 'snowflakedb/ArcticTraining: projects/arctic_text2sql_r1/bird_eval/infer.py',
   renderSchema: omnisqlFormat.renderSchema,
   build: ({ schema, schemaText, question, evidence, correction }) => {
-    const asked = evidence?.trim() ? `${evidence.trim()}\n${question.trim()}` : question.trim();
     const user = `Database Engine:
-${ENGINE_NAMES[schema.dialect]}
+${DIALECT_NAMES[schema.dialect]}
 
 Database Schema:
 ${schemaText}
 This schema describes the database's structure, including tables, columns, primary keys, foreign keys, and any relevant relationships or constraints.
 
 Question:
-${asked}
+${evidenceThenQuestion(question, evidence)}
 
 Instructions:
 - Make sure you only output the information that is asked in the question. If the question asks for a specific column, make sure to only include that column in the SELECT clause, nothing more.

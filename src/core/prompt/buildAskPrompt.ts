@@ -26,7 +26,8 @@ export interface PromptInput {
   correction?: { sql: string; error: string; validNames: string };
 }
 
-const DIALECT_NAMES: Record<Dialect, string> = { sqlite: 'SQLite', duckdb: 'DuckDB' };
+/** The engines' names as prompts write them. */
+export const DIALECT_NAMES: Record<Dialect, string> = { sqlite: 'SQLite', duckdb: 'DuckDB' };
 
 export function buildAskPrompt(input: PromptInput): AskPrompt {
   const dialect = DIALECT_NAMES[input.dialect];

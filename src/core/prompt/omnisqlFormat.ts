@@ -1,6 +1,6 @@
 import { RESERVED_WORDS, SQL_WORDS } from '../sql/keywords';
 import type { TableSchema } from '../types/DatabaseSchema';
-import { correctionLines } from './buildAskPrompt';
+import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
 import type { PromptFormat } from './PromptFormat';
 
 /**
@@ -37,7 +37,6 @@ In your answer, please enclose the generated SQL query in a code block:
 Take a deep breath and think step by step to find the correct SQL query.
 `;
 
-const ENGINE_NAMES = { sqlite: 'SQLite', duckdb: 'DuckDB' } as const;
 const MAX_EXAMPLES = 6;
 const MAX_EXAMPLE_LENGTH = 40;
 
@@ -47,10 +46,9 @@ export const omnisqlFormat: PromptFormat = {
   source: 'RUCKBReasoning/OmniSQL: README.md, train_and_evaluate/process_dataset.py',
   renderSchema: (schema) => schema.tables.map(renderTable).join('\n\n'),
   build: ({ schema, schemaText, question, evidence, correction }) => {
-    const asked = evidence?.trim() ? `${evidence.trim()}\n${question.trim()}` : question.trim();
-    const prompt = TEMPLATE.replace('{db_engine}', ENGINE_NAMES[schema.dialect])
+    const prompt = TEMPLATE.replace('{db_engine}', DIALECT_NAMES[schema.dialect])
       .replace('{db_details}', () => schemaText)
-      .replace('{question}', () => asked);
+      .replace('{question}', () => evidenceThenQuestion(question, evidence));
     // A correction is Quarry's own turn: the first attempt is asked exactly as OmniSQL was trained.
     const user = correction ? `${prompt}\n${correctionLines(correction).join('\n')}` : prompt;
     return { system: '', user, completion: user, rawCompletion: false };
@@ -58,6 +56,11 @@ export const omnisqlFormat: PromptFormat = {
   // OmniSQL's own evaluation gives the answer 2048 tokens (README's vLLM example).
   answer: { reasonsFirst: true, thinkingTokens: 1536, maxTokens: 512, stop: [] },
 };
+
+/** The question as OmniSQL's preprocessing writes it (Arctic's too): the evidence, if any, on the line before. */
+export function evidenceThenQuestion(question: string, evidence?: string): string {
+  return evidence?.trim() ? `${evidence.trim()}\n${question.trim()}` : question.trim();
+}
 
 /** One table as process_dataset.py's obtain_db_details writes it (its trailing comma quirk kept: only a line that ends in one loses it). */
 function renderTable(table: TableSchema): string {

@@ -1,5 +1,5 @@
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
-import { correctionLines } from './buildAskPrompt';
+import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
 import type { PromptFormat } from './PromptFormat';
 
 /**
@@ -8,8 +8,6 @@ import type { PromptFormat } from './PromptFormat';
  * ending with an opened ```sql fence that the model's SQL completes. The schema is Quarry's DDL: the
  * README accepts DDL, though it reports M-Schema (XGenerationLab/M-Schema) a few points better.
  */
-const DIALECT_NAMES = { sqlite: 'SQLite', duckdb: 'DuckDB' } as const;
-
 export const xiyanFormat: PromptFormat = {
   id: 'xiyan',
   label: 'XiYanSQL-QwenCoder (its Chinese template, answer in an opened ```sql block)',
