@@ -9,6 +9,7 @@ import type { PromptFormat, PromptFormatId } from '../core/prompt/PromptFormat';
 import { PROMPT_FORMATS } from '../core/prompt/promptFormats';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
+import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
 import { formatTable } from './formatTable';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
@@ -39,8 +40,7 @@ ${GRAMMAR_HELP}
                         (sampled at --temperature, or 0.8 when it is 0); --json adds "votes"
   --run                 also run the SQL and print its rows
   --schema-only         put no example values (no row data) into the prompt
-  --temperature T       0 (default) takes the likeliest token; above 0 samples
-  --seed N              fixes the sampling, for reproducible runs
+${SAMPLING_HELP}
   --timeout-ms N        limit for checking and running the SQL (default 10000)
   --max-rows N          rows printed with --run (default 100)
   -h, --help            show this help
@@ -59,8 +59,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     'schema-only': { type: 'boolean' },
     'timeout-ms': { type: 'string' },
     'max-rows': { type: 'string' },
-    temperature: { type: 'string' },
-    seed: { type: 'string' },
+    ...SAMPLING_ARGS,
     ...PROMPT_FORMAT_ARGS,
     'print-prompt': { type: 'boolean' },
     evidence: { type: 'string' },
@@ -72,19 +71,15 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const question = positionals[0]!;
   const model = values.model ?? process.env.QUARRY_MODEL;
   if (values['print-prompt']) {
-    const format = PROMPT_FORMATS[formatId ?? localModelFormat(model) ?? 'quarry'];
+    const format = PROMPT_FORMATS[formatId ?? localModelFormat(model, values.lora) ?? 'quarry'];
     return printPrompt(path, format, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json }, write);
   }
   if (!model) throw new UsageError('ask: --model <path|url|hf:…> is required (or set QUARRY_MODEL)');
   const corrections = integerOption('ask', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
   const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('ask', 'max-rows', values['max-rows'], 0) ?? 100;
-  const seed = integerOption('ask', 'seed', values.seed, 0);
   const samples = integerOption('ask', 'samples', values.samples, 1, 64);
-  const temperature = values.temperature === undefined ? 0 : Number(values.temperature);
-  if (!Number.isFinite(temperature) || temperature < 0 || temperature > 2) {
-    throw new UsageError(`ask: --temperature must be a number from 0 to 2, got '${values.temperature}'`);
-  }
+  const { temperature, topP, seed } = samplingOption('ask', values);
 
   const modelOptions = checkModelOptions('ask', { ...values, model });
   const grammar = grammarOption('ask', values);
@@ -103,6 +98,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
       grammar,
       corrections,
       temperature,
+      topP,
       seed,
       timeoutMs,
       maxRows,
@@ -140,8 +136,8 @@ export async function askCommand(args: string[], write: (text: string) => void):
 }
 
 /** The format a model file on disk names (nothing is downloaded to print a prompt). */
-function localModelFormat(model: string | undefined): PromptFormatId | undefined {
-  return model && existsSync(model) ? detectPromptFormat(checkGgufFile(model).metadata).id : undefined;
+function localModelFormat(model: string | undefined, lora: string | undefined): PromptFormatId | undefined {
+  return model && existsSync(model) ? detectPromptFormat(checkGgufFile(model).metadata, { adapter: lora }).id : undefined;
 }
 
 /** The prompt for the whole schema, as the format builds it: chat turns (a format with no system turn shows none), or the raw completion. */

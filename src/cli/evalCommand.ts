@@ -7,6 +7,7 @@ import { createLanguageModel } from '../core/engine/createLanguageModel';
 import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs } from './parseCommandArgs';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
+import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
 import { UsageError } from './UsageError';
 
 /** Each worker is a process; past a few per core they only wait for each other. */
@@ -33,6 +34,7 @@ ${PROMPT_FORMAT_HELP}
 ${GRAMMAR_HELP}
   --attempts N          corrections, as for quarry ask
   --samples N           self-consistency, as for quarry ask
+${SAMPLING_HELP}
 ${MODEL_HELP}
   --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
   --resume              continue an interrupted run with the same settings
@@ -56,6 +58,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     ...GRAMMAR_ARGS,
     attempts: { type: 'string' },
     samples: { type: 'string' },
+    ...SAMPLING_ARGS,
     report: { type: 'string' },
     resume: { type: 'boolean' },
     'keep-distinct': { type: 'boolean' },
@@ -72,6 +75,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const limit = integerOption('eval', 'limit', values.limit, 1);
   const corrections = integerOption('eval', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
   const samples = integerOption('eval', 'samples', values.samples, 1, 64) ?? 1;
+  const sampling = samplingOption('eval', values);
   const report = resolve(values.report ?? 'quarry-eval.json');
   const instances = integerOption('eval', 'instances', values.instances, 0) ?? 0;
 
@@ -90,6 +94,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     promptFormat: values.model ? (promptFormat ?? 'auto') : undefined,
     corrections: values.model ? corrections : undefined,
     samples: values.model ? samples : undefined,
+    sampling: values.model ? sampling : undefined,
     keepDistinct: !!values['keep-distinct'],
     instances,
     limit: limit ?? null,
@@ -105,7 +110,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     if (engine) {
       const status = await loadCliModel(engine, modelOptions!, interrupt.signal);
       inputs.push(status.modelPath, ...(status.loraPath ? [status.loraPath] : []));
-      predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples } };
+      predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples, ...sampling } };
     } else {
       predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!, all.length, examples.length) };
       inputs.push(resolve(values.predictions!));

@@ -33,7 +33,7 @@ async function completionTokens(id: keyof typeof PROMPT_FORMATS): Promise<number
   return engine.countTokens(prompt.completion + (prompt.responsePrefix ?? ''));
 }
 
-for (const id of ['omnisql', 'arctic', 'xiyan', 'sqlcoder'] as const) {
+for (const id of ['omnisql', 'arctic', 'xiyan', 'sqlcoder', 'premsql', 'qwen-coder'] as const) {
   test(`Ask in the ${id} format: the model is sent that format's prompt, and the SQL it answers with runs`, async () => {
     const result = await askQuestion(db, schema, engine, QUESTION, { promptFormat: id, grammar: 'narrow', corrections: 0 });
     assert.equal(result.valid, true, result.attempts[0]?.error);
@@ -62,4 +62,13 @@ test('a reasoning shape with an end of thinking: the thinking runs to </think> f
   assert.equal(result.fenceForced, true, 'the random model closes neither its thinking nor opens a fence itself');
   assert.equal(result.thinkingTokens, 24);
   assert.match(extractSql(result.text), /^SELECT/);
+});
+
+test('top-p reaches llama.cpp: sampled at temperature 1 with a nucleus too small for more than one token, the answer is the greedy one', async () => {
+  const prompt = PROMPT_FORMATS.quarry.build({ schema, schemaText: PROMPT_FORMATS.quarry.renderSchema(schema), question: QUESTION });
+  const ask = (extra: { temperature: number; topP?: number; seed?: number }) => engine.generate({ ...prompt, grammar: null, maxTokens: 24, ...extra });
+  const greedy = (await ask({ temperature: 0 })).text;
+  const wide = await Promise.all([1, 2, 3].map(async (seed) => (await ask({ temperature: 1, seed })).text));
+  assert.ok(wide.some((text) => text !== greedy), 'plain sampling wanders from the greedy answer');
+  for (const seed of [1, 2, 3]) assert.equal((await ask({ temperature: 1, topP: 1e-6, seed })).text, greedy);
 });

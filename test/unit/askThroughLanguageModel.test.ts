@@ -78,6 +78,10 @@ test('--samples: the answer whose result most answers agree on wins, whatever it
   assert.equal(result.attempts.length, 4);
   assert.deepEqual(model.sent.map((p) => p.seed), [0, 1, 2, 3]);
   assert.ok(model.sent.every((p) => p.temperature === 0.8), 'greedy asked for: sampled at 0.8 instead');
+  assert.ok(model.sent.every((p) => p.topP === undefined), 'no top-p unless asked for');
+  const nucleus = scriptedModel(['SELECT 1', 'SELECT 1']);
+  await askQuestion(db, schema, nucleus, 'One?', { samples: 2, topP: 0.95, grammar: 'off', promptFormat: 'quarry' });
+  assert.deepEqual(nucleus.sent.map((p) => p.topP), [0.95, 0.95]);
 
   const failing = scriptedModel(['SELECT nme FROM singer', 'SELECT x FROM singer', 'SELECT count(*) FROM singer']);
   const corrected = await askQuestion(db, schema, failing, 'How many singers?', { samples: 2, corrections: 1, grammar: 'off', promptFormat: 'quarry' });

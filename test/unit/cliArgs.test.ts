@@ -52,6 +52,10 @@ test('negative numbers reach the option check; thread counts stop at the cores',
   assert.equal(threads.code, 2);
   assert.match(threads.stderr, /--threads must be a whole number from 1 to \d+, got '1000'/);
   assert.match(quarry(['sql', '--db', db, '--max-rows', '-1', 'SELECT 1']).stderr, /--max-rows must be a whole number of at least 0, got '-1'/);
+  const topP = quarry(['ask', '--db', db, '--model', 'm.gguf', '--top-p', '1.5', 'How many?']);
+  assert.equal(topP.code, 2);
+  assert.equal(topP.stderr.trim(), "quarry: ask: --top-p must be a number from 0 to 1, got '1.5'");
+  assert.match(quarry(['eval', '--dataset', 'x.jsonl', '--model', 'm.gguf', '--temperature', 'hot']).stderr, /eval: --temperature must be a number from 0 to 2, got 'hot'/);
 });
 
 test('--history takes several files, as a shell glob gives them, and may repeat', () => {

@@ -20,14 +20,16 @@ function modelFile(file: string, names: Record<string, string>, chatTemplate?: s
   return path;
 }
 
-test('the prompt format comes from the model file: OmniSQL, Arctic-Text2SQL, XiYanSQL and SQLCoder by name, anything else gets Quarry\'s', () => {
+test('the prompt format comes from the model file: OmniSQL, Arctic-Text2SQL, XiYanSQL, SQLCoder, Prem-1B-SQL and Qwen-Coder by name, anything else gets Quarry\'s', () => {
   const cases: [string, Record<string, string>, string | undefined, string][] = [
     ['omnisql.gguf', { 'general.name': 'OmniSQL 7B', 'general.basename': 'OmniSQL' }, template('Qwen-Qwen2.5-7B-Instruct'), 'omnisql'],
     ['omni-finetune.gguf', { 'general.name': 'Qwen2.5 Coder 7B', 'general.finetune': 'omnisql-spider' }, template('Qwen-Qwen2.5-7B-Instruct'), 'omnisql'],
     ['sqlcoder.gguf', { 'general.name': 'defog_sqlcoder-7b-2' }, undefined, 'sqlcoder'],
     ['arctic.gguf', { 'general.name': 'Arctic Text2SQL R1 7B', 'general.basename': 'Arctic-Text2SQL-R1' }, template('Qwen-Qwen2.5-7B-Instruct'), 'arctic'],
     ['xiyan.gguf', { 'general.name': 'XiYanSQL QwenCoder 7B 2502' }, template('Qwen-Qwen2.5-7B-Instruct'), 'xiyan'],
-    ['qwen.gguf', { 'general.name': 'Qwen2.5 Coder 7B Instruct' }, template('Qwen-Qwen2.5-7B-Instruct'), 'quarry'],
+    ['qwen.gguf', { 'general.name': 'Qwen2.5 Coder 7B Instruct' }, template('Qwen-Qwen2.5-7B-Instruct'), 'qwen-coder'],
+    ['prem.gguf', { 'general.name': 'prem-1B-SQL' }, undefined, 'premsql'],
+    ['xiyan-base-name.gguf', { 'general.name': 'Qwen2.5 Coder 7B Instruct', 'general.finetune': 'XiYanSQL-QwenCoder-2504' }, template('Qwen-Qwen2.5-7B-Instruct'), 'xiyan'],
     ['llama.gguf', { 'general.name': 'Llama 3.2 3B Instruct' }, template('meta-llama-Llama-3.2-3B-Instruct'), 'quarry'],
     ['unnamed.gguf', {}, undefined, 'quarry'],
   ];
@@ -36,6 +38,8 @@ test('the prompt format comes from the model file: OmniSQL, Arctic-Text2SQL, XiY
     assert.equal(detected.id, expected, `${file}: ${detected.reason}`);
   }
   assert.equal(detectPromptFormat(null).id, 'quarry', 'no model loaded');
+  const base = checkGgufFile(join(temp.dir, 'qwen.gguf')).metadata;
+  assert.equal(detectPromptFormat(base, { adapter: '/models/quarry-lora.gguf' }).id, 'quarry', 'a LoRA adapter: tuned on Quarry\'s exports');
 });
 
 test('quarry ask --print-prompt with a local model and no --prompt-format asks in the model\'s own format', () => {

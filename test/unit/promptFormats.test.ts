@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildAskPrompt } from '../../src/core/prompt/buildAskPrompt';
 import { PROMPT_FORMATS } from '../../src/core/prompt/promptFormats';
 import { renderSchemaDdl } from '../../src/core/schema/renderSchemaDdl';
 import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
 import { quarry } from '../helpers/runCli';
-import { spiderDb } from '../helpers/fixtures';
+import { PROJECT_ROOT, spiderDb } from '../helpers/fixtures';
 
 const column = (name: string, type: string, extra: { primaryKey?: boolean; examples?: string[] } = {}) => ({
   name,
@@ -150,15 +152,105 @@ Correct SQL query here
   assert.equal(PROMPT_FORMATS.arctic.answer.thinkingEnds, '</think>');
 });
 
-test('xiyan: the XiYanSQL-QwenCoder template as its README publishes it, the question before and after the schema, an opened sql fence', () => {
+// Written out from M-Schema's m_schema.py (to_mschema, single_table_mschema) for SCHEMA: three
+// examples at most, one when a value is over 20 characters, the foreign keys after the tables.
+const M_SCHEMA = `【DB_ID】 Anonymous
+【Schema】
+# Table: album
+[
+(id:INTEGER, Primary Key),
+(Year:TEXT, Examples: [1999]),
+(title:TEXT, Examples: [It's])
+]
+# Table: track list
+[
+(album_id:INTEGER, Primary Key),
+(pos:INTEGER, Primary Key),
+(name:TEXT, Examples: [Intro])
+]
+# Table: note
+[
+(body:TEXT, Examples: [say "hi"
+])
+]
+【Foreign keys】
+track list.album_id=album.id`;
+
+test('xiyan: the XiYanSQL-QwenCoder template as its README publishes it, the question before and after an M-Schema, an opened sql fence', () => {
   const prompt = build('xiyan', 'Year is text');
-  const ddl = renderSchemaDdl(SCHEMA).trimEnd();
   assert.equal(
     prompt.user,
-    `你是一名SQLite专家，现在需要阅读并理解下面的【数据库schema】描述，以及可能用到的【参考信息】，并运用SQLite知识生成sql语句回答【用户问题】。\n【用户问题】\nWhich albums came out in 1999?\n\n【数据库schema】\n${ddl}\n\n【参考信息】\nYear is text\n\n【用户问题】\nWhich albums came out in 1999?\n\n\`\`\`sql`,
+    `你是一名SQLite专家，现在需要阅读并理解下面的【数据库schema】描述，以及可能用到的【参考信息】，并运用SQLite知识生成sql语句回答【用户问题】。\n【用户问题】\nWhich albums came out in 1999?\n\n【数据库schema】\n${M_SCHEMA}\n\n【参考信息】\nYear is text\n\n【用户问题】\nWhich albums came out in 1999?\n\n\`\`\`sql`,
   );
   assert.equal(prompt.system, '');
   assert.deepEqual(PROMPT_FORMATS.xiyan.answer.stop, ['```']);
+});
+
+test('M-Schema: the database\'s name as DB_ID, one example for a time column, none for e-mail addresses or values over 50 characters, types without arguments', () => {
+  const schema: DatabaseSchema = {
+    dialect: 'sqlite',
+    name: 'shop',
+    functions: [],
+    tables: [
+      {
+        name: 'customer',
+        kind: 'table',
+        rowCount: 3,
+        columns: [
+          column('email', 'varchar(80)', { examples: ['a@b.com', 'c@d.org'] }),
+          column('joined', 'DATE', { examples: ['2024-01-01', '2024-02-01'] }),
+          column('bio', 'TEXT', { examples: ['x'.repeat(51), 'short'] }),
+          column('note', '', { examples: ['', 'one', 'two', 'three', 'four'] }),
+        ],
+        foreignKeys: [],
+      },
+    ],
+  };
+  assert.equal(
+    PROMPT_FORMATS.xiyan.renderSchema(schema),
+    '【DB_ID】 shop\n【Schema】\n# Table: customer\n[\n(email:VARCHAR),\n(joined:DATE, Examples: [2024-01-01]),\n(bio:TEXT),\n(note:NULL, Examples: [one, two, three])\n]',
+  );
+});
+
+test('premsql: PremSQL\'s BASE_TEXT2SQL_PROMPT as published, the CREATE TABLE statements without example values, evidence as Additional Knowledge', () => {
+  const prompt = build('premsql', 'Year is text');
+  const tables = [
+    'CREATE TABLE album (\n  id INTEGER PRIMARY KEY,\n  Year TEXT,\n  title TEXT\n);',
+    'CREATE TABLE "track list" (\n  album_id INTEGER,\n  pos INTEGER,\n  name TEXT,\n  PRIMARY KEY (album_id, pos),\n  FOREIGN KEY (album_id) REFERENCES album (id)\n);',
+    'CREATE TABLE note (\n  body TEXT\n);',
+  ].join('\n');
+  assert.equal(
+    prompt.user,
+    `\n# Follow these instruction:\nYou will be given schemas of tables of a database. Your job is to write correct\nerror free SQL query based on the question asked. Please make sure:\n\n1. Do not add \`\`\` at start / end of the query. It should be a single line query in a  single line (string format)\n2. Make sure the column names are correct and exists in the table\n3. For column names which has a space with it, make sure you have put \`\` in that column name\n4. Think step by step and always check schema and question and the column names before writing the\nquery. \n\n# Database and Table Schema:\n${tables}\n\n# Additional Knowledge:\nYear is text\n\n# Here are some Examples on how to generate SQL statements and use column names:\n\n\n# Question: Which albums came out in 1999?\n\n# SQL: \n`,
+  );
+  assert.equal(prompt.system, '');
+  assert.equal(prompt.rawCompletion, false);
+  const corrected = PROMPT_FORMATS.premsql.build({
+    schema: SCHEMA,
+    schemaText: PROMPT_FORMATS.premsql.renderSchema(SCHEMA),
+    question: 'Which albums came out in 1999?',
+    correction: { sql: 'SELECT yr FROM album', error: 'no such column: yr', validNames: 'album(id, Year, title)' },
+  });
+  assert.ok(corrected.user.startsWith(build('premsql').user), 'the first prompt, then PremSQL\'s error-handling part');
+  assert.ok(corrected.user.endsWith('\n\n# Generated SQL: SELECT yr FROM album\n\n## Error Message\n\nno such column: yr\nValid tables and columns: album(id, Year, title)\n\nCarefully review the original question and error message, then rewrite the SQL query to address the identified issues. \nEnsure your corrected query uses correct column names, \nfollows proper SQL syntax, and accurately answers the original question \nwithout introducing new errors.\n\n# SQL: \n'));
+});
+
+test('qwen-coder: one user turn with Quarry\'s DDL, the answer begun as a sql block and ended by its closing fence', () => {
+  const prompt = build('qwen-coder', 'Year is text');
+  assert.equal(
+    prompt.user,
+    `SQLite database schema:\n${renderSchemaDdl(SCHEMA).trimEnd()}\n\nEvidence: Year is text\nQuestion: Which albums came out in 1999?\n\nWrite one SQLite query that answers the question. Reply with the query alone in a \`\`\`sql code block.`,
+  );
+  assert.equal(prompt.system, '');
+  assert.equal(prompt.responsePrefix, '```sql\n');
+  assert.deepEqual(PROMPT_FORMATS['qwen-coder'].answer.stop, ['```']);
+});
+
+test('every prompt format is a choice of the quarry.model.promptFormat setting, with a description', () => {
+  const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
+  const setting = manifest.contributes.configuration.properties['quarry.model.promptFormat'];
+  assert.deepEqual(setting.enum, ['auto', ...Object.keys(PROMPT_FORMATS)]);
+  assert.equal(setting.enumDescriptions.length, setting.enum.length);
 });
 
 test('sqlcoder: the SQLCoder-7b-2 prompt, raw completion ending at [SQL], stopped at [/SQL]; evidence as an Instructions section', () => {
@@ -204,5 +296,5 @@ test('quarry ask --print-prompt prints the chosen format without a model; a bad 
   assert.ok(arctic.stdout.endsWith('=== assistant (begun for the model) ===\nLet me solve this step by step. \n<think>\n'), arctic.stdout.slice(-120));
   const bad = quarry(['ask', '--db', db, '--prompt-format', 'gpt', '--print-prompt', 'x']);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--prompt-format must be one of quarry, omnisql, arctic, xiyan, sqlcoder, got 'gpt'/);
+  assert.match(bad.stderr, /--prompt-format must be one of quarry, omnisql, arctic, xiyan, sqlcoder, premsql, qwen-coder, got 'gpt'/);
 });

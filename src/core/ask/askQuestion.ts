@@ -38,6 +38,8 @@ export interface AskOptions {
   samples?: number;
   /** 0 (the default) always picks the likeliest token; above 0 samples, reproducibly with a seed. */
   temperature?: number;
+  /** With sampling: only the likeliest tokens whose probabilities add up to this (nucleus sampling). */
+  topP?: number;
   seed?: number;
   /** Limits for checking (and running) the SQL. */
   timeoutMs?: number;
@@ -88,7 +90,7 @@ export async function askQuestion(
   question: string,
   options: AskOptions = {},
 ): Promise<AskResult> {
-  const format = PROMPT_FORMATS[options.promptFormat ?? detectPromptFormat(engine.metadata).id];
+  const format = PROMPT_FORMATS[options.promptFormat ?? detectPromptFormat(engine.metadata, { adapter: engine.status?.loraPath }).id];
   const maxTokens = options.maxTokens ?? format.answer.maxTokens;
   const wantedThinking = options.reasoning?.thinkingTokens ?? (format.answer.reasonsFirst ? format.answer.thinkingTokens : undefined);
   options.onStage?.('fitting schema');
@@ -123,6 +125,7 @@ export async function askQuestion(
         ...(reasoning ? { reasoning } : {}),
         maxTokens,
         temperature,
+        ...(options.topP !== undefined ? { topP: options.topP } : {}),
         seed,
       },
       options.signal,

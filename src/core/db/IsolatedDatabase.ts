@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { ChildRpc } from '../ipc/ChildRpc';
 import { DB_WORKER_ABORT_POLICIES, type DbWorkerMethods } from '../protocol/dbWorkerMethods';
 import type { Outcome } from '../protocol/rpc';
@@ -77,9 +77,11 @@ export class IsolatedDatabase implements Database {
 
   readSchema(options: SchemaOptions & { signal?: AbortSignal } = {}): Promise<DatabaseSchema> {
     const { signal, ...schemaOptions } = options;
-    return this.serialized(async (rpc) =>
-      unwrap(await rpc.request('readSchema', schemaOptions, { timeoutMs: this.options.schemaTimeoutMs, signal })),
-    );
+    const name = basename(this.path, extname(this.path));
+    return this.serialized(async (rpc) => ({
+      ...unwrap(await rpc.request('readSchema', schemaOptions, { timeoutMs: this.options.schemaTimeoutMs, signal })),
+      name,
+    }));
   }
 
   /** Stops the worker process (and whatever it runs); the next request starts a fresh one. */

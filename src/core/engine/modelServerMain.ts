@@ -212,6 +212,7 @@ async function generate(state: Loaded, lane: Lane, params: GenerateParams, signa
   const options: LlamaCompletionGenerationOptions = {
     maxTokens: params.maxTokens,
     temperature: params.temperature,
+    ...(params.topP !== undefined ? { topP: params.topP } : {}),
     ...(params.seed !== undefined ? { seed: params.seed } : {}),
     signal,
     customStopTriggers: stopTriggers.length ? stopTriggers : undefined,

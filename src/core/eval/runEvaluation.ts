@@ -27,7 +27,7 @@ export type { EvalReport, EvalSummary, ExampleResult };
 
 export type Predictor =
   | { kind: 'predictions'; predictions: Map<number, string> }
-  | { kind: 'model'; engine: LanguageModel; ask: Pick<AskOptions, 'promptFormat' | 'grammar' | 'corrections' | 'samples' | 'maxTokens'> };
+  | { kind: 'model'; engine: LanguageModel; ask: Pick<AskOptions, 'promptFormat' | 'grammar' | 'corrections' | 'samples' | 'maxTokens' | 'temperature' | 'topP' | 'seed'> };
 
 export interface EvalOptions {
   /** The report's path; progress is saved next to it as `<report>.progress.jsonl`. */

@@ -17,7 +17,7 @@ export interface PromptFormat {
   answer: AnswerShape;
 }
 
-export type PromptFormatId = 'quarry' | 'omnisql' | 'arctic' | 'xiyan' | 'sqlcoder';
+export type PromptFormatId = 'quarry' | 'omnisql' | 'arctic' | 'xiyan' | 'sqlcoder' | 'premsql' | 'qwen-coder';
 
 export interface FormatInput {
   schema: DatabaseSchema;

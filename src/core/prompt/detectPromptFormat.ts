@@ -9,6 +9,9 @@ const FAMILIES: [RegExp, PromptFormatId][] = [
   [/omni[-_ ]?sql/i, 'omnisql'],
   [/xiyan/i, 'xiyan'],
   [/sql[-_ ]?coder/i, 'sqlcoder'],
+  [/prem[-_ ]?1b[-_ ]?sql/i, 'premsql'],
+  // Last: fine-tunes of Qwen2.5-Coder (XiYanSQL-QwenCoder, OmniSQL) carry their own names first.
+  [/qwen[\d.]*[-_ ]?coder/i, 'qwen-coder'],
 ];
 
 export interface DetectedFormat {
@@ -19,15 +22,19 @@ export interface DetectedFormat {
 
 /**
  * The prompt format a model was trained on, from its GGUF metadata: a known family's name in
- * general.name, general.basename or general.finetune; otherwise `quarry` (a model tuned on Quarry's
- * exports, or one nobody told us about — override with --prompt-format or quarry.model.promptFormat).
+ * general.name, general.basename or general.finetune (a specific family anywhere before the generic
+ * coder models: a fine-tune often keeps its base model's general.name); otherwise `quarry` (a model
+ * tuned on Quarry's exports, or one nobody told us about — override with --prompt-format or
+ * quarry.model.promptFormat). A model run with a LoRA adapter is taken for one tuned on Quarry's
+ * exports, which is what Quarry's adapters are.
  */
-export function detectPromptFormat(metadata: ReadonlyMap<string, unknown> | null | undefined): DetectedFormat {
-  for (const key of NAME_KEYS) {
-    const value = metadata?.get(key);
-    if (typeof value !== 'string') continue;
-    const family = FAMILIES.find(([pattern]) => pattern.test(value));
-    if (family) return { id: family[1], reason: `${key} is '${value}'` };
+export function detectPromptFormat(metadata: ReadonlyMap<string, unknown> | null | undefined, options: { adapter?: string | null } = {}): DetectedFormat {
+  if (options.adapter) return { id: 'quarry', reason: `a LoRA adapter is loaded (${options.adapter})` };
+  for (const [pattern, id] of FAMILIES) {
+    for (const key of NAME_KEYS) {
+      const value = metadata?.get(key);
+      if (typeof value === 'string' && pattern.test(value)) return { id, reason: `${key} is '${value}'` };
+    }
   }
   return { id: 'quarry', reason: 'no known model family in the file\'s general.name, general.basename or general.finetune' };
 }

@@ -1,7 +1,9 @@
 import { arcticFormat } from './arcticFormat';
 import { omnisqlFormat } from './omnisqlFormat';
 import type { PromptFormat, PromptFormatId } from './PromptFormat';
+import { premsqlFormat } from './premsqlFormat';
 import { quarryFormat } from './quarryFormat';
+import { qwenCoderFormat } from './qwenCoderFormat';
 import { sqlcoderFormat } from './sqlcoderFormat';
 import { xiyanFormat } from './xiyanFormat';
 
@@ -12,6 +14,8 @@ export const PROMPT_FORMATS: Readonly<Record<PromptFormatId, PromptFormat>> = {
   arctic: arcticFormat,
   xiyan: xiyanFormat,
   sqlcoder: sqlcoderFormat,
+  premsql: premsqlFormat,
+  'qwen-coder': qwenCoderFormat,
 };
 
 export const PROMPT_FORMAT_IDS = Object.keys(PROMPT_FORMATS) as PromptFormatId[];

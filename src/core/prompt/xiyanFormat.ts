@@ -1,18 +1,18 @@
-import { renderSchemaDdl } from '../schema/renderSchemaDdl';
+import { renderMSchema } from '../schema/renderMSchema';
 import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
 import type { PromptFormat } from './PromptFormat';
 
 /**
  * XiYanSQL-QwenCoder's prompt (XGenerationLab/XiYanSQL-QwenCoder README.md, nl2sqlite_template_cn):
  * one user turn, in Chinese as published, the question before and after the schema and evidence,
- * ending with an opened ```sql fence that the model's SQL completes. The schema is Quarry's DDL: the
- * README accepts DDL, though it reports M-Schema (XGenerationLab/M-Schema) a few points better.
+ * ending with an opened ```sql fence that the model's SQL completes. The schema is M-Schema, which
+ * the README recommends and scores a few points above DDL (7B on BIRD dev: 62.1 vs 57.4).
  */
 export const xiyanFormat: PromptFormat = {
   id: 'xiyan',
   label: 'XiYanSQL-QwenCoder (its Chinese template, answer in an opened ```sql block)',
   source: 'XGenerationLab/XiYanSQL-QwenCoder: README.md',
-  renderSchema: renderSchemaDdl,
+  renderSchema: renderMSchema,
   build: ({ schema, schemaText, question, evidence, correction }) => {
     const dialect = DIALECT_NAMES[schema.dialect];
     const asked = question.trim();

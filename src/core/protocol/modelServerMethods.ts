@@ -44,6 +44,8 @@ export interface GenerateParams {
   /** Tokens of the answer (with `reasoning`: of the part from the fence on). */
   maxTokens: number;
   temperature: number;
+  /** Nucleus sampling: with temperature > 0, only the likeliest tokens whose probabilities add up to this. */
+  topP?: number;
   /** Fixes the sampling when temperature > 0, for reproducible runs. */
   seed?: number;
 }

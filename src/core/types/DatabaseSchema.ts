@@ -29,6 +29,8 @@ export interface TableSchema {
 
 export interface DatabaseSchema {
   dialect: Dialect;
+  /** The database's name: its file's, without the extension (Spider's and BIRD's db_id). */
+  name?: string;
   tables: TableSchema[];
   /**
    * The functions the engine itself lists (scalar, aggregate, window, table-valued), lower case:
