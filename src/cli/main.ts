@@ -6,6 +6,7 @@ import { ASK_HELP, askCommand } from './askCommand';
 import { DATASET_HELP, datasetCommand } from './datasetCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
 import { GRAMMAR_COMMAND_HELP, grammarCommand } from './grammarCommand';
+import { MODELS_HELP, modelsCommand } from './modelsCommand';
 import { REWARD_HELP, rewardCommand } from './rewardCommand';
 import { SCHEMA_HELP, schemaCommand } from './schemaCommand';
 import { SQL_HELP, sqlCommand } from './sqlCommand';
@@ -17,6 +18,7 @@ Commands:
   schema   print a database's schema (DDL or --json)
   sql      run one read-only SQL statement
   ask      write SQL for an English question with a local model
+  models   the curated text-to-SQL models: size, memory, license, format, reported accuracy, download
   eval     execution accuracy of predictions or a model on Spider or a JSONL dataset
   dataset  build train/test files from a query history (quarry dataset build …)
   reward   score a candidate SQL against a built example's ground truth
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   schema: { run: schemaCommand, help: SCHEMA_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
   ask: { run: askCommand, help: ASK_HELP },
+  models: { run: modelsCommand, help: MODELS_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   dataset: { run: datasetCommand, help: DATASET_HELP },
   reward: { run: rewardCommand, help: REWARD_HELP },

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { downloadModel, isRemoteModel, modelUrl, resolveQuantization, type DownloadProgress } from '../../src/core/engine/downloadModel';
 import { EngineError } from '../../src/core/engine/EngineError';
 import { makeTempDir, SHARED_DATA } from '../helpers/fixtures';
+import { freePort } from '../helpers/freePort';
 import { startModelHttpServer, type ModelHttpServer } from '../helpers/modelHttpServer';
 
 const TINY = join(SHARED_DATA, 'gguf', 'llama-2-tiny-random.gguf');
@@ -112,6 +113,25 @@ test('hf:<user>/<repo>:<quant> finds that quantization in the repository\'s file
   await fails('hf:bob/nowhere:Q4_K_M', /could not list the files of bob\/nowhere: HTTP 404/);
   await fails('hf:bob/broken:Q4_K_M', /did not answer with a file list/);
   assert.equal(await resolveQuantization('hf:alice/sql-model/tiny-q4.gguf', server.url), 'hf:alice/sql-model/tiny-q4.gguf', 'a file reference stays as it is');
+});
+
+test('a quantization downloaded once is used again without the network; HF_ENDPOINT sets where hf: resolves', async () => {
+  const directory = freshDir();
+  const saved = process.env.HF_ENDPOINT;
+  process.env.HF_ENDPOINT = server.url;
+  try {
+    const first = await downloadModel('hf:bob/coder-GGUF:Q4_K_M', { directory });
+    const listed = server.requests.filter((r) => r === 'GET /api/models/bob/coder-GGUF').length;
+    // Nothing answers here: only the remembered resolution can find the file.
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    process.env.HF_ENDPOINT = nobody;
+    assert.equal(await downloadModel('hf:bob/coder-GGUF:Q4_K_M', { directory }), first);
+    assert.equal(server.requests.filter((r) => r === 'GET /api/models/bob/coder-GGUF').length, listed);
+    await assert.rejects(downloadModel('hf:bob/coder-GGUF:Q8_0', { directory }), new RegExp(`download failed for ${nobody}/api/models/bob/coder-GGUF: ECONNREFUSED`));
+  } finally {
+    if (saved === undefined) delete process.env.HF_ENDPOINT;
+    else process.env.HF_ENDPOINT = saved;
+  }
 });
 
 test('hf: references resolve to the Hub layout (here served locally)', async () => {

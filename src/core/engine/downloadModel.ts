@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { writeAtomically } from '../files/writeAtomically';
 import { checkGgufFile } from './checkGgufFile';
 import { EngineError } from './EngineError';
 
@@ -25,7 +26,7 @@ export interface DownloadOptions {
   sha256?: string;
   onProgress?: (progress: DownloadProgress) => void;
   signal?: AbortSignal;
-  /** Where `hf:` references resolve; tests point it at a local server. */
+  /** Where `hf:` references resolve (a mirror, or a local test server); by default $HF_ENDPOINT, else the Hub. */
   huggingFaceEndpoint?: string;
   /** Reconnections after a dropped connection, each resuming where the last one stopped. */
   retries?: number;
@@ -38,9 +39,9 @@ const HF_QUANT_REFERENCE = /^hf:([^/\s]+)\/([^/\s:]+):([\w.-]+)$/i;
 const SPLIT_PART = /-(\d{5})-of-(\d{5})\.gguf$/i;
 
 /** `https://…/x.gguf` as is; `hf:<user>/<repo>/<file>.gguf` to the file on the Hugging Face Hub's main branch. */
-export function modelUrl(reference: string, huggingFaceEndpoint = 'https://huggingface.co'): string {
+export function modelUrl(reference: string, endpoint = huggingFaceEndpoint()): string {
   const hf = HF_REFERENCE.exec(reference);
-  if (hf) return `${huggingFaceEndpoint.replace(/\/$/, '')}/${hf[1]}/${hf[2]}/resolve/main/${hf[3]}`;
+  if (hf) return `${endpoint.replace(/\/$/, '')}/${hf[1]}/${hf[2]}/resolve/main/${hf[3]}`;
   let url: URL;
   try {
     url = new URL(reference);
@@ -61,11 +62,11 @@ export function isRemoteModel(reference: string): boolean {
  * `hf:<user>/<repo>:<quant>` to `hf:<user>/<repo>/<file>.gguf`: the repository's GGUF file of that
  * quantization, found in the Hub's file list (`/api/models/<user>/<repo>`); anything else as is.
  */
-export async function resolveQuantization(reference: string, huggingFaceEndpoint = 'https://huggingface.co', signal?: AbortSignal): Promise<string> {
+export async function resolveQuantization(reference: string, endpoint = huggingFaceEndpoint(), signal?: AbortSignal): Promise<string> {
   const match = HF_QUANT_REFERENCE.exec(reference);
   if (!match) return reference;
   const [, user, repo, quant] = match as unknown as [string, string, string, string];
-  const files = await repositoryFiles(`${huggingFaceEndpoint.replace(/\/$/, '')}/api/models/${user}/${repo}`, `${user}/${repo}`, signal);
+  const files = await repositoryFiles(`${endpoint.replace(/\/$/, '')}/api/models/${user}/${repo}`, `${user}/${repo}`, signal);
   const ggufs = files.filter((name) => /\.gguf$/i.test(name) && !/(^|\/)(mmproj|imatrix)/i.test(name));
   const wanted = quant.toLowerCase();
   const matching = ggufs.filter((name) => new RegExp(`[-._]${wanted.replace(/[.]/g, '\\.')}(-\\d{5}-of-\\d{5})?\\.gguf$`).test(name.toLowerCase()));
@@ -105,8 +106,13 @@ function quantizationOf(name: string): string {
  * it is whole and, when asked, matches its SHA-256. An existing complete file is reused.
  */
 export async function downloadModel(reference: string, options: DownloadOptions): Promise<string> {
-  const url = modelUrl(await resolveQuantization(reference, options.huggingFaceEndpoint, options.signal), options.huggingFaceEndpoint);
+  const endpoint = huggingFaceEndpoint(options.huggingFaceEndpoint);
   mkdirSync(options.directory, { recursive: true });
+  // A quantization downloaded before is used as it is: asking the Hub again would need the network.
+  const known = resolvedBefore(options.directory, reference);
+  if (known && !options.sha256) return known;
+  const resolved = await resolveQuantization(reference, endpoint, options.signal);
+  const url = modelUrl(resolved, endpoint);
   const target = join(options.directory, fileNameOf(url));
   if (existsSync(target) && (!options.sha256 || (await sha256Of(target)) === options.sha256.toLowerCase())) return target;
   const part = `${target}.part`;
@@ -128,7 +134,35 @@ export async function downloadModel(reference: string, options: DownloadOptions)
   }
   checkGgufFile(part, `downloaded file from ${url}`);
   renameSync(part, target);
+  if (resolved !== reference) rememberResolution(options.directory, reference, basename(target));
   return target;
+}
+
+/** The endpoint `hf:` references resolve against: the one given, else $HF_ENDPOINT (as huggingface_hub reads it), else the Hub. */
+export function huggingFaceEndpoint(given?: string): string {
+  return given?.trim() || process.env.HF_ENDPOINT?.trim() || 'https://huggingface.co';
+}
+
+const RESOLUTIONS_FILE = 'resolved-references.json';
+
+function readResolutions(directory: string): Record<string, string> {
+  try {
+    const parsed = JSON.parse(readFileSync(join(directory, RESOLUTIONS_FILE), 'utf8')) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function resolvedBefore(directory: string, reference: string): string | null {
+  const file = readResolutions(directory)[reference];
+  if (typeof file !== 'string' || basename(file) !== file) return null;
+  const path = join(directory, file);
+  return existsSync(path) ? path : null;
+}
+
+function rememberResolution(directory: string, reference: string, file: string): void {
+  writeAtomically(join(directory, RESOLUTIONS_FILE), JSON.stringify({ ...readResolutions(directory), [reference]: file }, null, 2));
 }
 
 async function fetchInto(url: string, part: string, options: DownloadOptions): Promise<void> {
