@@ -1,4 +1,4 @@
-import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, type CatalogEntry } from '../core/engine/modelCatalog';
+import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, type CatalogEntry } from '../core/models/modelCatalog';
 import { parseCommandArgs } from './parseCommandArgs';
 import { toJson } from './toJson';
 

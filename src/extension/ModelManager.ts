@@ -8,6 +8,9 @@ import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { COMMANDS } from './commandIds';
 import { readSettings } from './settings';
 
+/** A step of loading ('finding model…', 'downloading model… 40%'), with a download's share done in percent. */
+export type LoadProgress = (detail: string, percent?: number) => void;
+
 export type ModelState =
   | { kind: 'none' }
   | { kind: 'loading'; detail: string }
@@ -46,8 +49,8 @@ export class ModelManager implements vscode.Disposable {
     return readSettings().model.source !== '';
   }
 
-  /** The loaded model, loading (and downloading) it first when needed. */
-  ensureLoaded(progress?: (detail: string) => void, signal?: AbortSignal): Promise<ModelStatus> {
+  /** The loaded model, loading (and downloading) it first when needed; `progress` hears each step, and a download's share done. */
+  ensureLoaded(progress?: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
     if (this.state.kind === 'ready' && this.engine.status) return Promise.resolve(this.state.status);
     this.loading ??= this.load(progress, signal).finally(() => {
       this.loading = null;
@@ -67,20 +70,21 @@ export class ModelManager implements vscode.Disposable {
     this.changed.dispose();
   }
 
-  private async load(progress?: (detail: string) => void, signal?: AbortSignal): Promise<ModelStatus> {
-    const { source, sha256, lora, ...settings } = readSettings().model;
+  private async load(progress?: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
+    const { source, sha256, lora, huggingFaceEndpoint, ...settings } = readSettings().model;
     if (!source) throw new EngineError('no-model', 'no model is configured: run "Quarry: Select Model…"');
-    const report = (detail: string) => {
+    const report = (detail: string, percent?: number) => {
       this.setState({ kind: 'loading', detail });
-      progress?.(detail);
+      progress?.(detail, percent);
     };
     try {
       report('finding model…');
       const modelPath = await resolveModelFile(source, {
         directory: vscode.Uri.joinPath(this.storage, 'models').fsPath,
         sha256: sha256 || undefined,
+        huggingFaceEndpoint: huggingFaceEndpoint || undefined,
         signal,
-        onProgress: (download) => report(describeDownload(download)),
+        onProgress: (download) => report(describeDownload(download), download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : undefined),
       });
       report('loading model…');
       const status = await this.engine.load({ modelPath, loraPath: lora || undefined, ...settings }, signal);

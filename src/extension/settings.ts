@@ -26,7 +26,7 @@ export interface QuarrySettings {
   /** Example values per text column; 0 when schema-only mode is on. */
   sampleValues: number;
   schemaOnly: boolean;
-  model: ModelSettings & { source: string; sha256: string; lora: string };
+  model: ModelSettings & { source: string; sha256: string; lora: string; huggingFaceEndpoint: string };
   grammar: GrammarMode;
   /** Undefined: detected from the model file. */
   promptFormat: PromptFormatId | undefined;
@@ -48,6 +48,7 @@ export function readSettings(): QuarrySettings {
       source: config.get<string>('model.source', '').trim(),
       sha256: config.get<string>('model.sha256', '').trim(),
       lora: config.get<string>('model.lora', '').trim(),
+      huggingFaceEndpoint: config.get<string>('model.huggingFaceEndpoint', '').trim(),
       gpu: config.get<GpuChoice>('model.gpu', 'auto'),
       // More threads than cores only slows llama.cpp down.
       threads: Math.min(config.get<number>('model.threads', 0) || DEFAULT_MAX_THREADS, availableParallelism()),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 
 export interface ModelHttpServer {
   url: string;
@@ -10,11 +10,16 @@ export interface ModelHttpServer {
   close(): Promise<void>;
 }
 
+export interface ModelHttpServerOptions {
+  /** Sends bodies at this rate, in small pieces, so a download takes long enough to watch its progress. */
+  bytesPerSecond?: number;
+}
+
 /**
  * Serves files over HTTP on the loopback interface with Range support, the way a model host does,
  * and can drop connections mid-file to test resuming. `files` maps URL paths to files on disk.
  */
-export async function startModelHttpServer(files: Record<string, string>): Promise<ModelHttpServer> {
+export async function startModelHttpServer(files: Record<string, string>, options: ModelHttpServerOptions = {}): Promise<ModelHttpServer> {
   const requests: string[] = [];
   let drops = 0;
   let dropAfter = 0;
@@ -41,7 +46,8 @@ export async function startModelHttpServer(files: Record<string, string>): Promi
       response.write(body.subarray(0, dropAfter), () => setTimeout(() => response.socket?.destroy(), 20));
       return;
     }
-    response.end(body);
+    if (options.bytesPerSecond) sendSlowly(response, body, options.bytesPerSecond);
+    else response.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -55,4 +61,21 @@ export async function startModelHttpServer(files: Record<string, string>): Promi
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+const SLOW_PIECES_PER_SECOND = 20;
+
+function sendSlowly(response: ServerResponse, body: Buffer, bytesPerSecond: number): void {
+  const piece = Math.max(1, Math.floor(bytesPerSecond / SLOW_PIECES_PER_SECOND));
+  let offset = 0;
+  const timer = setInterval(() => {
+    if (response.destroyed) return clearInterval(timer);
+    const end = Math.min(body.length, offset + piece);
+    response.write(body.subarray(offset, end));
+    offset = end;
+    if (offset >= body.length) {
+      clearInterval(timer);
+      response.end();
+    }
+  }, 1000 / SLOW_PIECES_PER_SECOND);
 }

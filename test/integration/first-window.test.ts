@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskResult } from '../../src/core/ask/askQuestion';
 import { PROJECT_ROOT, spiderDb } from '../helpers/fixtures';
+import { MODEL_CATALOG } from '../../src/core/models/modelCatalog';
+import { startModelHttpServer } from '../helpers/modelHttpServer';
 import { TINY_MODEL } from '../helpers/tinyModel';
 import { activateQuarry, allFramesText, atKeyboard, rowsUnder, sideBarText } from '../helpers/quarryExtension';
 
@@ -154,6 +156,50 @@ suite('Databases view (first window)', () => {
       assert.ok(api.connections.get(path)?.db, 'the connection is open again');
     } finally {
       listener.dispose();
+    }
+  });
+
+  test('Select Model… shows the model catalog; picking an entry downloads it from the (local) Hub with a progress bar, then loads it', async () => {
+    const api = await activateQuarry();
+    const prem = MODEL_CATALOG.find((entry) => entry.id === 'prem-1b-sql')!;
+    const [, repo] = /^hf:([^:]+):/.exec(prem.download!.reference)!;
+    const fileList = join(workspace, 'hub-file-list.json');
+    writeFileSync(fileList, JSON.stringify({ id: repo, siblings: ['README.md', 'prem-1B-SQL.Q4_K_M.gguf', 'prem-1B-SQL.Q8_0.gguf'].map((rfilename) => ({ rfilename })) }));
+    // The tiny model's 1.7 MB in about six seconds: long enough to watch the bar move.
+    const hub = await startModelHttpServer(
+      { [`/api/models/${repo}`]: fileList, [`/${repo}/resolve/main/prem-1B-SQL.Q4_K_M.gguf`]: TINY_MODEL },
+      { bytesPerSecond: 300_000 },
+    );
+    const config = vscode.workspace.getConfiguration('quarry');
+    await config.update('model.huggingFaceEndpoint', hub.url, vscode.ConfigurationTarget.Workspace);
+    try {
+      const selecting = vscode.commands.executeCommand<boolean>('quarry.selectModel');
+      const page = await atKeyboard(join(workspace, 'ui-model-1-catalog.txt'), {
+        selector: '.quick-input-widget',
+        text: 'Quarry: the model that writes SQL',
+        keys: [{ type: 'Prem-1B' }, { wait: 500 }, { press: 'Enter' }],
+      });
+      assert.match(page, /OmniSQL-7B[\s\S]*7\.6B · 4\.7 GB download · needs about 5\.6 GB · Apache-2\.0[\s\S]*omnisql format · reported: Spider dev 81\.2/);
+      assert.match(page, /Arctic-Text2SQL-R1-7B/);
+      // A toast may stay hidden in an unfocused headless window; the notification list shows it.
+      await vscode.commands.executeCommand('notifications.showList');
+      const download = await atKeyboard(join(workspace, 'ui-model-2-download.txt'), {
+        selector: '.notifications-center:has(.monaco-progress-container.discrete)',
+        text: 'downloading model',
+      });
+      assert.match(download, /downloading model… \d+%/);
+      assert.equal(await selecting, true);
+      await vscode.commands.executeCommand('notifications.hideList');
+      const state = api.models.current;
+      assert.equal(state.kind, 'ready', JSON.stringify(state));
+      assert.match(state.kind === 'ready' ? state.status.modelPath : '', /prem-1B-SQL\.Q4_K_M\.gguf$/);
+      assert.ok(hub.requests.includes(`GET /api/models/${repo}`), hub.requests.join(', '));
+      assert.equal(config.inspect('model.source')?.workspaceValue, prem.download!.reference, 'changed where it was set: a workspace value would hide a user one');
+    } finally {
+      await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+      await config.update('model.huggingFaceEndpoint', undefined, vscode.ConfigurationTarget.Workspace);
+      api.models.reset();
+      await hub.close();
     }
   });
 

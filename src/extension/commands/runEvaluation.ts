@@ -51,15 +51,13 @@ export async function runEvaluationCommand(
       } else {
         predictor = { kind: 'predictions', predictions: loadPredictions(choices.predictions!, total, examples.length) };
       }
-      let reported = 0;
       const result = await evaluate(examples, predictor, {
         report,
         settings: { ...choices, model: choices.useModel ? readSettings().model.source : undefined },
         workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'dbWorker.js').fsPath,
         signal,
         onProgress: (p) => {
-          show(`${p.done}/${p.total}`, (100 * (p.done - reported)) / Math.max(p.total, 1));
-          reported = p.done;
+          show(`${p.done}/${p.total}`, (100 * p.done) / Math.max(p.total, 1));
           void panel.post({ event: 'progress', ...p });
         },
       });

@@ -1,40 +1,37 @@
 import * as vscode from 'vscode';
+import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, type CatalogEntry } from '../../core/models/modelCatalog';
 import type { ModelManager } from '../ModelManager';
 import { reportError } from '../reportError';
 import { withCancellableProgress } from '../withCancellableProgress';
 
-/** "Quarry: Select Model…": a local .gguf file, or a URL / hf: reference to download. Returns whether one was chosen. */
+type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'file' | 'url' });
+
+const REFERENCE = /^(https?:\/\/\S+|hf:[^/\s]+\/[^/\s]+\/\S+\.gguf|hf:[^/\s]+\/[^/\s:]+:[\w.-]+)$/i;
+
+/**
+ * "Quarry: Select Model…": a curated model (downloaded from its listed GGUF), a local .gguf file,
+ * or any URL / hf: reference. Returns whether one was chosen.
+ */
 export async function selectModel(models: ModelManager, log: vscode.LogOutputChannel): Promise<boolean> {
-  const choice = await vscode.window.showQuickPick(
+  const choice = await vscode.window.showQuickPick<Choice>(
     [
+      { label: 'Text-to-SQL models', kind: vscode.QuickPickItemKind.Separator },
+      ...MODEL_CATALOG.map(catalogChoice),
+      { label: 'Other', kind: vscode.QuickPickItemKind.Separator },
       { label: '$(file) Choose a .gguf file…', id: 'file' },
       {
         label: '$(cloud-download) Download from a URL or Hugging Face…',
         id: 'url',
         detail: 'https://…/model.gguf, hf:<user>/<repo>/<file>.gguf or hf:<user>/<repo>:Q4_K_M',
       },
-    ],
-    { title: 'Quarry: the model that writes SQL' },
+    ] as Choice[],
+    { title: 'Quarry: the model that writes SQL', matchOnDescription: true, matchOnDetail: true },
   );
   if (!choice) return false;
-  let source: string | undefined;
-  if (choice.id === 'file') {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      filters: { 'GGUF models': ['gguf'] },
-      openLabel: 'Use Model',
-    });
-    source = picked?.[0]?.fsPath;
-  } else {
-    source = await vscode.window.showInputBox({
-      title: 'Model URL',
-      prompt: 'https://…/model.gguf, hf:<user>/<repo>/<file>.gguf or hf:<user>/<repo>:Q4_K_M — downloaded once, resumed if interrupted',
-      validateInput: (text) =>
-        /^(https?:\/\/\S+|hf:[^/\s]+\/[^/\s]+\/\S+\.gguf)$/i.test(text.trim()) ? null : 'Enter an https:// URL or an hf: reference',
-    });
-  }
+  const source = await sourceFor(choice);
   if (!source) return false;
-  await vscode.workspace.getConfiguration('quarry').update('model.source', source.trim(), vscode.ConfigurationTarget.Global);
+  await updateWhereSet('model.source', source.trim());
+  if (choice.id === 'catalog') await widenContext(choice.entry.contextTokens);
   models.reset();
   await withCancellableProgress('Quarry', async (report, signal) => {
     try {
@@ -45,4 +42,56 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
     }
   });
   return true;
+}
+
+function catalogChoice(entry: CatalogEntry): Choice {
+  const memory = estimatedMemoryBytes(entry);
+  const size = entry.download && memory !== null ? `${formatGigabytes(entry.download.fileBytes)} download · needs about ${formatGigabytes(memory)}` : 'no GGUF listed';
+  const license = entry.license.commercialUse ? entry.license.name : `${entry.license.name}, not for commercial use`;
+  return {
+    id: 'catalog',
+    entry,
+    label: `${entry.download ? '$(cloud-download)' : '$(link-external)'} ${entry.name}`,
+    description: `${entry.parameters} · ${size} · ${license}`,
+    detail: `${entry.promptFormat} format · reported: ${reportedSummary(entry)}${entry.note ? ` · ${entry.note}` : ''}`,
+  };
+}
+
+async function sourceFor(choice: Choice): Promise<string | undefined> {
+  if (choice.id === 'catalog') {
+    if (choice.entry.download) return choice.entry.download.reference;
+    // Nothing to download: the original weights' page, where converting starts.
+    const page = `https://huggingface.co/${choice.entry.original.replace(/^hf:/, '')}`;
+    void vscode.window.showInformationMessage(`Quarry: ${choice.entry.name}: ${choice.entry.note ?? 'no GGUF listed'}.`, 'Open Model Page').then((action) => {
+      if (action) void vscode.env.openExternal(vscode.Uri.parse(page));
+    });
+    return undefined;
+  }
+  if (choice.id === 'file') {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GGUF models': ['gguf'] }, openLabel: 'Use Model' });
+    return picked?.[0]?.fsPath;
+  }
+  return vscode.window.showInputBox({
+    title: 'Model URL',
+    prompt: 'https://…/model.gguf, hf:<user>/<repo>/<file>.gguf or hf:<user>/<repo>:Q4_K_M — downloaded once, resumed if interrupted',
+    validateInput: (text) => (REFERENCE.test(text.trim()) ? null : 'Enter an https:// URL or an hf: reference'),
+  });
+}
+
+/** The setting changed where it is set now (a workspace value would hide a user-level change), else for the user. */
+async function updateWhereSet(key: string, value: unknown): Promise<void> {
+  const config = vscode.workspace.getConfiguration('quarry');
+  const inspected = config.inspect(key);
+  const target =
+    inspected?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : inspected?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+  await config.update(key, value, target);
+}
+
+/** A reasoning model needs room to think: the context grows to what the entry needs, never shrinks. */
+async function widenContext(tokens: number): Promise<void> {
+  if (vscode.workspace.getConfiguration('quarry').get<number>('model.contextSize', 0) < tokens) await updateWhereSet('model.contextSize', tokens);
 }
