@@ -83,6 +83,11 @@ if (require.main === module) {
     );
     process.exit(2);
   }
+  // `quarry models | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   // Exit outright: a worker process left by a failed run must not keep the CLI waiting.
   void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { isRemoteModel } from '../../src/core/engine/downloadModel';
 import { isPromptFormatId } from '../../src/core/prompt/promptFormats';
+import { PROJECT_ROOT } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
 
 interface ListedEntry {
@@ -19,7 +23,7 @@ test('quarry models --json lists the curated models with size, memory, license, 
   assert.equal(run.code, 0, run.stderr);
   const entries = JSON.parse(run.stdout) as ListedEntry[];
   const names = entries.map((e) => e.name);
-  for (const wanted of ['OmniSQL-7B', 'Arctic-Text2SQL-R1-7B', 'SQLCoder-7B-2', 'XiYanSQL-QwenCoder-7B-2504', 'Prem-1B-SQL', 'Qwen2.5-Coder-1.5B-Instruct', 'Qwen2.5-Coder-7B-Instruct']) {
+  for (const wanted of ['OmniSQL-7B', 'Arctic-Text2SQL-R1-7B', 'SQLCoder-7B-2', 'XiYanSQL-QwenCoder-7B-2502', 'Prem-1B-SQL', 'Qwen2.5-Coder-1.5B-Instruct', 'Qwen2.5-Coder-7B-Instruct']) {
     assert.ok(names.includes(wanted), `${wanted} is in the catalog: ${names.join(', ')}`);
   }
   for (const entry of entries) {
@@ -48,4 +52,17 @@ test('quarry models prints one block per model, and refuses stray arguments', ()
   const stray = quarry(['models', 'omnisql']);
   assert.equal(stray.code, 2);
   assert.match(stray.stderr, /models: unexpected argument 'omnisql'/);
+});
+
+test('the README lists every catalog entry with its download reference, and the CLI survives a reader that stops early', () => {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const entries = JSON.parse(quarry(['models', '--json']).stdout) as ListedEntry[];
+  for (const entry of entries) {
+    const row = readme.split('\n').find((line) => line.startsWith(`| ${entry.name} |`));
+    assert.ok(row, `README's catalog table has ${entry.name}`);
+    if (entry.download) assert.ok(row.includes(`\`${entry.download.reference}\``), `${entry.name}'s row gives ${entry.download.reference}`);
+  }
+  // `true` exits before the CLI writes a byte: the pipe is closed when it does.
+  const piped = spawnSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(join(PROJECT_ROOT, 'dist', 'cli.js'))} models | true`], { encoding: 'utf8' });
+  assert.equal(piped.stderr, '', 'no EPIPE stack trace');
 });

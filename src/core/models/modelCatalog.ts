@@ -93,7 +93,10 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
     contextTokens: 8192,
     // Qwen2.5 32B: 64 layers, 8 KV heads of 128.
     kvBytesPerToken: 2 * 64 * 8 * 128 * 2,
-    reported: [{ benchmark: 'BIRD test', score: 69.03, source: 'XGenerationLab/XiYanSQL-QwenCoder README' }],
+    reported: [
+      { benchmark: 'BIRD test', score: 69.03, source: 'XGenerationLab/XiYanSQL-QwenCoder README' },
+      { benchmark: 'BIRD dev (M-Schema)', score: 67.01, source: 'XGenerationLab/XiYanSQL-QwenCoder README' },
+    ],
     download: {
       reference: 'hf:mradermacher/XiYanSQL-QwenCoder-32B-2412-GGUF:Q4_K_M',
       quantization: 'Q4_K_M',
@@ -103,17 +106,18 @@ export const MODEL_CATALOG: readonly CatalogEntry[] = [
   },
   {
     id: 'xiyansql-qwencoder-7b',
-    name: 'XiYanSQL-QwenCoder-7B-2504',
+    name: 'XiYanSQL-QwenCoder-7B-2502',
     authors: 'Alibaba (XGenerationLab)',
-    original: 'hf:XGenerationLab/XiYanSQL-QwenCoder-7B-2504',
+    original: 'hf:XGenerationLab/XiYanSQL-QwenCoder-7B-2502',
     parameters: '7.6B',
     license: { name: 'Apache-2.0', commercialUse: true },
     promptFormat: 'xiyan',
     contextTokens: 4096,
     kvBytesPerToken: QWEN25_7B_KV,
     reported: [
-      { benchmark: 'BIRD dev (M-Schema)', score: 62.1, source: 'XGenerationLab/XiYanSQL-QwenCoder README' },
-      { benchmark: 'BIRD dev (DDL)', score: 57.4, source: 'XGenerationLab/XiYanSQL-QwenCoder README' },
+      { benchmark: 'BIRD dev (M-Schema)', score: 59.78, source: 'XGenerationLab/XiYanSQL-QwenCoder README' },
+      { benchmark: 'BIRD dev (DDL)', score: 56.58, source: 'XGenerationLab/XiYanSQL-QwenCoder README' },
+      { benchmark: 'Spider test (M-Schema)', score: 84.86, source: 'XGenerationLab/XiYanSQL-QwenCoder README' },
     ],
     download: null,
     note: "no GGUF of it was seen: convert the original with llama.cpp's convert_hf_to_gguf.py, then choose the file",
