@@ -172,6 +172,8 @@ suite('Databases view (first window)', () => {
     );
     const config = vscode.workspace.getConfiguration('quarry');
     await config.update('model.huggingFaceEndpoint', hub.url, vscode.ConfigurationTarget.Workspace);
+    // Set for the workspace, as a team's repository would: the choice must land there to take effect.
+    await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
     try {
       const selecting = vscode.commands.executeCommand<boolean>('quarry.selectModel');
       const page = await atKeyboard(join(workspace, 'ui-model-1-catalog.txt'), {

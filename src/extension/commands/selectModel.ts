@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, type CatalogEntry } from '../../core/models/modelCatalog';
 import type { ModelManager } from '../ModelManager';
 import { reportError } from '../reportError';
+import { updateSettingWhereSet } from '../updateSettingWhereSet';
 import { withCancellableProgress } from '../withCancellableProgress';
 
 type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'file' | 'url' });
@@ -30,7 +31,7 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
   if (!choice) return false;
   const source = await sourceFor(choice);
   if (!source) return false;
-  await updateWhereSet('model.source', source.trim());
+  await updateSettingWhereSet('model.source', source.trim());
   if (choice.id === 'catalog') await widenContext(choice.entry.contextTokens);
   models.reset();
   await withCancellableProgress('Quarry', async (report, signal) => {
@@ -78,20 +79,7 @@ async function sourceFor(choice: Choice): Promise<string | undefined> {
   });
 }
 
-/** The setting changed where it is set now (a workspace value would hide a user-level change), else for the user. */
-async function updateWhereSet(key: string, value: unknown): Promise<void> {
-  const config = vscode.workspace.getConfiguration('quarry');
-  const inspected = config.inspect(key);
-  const target =
-    inspected?.workspaceFolderValue !== undefined
-      ? vscode.ConfigurationTarget.WorkspaceFolder
-      : inspected?.workspaceValue !== undefined
-        ? vscode.ConfigurationTarget.Workspace
-        : vscode.ConfigurationTarget.Global;
-  await config.update(key, value, target);
-}
-
 /** A reasoning model needs room to think: the context grows to what the entry needs, never shrinks. */
 async function widenContext(tokens: number): Promise<void> {
-  if (vscode.workspace.getConfiguration('quarry').get<number>('model.contextSize', 0) < tokens) await updateWhereSet('model.contextSize', tokens);
+  if (vscode.workspace.getConfiguration('quarry').get<number>('model.contextSize', 0) < tokens) await updateSettingWhereSet('model.contextSize', tokens);
 }
