@@ -28,7 +28,7 @@ export const CORE_LAYERS = {
   complete: ['types', 'sql', 'schema', 'engine', 'prompt', 'protocol'],
   eval: ['types', 'util', 'sql', 'db', 'files', 'ipc', 'protocol', 'engine', 'ask', 'instances', 'defaults'],
   dataset: ['types', 'util', 'sql', 'schema', 'db', 'files', 'protocol', 'engine', 'prompt', 'instances', 'eval', 'defaults'],
-  workers: ['types', 'sql', 'schema', 'db', 'ipc', 'protocol', 'instances'],
+  workers: ['types', 'sql', 'schema', 'db', 'ipc', 'protocol', 'instances', 'eval'],
 };
 
 const CORE_NAMES = [...Object.keys(CORE_LAYERS), 'defaults'];

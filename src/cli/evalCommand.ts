@@ -17,9 +17,10 @@ export const EVAL_HELP = `Usage: quarry eval ((--spider <dir> | --bird <dir>) [-
                    (--predictions <file> | --model <path|url|hf:…>) [options]
 
 Execution accuracy: each example's gold and predicted SQL run on its database, compared as the
-Spider test-suite evaluator does (bags of rows; order only when the gold query has ORDER BY;
-columns in any order; DISTINCT removed unless --keep-distinct). Examples whose database is
-missing or whose gold query fails are skipped and listed, never counted.
+Spider test-suite evaluator (exec_eval.py) does: bags of rows; order only when the gold query has
+ORDER BY; columns in any order; values as Python compares them; DISTINCT removed and only the first
+statement run unless --keep-distinct. Examples whose database is missing, whose gold query fails or
+whose gold result is over the row cap are skipped and listed, never counted.
 
 Options:
   --spider <dir>        Spider layout: <dir>/dev.json and <dir>/database/<db_id>/<db_id>.sqlite
@@ -38,11 +39,12 @@ ${SAMPLING_HELP}
 ${MODEL_HELP}
   --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
   --resume              continue an interrupted run with the same settings
-  --keep-distinct       compare with DISTINCT kept
+  --keep-distinct       compare with DISTINCT kept (and the whole prediction run, as the official code does)
+  --single-statement    Quarry's stricter rule: a prediction with a second statement is wrong
   --instances K         strict mode: also compare on K generated database instances (random rows that
                         respect types and keys, seeded with the queries' literals); reports both numbers
   --limit N             only the first N examples
-  --timeout-ms N        per query (default 30000); a slower prediction counts as failed
+  --timeout-ms N        per query (default 60000, the official evaluator's); a slower prediction counts as failed
   --workers N           parallel database workers (default: the cores here; at most 64)
   -h, --help            show this help`;
 
@@ -62,6 +64,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     report: { type: 'string' },
     resume: { type: 'boolean' },
     'keep-distinct': { type: 'boolean' },
+    'single-statement': { type: 'boolean' },
     instances: { type: 'string' },
     limit: { type: 'string' },
     'timeout-ms': { type: 'string' },
@@ -96,6 +99,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     samples: values.model ? samples : undefined,
     sampling: values.model ? sampling : undefined,
     keepDistinct: !!values['keep-distinct'],
+    singleStatement: !!values['single-statement'],
     instances,
     limit: limit ?? null,
     timeoutMs,
@@ -122,6 +126,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       inputs,
       resume: values.resume,
       keepDistinct: values['keep-distinct'],
+      singleStatement: values['single-statement'],
       instances,
       timeoutMs,
       workers,

@@ -5,7 +5,7 @@ import { tryQuery } from '../core/db/tryQuery';
 import { checkInputFile } from '../core/files/checkInputFile';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { resultsMatch } from '../core/eval/compareResults';
-import { normalizeForEval } from '../core/eval/normalizeForEval';
+import { prepareForEval } from '../core/eval/prepareForEval';
 import { integerOption, parseCommandArgs } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
@@ -46,7 +46,7 @@ export async function rewardCommand(args: string[], write: (text: string) => voi
   let score = 0;
   let reason: string;
   try {
-    const outcome = await tryQuery(db, normalizeForEval(values.sql, false), { maxRows: 1_000_000 });
+    const outcome = await tryQuery(db, prepareForEval(values.sql, { keepDistinct: false }), { maxRows: 1_000_000 });
     if (outcome.ok) {
       score = resultsMatch(example.ground_truth.rows, outcome.value.rows, example.ground_truth.orderMatters) ? 1 : 0;
       reason = score ? 'the rows match the ground truth' : `different rows (${outcome.value.rows.length} vs ${example.ground_truth.rows.length} expected)`;

@@ -27,8 +27,8 @@ export const DEFAULT_BATCH_SEQUENCES = 4;
 export const DEFAULT_CONTEXT_SIZE = 4096;
 /** CPU threads when none are set: the cores, at most this many. */
 export const DEFAULT_MAX_THREADS = 8;
-/** Per query in an evaluation: a slower prediction counts as failed (--timeout-ms of quarry eval). */
-export const DEFAULT_EVAL_TIMEOUT_MS = 30_000;
+/** Per query in an evaluation, the official evaluator's TIMEOUT: a slower prediction counts as failed (--timeout-ms of quarry eval). */
+export const DEFAULT_EVAL_TIMEOUT_MS = 60_000;
 /** Inline completion (quarry.completion.*). */
 export const DEFAULT_COMPLETION_SETTINGS = { debounceMs: 250, maxTokens: 128, onlyOnComment: false } as const;
 /** Dataset building: the share of templates in the test split, the split's seed, rows kept as ground truth. */

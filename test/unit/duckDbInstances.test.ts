@@ -10,7 +10,7 @@ import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { resultsMatch } from '../../src/core/eval/compareResults';
 import { extractLiterals } from '../../src/core/instances/extractLiterals';
 import { generateInstances } from '../../src/core/instances/generateInstances';
-import { goldOrdersRows } from '../../src/core/eval/normalizeForEval';
+import { goldOrdersRows } from '../../src/core/eval/prepareForEval';
 import { runEvaluation } from '../../src/core/eval/runEvaluation';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
 import { makeTempDir, WORKER_SCRIPT } from '../helpers/fixtures';

@@ -3,8 +3,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { SqlValue } from '../../src/core/types/QueryResult';
-import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { resultsMatch } from '../../src/core/eval/compareResults';
 import { EvalInputError, loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../../src/core/eval/EvalDataset';
 import { extractLiterals } from '../../src/core/instances/extractLiterals';
@@ -30,43 +28,7 @@ test('Spider dev gold scored against itself: 100% of runnable examples, wta_1 sk
   assert.deepEqual(saved.summary.byHardness.extra.execAccuracy, 1);
 });
 
-// ---- Verdicts on rewritten gold queries, checked against a direct port of the official rules. ----
-
-/** exec_eval.py's postprocess + remove_distinct, the simple way (word "distinct" outside quotes). */
-function officialNormalize(sql: string): string {
-  const joined = sql.replace(/> =/g, '>=').replace(/< =/g, '<=').replace(/! =/g, '!=');
-  return joined.split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/).map((part, i) => (i % 2 ? part : part.replace(/\bdistinct\b/gi, ''))).join('');
-}
-
-/** exec_eval.py's result_eq, with every column permutation tried (the official prunes some by sampling). */
-function officialResultEq(r1: SqlValue[][], r2: SqlValue[][], orderMatters: boolean): boolean {
-  const key = (v: SqlValue) => (typeof v === 'number' || typeof v === 'bigint' ? `n${Number(v)}` : `${typeof v}${String(v)}`);
-  if (r1.length === 0 && r2.length === 0) return true;
-  if (r1.length !== r2.length || r1[0]!.length !== r2[0]!.length) return false;
-  const cols = r1[0]!.length;
-  const rows1 = r1.map((r) => r.map(key));
-  const rows2 = r2.map((r) => r.map(key));
-  // get_constraint_permutation: every permutation for up to 3 columns, else only those whose
-  // columns hold each other's values (the official checks 20 sampled rows; all rows prune no more).
-  const allowed = Array.from({ length: cols }, (_, c1) =>
-    Array.from({ length: cols }, (_, c2) => c2).filter((c2) => cols <= 3 || rows2.every((r) => rows1.some((g) => g[c1] === r[c2]))),
-  );
-  const permutations: number[][] = [];
-  const build = (prefix: number[]) => {
-    if (prefix.length === cols) return void permutations.push(prefix);
-    for (const c of allowed[prefix.length]!) if (!prefix.includes(c)) build([...prefix, c]);
-  };
-  build([]);
-  const bag = (rows: string[][]) => rows.map((r) => r.join('\u0000')).sort().join('\u0001');
-  for (const perm of permutations) {
-    const permuted = rows2.map((r) => perm.map((c) => r[c]!));
-    if (orderMatters ? rows1.map((r) => r.join('\u0000')).join('\u0001') === permuted.map((r) => r.join('\u0000')).join('\u0001') : bag(rows1) === bag(permuted)) {
-      return true;
-    }
-  }
-  return false;
-}
-
+/** Rewritten gold queries: right ones (reordered columns, spacing, DISTINCT) and wrong ones the real database may let pass. */
 function rewrites(sql: string): string[] {
   const out: string[] = [];
   if (/>=|<=/.test(sql)) out.push(sql.replace('>=', '> =').replace('<=', '< ='));
@@ -81,46 +43,7 @@ function rewrites(sql: string): string[] {
   return out;
 }
 
-test('verdicts on rewritten gold queries agree with the official rules on at least 99.5% of cases', async () => {
-  const runnable = dev.filter((e) => e.dbPath);
-  const cases: EvalExample[] = [];
-  const predictions = new Map<number, string>();
-  for (const example of runnable) {
-    for (const rewrite of rewrites(example.goldSql)) {
-      predictions.set(cases.length, rewrite);
-      cases.push({ ...example, index: cases.length });
-    }
-  }
-  assert.ok(cases.length > 2000, `${cases.length} rewritten predictions`);
-  const result = await runEvaluation(cases, { kind: 'predictions', predictions }, { report: report('rewrites'), settings: {}, workerScript: WORKER_SCRIPT });
-
-  // The reference: every query run afresh, normalised and compared by the direct port above.
-  const connections = new Map<string, IsolatedDatabase>();
-  let agree = 0;
-  let matches = 0;
-  const disagreements: string[] = [];
-  for (const example of result.examples) {
-    const c = cases[example.index]!;
-    let db = connections.get(c.dbPath!);
-    if (!db) connections.set(c.dbPath!, (db = await IsolatedDatabase.open(c.dbPath!, { workerScript: WORKER_SCRIPT, maxRows: 1_000_000 })));
-    const gold = officialNormalize(c.goldSql);
-    const goldRows = (await db.query(gold)).rows;
-    let official = 0;
-    try {
-      official = officialResultEq(goldRows, (await db.query(officialNormalize(predictions.get(c.index)!))).rows, gold.toLowerCase().includes('order by')) ? 1 : 0;
-    } catch {
-      official = 0;
-    }
-    matches += official;
-    if (official === example.execMatch) agree++;
-    else disagreements.push(`official ${official}, ours ${example.execMatch}: ${predictions.get(c.index)}`);
-  }
-  for (const db of connections.values()) await db.dispose();
-  const rate = agree / result.examples.length;
-  console.log(`${result.examples.length} rewritten predictions, ${matches} matching by the official rules; agreement ${(100 * rate).toFixed(2)}%`);
-  assert.ok(matches > 500 && matches < result.examples.length - 500, 'the set holds both verdicts in numbers');
-  assert.ok(rate >= 0.995, disagreements.slice(0, 10).join('\n'));
-});
+const STRICT_CATCHES = 33;
 
 test('strict mode: never more lenient, and it catches predictions that only match on the real database', async () => {
   const subset = dev.filter((e) => e.dbPath && ['concert_singer', 'pets_1', 'car_1', 'world_1', 'employee_hire_evaluation'].includes(e.dbId));
@@ -143,7 +66,9 @@ test('strict mode: never more lenient, and it catches predictions that only matc
   assert.ok(result.examples.every((r) => r.strictMatch === undefined || r.strictMatch <= r.execMatch!));
   const caught = result.examples.filter((r) => r.execMatch === 1 && r.strictMatch === 0);
   console.log(`${result.examples.length} predictions: exec ${result.summary.execAccuracy.toFixed(3)}, strict ${result.summary.strictAccuracy?.toFixed(3)}, ${caught.length} caught only by the instances`);
-  assert.ok(caught.length >= 5, `${caught.length} wrong predictions caught by the extra instances`);
+  // The README's numbers: instances are seeded by the database's file name, so they are the same on every machine.
+  assert.equal(result.examples.length, 1139);
+  assert.equal(caught.length, STRICT_CATCHES, `${caught.length} wrong predictions caught by the extra instances`);
   assert.ok(result.summary.strictAccuracy! < result.summary.execAccuracy);
 });
 

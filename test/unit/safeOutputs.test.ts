@@ -149,7 +149,7 @@ test('--resume refuses when the predictions changed in place or a setting differ
   writeFileSync(predictions, original);
   const timeout = quarry([...args, '--resume', '--timeout-ms', '5000']);
   assert.equal(timeout.code, 2);
-  assert.match(timeout.stderr, /setting timeoutMs was 30000 and is now 5000/);
+  assert.match(timeout.stderr, /setting timeoutMs was 60000 and is now 5000/);
   const resumed = quarry([...args, '--resume']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /100\.0%/);

@@ -9,7 +9,7 @@ import type { LanguageModel } from '../engine/LanguageModel';
 import type { GenerateParams } from '../protocol/modelServerMethods';
 import { extractLiterals } from '../instances/extractLiterals';
 import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
-import { normalizeForEval, goldOrdersRows } from '../eval/normalizeForEval';
+import { prepareForEval, goldOrdersRows } from '../eval/prepareForEval';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
@@ -382,7 +382,7 @@ function writeFormats(
           messages: [{ role: 'system', content: p.system }, { role: 'user', content: p.user }],
           sql: e.sql,
           db,
-          ground_truth: { ...e.result, orderMatters: goldOrdersRows(normalizeForEval(e.sql, false)) },
+          ground_truth: { ...e.result, orderMatters: goldOrdersRows(prepareForEval(e.sql, { keepDistinct: false })) },
         };
       }));
     }

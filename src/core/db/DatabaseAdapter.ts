@@ -1,5 +1,5 @@
 import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
-import type { Dialect, QueryResult } from '../types/QueryResult';
+import type { Dialect, QueryResult, TypedRows } from '../types/QueryResult';
 
 /**
  * An engine's connection, used only inside the database worker process: it has no timeouts
@@ -12,6 +12,8 @@ export interface DatabaseAdapter {
    * whether the statement (and the one an EXPLAIN wraps) really only reads.
    */
   query(statement: string, explained: string | null, maxRows: number): Promise<QueryResult>;
+  /** The same, with the engine's own value types kept (integer vs real, blob vs text), for execution accuracy. */
+  queryTyped(statement: string, explained: string | null, maxRows: number): Promise<TypedRows>;
   readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema>;
   /** Parses and binds without executing; throws the engine's error. Preparing never runs a statement. */
   prepareOnly(sql: string): Promise<void>;

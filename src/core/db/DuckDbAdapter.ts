@@ -2,12 +2,13 @@ import {
   DuckDBBlobValue,
   DuckDBDecimalValue,
   DuckDBInstance,
+  DuckDBTypeId,
   StatementType,
   type DuckDBConnection,
   type DuckDBPreparedStatement,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { QueryResult, SqlValue } from '../types/QueryResult';
+import type { QueryResult, SqlValue, TypedRows, TypedValue } from '../types/QueryResult';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
@@ -65,6 +66,24 @@ export class DuckDbAdapter implements DatabaseAdapter {
       const all = reader.getRows();
       const rows = all.slice(0, maxRows).map((row) => row.map(fromDuckDb));
       return { columns: reader.columnNames(), rows, truncated: all.length > maxRows, elapsedMs: performance.now() - started };
+    } catch (error) {
+      throw queryError(error);
+    } finally {
+      prepared.destroySync();
+    }
+  }
+
+  async queryTyped(statement: string, explained: string | null, maxRows: number): Promise<TypedRows> {
+    const prepared = await this.prepareRead(statement, explained === null ? [StatementType.SELECT] : [StatementType.EXPLAIN]);
+    if (explained !== null) (await this.prepareRead(explained, [StatementType.SELECT])).destroySync();
+    try {
+      const reader = await prepared.streamAndReadUntil(maxRows + 1);
+      const integer = reader.columnNames().map((_, i) => INTEGER_TYPES.has(reader.columnTypeId(i)));
+      const rows = reader
+        .getRows()
+        .slice(0, maxRows)
+        .map((row) => row.map((value, i) => typedFromDuckDb(value, integer[i]!)));
+      return { rows, truncated: reader.currentRowCount > maxRows };
     } catch (error) {
       throw queryError(error);
     } finally {
@@ -261,6 +280,20 @@ function mostFrequent(values: string[], limit: number): string[] {
 
 function isTextType(type: string): boolean {
   return /^(VARCHAR|TEXT|STRING|CHAR|BPCHAR)\b/i.test(type) || type.startsWith('ENUM');
+}
+
+const INTEGER_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT,
+]);
+
+/** Integers as bigint and floating point as number, whatever width DuckDB gave them in JavaScript; blobs as bytes. */
+function typedFromDuckDb(value: DuckDBValue, integer: boolean): TypedValue {
+  if (value === null) return null;
+  if (integer && (typeof value === 'number' || typeof value === 'bigint')) return BigInt(value);
+  if (value instanceof DuckDBBlobValue) return value.bytes;
+  const plain = fromDuckDb(value);
+  return typeof plain === 'bigint' ? Number(plain) : plain;
 }
 
 function fromDuckDb(value: DuckDBValue): SqlValue {

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
-import type { QueryResult, SqlValue } from '../types/QueryResult';
+import type { QueryResult, SqlValue, TypedRows, TypedValue } from '../types/QueryResult';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
@@ -46,22 +46,15 @@ export class SqliteAdapter implements DatabaseAdapter {
     const started = performance.now();
     const prepared = this.prepareRead(statement);
     if (explained !== null) this.prepareRead(explained);
-    prepared.raw(true).safeIntegers(true);
     const columns = prepared.columns().map((c) => c.name);
-    const rows: SqlValue[][] = [];
-    let truncated = false;
-    try {
-      for (const row of prepared.iterate() as IterableIterator<unknown[]>) {
-        if (rows.length === maxRows) {
-          truncated = true;
-          break;
-        }
-        rows.push(row.map(fromSqlite));
-      }
-    } catch (error) {
-      throw sqliteError(error);
-    }
+    const { rows, truncated } = readRows(prepared, maxRows, fromSqlite);
     return { columns, rows, truncated, elapsedMs: performance.now() - started };
+  }
+
+  async queryTyped(statement: string, explained: string | null, maxRows: number): Promise<TypedRows> {
+    const prepared = this.prepareRead(statement);
+    if (explained !== null) this.prepareRead(explained);
+    return readRows(prepared, maxRows, typedFromSqlite);
   }
 
   async readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema> {
@@ -224,6 +217,31 @@ function resolveImplicitReferences(tables: TableSchema[]): void {
       fk.refColumns = fk.refColumns.map((col, i) => col || keys[i] || '');
     }
   }
+}
+
+/** Every row up to the cap, integers as bigint (safeIntegers) so that a REAL 1.0 stays apart from an INTEGER 1. */
+function readRows<T>(prepared: Statement, maxRows: number, convert: (value: unknown) => T): { rows: T[][]; truncated: boolean } {
+  prepared.raw(true).safeIntegers(true);
+  const rows: T[][] = [];
+  try {
+    for (const row of prepared.iterate() as IterableIterator<unknown[]>) {
+      if (rows.length === maxRows) return { rows, truncated: true };
+      rows.push(row.map(convert));
+    }
+  } catch (error) {
+    throw sqliteError(error);
+  }
+  return { rows, truncated: false };
+}
+
+/**
+ * What Python's sqlite3 hands the official evaluator: int, float, bytes, and text decoded with
+ * `errors="ignore"`. The engine here decodes invalid UTF-8 as U+FFFD, which is dropped to match.
+ */
+function typedFromSqlite(value: unknown): TypedValue {
+  if (typeof value === 'string') return value.includes('\uFFFD') ? value.replaceAll('\uFFFD', '') : value;
+  if (value instanceof Uint8Array) return new Uint8Array(value);
+  return value as TypedValue;
 }
 
 function fromSqlite(value: unknown): SqlValue {

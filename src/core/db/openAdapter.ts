@@ -1,6 +1,5 @@
 import type { DatabaseAdapter } from './DatabaseAdapter';
 import { detectDialect } from './detectDialect';
-import { DuckDbAdapter } from './DuckDbAdapter';
 import { SqliteAdapter } from './SqliteAdapter';
 
 export interface AdapterOptions {
@@ -9,5 +8,8 @@ export interface AdapterOptions {
 }
 
 export async function openAdapter(path: string, options: AdapterOptions): Promise<DatabaseAdapter> {
-  return detectDialect(path) === 'sqlite' ? SqliteAdapter.open(path) : DuckDbAdapter.open(path, options.memoryLimitMb);
+  if (detectDialect(path) === 'sqlite') return SqliteAdapter.open(path);
+  // Loaded on first use: DuckDB's native module takes longer to load than a SQLite worker takes to start.
+  const { DuckDbAdapter } = await import('./DuckDbAdapter.js');
+  return DuckDbAdapter.open(path, options.memoryLimitMb);
 }

@@ -1,19 +1,19 @@
 import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEFAULT_EVAL_TIMEOUT_MS } from '../defaults';
+import { basename, join } from 'node:path';
+import { DEFAULT_EVAL_TIMEOUT_MS, DEFAULT_MEMORY_LIMIT_MB } from '../defaults';
 import { askQuestion, type AskOptions } from '../ask/askQuestion';
 import type { Database } from '../db/Database';
-import type { QueryResult } from '../types/QueryResult';
-import { tryQuery } from '../db/tryQuery';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { LanguageModel } from '../engine/LanguageModel';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
-import { resultsMatch } from './compareResults';
 import type { EvalExample } from './EvalDataset';
 import { extractLiterals } from '../instances/extractLiterals';
 import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
-import { goldOrdersRows, normalizeForEval } from './normalizeForEval';
+import { EvalScorer } from './EvalScorer';
+import type { EvalItem, EvalItemVerdict } from '../protocol/dbWorkerMethods';
+import { firstStatement, prepareForEval } from './prepareForEval';
+import { tokenizeSql } from '../sql/tokenizeSql';
 import { DIFFICULTIES, type EvalReport, type EvalSummary, type ExampleResult, type Hardness } from '../protocol/evalReport';
 import { spiderHardness } from './spiderHardness';
 import { checkOutputFile } from '../files/checkOutputPath';
@@ -37,11 +37,15 @@ export interface EvalOptions {
   /** Files the verdicts depend on (dataset, predictions, model): a resumed run refuses if one changed. */
   inputs?: string[];
   keepDistinct?: boolean;
+  /** Quarry's stricter rule: a prediction with a second statement is wrong (the official evaluator runs its first statement). */
+  singleStatement?: boolean;
   /** Extra generated database instances a prediction must also match on (strict mode); 0 by default. */
   instances?: number;
   resume?: boolean;
   /** Per query; a prediction that runs longer counts as failed. */
   timeoutMs?: number;
+  /** Rows a result may have (default 1,000,000): a gold result over it is skipped, not compared as if complete. */
+  maxRows?: number;
   /** Parallel database workers (default: the cores here). */
   workers?: number;
   /** The database worker script, when not next to the running bundle (tests). */
@@ -55,9 +59,9 @@ const MAX_RESULT_ROWS = 1_000_000;
 
 /**
  * Execution accuracy over a dataset: each example's gold and predicted SQL run on its database and
- * are compared as the Spider test-suite evaluator compares them. Examples run in parallel, one
- * database worker process per database and lane; every finished example is appended to the
- * progress file at once, so an interrupted run resumes where it stopped.
+ * are compared as the Spider test-suite evaluator compares them (prepareForEval, compareResults).
+ * Examples run in parallel lanes of worker processes (EvalScorer), grouped by database; finished
+ * examples go to the progress file in small batches, so an interrupted run resumes where it stopped.
  */
 export async function runEvaluation(examples: EvalExample[], predictor: Predictor, options: EvalOptions): Promise<EvalReport> {
   const progressFile = `${options.report}.progress.jsonl`;
@@ -83,9 +87,10 @@ async function evaluateAll(examples: EvalExample[], predictor: Predictor, option
   if (!options.resume || !existsSync(progressFile)) writeFileSync(progressFile, `${JSON.stringify(header)}\n`);
   const todo = examples.filter((e) => !done.has(e.index));
   const counters = { done: done.size, correct: [...done.values()].filter((r) => r.execMatch === 1).length, evaluated: [...done.values()].filter((r) => r.execMatch !== undefined).length };
+  const progress = new ProgressWriter(progressFile);
   const record = (result: ExampleResult) => {
     done.set(result.index, result);
-    appendFileSync(progressFile, `${JSON.stringify(result)}\n`);
+    progress.append(result);
     counters.done++;
     if (result.execMatch !== undefined) counters.evaluated++;
     if (result.execMatch === 1) counters.correct++;
@@ -96,13 +101,48 @@ async function evaluateAll(examples: EvalExample[], predictor: Predictor, option
   // A model generates one answer at a time; only given predictions fan out over several workers.
   const workers = predictor.kind === 'model' ? 1 : Math.max(1, options.workers ?? availableParallelism());
   const lanes = assignLanes(todo, workers);
-  await Promise.all(lanes.map((lane) => runLane(lane, predictor, options, record)));
+  const scorer = new EvalScorer({
+    lanes: Math.max(1, lanes.length),
+    timeoutMs: options.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
+    maxRows: options.maxRows ?? MAX_RESULT_ROWS,
+    memoryLimitMb: DEFAULT_MEMORY_LIMIT_MB,
+    workerScript: options.workerScript,
+  });
+  try {
+    await Promise.all(lanes.map((groups, lane) => runLane({ lane, scorer, predictor, options }, groups, record)));
+  } finally {
+    scorer.dispose();
+    progress.flush();
+  }
 
   const ordered = examples.map((e) => done.get(e.index)).filter((r): r is ExampleResult => r !== undefined);
   const report: EvalReport = { settings: options.settings, summary: summarize(ordered, (performance.now() - started) / 1000), examples: ordered };
   writeAtomically(options.report, `${JSON.stringify(report, null, 1)}\n`);
   return report;
 }
+
+/** Finished examples go to the progress file in small batches: one write per example would cost more than scoring it. */
+class ProgressWriter {
+  private pending: string[] = [];
+  private lastFlush = performance.now();
+
+  constructor(private readonly file: string) {}
+
+  append(result: ExampleResult): void {
+    this.pending.push(JSON.stringify(result));
+    if (this.pending.length >= PROGRESS_BATCH || performance.now() - this.lastFlush >= PROGRESS_FLUSH_MS) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length) appendFileSync(this.file, `${this.pending.join('\n')}\n`);
+    this.pending = [];
+    this.lastFlush = performance.now();
+  }
+}
+
+/** At most this many finished examples, or this much time, is lost when a run is killed outright. */
+const PROGRESS_BATCH = 200;
+const PROGRESS_FLUSH_MS = 500;
 
 /** Groups examples by database and deals the groups to lanes, largest first, to balance the work. */
 function assignLanes(examples: EvalExample[], count: number): EvalExample[][][] {
@@ -120,113 +160,195 @@ function assignLanes(examples: EvalExample[], count: number): EvalExample[][][] 
   return lanes.map((lane) => lane.groups).filter((groups) => groups.length > 0);
 }
 
-async function runLane(groups: EvalExample[][], predictor: Predictor, options: EvalOptions, record: (r: ExampleResult) => void): Promise<void> {
+/** One worker lane's share of the run: its scorer lane, and what the examples are scored with. */
+interface LaneContext {
+  lane: number;
+  scorer: EvalScorer;
+  predictor: Predictor;
+  options: EvalOptions;
+}
+
+/** What a group's examples need besides the scorer: the database to ask a model on, and the strict mode's instances. */
+interface GroupTools {
+  db: Database | null;
+  schema: DatabaseSchema | null;
+  instancePaths: string[];
+}
+
+async function runLane(context: LaneContext, groups: EvalExample[][], record: (r: ExampleResult) => void): Promise<void> {
   for (const group of groups) {
     const dbPath = group[0]!.dbPath;
     if (!dbPath) {
       for (const example of group) record(skip(example, `database missing: ${example.dbId}`));
       continue;
     }
-    let db: IsolatedDatabase;
+    let tools: Awaited<ReturnType<typeof openGroupTools>>;
     try {
-      db = await IsolatedDatabase.open(dbPath, {
-        timeoutMs: options.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
-        maxRows: MAX_RESULT_ROWS,
-        ...(options.workerScript ? { workerScript: options.workerScript } : {}),
-      });
+      tools = await openGroupTools(dbPath, group, context);
     } catch (error) {
+      if (context.options.signal?.aborted) throw error;
       for (const example of group) record(skip(example, `database cannot be opened: ${(error as Error).message}`));
       continue;
     }
-    let instances: Awaited<ReturnType<typeof openInstances>> | null = null;
     try {
-      if (options.instances) instances = await openInstances(dbPath, group, predictor, options);
-      const schema = predictor.kind === 'model' ? await db.readSchema() : null;
-      for (const example of group) {
-        options.signal?.throwIfAborted();
-        record(await evaluateExample(example, db, schema, predictor, options, instances?.dbs ?? []));
-      }
+      if (context.predictor.kind === 'predictions') await scoreGivenPredictions(context.predictor.predictions, group, dbPath, tools, context, record);
+      else for (const example of group) record(await scoreModelAnswer(example, dbPath, tools, context));
     } finally {
-      await db.dispose();
-      await instances?.dispose();
+      await tools.dispose();
     }
   }
 }
 
-async function evaluateExample(
-  example: EvalExample,
-  db: Database,
-  schema: DatabaseSchema | null,
-  predictor: Predictor,
-  options: EvalOptions,
-  instances: Database[],
-): Promise<ExampleResult> {
+/** The model's connection (its prompt needs the schema) and, in strict mode, the generated instances of the group's database. */
+async function openGroupTools(dbPath: string, group: EvalExample[], context: LaneContext): Promise<GroupTools & { dispose(): Promise<void> }> {
+  const { predictor, options } = context;
+  const db =
+    predictor.kind === 'model'
+      ? await IsolatedDatabase.open(dbPath, {
+          timeoutMs: options.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
+          ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+        })
+      : null;
+  try {
+    const schema = db ? await db.readSchema() : null;
+    const instances = options.instances ? await generateGroupInstances(dbPath, group, predictor, options) : null;
+    return {
+      db,
+      schema,
+      instancePaths: instances?.paths ?? [],
+      async dispose() {
+        await db?.dispose();
+        instances?.dispose();
+      },
+    };
+  } catch (error) {
+    await db?.dispose();
+    throw error;
+  }
+}
+
+/** Examples scored per message to a worker: enough that messages cost little, few enough that progress moves. */
+const SCORING_BATCH = 64;
+
+async function scoreGivenPredictions(
+  predictions: Map<number, string>,
+  group: EvalExample[],
+  dbPath: string,
+  tools: GroupTools,
+  context: LaneContext,
+  record: (r: ExampleResult) => void,
+): Promise<void> {
+  const batches: EvalExample[][] = [];
+  for (let from = 0; from < group.length; from += SCORING_BATCH) batches.push(group.slice(from, from + SCORING_BATCH));
+  const prepare = (batch: EvalExample[]) => batch.map((example) => preparedExample(example, predictions.get(example.index), dbPath, context.options));
+  // The next batch is on its way to the worker while this process records the last one: both stay busy.
+  let next = batches.length ? prepare(batches[0]!) : [];
+  for (let i = 0; i < batches.length; i++) {
+    context.options.signal?.throwIfAborted();
+    const batch = next;
+    const started = performance.now();
+    const scoring = context.scorer.score(context.lane, batch.map((p) => p.item), context.options.signal);
+    next = i + 1 < batches.length ? prepare(batches[i + 1]!) : [];
+    const verdicts = await scoring;
+    const ms = (performance.now() - started) / batch.length;
+    for (const [k, prepared] of batch.entries()) {
+      context.options.signal?.throwIfAborted();
+      record(await concluded(prepared, verdicts[k]!, tools, context, ms));
+    }
+  }
+}
+
+async function scoreModelAnswer(example: EvalExample, dbPath: string, tools: GroupTools, context: LaneContext): Promise<ExampleResult> {
+  const { scorer, lane, predictor, options } = context;
   const started = performance.now();
-  const keepDistinct = options.keepDistinct ?? false;
-  const gold = normalizeForEval(example.goldSql, keepDistinct);
-  const goldRun = await run(db, gold, options.signal);
-  if ('error' in goldRun) return skip(example, `gold query fails: ${goldRun.error}`);
-
-  const base = { ...describe(example), ms: 0 };
-  let predSql: string;
-  let attempts: ExampleResult['attempts'];
-  let corrected = false;
-  if (predictor.kind === 'predictions') {
-    const given = predictor.predictions.get(example.index);
-    if (given === undefined) return { ...base, execMatch: 0, predError: 'no prediction for this example', ms: performance.now() - started };
-    predSql = given;
-  } else {
-    const answer = await askQuestion(db, schema!, predictor.engine, example.question, { ...predictor.ask, evidence: example.evidence, signal: options.signal });
-    predSql = answer.sql;
-    attempts = answer.attempts.map((a) => ({ sql: a.sql, ...(a.error ? { error: a.error } : {}), ms: Math.round(a.ms) }));
-    corrected = answer.valid && answer.attempts.length > 1;
-  }
-  const predRun = await run(db, normalizeForEval(predSql, keepDistinct), options.signal);
-  const result: ExampleResult = { ...base, predSql, ...(attempts ? { attempts, corrected } : {}), ms: 0 };
-  if ('error' in predRun) return { ...result, execMatch: 0, predError: predRun.error, ms: performance.now() - started };
-  const match = resultsMatch(goldRun.rows, predRun.rows, goldOrdersRows(gold));
-  const strict = options.instances ? { strictMatch: (match && (await matchesEverywhere(instances, gold, predSql, keepDistinct, options.signal)) ? 1 : 0) as 0 | 1 } : {};
-  return { ...result, execMatch: match ? 1 : 0, ...strict, ms: performance.now() - started };
-}
-
-/** The prediction agrees with the gold query on every generated instance where the gold query runs. */
-async function matchesEverywhere(instances: Database[], gold: string, predSql: string, keepDistinct: boolean, signal?: AbortSignal): Promise<boolean> {
-  const predicted = normalizeForEval(predSql, keepDistinct);
-  for (const instance of instances) {
-    const goldRun = await run(instance, gold, signal);
-    if ('error' in goldRun) continue;
-    const predRun = await run(instance, predicted, signal);
-    if ('error' in predRun || !resultsMatch(goldRun.rows, predRun.rows, goldOrdersRows(gold))) return false;
-  }
-  return true;
-}
-
-/** K instances of one database, seeded with the literals of its examples' gold (and given predicted) queries. */
-async function openInstances(dbPath: string, group: EvalExample[], predictor: Predictor, options: EvalOptions) {
-  const queries = group.flatMap((e) => [e.goldSql, ...(predictor.kind === 'predictions' ? [predictor.predictions.get(e.index) ?? ''] : [])]);
-  const directory = mkdtempSync(join(tmpdir(), 'quarry-instances-'));
-  const paths = await generateInstancesInWorker(
-    dbPath,
-    { count: options.instances!, directory, literals: extractLiterals(queries), seed: seedFromText(dbPath) },
-    { workerScript: options.workerScript, signal: options.signal },
-  );
-  const dbs = await Promise.all(
-    paths.map((path) =>
-      IsolatedDatabase.open(path, { timeoutMs: options.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS, maxRows: MAX_RESULT_ROWS, ...(options.workerScript ? { workerScript: options.workerScript } : {}) }),
-    ),
-  );
+  const gold = preparedExample(example, undefined, dbPath, options);
+  const [goldVerdict] = await scorer.score(lane, [gold.item], options.signal);
+  if ('goldError' in goldVerdict!) return skip(example, goldVerdict.goldError);
+  if (predictor.kind !== 'model') throw new Error('scoreModelAnswer needs a model');
+  const answer = await askQuestion(tools.db!, tools.schema!, predictor.engine, example.question, { ...predictor.ask, evidence: example.evidence, signal: options.signal });
+  const prepared = preparedExample(example, answer.sql, dbPath, options);
+  const [verdict] = await scorer.score(lane, [prepared.item], options.signal);
+  const result = await concluded(prepared, verdict!, tools, context, performance.now() - started);
   return {
-    dbs,
-    async dispose() {
-      await Promise.all(dbs.map((db) => db.dispose()));
-      rmSync(directory, { recursive: true, force: true });
-    },
+    ...result,
+    attempts: answer.attempts.map((a) => ({ sql: a.sql, ...(a.error ? { error: a.error } : {}), ms: Math.round(a.ms) })),
+    corrected: answer.valid && answer.attempts.length > 1,
   };
 }
 
-async function run(db: Database, sql: string, signal?: AbortSignal): Promise<QueryResult | { error: string }> {
-  const outcome = await tryQuery(db, sql, { signal });
-  return outcome.ok ? outcome.value : { error: outcome.error.message };
+/** An example's queries as the worker runs them, and why a prediction is not run at all (there is none; Quarry's single-statement rule). */
+interface PreparedExample {
+  example: EvalExample;
+  predSql: string | undefined;
+  item: EvalItem;
+  notRun?: string;
+}
+
+function preparedExample(example: EvalExample, predSql: string | undefined, dbPath: string, options: EvalOptions): PreparedExample {
+  const text = { keepDistinct: options.keepDistinct ?? false };
+  const gold = prepareForEval(example.goldSql, text);
+  const notRun =
+    predSql === undefined
+      ? 'no prediction for this example'
+      : options.singleStatement && hasSecondStatement(predSql)
+        ? 'more than one statement (--single-statement: Quarry runs only single statements)'
+        : undefined;
+  const prediction = predSql === undefined || notRun ? null : prepareForEval(predSql, text);
+  return { example, predSql, item: { path: dbPath, gold, prediction }, ...(notRun ? { notRun } : {}) };
+}
+
+async function concluded(prepared: PreparedExample, verdict: EvalItemVerdict, tools: GroupTools, context: LaneContext, ms: number): Promise<ExampleResult> {
+  const { example, predSql, item, notRun } = prepared;
+  if ('goldError' in verdict) return skip(example, verdict.goldError);
+  const result: ExampleResult = { ...describe(example), ...(predSql !== undefined ? { predSql } : {}), ms };
+  if (notRun) return { ...result, execMatch: 0, predError: notRun };
+  if ('predError' in verdict) return { ...result, execMatch: 0, predError: verdict.predError };
+  const match = 'match' in verdict && verdict.match;
+  if (!context.options.instances) return { ...result, execMatch: match ? 1 : 0 };
+  const strict = match && (await matchesEverywhere(tools.instancePaths, item, context));
+  return { ...result, execMatch: match ? 1 : 0, strictMatch: strict ? 1 : 0 };
+}
+
+/** The prediction agrees with the gold query on every generated instance where the gold query runs. */
+async function matchesEverywhere(instancePaths: string[], item: EvalItem, context: LaneContext): Promise<boolean> {
+  const verdicts = await context.scorer.score(context.lane, instancePaths.map((path) => ({ ...item, path })), context.options.signal);
+  return verdicts.every((verdict) => 'goldError' in verdict || ('match' in verdict && verdict.match));
+}
+
+/** K instances of one database, seeded with the literals of its examples' gold (and given predicted) queries. */
+async function generateGroupInstances(dbPath: string, group: EvalExample[], predictor: Predictor, options: EvalOptions) {
+  const queries = group.flatMap((e) => [e.goldSql, ...(predictor.kind === 'predictions' ? [predictor.predictions.get(e.index) ?? ''] : [])]);
+  const directory = mkdtempSync(join(tmpdir(), 'quarry-instances-'));
+  try {
+    const paths = await generateInstancesInWorker(
+      dbPath,
+      { count: options.instances!, directory, literals: extractLiterals(queries), seed: seedFromText(basename(dbPath)) },
+      { workerScript: options.workerScript, signal: options.signal },
+    );
+    return { paths, dispose: () => rmSync(directory, { recursive: true, force: true }) };
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Text after the first statement's `;` that is more than another `;`: a second statement. */
+function hasSecondStatement(sql: string): boolean {
+  const first = firstStatement(sql);
+  return first.length < sql.length && tokenizeSql(sql.slice(first.length)).some((token) => !(token.kind === 'punct' && token.text === ';'));
+}
+
+const hardnessCache = new Map<string, Hardness | null>();
+
+/** Spider's hardness of a gold query, parsed once per distinct query: a split repeats its gold queries. */
+function hardnessOf(goldSql: string): Hardness | null {
+  let hardness = hardnessCache.get(goldSql);
+  if (hardness === undefined) {
+    hardness = spiderHardness(goldSql);
+    if (hardnessCache.size > 100_000) hardnessCache.clear();
+    hardnessCache.set(goldSql, hardness);
+  }
+  return hardness;
 }
 
 function describe(example: EvalExample) {
@@ -236,7 +358,7 @@ function describe(example: EvalExample) {
     ...(example.dbPath ? { dbPath: example.dbPath } : {}),
     question: example.question,
     goldSql: example.goldSql,
-    hardness: spiderHardness(example.goldSql),
+    hardness: hardnessOf(example.goldSql),
     ...(example.difficulty ? { difficulty: example.difficulty } : {}),
     ...(example.evidence ? { evidence: example.evidence } : {}),
   };

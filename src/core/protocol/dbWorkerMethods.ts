@@ -14,7 +14,22 @@ export type DbWorkerMethods = {
   readSchema: { params: SchemaOptions; result: DatabaseSchema };
   validate: { params: { sql: string }; result: null };
   generateInstances: { params: { source: string; options: InstanceOptions }; result: { paths: string[] } };
+  /**
+   * Evaluation: each item's gold query (prepared as the official evaluator prepares it) and, when
+   * given, its prediction, run on its database and compared in the worker; only verdicts come back.
+   */
+  evalBatch: { params: { items: EvalItem[]; maxRows: number; memoryLimitMb: number }; result: { verdicts: EvalItemVerdict[] } };
 };
+
+export interface EvalItem {
+  path: string;
+  gold: string;
+  /** The prediction; null asks for the gold query alone (is it runnable, under the row cap?). */
+  prediction: string | null;
+}
+
+/** Why the gold query cannot be compared (it fails, or its result is over the row cap), else the prediction's error or match. */
+export type EvalItemVerdict = { goldError: string } | { predError: string } | { match: boolean } | { goldOk: true };
 
 /** Every request runs synchronous native code that only stopping the process interrupts. */
 export const DB_WORKER_ABORT_POLICIES: AbortPolicies<DbWorkerMethods> = {
@@ -23,4 +38,5 @@ export const DB_WORKER_ABORT_POLICIES: AbortPolicies<DbWorkerMethods> = {
   readSchema: 'stop-child',
   validate: 'stop-child',
   generateInstances: 'stop-child',
+  evalBatch: 'stop-child',
 };

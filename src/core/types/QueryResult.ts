@@ -12,3 +12,15 @@ export interface QueryResult {
   truncated: boolean;
   elapsedMs: number;
 }
+
+/**
+ * A value as evaluation compares it, with the types Python's sqlite3 gives the official evaluator:
+ * bigint an integer, number a real (also when whole: REAL 1.0), Uint8Array a blob, string text.
+ */
+export type TypedValue = bigint | number | boolean | string | Uint8Array | null;
+
+export interface TypedRows {
+  rows: TypedValue[][];
+  /** True when the statement had more rows than the row cap allowed (the rows are then not all of them). */
+  truncated: boolean;
+}

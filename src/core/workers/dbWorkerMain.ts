@@ -11,8 +11,15 @@ import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
 import type { DatabaseAdapter } from '../db/DatabaseAdapter';
 import { DbError } from '../db/DbError';
 import { openAdapter } from '../db/openAdapter';
+import { EvalConnections } from '../eval/EvalConnections';
 
 let adapter: DatabaseAdapter | null = null;
+let evaluation: EvalConnections | null = null;
+
+function evalConnections(memoryLimitMb: number): EvalConnections {
+  evaluation ??= new EvalConnections(memoryLimitMb);
+  return evaluation;
+}
 
 function connected(): DatabaseAdapter {
   if (!adapter) throw new DbError('closed', 'no database is open in this worker');
@@ -45,7 +52,16 @@ serveRpc<DbWorkerMethods>(
     async generateInstances({ source, options }) {
       return { paths: await generateInstances(source, options) };
     },
+    async evalBatch({ items, maxRows, memoryLimitMb }) {
+      const connections = evalConnections(memoryLimitMb);
+      const verdicts = [];
+      for (const item of items) verdicts.push(await connections.score(item, maxRows));
+      return { verdicts };
+    },
   },
   // A connection runs one statement at a time.
-  { concurrent: false, onDisconnect: () => adapter?.close() },
+  { concurrent: false, onDisconnect: () => {
+    adapter?.close();
+    evaluation?.close();
+  } },
 );

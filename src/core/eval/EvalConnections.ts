@@ -1,0 +1,105 @@
+import type { DatabaseAdapter } from '../db/DatabaseAdapter';
+import { DbError } from '../db/DbError';
+import { openAdapter } from '../db/openAdapter';
+import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
+import type { EvalItem, EvalItemVerdict } from '../protocol/dbWorkerMethods';
+import type { TypedRows } from '../types/QueryResult';
+import { PreparedRows, preparedResultsMatch } from './compareResults';
+import { goldOrdersRows } from './prepareForEval';
+
+/** Databases kept open in one evaluation worker; examples come grouped by database, so a few suffice. */
+const MAX_OPEN = 4;
+/** Gold result values kept in memory at once (Spider's are tiny; BIRD has gold results of 100,000 rows). */
+const MAX_CACHED_VALUES = 20_000_000;
+
+/**
+ * The evaluation side of a database worker: read-only connections to many databases, each distinct
+ * gold query run once and its result kept, and predictions compared with it here, so only a
+ * verdict crosses to the parent process. Queries pass the same read-only guard as everywhere else.
+ */
+export class EvalConnections {
+  private readonly open = new Map<string, DatabaseAdapter>();
+  private readonly golds = new Map<string, { path: string; result: PreparedRows; values: number }>();
+  private cachedValues = 0;
+
+  constructor(private readonly memoryLimitMb: number) {}
+
+  /** One item's verdict: why its gold query cannot be compared, or the prediction's error, or whether it matches. */
+  async score(item: EvalItem, maxRows: number): Promise<EvalItemVerdict> {
+    let gold: PreparedRows | 'over-cap';
+    try {
+      gold = await this.goldResult(item.path, item.gold, maxRows);
+    } catch (error) {
+      return { goldError: `gold query fails: ${(error as Error).message}` };
+    }
+    if (gold === 'over-cap') return { goldError: `gold result has more than ${maxRows} rows, the row cap: not compared` };
+    if (item.prediction === null) return { goldOk: true };
+    let predicted: TypedRows;
+    try {
+      predicted = await this.run(item.path, item.prediction, maxRows);
+    } catch (error) {
+      return { predError: (error as Error).message };
+    }
+    // Gold fits under the cap and the prediction does not: their row counts differ, so no match.
+    if (predicted.truncated) return { match: false };
+    return { match: preparedResultsMatch(gold, predicted.rows, goldOrdersRows(item.gold)) };
+  }
+
+  /** The gold query's result, prepared for comparing, from the first time it ran. */
+  private async goldResult(path: string, sql: string, maxRows: number): Promise<PreparedRows | 'over-cap'> {
+    const cached = this.golds.get(goldKey(path, sql));
+    if (cached) return cached.result;
+    const result = await this.run(path, sql, maxRows);
+    if (result.truncated) return 'over-cap';
+    const prepared = new PreparedRows(result.rows, true);
+    this.keep(path, sql, prepared);
+    return prepared;
+  }
+
+  close(): void {
+    for (const adapter of this.open.values()) adapter.close();
+    this.open.clear();
+    this.golds.clear();
+    this.cachedValues = 0;
+  }
+
+  private async run(path: string, sql: string, maxRows: number): Promise<TypedRows> {
+    const verdict = checkReadOnlyStatement(sql);
+    if (!verdict.ok) throw new DbError('refused', verdict.reason);
+    return (await this.connection(path)).queryTyped(verdict.statement, verdict.explained, maxRows);
+  }
+
+  private async connection(path: string): Promise<DatabaseAdapter> {
+    const known = this.open.get(path);
+    if (known) return known;
+    if (this.open.size >= MAX_OPEN) this.evict(this.open.keys().next().value!);
+    const adapter = await openAdapter(path, { memoryLimitMb: this.memoryLimitMb });
+    this.open.set(path, adapter);
+    return adapter;
+  }
+
+  private evict(path: string): void {
+    this.open.get(path)?.close();
+    this.open.delete(path);
+    for (const [key, gold] of this.golds) {
+      if (gold.path !== path) continue;
+      this.cachedValues -= gold.values;
+      this.golds.delete(key);
+    }
+  }
+
+  private keep(path: string, sql: string, result: PreparedRows): void {
+    const values = result.rows.length * (result.rows[0]?.length ?? 0);
+    for (const [key, old] of this.golds) {
+      if (this.cachedValues + values <= MAX_CACHED_VALUES) break;
+      this.cachedValues -= old.values;
+      this.golds.delete(key);
+    }
+    this.golds.set(goldKey(path, sql), { path, result, values });
+    this.cachedValues += values;
+  }
+}
+
+function goldKey(path: string, sql: string): string {
+  return `${path}\n${sql}`;
+}
