@@ -56,7 +56,7 @@ function layerRule(folder) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'esbuild.mjs', 'eslint.config.mjs', 'scripts/*.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', '.package/**', 'vsix/**', 'esbuild.mjs', 'eslint.config.mjs', 'scripts/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

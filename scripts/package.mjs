@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { zipEntries } from './zipEntries.mjs';
 
 const ROOT = process.cwd();
 const STAGE = join(ROOT, '.package');
@@ -39,7 +40,7 @@ mkdirSync(OUT, { recursive: true });
 const results = [];
 for (const target of targets) {
   try {
-    results.push(packageTarget(target));
+    results.push(await packageTarget(target));
   } catch (error) {
     results.push({ target, ok: false, summary: `${target}: not built: ${error.message.split('\n')[0]}` });
   }
@@ -65,7 +66,7 @@ function runtimeClosure() {
   return [...paths].map((path) => relative(ROOT, path));
 }
 
-function packageTarget(target) {
+async function packageTarget(target) {
   const spec = TARGETS[target];
   const stage = join(STAGE, target);
   rmSync(stage, { recursive: true, force: true });
@@ -87,7 +88,7 @@ function packageTarget(target) {
   const file = join(OUT, `quarry-${manifest.version}-${target}.vsix`);
   rmSync(file, { force: true });
   execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--target', target, '--out', file, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });
-  const contents = listVsix(file);
+  const contents = await zipEntries(file);
   const foreign = contents.filter((entry) => foreignBinary(entry.name, target));
   const megabytes = statSync(file).size / 1e6;
   const budget = BUDGET_MB[target];
@@ -156,15 +157,6 @@ function publishedVersions(name) {
   } catch {
     return '';
   }
-}
-
-function listVsix(file) {
-  const listing = execFileSync('unzip', ['-l', file], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  return listing
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(line))
-    .filter((m) => m && m[2] !== 'Name')
-    .map((m) => ({ bytes: Number(m[1]), name: m[2] }));
 }
 
 /** A native binary that belongs to another platform than the target. */
