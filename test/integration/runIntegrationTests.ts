@@ -3,7 +3,8 @@
  * workspace: the second window checks what the first left behind (connections persist per workspace).
  */
 import { runTests } from '@vscode/test-electron';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
 import { PROJECT_ROOT, makeTempDir } from '../helpers/fixtures';
@@ -25,9 +26,9 @@ async function main(): Promise<void> {
     for (const phase of ['first-window', 'second-window']) {
       console.log(`\n▶ extension host: ${phase}`);
       await runTests({
-        vscodeExecutablePath: join(PROJECT_ROOT, 'test', 'integration', 'bin', 'code'),
+        vscodeExecutablePath: VSCODE,
         extensionDevelopmentPath: PROJECT_ROOT,
-        extensionTestsPath: join(PROJECT_ROOT, 'out', 'test', 'integration', 'suiteIndex.js'),
+        extensionTestsPath: SUITE,
         launchArgs: profile,
         extensionTestsEnv: {
           QUARRY_TEST_PORT: port,
@@ -38,9 +39,43 @@ async function main(): Promise<void> {
         },
       });
     }
+    await runInstalled(temp.dir);
   } finally {
     temp.dispose();
   }
+}
+
+const VSCODE = join(PROJECT_ROOT, 'test', 'integration', 'bin', 'code');
+const SUITE = join(PROJECT_ROOT, 'out', 'test', 'integration', 'suiteIndex.js');
+const CODE_SERVER_ENTRY = join(PROJECT_ROOT, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+/**
+ * The third phase: the VSIX built by `npm run package`'s script, installed by code-server into a
+ * fresh profile, and tested from an empty probe extension, so that Quarry runs from its install
+ * folder with only what the VSIX carries.
+ */
+async function runInstalled(dir: string): Promise<void> {
+  const target = `${process.platform}-${process.arch}`;
+  const version = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const vsix = join(PROJECT_ROOT, 'vsix', `quarry-${version}-${target}.vsix`);
+  const bundle = join(PROJECT_ROOT, 'dist', 'extension.js');
+  if (!existsSync(vsix) || statSync(vsix).mtimeMs < statSync(bundle).mtimeMs) {
+    console.log(`\n▶ packaging ${target}`);
+    execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'package.mjs'), target], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  }
+  const userData = join(dir, 'installed-user-data');
+  const extensions = join(dir, 'installed-extensions');
+  const workspace = join(dir, 'installed-workspace');
+  mkdirSync(workspace);
+  execFileSync(process.execPath, [CODE_SERVER_ENTRY, '--install-extension', vsix, '--extensions-dir', extensions, '--user-data-dir', userData], { stdio: 'inherit' });
+  console.log('\n▶ extension host: installed from the VSIX');
+  await runTests({
+    vscodeExecutablePath: VSCODE,
+    extensionDevelopmentPath: join(PROJECT_ROOT, 'test', 'integration', 'installed-host'),
+    extensionTestsPath: SUITE,
+    launchArgs: [workspace, `--user-data-dir=${userData}`, `--extensions-dir=${extensions}`],
+    extensionTestsEnv: { QUARRY_TEST_PHASE: 'installed', QUARRY_TEST_WORKSPACE: workspace, QUARRY_NODE: process.execPath },
+  });
 }
 
 main().catch((error) => {
