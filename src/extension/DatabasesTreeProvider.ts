@@ -27,6 +27,11 @@ export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNo
     return [];
   }
 
+  /** Needed to reveal a node: a table's parent is its connection; connections are at the top (columns are never revealed). */
+  getParent(node: DatabaseNode): DatabaseNode | undefined {
+    return node.kind === 'table' ? { kind: 'connection', connection: node.connection } : undefined;
+  }
+
   getTreeItem(node: DatabaseNode): vscode.TreeItem {
     if (node.kind === 'connection') return connectionItem(node.connection);
     if (node.kind === 'table') return tableItem(node.table);

@@ -21,6 +21,7 @@ import { registerCommand } from './registerCommand';
 export interface QuarryApi {
   connections: ConnectionStore;
   databasesTree: DatabasesTreeProvider;
+  databasesView: vscode.TreeView<DatabaseNode>;
   models: ModelManager;
   sqlBinding: SqlConnectionBinding;
   inlineCompletion: SqlInlineCompletionProvider;
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const workerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'dbWorker.js').fsPath;
   const store = new ConnectionStore(context.workspaceState, workerScript, log);
   const tree = new DatabasesTreeProvider(store);
+  const databasesView = vscode.window.createTreeView(DATABASES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   const reportsDir = vscode.Uri.joinPath(context.globalStorageUri, 'evaluations').fsPath;
   const models = new ModelManager(vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelServer.mjs').fsPath, context.globalStorageUri, log);
   const sqlBinding = new SqlConnectionBinding(context.workspaceState, store);
@@ -47,8 +49,8 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     vscode.languages.registerInlineCompletionItemProvider({ language: 'sql' }, inlineCompletion),
     registerCommand(COMMANDS.toggleInlineCompletion, log, () => toggleInlineCompletion()),
     registerCommand(COMMANDS.chooseSqlConnection, log, (uri?: vscode.Uri, path?: string) => chooseSqlConnection(sqlBinding, uri, path)),
-    vscode.window.registerTreeDataProvider(DATABASES_VIEW, tree),
-    registerCommand(COMMANDS.connectDatabase, log, (uri?: vscode.Uri) => connectDatabase(store, log, uri)),
+    databasesView,
+    registerCommand(COMMANDS.connectDatabase, log, (uri?: vscode.Uri) => connectDatabase(store, databasesView, log, uri)),
     registerCommand(COMMANDS.refreshDatabases, log, (node?: DatabaseNode) => refreshDatabases(store, node)),
     registerCommand(COMMANDS.disconnectDatabase, log, (node?: DatabaseNode) => disconnectDatabase(store, node)),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
@@ -74,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   log.info(`Quarry ${context.extension.packageJSON.version} activated`);
   // Activation must not wait on reading schemas: the view fills in as each connection opens.
   const ready = store.restore();
-  return { connections: store, databasesTree: tree, models, sqlBinding, inlineCompletion, ready };
+  return { connections: store, databasesTree: tree, databasesView, models, sqlBinding, inlineCompletion, ready };
 }
 
 /** Settings that change what is loaded; quarry.model.grammar applies to the next question without a reload. */

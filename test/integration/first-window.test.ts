@@ -25,6 +25,10 @@ suite('Databases view (first window)', () => {
   test('connecting a Spider database lists its tables and columns with types and keys', async () => {
     const api = await activateQuarry();
     await vscode.commands.executeCommand('quarry.connectDatabase', vscode.Uri.file(spiderDb('concert_singer')));
+    // The view opens with the new connection selected: the person sees what Connect did.
+    await waitFor(() => api.databasesView.visible, 'the Databases view is shown');
+    const selected = api.databasesView.selection[0];
+    assert.equal(selected?.kind === 'connection' && selected.connection.path, spiderDb('concert_singer'));
     const connections = rowsUnder(api);
     assert.equal(connections.length, 1);
     assert.equal(connections[0]!.row.label, 'concert_singer.sqlite');
@@ -91,6 +95,26 @@ suite('Databases view (first window)', () => {
     await waitFor(() => examples().length === 0, 'example values are gone');
     await config.update('privacy.schemaOnly', undefined, vscode.ConfigurationTarget.Workspace);
     await waitFor(() => examples().length > 0, 'example values are back');
+  });
+
+  test('without a model, Ask opens the model picker at once', async () => {
+    await activateQuarry();
+    assert.equal(vscode.workspace.getConfiguration('quarry').get('model.source'), '');
+    const asking = vscode.commands.executeCommand('quarry.askInEnglish', { connection: spiderDb('concert_singer'), question: 'How many singers?' });
+    const picker = await atKeyboard(join(workspace, 'ui-ask-without-model.txt'), {
+      selector: '.quick-input-widget',
+      text: 'Quarry: the model that writes SQL',
+      keys: [{ press: 'Escape' }],
+    });
+    assert.match(picker, /OmniSQL-7B/);
+    assert.equal(await asking, undefined, 'dismissing the picker cancels the question');
+  });
+
+  test('the walkthrough opens with its steps, each a command', async () => {
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'quarry.quarry#firstRun', false);
+    const shown = await atKeyboard(join(workspace, 'ui-walkthrough.txt'), { selector: '.gettingStartedContainer', text: 'Get started with Quarry' });
+    for (const step of ['Connect a database', 'Choose a model', 'Ask a question', 'Try inline completion', 'Run an evaluation']) assert.ok(shown.includes(step), `${step}:\n${shown}`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('a bad model file fails with a clear error, and the editor stays usable', async () => {

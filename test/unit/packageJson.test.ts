@@ -31,3 +31,17 @@ test('the command IDs code uses are the commands package.json contributes', () =
   assert.deepEqual(Object.values(COMMANDS).sort(), contributed);
   assert.ok(manifest.contributes.views.quarry.some((v: { id: string }) => v.id === DATABASES_VIEW));
 });
+
+test('the walkthrough: each step links a contributed command, completes on it, and has its page', () => {
+  const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
+  const contributed = new Set((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
+  const [walkthrough] = manifest.contributes.walkthroughs as { id: string; steps: { id: string; description: string; media: { markdown: string }; completionEvents: string[] }[] }[];
+  assert.deepEqual(walkthrough!.steps.map((s) => s.id), ['connect', 'model', 'ask', 'complete', 'evaluate']);
+  for (const step of walkthrough!.steps) {
+    const linked = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]!);
+    assert.equal(linked.length, 1, `${step.id} links one command`);
+    assert.ok(contributed.has(linked[0]!), `${step.id}: ${linked[0]} is a contributed command`);
+    assert.deepEqual(step.completionEvents, [`onCommand:${linked[0]}`], `${step.id} completes when its command runs`);
+    assert.ok(readFileSync(join(PROJECT_ROOT, step.media.markdown), 'utf8').startsWith('# '), `${step.id}: ${step.media.markdown}`);
+  }
+});

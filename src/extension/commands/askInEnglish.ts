@@ -7,8 +7,8 @@ import { pickConnection } from '../pickConnection';
 import type { SqlConnectionBinding } from '../SqlConnectionBinding';
 import { withCancellableProgress } from '../withCancellableProgress';
 import { readSettings } from '../settings';
-import { COMMANDS } from '../commandIds';
 import { reportError } from '../reportError';
+import { requireModel } from '../requireModel';
 
 export interface AskArgs {
   /** Path of a connected database; by default the active SQL file's, else asked for when there are several. */
@@ -27,13 +27,7 @@ export async function askInEnglish(
   log: vscode.LogOutputChannel,
   args: AskArgs = {},
 ): Promise<AskResult | undefined> {
-  if (!models.configured) {
-    const choice = await vscode.window.showInformationMessage(
-      'Quarry needs a local model to write SQL. Choose a .gguf file on this machine, or download one.',
-      'Select Model…',
-    );
-    if (choice !== 'Select Model…' || !(await vscode.commands.executeCommand<boolean>(COMMANDS.selectModel))) return undefined;
-  }
+  if (!(await requireModel(models))) return undefined;
   const connection = await connectionFor(store, binding, args.connection);
   if (!connection?.db || !connection.schema) return undefined;
   const question =

@@ -6,6 +6,7 @@ import type { ModelManager } from '../ModelManager';
 import { pickConnection } from '../pickConnection';
 import { COMMANDS } from '../commandIds';
 import { reportError } from '../reportError';
+import { requireModel } from '../requireModel';
 import { readSettings } from '../settings';
 import { withCancellableProgress } from '../withCancellableProgress';
 
@@ -51,6 +52,7 @@ export async function buildDatasetFromHistory(
     schemaOnly = picked.some((p) => p.id === 'schema-only');
     questions = picked.some((p) => p.id === 'model') ? 'model' : 'history';
   }
+  if (questions === 'model' && !(await requireModel(models))) return undefined;
   const out =
     args.out ??
     (

@@ -1,16 +1,21 @@
 import * as vscode from 'vscode';
 import { DATABASES_VIEW } from '../commandIds';
 import type { ConnectionStore } from '../ConnectionStore';
+import type { DatabaseNode } from '../DatabasesTreeProvider';
 import { reportError } from '../reportError';
 
-/** "Quarry: Connect Database…": a file picker, or a file given by another command or test. */
-export async function connectDatabase(store: ConnectionStore, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<void> {
+/**
+ * "Quarry: Connect Database…": a file picker, or a file given by another command or test; the
+ * Databases view then opens with the new connection selected, so the person sees what happened.
+ */
+export async function connectDatabase(store: ConnectionStore, view: vscode.TreeView<DatabaseNode>, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<void> {
   const target = uri ?? (await pickDatabaseFile());
   if (!target) return;
   const connection = await vscode.window.withProgress(
     { location: { viewId: DATABASES_VIEW }, title: `Reading ${target.fsPath}` },
     () => store.add(target.fsPath),
   );
+  await view.reveal({ kind: 'connection', connection }, { select: true, focus: true, expand: true });
   if (connection.error) reportError(log, `could not open ${target.fsPath}`, connection.error);
 }
 

@@ -6,6 +6,7 @@ import { EvalPanel } from '../EvalPanel';
 import type { ModelManager } from '../ModelManager';
 import { readSettings } from '../settings';
 import { reportError } from '../reportError';
+import { requireModel } from '../requireModel';
 import { withCancellableProgress } from '../withCancellableProgress';
 
 export interface RunEvaluationArgs {
@@ -28,6 +29,7 @@ export async function runEvaluationCommand(
 ): Promise<string | undefined> {
   const choices = await chooseInputs(args);
   if (!choices) return undefined;
+  if (choices.useModel && !(await requireModel(models))) return undefined;
   let examples: EvalExample[];
   let total: number;
   try {
