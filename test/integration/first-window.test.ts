@@ -152,8 +152,12 @@ suite('Databases view (first window)', () => {
     assert.ok(result?.valid, JSON.stringify(result?.attempts));
     const text = vscode.window.activeTextEditor!.document.getText();
     assert.equal(vscode.window.activeTextEditor!.document.languageId, 'sql');
-    assert.ok(text.startsWith('-- asked:\nSELECT '), text);
-    assert.ok(text.includes(result.sql));
+    // Under the question, laid out a clause a line, and the same query: it gives the same rows.
+    assert.ok(text.startsWith('-- asked:\n-- How many singers do we have?\nSELECT\n'), text);
+    const inserted = text.split('\n').slice(2).join('\n').trim();
+    assert.ok(inserted.split('\n').length > 2, inserted);
+    const db = api.connections.get(spiderDb('concert_singer'))!.db!;
+    assert.deepEqual((await db.query(inserted)).rows, (await db.query(result.sql)).rows);
     const state = api.models.current;
     assert.equal(state.kind, 'ready');
     assert.equal(state.kind === 'ready' && state.status.device, 'cpu');

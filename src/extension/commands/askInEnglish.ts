@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { askQuestion, type AskResult } from '../../core/ask/askQuestion';
+import { answerWithQuestion } from '../../core/sql/formatSql';
 import type { Connection, ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
 import { pickConnection } from '../pickConnection';
@@ -42,6 +43,8 @@ export async function askInEnglish(
   const settings = readSettings();
   const result = await withCancellableProgress('Quarry', async (report, signal) => {
     try {
+      // Something on screen from the first moment: loading a model takes seconds.
+      report(models.current.kind === 'ready' ? 'writing SQL…' : 'loading model…');
       await models.ensureLoaded(report, signal);
       // Loading (or downloading) can take minutes, while settings changes reopen connections.
       const live = await store.live(connection.path);
@@ -62,7 +65,7 @@ export async function askInEnglish(
   });
   if (!result) return undefined;
   logTrace(log, connection, question, result);
-  await insertSql(result.sql);
+  await insertSql(answerWithQuestion(question, result.sql, connection.schema.dialect));
   if (!result.valid) {
     void vscode.window
       .showWarningMessage(
@@ -83,13 +86,16 @@ async function connectionFor(store: ConnectionStore, binding: SqlConnectionBindi
   return pickConnection(store, 'Ask which database?');
 }
 
-async function insertSql(sql: string): Promise<void> {
+/** Into the active SQL editor at the cursor (on a line of its own), else a new SQL editor. */
+async function insertSql(text: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.languageId === 'sql') {
-    await editor.edit((edit) => edit.replace(editor.selection, sql));
+    const at = editor.selection.start;
+    const ownLine = at.character === 0 ? text : `\n${text}`;
+    await editor.edit((edit) => edit.replace(editor.selection, ownLine));
     return;
   }
-  const document = await vscode.workspace.openTextDocument({ language: 'sql', content: `${sql}\n` });
+  const document = await vscode.workspace.openTextDocument({ language: 'sql', content: text });
   await vscode.window.showTextDocument(document);
 }
 
