@@ -11,6 +11,7 @@ export const COMMANDS = {
   runEvaluation: 'quarry.runEvaluation',
   openEvaluation: 'quarry.openEvaluation',
   buildDataset: 'quarry.buildDataset',
+  runQuery: 'quarry.runQuery',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -14,6 +14,8 @@ import { SqlConnectionBinding } from './SqlConnectionBinding';
 import { SqlInlineCompletionProvider } from './SqlInlineCompletionProvider';
 import { chooseSqlConnection } from './commands/chooseSqlConnection';
 import { toggleInlineCompletion } from './commands/toggleInlineCompletion';
+import { runQuery, type RunQueryArgs } from './commands/runQuery';
+import { RunQueryCodeLens } from './RunQueryCodeLens';
 import { COMMANDS, DATABASES_VIEW } from './commandIds';
 import { registerCommand } from './registerCommand';
 
@@ -39,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const models = new ModelManager(vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelServer.mjs').fsPath, context.globalStorageUri, log);
   const sqlBinding = new SqlConnectionBinding(context.workspaceState, store);
   const inlineCompletion = new SqlInlineCompletionProvider(sqlBinding, models, log);
+  const diagnostics = vscode.languages.createDiagnosticCollection('quarry');
+  const runLens = new RunQueryCodeLens(sqlBinding);
   context.subscriptions.push(
     log,
     store,
@@ -48,7 +52,15 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     inlineCompletion,
     vscode.languages.registerInlineCompletionItemProvider({ language: 'sql' }, inlineCompletion),
     registerCommand(COMMANDS.toggleInlineCompletion, log, () => toggleInlineCompletion()),
-    registerCommand(COMMANDS.chooseSqlConnection, log, (uri?: vscode.Uri, path?: string) => chooseSqlConnection(sqlBinding, uri, path)),
+    registerCommand(COMMANDS.chooseSqlConnection, log, async (uri?: vscode.Uri, path?: string) => {
+      const chosen = await chooseSqlConnection(sqlBinding, uri, path);
+      runLens.refresh();
+      return chosen;
+    }),
+    diagnostics,
+    vscode.languages.registerCodeLensProvider({ language: 'sql' }, runLens),
+    store.onDidChange(() => runLens.refresh()),
+    registerCommand(COMMANDS.runQuery, log, (args?: RunQueryArgs) => runQuery(context.extensionUri, store, sqlBinding, diagnostics, args)),
     databasesView,
     registerCommand(COMMANDS.connectDatabase, log, (uri?: vscode.Uri) => connectDatabase(store, databasesView, log, uri)),
     registerCommand(COMMANDS.refreshDatabases, log, (node?: DatabaseNode) => refreshDatabases(store, node)),

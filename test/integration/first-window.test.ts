@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskResult } from '../../src/core/ask/askQuestion';
+import type { ResultsView } from '../../src/core/protocol/resultsPanelMessages';
 import { PROJECT_ROOT, spiderDb } from '../helpers/fixtures';
 import { MODEL_CATALOG } from '../../src/core/models/modelCatalog';
 import { startModelHttpServer } from '../helpers/modelHttpServer';
@@ -113,7 +114,7 @@ suite('Databases view (first window)', () => {
   test('the walkthrough opens with its steps, each a command', async () => {
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'quarry.quarry#firstRun', false);
     const shown = await atKeyboard(join(workspace, 'ui-walkthrough.txt'), { selector: '.gettingStartedContainer', text: 'Get started with Quarry' });
-    for (const step of ['Connect a database', 'Choose a model', 'Ask a question', 'Try inline completion', 'Run an evaluation']) assert.ok(shown.includes(step), `${step}:\n${shown}`);
+    for (const step of ['Connect a database', 'Choose a model', 'Ask a question', 'Run it', 'Try inline completion', 'Run an evaluation']) assert.ok(shown.includes(step), `${step}:\n${shown}`);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -161,6 +162,31 @@ suite('Databases view (first window)', () => {
     const state = api.models.current;
     assert.equal(state.kind, 'ready');
     assert.equal(state.kind === 'ready' && state.status.device, 'cpu');
+  });
+
+  test('Run Query: Ctrl+Enter in a SQL file shows the statement\'s rows beside it; an error is underlined where it points', async () => {
+    await activateQuarry();
+    const file = join(workspace, 'run.sql');
+    writeFileSync(file, 'SELECT Name, Age FROM singer ORDER BY Age;\n\nSELECT nme FROM singer;\n');
+    const document = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('quarry.chooseSqlConnection', document.uri, spiderDb('concert_singer'));
+    editor.selection = new vscode.Selection(0, 3, 0, 3);
+    await atKeyboard(join(workspace, 'ui-run-query-key.txt'), { selector: '.statusbar', text: 'concert_singer.sqlite', keys: [{ press: 'Control+Enter' }] });
+    const shown = await framesShowing(join(workspace, 'run-query-results.txt'), /6 rows · /);
+    assert.match(shown, /6 rows · [\d.]+ ms/);
+    assert.match(shown, /Name\s+text\s+Age\s+int/i, 'column names with their declared types');
+    assert.match(shown, /Tribal King\s+25[\s\S]*Joe Sharp\s+52/, 'the rows, in the order asked');
+    assert.match(shown, /Copy CSV[\s\S]*Copy JSON[\s\S]*Copy Markdown/);
+
+    editor.selection = new vscode.Selection(2, 8, 2, 8);
+    const failed = await vscode.commands.executeCommand<ResultsView>('quarry.runQuery');
+    assert.equal(failed?.kind, 'error');
+    const [diagnostic] = vscode.languages.getDiagnostics(document.uri);
+    assert.equal(document.getText(diagnostic!.range), 'nme');
+    assert.match(diagnostic!.message, /no such column: nme/);
+    assert.match(await framesShowing(join(workspace, 'run-query-error.txt'), /no such column/), /no such column: nme/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('a connection reopened while the model loads is looked up again, not used stale', async () => {
@@ -399,6 +425,17 @@ suite('Databases view (first window)', () => {
     }
   });
 });
+
+/** The page's frames once one of them shows `text` (a webview beside the editor loads a moment after its panel opens). */
+async function framesShowing(file: string, text: RegExp, tries = 8): Promise<string> {
+  let shown = '';
+  for (let i = 0; i < tries; i++) {
+    shown = await allFramesText(`${file}.${i}`);
+    if (text.test(shown)) return shown;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return shown;
+}
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

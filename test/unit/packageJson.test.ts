@@ -36,7 +36,7 @@ test('the walkthrough: each step links a contributed command, completes on it, a
   const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
   const contributed = new Set((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
   const [walkthrough] = manifest.contributes.walkthroughs as { id: string; steps: { id: string; description: string; media: { markdown: string }; completionEvents: string[] }[] }[];
-  assert.deepEqual(walkthrough!.steps.map((s) => s.id), ['connect', 'model', 'ask', 'complete', 'evaluate']);
+  assert.deepEqual(walkthrough!.steps.map((s) => s.id), ['connect', 'model', 'ask', 'run', 'complete', 'evaluate']);
   for (const step of walkthrough!.steps) {
     const linked = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]!);
     assert.equal(linked.length, 1, `${step.id} links one command`);

@@ -65,7 +65,8 @@ export class DuckDbAdapter implements DatabaseAdapter {
       const reader = await prepared.streamAndReadUntil(maxRows + 1);
       const all = reader.getRows();
       const rows = all.slice(0, maxRows).map((row) => row.map(fromDuckDb));
-      return { columns: reader.columnNames(), rows, truncated: all.length > maxRows, elapsedMs: performance.now() - started };
+      const columnTypes = reader.columnTypes().map((type) => type.toString());
+      return { columns: reader.columnNames(), columnTypes, rows, truncated: all.length > maxRows, elapsedMs: performance.now() - started };
     } catch (error) {
       throw queryError(error);
     } finally {

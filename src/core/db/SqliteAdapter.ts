@@ -46,9 +46,9 @@ export class SqliteAdapter implements DatabaseAdapter {
     const started = performance.now();
     const prepared = this.prepareRead(statement);
     if (explained !== null) this.prepareRead(explained);
-    const columns = prepared.columns().map((c) => c.name);
+    const described = prepared.columns();
     const { rows, truncated } = readRows(prepared, maxRows, fromSqlite);
-    return { columns, rows, truncated, elapsedMs: performance.now() - started };
+    return { columns: described.map((c) => c.name), columnTypes: described.map((c) => c.type ?? ''), rows, truncated, elapsedMs: performance.now() - started };
   }
 
   async queryTyped(statement: string, explained: string | null, maxRows: number): Promise<TypedRows> {

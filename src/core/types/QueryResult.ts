@@ -7,6 +7,8 @@ export type SqlValue = number | bigint | string | boolean | null;
 
 export interface QueryResult {
   columns: string[];
+  /** Each column's type as the engine declares it ('' where it has none: SQLite expressions). */
+  columnTypes?: string[];
   rows: SqlValue[][];
   /** True when the statement had more rows than the row cap allowed. */
   truncated: boolean;

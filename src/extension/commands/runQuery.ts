@@ -1,0 +1,83 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { ResultsView } from '../../core/protocol/resultsPanelMessages';
+import { locateSqlError } from '../../core/sql/locateSqlError';
+import { statementAt } from '../../core/sql/statementAt';
+import type { SqlValue } from '../../core/types/QueryResult';
+import type { ConnectionStore } from '../ConnectionStore';
+import { pickConnection } from '../pickConnection';
+import { ResultsPanel } from '../ResultsPanel';
+import { readSettings } from '../settings';
+import type { SqlConnectionBinding } from '../SqlConnectionBinding';
+
+export interface RunQueryArgs {
+  /** The document and the offset of the statement to run (the CodeLens gives them); by default the cursor's. */
+  uri?: string;
+  offset?: number;
+}
+
+/**
+ * "Quarry: Run Query" (Ctrl+Enter / ⌘+Enter in a SQL file, or the CodeLens above a statement): the
+ * statement under the cursor (or the selection), run read-only on the file's database with the
+ * configured limits; its rows go to the results panel, its error there too and under the words the
+ * error names in the editor.
+ */
+export async function runQuery(
+  extensionUri: vscode.Uri,
+  store: ConnectionStore,
+  binding: SqlConnectionBinding,
+  diagnostics: vscode.DiagnosticCollection,
+  args: RunQueryArgs = {},
+): Promise<ResultsView | undefined> {
+  const editor = args.uri ? await vscode.window.showTextDocument(vscode.Uri.parse(args.uri), { preserveFocus: true }) : vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const document = editor.document;
+  const selected = !args.uri && !editor.selection.isEmpty ? { text: document.getText(editor.selection), start: document.offsetAt(editor.selection.start) } : null;
+  const statement = selected ?? statementAt(document.getText(), args.offset ?? document.offsetAt(editor.selection.active));
+  if (!statement?.text.trim()) {
+    void vscode.window.showInformationMessage('Quarry: there is no SQL statement at the cursor to run.');
+    return undefined;
+  }
+  const bound = binding.connectionFor(document);
+  const connection = bound?.db ? bound : await pickConnection(store, 'Run on which database?');
+  if (!connection?.db) return undefined;
+  diagnostics.delete(document.uri);
+  const settings = readSettings();
+  const database = basename(connection.path);
+  let view: ResultsView;
+  try {
+    const result = await connection.db.query(statement.text, { maxRows: settings.maxRows, timeoutMs: settings.queryTimeoutMs });
+    view = {
+      kind: 'rows',
+      sql: statement.text,
+      database,
+      columns: result.columns,
+      columnTypes: result.columnTypes ?? result.columns.map(() => ''),
+      // The webview channel carries JSON: integers past 2^53 go as their digits.
+      rows: result.rows.map((row) => row.map(jsonSafe)),
+      truncated: result.truncated,
+      maxRows: settings.maxRows,
+      elapsedMs: result.elapsedMs,
+    };
+  } catch (error) {
+    const message = (error as Error).message;
+    view = { kind: 'error', sql: statement.text, database, message };
+    markError(diagnostics, document, statement, message);
+  }
+  ResultsPanel.show(extensionUri, view);
+  return view;
+}
+
+function jsonSafe(value: SqlValue): SqlValue {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** The engine's message under the words it names (or the whole statement when it names none). */
+function markError(diagnostics: vscode.DiagnosticCollection, document: vscode.TextDocument, statement: { text: string; start: number }, message: string): void {
+  const spot = locateSqlError(statement.text, message);
+  const from = statement.start + (spot?.offset ?? 0);
+  const range = new vscode.Range(document.positionAt(from), document.positionAt(from + (spot?.length ?? statement.text.length)));
+  const diagnostic = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Error);
+  diagnostic.source = 'Quarry';
+  diagnostics.set(document.uri, [diagnostic]);
+}
