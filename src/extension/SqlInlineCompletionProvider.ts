@@ -14,6 +14,7 @@ import type { SqlConnectionBinding } from './SqlConnectionBinding';
 export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   readonly completer: InlineCompleter;
   private readonly schemas = new WeakMap<DatabaseSchema, CompletionSchema>();
+  private lastLogged: string | null = null;
 
   constructor(
     private readonly binding: SqlConnectionBinding,
@@ -29,10 +30,11 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
     _context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    if (!readSettings().completion.enabled) return undefined;
+    if (!readSettings().completion.enabled) return this.skipped('quarry.completion.enabled is off');
     const connection = this.binding.connectionFor(document);
-    if (!connection?.schema) return undefined;
-    if (!this.modelReady()) return undefined;
+    if (!connection?.schema) return this.skipped(`${document.uri.path.split('/').pop()} has no database: choose one with "Quarry: Choose Database for SQL File…"`);
+    const waiting = this.modelWait();
+    if (waiting) return this.skipped(waiting);
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
@@ -42,7 +44,8 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
       const start = Math.max(0, offset - COMPLETION_WINDOW);
       const text = document.getText(new vscode.Range(document.positionAt(start), document.positionAt(offset + COMPLETION_WINDOW)));
       const result = await this.completer.complete({ database: connection.path, schema: this.schemaFor(connection.schema), text, offset: offset - start }, controller.signal);
-      if (!result) return undefined;
+      if (!result) return this.skipped(this.completer.lastSkip ?? 'empty');
+      this.lastLogged = null;
       this.log.debug(`inline completion (${result.kind}, ${result.source}) in ${Math.round(performance.now() - started)} ms`);
       return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
     } finally {
@@ -54,14 +57,23 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
     this.completer.dispose();
   }
 
-  /** Whether the model can answer now; if one is configured but not loaded, its loading starts. */
-  private modelReady(): boolean {
+  /** Why the model cannot answer now (null when it can); a configured model that is not loaded starts loading. */
+  private modelWait(): string | null {
     const state = this.models.current;
-    if (state.kind === 'ready') return true;
-    if (state.kind === 'none' && this.models.configured) {
+    if (state.kind === 'ready') return null;
+    if (!this.models.configured) return 'no model: choose one with "Quarry: Select Model…"';
+    if (state.kind === 'failed') return `the model failed to load: ${state.error.message}`;
+    if (state.kind === 'none') {
       this.models.ensureLoaded().catch((error: Error) => this.log.warn(`inline completion: the model did not load: ${error.message}`));
     }
-    return false;
+    return 'the model is loading; ghost text comes once it is ready';
+  }
+
+  /** No completion, and why, in the log: once per reason in a row, so typing does not flood it. */
+  private skipped(reason: string): undefined {
+    if (reason !== this.lastLogged) this.log.info(`inline completion: none (${reason})`);
+    this.lastLogged = reason;
+    return undefined;
   }
 
   private schemaFor(schema: DatabaseSchema): CompletionSchema {

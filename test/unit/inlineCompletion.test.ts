@@ -197,3 +197,22 @@ test('under the sql grammar (the default), SQL with aliases, functions and any l
   completer.dispose();
   narrow.dispose();
 });
+
+test('no completion says why: nothing to complete, typing went on, the model failed, the model wrote nothing', async () => {
+  const failing = { generate: () => Promise.reject(new Error('context is full')) };
+  const empty = { generate: async () => ({ text: '   ', promptTokens: 0, reusedTokens: 0, generatedTokens: 0, promptMs: 0, generateMs: 0, stopReason: 'eogToken' }) };
+  const request = (text: string) => ({ database: 'concert', schema: concert, text, offset: text.length });
+  const completer = new InlineCompleter(failing, () => ({ ...settings, grammar: 'off' }));
+  assert.equal(await completer.complete(request("SELECT 'unclosed"), new AbortController().signal), null);
+  assert.match(completer.lastSkip!, /^nothing to complete here/);
+  const controller = new AbortController();
+  const typing = completer.complete(request('SELECT Na'), controller.signal);
+  controller.abort();
+  assert.equal(await typing, null);
+  assert.match(completer.lastSkip!, /^cancelled: typing went on before the pause/);
+  assert.equal(await completer.complete(request('SELECT Nam'), new AbortController().signal), null);
+  assert.equal(completer.lastSkip, 'the model failed: context is full');
+  const quiet = new InlineCompleter(empty, () => settings);
+  assert.equal(await quiet.complete(request('-- names of singers\n'), new AbortController().signal), null);
+  assert.equal(quiet.lastSkip, 'empty: the model wrote no SQL here');
+});

@@ -96,6 +96,8 @@ export interface CompleterStats {
 }
 
 interface InFlight {
+  /** Why the generation gave no completion, when it gave none. */
+  failure: string | null;
   base: string;
   prefix: string;
   promise: Promise<string | null>;
@@ -114,6 +116,8 @@ const ADOPTION_GRACE_MS = 150;
  */
 export class InlineCompleter {
   readonly stats: CompleterStats = { requests: 0, debounced: 0, fromCache: 0, reused: 0, modelCalls: 0, cancelledCalls: 0 };
+  /** Why the last request gave no completion (null after one that gave one): for the log, where a person can see why no ghost text came. */
+  lastSkip: string | null = null;
   private readonly cache = new CompletionCache();
   private inFlight: InFlight | null = null;
 
@@ -123,9 +127,16 @@ export class InlineCompleter {
   ) {}
 
   async complete(request: CompletionRequest, signal: AbortSignal): Promise<CompletionResult | null> {
+    const result = await this.answer(request, signal);
+    if (result) this.lastSkip = null;
+    return result;
+  }
+
+  private async answer(request: CompletionRequest, signal: AbortSignal): Promise<CompletionResult | null> {
     this.stats.requests++;
     const context = analyzeCompletionContext(request.text, request.offset);
-    if (context.kind === 'none' || (context.kind === 'continue' && this.settings().onlyOnComment)) return null;
+    if (context.kind === 'none') return this.skip('nothing to complete here: the cursor is neither under a comment line nor inside a statement');
+    if (context.kind === 'continue' && this.settings().onlyOnComment) return this.skip('quarry.completion.onlyOnComment is on, and the cursor is inside a statement');
     const question = context.kind === 'comment' ? context.question : context.comment;
     const base = `${request.database}\u0000${question ?? ''}`;
     const prefix = context.kind === 'continue' ? context.prefix : '';
@@ -139,7 +150,7 @@ export class InlineCompleter {
     const running = this.inFlight;
     if (running && running.base === base && prefix.startsWith(running.prefix)) {
       const rest = await this.await(running, signal);
-      if (signal.aborted) return null;
+      if (signal.aborted) return this.skip('cancelled: typing went on');
       const whole = rest === null ? null : running.prefix + rest;
       if (whole !== null && whole.length > prefix.length && whole.startsWith(prefix)) {
         this.stats.reused++;
@@ -151,11 +162,17 @@ export class InlineCompleter {
 
     if (!(await pause(this.settings().debounceMs, signal))) {
       this.stats.debounced++;
-      return null;
+      return this.skip('cancelled: typing went on before the pause (quarry.completion.debounceMs) ended');
     }
     const flight = this.start(request, context, base, prefix);
     const text = await this.await(flight, signal);
-    return text === null || signal.aborted ? null : { text, source: 'model', kind };
+    if (signal.aborted) return this.skip('cancelled: typing went on while the model wrote');
+    return text === null ? this.skip(flight.failure ?? 'empty: the model wrote no SQL here') : { text, source: 'model', kind };
+  }
+
+  private skip(reason: string): null {
+    this.lastSkip = reason;
+    return null;
   }
 
   dispose(): void {
@@ -167,6 +184,7 @@ export class InlineCompleter {
     this.stats.modelCalls++;
     const params = this.paramsFor(request.schema, context);
     const flight: InFlight = {
+      failure: params.note,
       base,
       prefix,
       controller,
@@ -185,7 +203,10 @@ export class InlineCompleter {
           if (text !== null) this.cache.set(base, prefix, text);
           return text;
         },
-        () => null,
+        (error: Error) => {
+          flight.failure = `the model failed: ${error.message}`;
+          return null;
+        },
       ),
     };
     void flight.promise.finally(() => {
@@ -197,16 +218,16 @@ export class InlineCompleter {
   }
 
   /** The request to the model, and the grammar (parsed) that its answer follows, if any. */
-  private paramsFor(schema: CompletionSchema, context: Exclude<CompletionContext, { kind: 'none' }>): { generate: GenerateParams; grammar: ParsedGrammar | null } {
+  private paramsFor(schema: CompletionSchema, context: Exclude<CompletionContext, { kind: 'none' }>): { generate: GenerateParams; grammar: ParsedGrammar | null; note: string | null } {
     const settings = this.settings();
     const question = context.kind === 'comment' ? context.question : (context.comment ?? 'Complete the SQL statement.');
     const prompt = buildAskPrompt({ dialect: schema.dialect, schemaDdl: schema.ddl, question });
     const base = { ...prompt, maxTokens: settings.maxTokens, temperature: 0 };
     const mode = settings.grammar;
     if (context.kind === 'comment') {
-      if (mode === 'off') return { generate: { ...base, grammar: null }, grammar: null };
+      if (mode === 'off') return { generate: { ...base, grammar: null }, grammar: null, note: null };
       const full = schema.grammarOf(mode);
-      return { generate: { ...base, grammar: full.text }, grammar: full.parsed };
+      return { generate: { ...base, grammar: full.text }, grammar: full.parsed, note: null };
     }
     // The narrow grammar writes one spelling of SQL, so the prefix is put in it; the sql grammar reads SQL as written.
     const prefix = mode === 'narrow' ? canonicalPrefix(context.prefix) : context.prefix;
@@ -216,10 +237,12 @@ export class InlineCompleter {
       for (const tables of mode === 'narrow' && context.tables.length ? [context.tables, []] : [[]]) {
         const parsed = schema.grammarOf(mode, tables).parsed;
         const grammar = continueGrammar(parsed, prefix);
-        if (grammar) return { generate: { ...generate, grammar }, grammar: parsed };
+        if (grammar) return { generate: { ...generate, grammar }, grammar: parsed, note: null };
       }
+      // What the user wrote is outside the grammar: the model goes on unconstrained, and if that gives nothing, this says why.
+      return { generate: { ...generate, grammar: null }, grammar: null, note: `empty: the ${mode} grammar cannot follow the statement before the cursor, and the model unconstrained wrote no SQL` };
     }
-    return { generate: { ...generate, grammar: null }, grammar: null };
+    return { generate: { ...generate, grammar: null }, grammar: null, note: null };
   }
 
   /** Waits for a generation without owning it: a waiter that gives up leaves it running a moment for the next keystroke. */
