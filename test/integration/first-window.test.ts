@@ -179,6 +179,18 @@ suite('Databases view (first window)', () => {
     assert.match(shown, /Tribal King\s+25[\s\S]*Joe Sharp\s+52/, 'the rows, in the order asked');
     assert.match(shown, /Copy CSV[\s\S]*Copy JSON[\s\S]*Copy Markdown/);
 
+    // 10,000 rows (the default row limit): the table draws only those in view.
+    const many = await vscode.commands.executeCommand<ResultsView>('quarry.runQuery', {
+      uri: (await vscode.workspace.openTextDocument({ language: 'sql', content: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) SELECT i, i * 2 AS twice FROM n' })).uri.toString(),
+      offset: 0,
+      connection: spiderDb('concert_singer'),
+    });
+    assert.equal(many?.kind === 'rows' && many.rows.length, 10_000);
+    const big = await framesShowing(join(workspace, 'run-query-10000.txt'), /10,000 rows · /);
+    assert.match(big, /\b42\s+84\b/, 'the first rows are drawn');
+    assert.doesNotMatch(big, /\b9999\s+19998\b/, 'the last ones are not, until scrolled to');
+    await vscode.window.showTextDocument(document);
+
     editor.selection = new vscode.Selection(2, 8, 2, 8);
     const failed = await vscode.commands.executeCommand<ResultsView>('quarry.runQuery');
     assert.equal(failed?.kind, 'error');

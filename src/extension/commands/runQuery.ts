@@ -14,6 +14,8 @@ export interface RunQueryArgs {
   /** The document and the offset of the statement to run (the CodeLens gives them); by default the cursor's. */
   uri?: string;
   offset?: number;
+  /** The database (a connected file's path) when the document has none of its own: an untitled editor, a test. */
+  connection?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function runQuery(
     void vscode.window.showInformationMessage('Quarry: there is no SQL statement at the cursor to run.');
     return undefined;
   }
-  const bound = binding.connectionFor(document);
+  const bound = args.connection ? store.get(args.connection) : binding.connectionFor(document);
   const connection = bound?.db ? bound : await pickConnection(store, 'Run on which database?');
   if (!connection?.db) return undefined;
   diagnostics.delete(document.uri);
