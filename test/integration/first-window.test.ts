@@ -189,9 +189,9 @@ suite('Databases view (first window)', () => {
     const big = await framesShowing(join(workspace, 'run-query-10000.txt'), /10,000 rows · /);
     assert.match(big, /\b42\s+84\b/, 'the first rows are drawn');
     assert.doesNotMatch(big, /\b9999\s+19998\b/, 'the last ones are not, until scrolled to');
-    await vscode.window.showTextDocument(document);
+    const back = await vscode.window.showTextDocument(document);
 
-    editor.selection = new vscode.Selection(2, 8, 2, 8);
+    back.selection = new vscode.Selection(2, 8, 2, 8);
     const failed = await vscode.commands.executeCommand<ResultsView>('quarry.runQuery');
     assert.equal(failed?.kind, 'error');
     const [diagnostic] = vscode.languages.getDiagnostics(document.uri);
