@@ -6,6 +6,7 @@ import { provideVSCodeDesignSystem, vsCodeButton } from '@vscode/webview-ui-tool
 import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../src/core/protocol/evalPanelMessages';
 import type { EvalReport, EvalSummary, ExampleResult } from '../src/core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../src/core/protocol/rpc';
+import { el } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 provideVSCodeDesignSystem().register(vsCodeButton());
@@ -29,14 +30,6 @@ let current: { path: string; report: EvalReport } | null = null;
 let compare: { path: string; report: EvalReport } | null = null;
 let filter = 'all';
 
-// ---- tiny DOM helpers: text only ----
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { text?: string; className?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.text !== undefined) node.textContent = props.text;
-  if (props.className) node.className = props.className;
-  node.append(...children);
-  return node;
-}
 const byId = (id: string) => document.getElementById(id)!;
 const percent = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
 const cellText = (value: unknown) => (value === null ? 'NULL' : String(value));

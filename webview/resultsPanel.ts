@@ -6,6 +6,7 @@
  */
 import type { ResultsPanelEvent, ResultsPanelMethods, ResultsView } from '../src/core/protocol/resultsPanelMessages';
 import type { RpcRequest, RpcResponse } from '../src/core/protocol/rpc';
+import { el } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -28,13 +29,6 @@ window.addEventListener('message', (event: MessageEvent<RpcResponse<ResultsPanel
   pending.delete(data.id);
 });
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { text?: string; className?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.text !== undefined) node.textContent = props.text;
-  if (props.className) node.className = props.className;
-  node.append(...children);
-  return node;
-}
 
 function render(view: ResultsView | null): void {
   const app = document.getElementById('app')!;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -7,6 +6,7 @@ import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../core/protocol/evalPanelMessages';
 import type { EvalReport } from '../core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
+import { webviewHtml } from './webviewHtml';
 
 const DETAIL_ROWS = 50;
 
@@ -134,31 +134,11 @@ export class EvalPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'evalPanel.js'));
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource}; font-src ${webview.cspSource}; style-src ${webview.cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
-select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
-table { border-collapse: collapse; } th, td { text-align: left; padding: 2px 8px; vertical-align: top; }
-table.summary td { font-variant-numeric: tabular-nums; }
-.toolbar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin: 12px 0; }
-.chart { margin: 12px 0; max-width: 720px; } .chart-row { display: flex; align-items: center; gap: 8px; margin: 4px 0; }
-.chart-label { width: 110px; } .bar-track { flex: 1; background: var(--vscode-editorWidget-background); }
-.bar { height: 16px; font-size: 11px; white-space: nowrap; } .bar-a { background: var(--vscode-charts-blue); } .bar-b { background: var(--vscode-charts-orange); }
-.delta.up { color: var(--vscode-charts-green); } .delta.down { color: var(--vscode-charts-red); }
-#examples tr.example { cursor: pointer; } #examples tr.example:hover { background: var(--vscode-list-hoverBackground); }
-tr.wrong td:nth-child(5), tr.crashed td:nth-child(5) { color: var(--vscode-errorForeground); }
-pre { white-space: pre-wrap; background: var(--vscode-textCodeBlock-background); padding: 6px; }
-.sql-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; } .error { color: var(--vscode-errorForeground); }
-table.rows { font-family: var(--vscode-editor-font-family); font-size: 12px; }
-</style><title>Quarry: Evaluation</title></head>
-<body>
-<div class="toolbar">
+    return webviewHtml(this.panel.webview, this.extensionUri, 'evalPanel.js', EVAL_PANEL_CSS, this.body());
+  }
+
+  private body(): string {
+    return `<div class="toolbar">
   <label>Run A <select id="run-a"></select></label>
   <label>Compare with <select id="run-b"></select></label>
   <span id="status"></span>
@@ -172,11 +152,24 @@ table.rows { font-family: var(--vscode-editor-font-family); font-size: 12px; }
   <span id="examples-count"></span>
 </div>
 <section id="detail"></section>
-<table id="examples"><thead><tr><th>#</th><th>database</th><th>hardness</th><th>question</th><th>verdict</th></tr></thead><tbody id="examples-body"></tbody></table>
-<script nonce="${nonce}" src="${script}"></script>
-</body></html>`;
+<table id="examples"><thead><tr><th>#</th><th>database</th><th>hardness</th><th>question</th><th>verdict</th></tr></thead><tbody id="examples-body"></tbody></table>`;
   }
 }
+
+const EVAL_PANEL_CSS = `body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
+select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
+table { border-collapse: collapse; } th, td { text-align: left; padding: 2px 8px; vertical-align: top; }
+table.summary td { font-variant-numeric: tabular-nums; }
+.toolbar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin: 12px 0; }
+.chart { margin: 12px 0; max-width: 720px; } .chart-row { display: flex; align-items: center; gap: 8px; margin: 4px 0; }
+.chart-label { width: 110px; } .bar-track { flex: 1; background: var(--vscode-editorWidget-background); }
+.bar { height: 16px; font-size: 11px; white-space: nowrap; } .bar-a { background: var(--vscode-charts-blue); } .bar-b { background: var(--vscode-charts-orange); }
+.delta.up { color: var(--vscode-charts-green); } .delta.down { color: var(--vscode-charts-red); }
+#examples tr.example { cursor: pointer; } #examples tr.example:hover { background: var(--vscode-list-hoverBackground); }
+tr.wrong td:nth-child(5), tr.crashed td:nth-child(5) { color: var(--vscode-errorForeground); }
+pre { white-space: pre-wrap; background: var(--vscode-textCodeBlock-background); padding: 6px; }
+.sql-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; } .error { color: var(--vscode-errorForeground); }
+table.rows { font-family: var(--vscode-editor-font-family); font-size: 12px; }`;
 
 function readReport(path: string): EvalReport {
   const report = JSON.parse(readFileSync(path, 'utf8')) as EvalReport;

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ResultsPanelEvent, ResultsPanelMethods, ResultsView } from '../core/protocol/resultsPanelMessages';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
 import { rowsAsText } from '../core/sql/rowsAsText';
+import { webviewHtml } from './webviewHtml';
 
 /** The "Quarry: Results" panel beside the editor: the last statement run, its rows in a virtualised table, or its error. */
 export class ResultsPanel implements vscode.Disposable {
@@ -60,15 +60,11 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'resultsPanel.js'));
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 12px; margin: 0; }
+    return webviewHtml(this.panel.webview, this.extensionUri, 'resultsPanel.js', RESULTS_PANEL_CSS, '<div id="app">Run a statement with Ctrl+Enter (⌘+Enter) in a SQL file.</div>');
+  }
+}
+
+const RESULTS_PANEL_CSS = `body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 12px; margin: 0; }
 .bar { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; padding: 8px 0; }
 .status { font-variant-numeric: tabular-nums; }
 .warning { color: var(--vscode-editorWarning-foreground); }
@@ -81,9 +77,4 @@ th { position: sticky; top: 0; background: var(--vscode-editor-background); text
 th .type { display: block; font-weight: normal; opacity: 0.7; font-size: 0.85em; }
 th, td { padding: 0 10px; height: 22px; white-space: nowrap; max-width: 420px; overflow: hidden; text-overflow: ellipsis; border-bottom: 1px solid var(--vscode-panel-border); }
 td.number { text-align: right; } td.null { opacity: 0.5; font-style: italic; }
-pre.sql { opacity: 0.8; margin: 0; max-height: 4.5em; overflow: hidden; font-family: var(--vscode-editor-font-family); }
-</style></head>
-<body><div id="app">Run a statement with Ctrl+Enter (⌘+Enter) in a SQL file.</div>
-<script nonce="${nonce}" src="${script}"></script></body></html>`;
-  }
-}
+pre.sql { opacity: 0.8; margin: 0; max-height: 4.5em; overflow: hidden; font-family: var(--vscode-editor-font-family); }`;
