@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CLI_SCRIPT, makeTempDir, spiderDb } from '../helpers/fixtures';
+import { CLI_SCRIPT, makeTempDir, PROJECT_ROOT, spiderDb } from '../helpers/fixtures';
 import { freePort } from '../helpers/freePort';
 import { TINY_MODEL } from '../helpers/tinyModel';
 
@@ -74,4 +74,13 @@ test('a bad model or database is a one-line error with exit code 2, within secon
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
     assert.ok(run.ms < 15_000, `${args.join(' ')} took ${Math.round(run.ms)} ms`);
   }
+});
+
+test('the README\'s first command: the demo script runs to the end on the bundled example', () => {
+  // As on a fresh machine: no model of one's own, so the demo asks the tiny test model.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'QUARRY_MODEL'));
+  const run = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'demo.mjs')], { cwd: PROJECT_ROOT, encoding: 'utf8', env, timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr.slice(-2000));
+  assert.match(run.stdout, /CREATE TABLE/);
+  assert.match(run.stdout, /quarry ask --db \S+shop\.sqlite --model \S+llama-2-tiny-random\.gguf --grammar narrow/);
 });
