@@ -3,6 +3,7 @@ import { EngineError, type EngineErrorCode } from '../core/engine/EngineError';
 import { EvalInputError } from '../core/eval/EvalDataset';
 import { FileError } from '../core/files/FileError';
 import { ASK_HELP, askCommand } from './askCommand';
+import { COMPLETE_HELP, completeCommand } from './completeCommand';
 import { DATASET_HELP, datasetCommand } from './datasetCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
 import { GRAMMAR_COMMAND_HELP, grammarCommand } from './grammarCommand';
@@ -18,6 +19,7 @@ Commands:
   schema   print a database's schema (DDL or --json)
   sql      run one read-only SQL statement
   ask      write SQL for an English question with a local model
+  complete inline completion from the command line: the rest of a statement, or a query under a comment
   models   the curated text-to-SQL models: size, memory, license, format, reported accuracy, download
   eval     execution accuracy of predictions or a model on Spider or a JSONL dataset
   dataset  build train/test files from a query history (quarry dataset build …)
@@ -33,6 +35,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   schema: { run: schemaCommand, help: SCHEMA_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
   ask: { run: askCommand, help: ASK_HELP },
+  complete: { run: completeCommand, help: COMPLETE_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   dataset: { run: datasetCommand, help: DATASET_HELP },

@@ -84,3 +84,21 @@ test('the README\'s first command: the demo script runs to the end on the bundle
   assert.match(run.stdout, /CREATE TABLE/);
   assert.match(run.stdout, /quarry ask --db \S+shop\.sqlite --model \S+llama-2-tiny-random\.gguf --grammar narrow/);
 });
+
+test('quarry complete: the editor\'s completer from the CLI, one JSON line per prefix, with the time and whether the database accepts the result', () => {
+  const prefixes = join(temp.dir, 'prefixes.txt');
+  writeFileSync(prefixes, '-- how many singers are there?\\n\nSELECT Name FROM singer WHERE \nSELECT count(*) FROM \n');
+  const run = quarry('complete', '--db', db, '--model', TINY_MODEL, '--threads', '1', '--grammar', 'narrow', '--prefixes', prefixes, '--check', '--json');
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { prefix: string; completion: string; ms: number; valid?: boolean; skipped?: string });
+  assert.deepEqual(lines.map((l) => l.prefix), ['-- how many singers are there?\n', 'SELECT Name FROM singer WHERE ', 'SELECT count(*) FROM ']);
+  assert.match(lines[0]!.completion, /^SELECT /, 'a whole query under the comment');
+  for (const line of lines) {
+    assert.ok(line.completion.length > 0, `${JSON.stringify(line)}`);
+    assert.equal(line.valid, true, `${line.prefix}${line.completion}`);
+    assert.ok(Number.isInteger(line.ms) && line.ms >= 0);
+  }
+  const bad = quarry('complete', '--db', db, '--model', TINY_MODEL, '--prefix', 'x', '--prefixes', prefixes);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /give either --prefix <text> or --prefixes <file>/);
+});
