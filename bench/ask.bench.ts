@@ -15,6 +15,7 @@ import { PROJECT_ROOT, spiderDb, WORKER_SCRIPT } from '../test/helpers/fixtures'
 import { tinyModelParams } from '../test/helpers/tinyModel';
 
 const RUNS = 8;
+const NEXT_QUESTION_SHARE = 0.2;
 
 async function main(): Promise<void> {
   const engine = new ModelEngine({ serverScript: join(PROJECT_ROOT, 'dist', 'modelServer.mjs') });
@@ -44,8 +45,8 @@ async function main(): Promise<void> {
         `(${(free / constrained).toFixed(2)}× slower with it; grammar ${grammar.length} characters for world_1)`,
     );
 
-    // A fresh server, so the first question really starts from an empty context.
-    engine.dispose();
+    // A fresh server, so the first question really starts from an empty context (stop: dispose is final).
+    engine.stop();
     await engine.load(tinyModelParams());
     const questions = ['How many countries are there?', 'Which languages are official in France?', 'What is the largest city?', 'Countries in Asia'];
     const times: { promptMs: number; reused: number; prompt: number }[] = [];
@@ -60,6 +61,12 @@ async function main(): Promise<void> {
       `question on one database (prompt ${first!.prompt} tokens): first ${first!.promptMs.toFixed(0)} ms, next ${nextMs.toFixed(0)} ms on average ` +
         `(${(first!.promptMs / nextMs).toFixed(1)}× faster; ${next[0]!.reused} prompt tokens reused)`,
     );
+    // The goal (issue 15): a next question evaluates at most a fifth of the tokens the first one did.
+    const evaluated = Math.max(...next.map((t) => t.prompt - t.reused));
+    const share = evaluated / first!.prompt;
+    const met = share <= NEXT_QUESTION_SHARE;
+    console.log(`  next questions evaluate at most ${evaluated} prompt tokens, ${(100 * share).toFixed(1)}% of the first's (goal ≤ ${100 * NEXT_QUESTION_SHARE}%: ${met ? 'met' : 'MISSED'})`);
+    if (!met) process.exitCode = 1;
   } finally {
     engine.dispose();
     await db.dispose();
