@@ -4,11 +4,15 @@
  * does. Prints p50/p95 latency of the requests that got a suggestion, and how many model calls the
  * debounce, the reuse of running generations and the cache saved against one call per keystroke.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLI_SCRIPT, makeTempDir, SPIDER_DIR } from '../test/helpers/fixtures';
 import { CompletionSchema, InlineCompleter, type CompletionResult } from '../src/core/complete/InlineCompleter';
 import { IsolatedDatabase } from '../src/core/db/IsolatedDatabase';
 import { ModelEngine } from '../src/core/engine/ModelEngine';
 import { PROJECT_ROOT, spiderDb, WORKER_SCRIPT } from '../test/helpers/fixtures';
+import { TINY_MODEL } from '../test/helpers/tinyModel';
 import { tinyModelParams } from '../test/helpers/tinyModel';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -89,6 +93,53 @@ async function main(): Promise<void> {
     engine.dispose();
     await db.dispose();
   }
+  heldOutPrefixes();
+}
+
+const HELD_OUT = 20;
+const P95_GOAL_MS = 300;
+const ACCEPTED_GOAL = 0.8;
+
+/**
+ * Issue 15's goal, through the CLI: `quarry complete --prefixes` on the first 20 distinct Spider dev
+ * gold queries cut before their WHERE, GROUP BY or ORDER BY, under the narrow grammar (the tiny
+ * model writes SQL only there): p95 per completion, and the share that the database accepts.
+ */
+function heldOutPrefixes(): void {
+  const dev = JSON.parse(readFileSync(join(SPIDER_DIR, 'dev.json'), 'utf8')) as { db_id: string; query: string }[];
+  const byDb = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const { db_id, query } of dev) {
+    if (seen.size >= HELD_OUT || db_id === 'wta_1') continue;
+    const cut = /\s(WHERE|GROUP BY|ORDER BY)\s/i.exec(query);
+    if (!cut) continue;
+    const prefix = query.slice(0, cut.index + cut[0].length);
+    if (seen.has(prefix)) continue;
+    seen.add(prefix);
+    byDb.set(db_id, [...(byDb.get(db_id) ?? []), prefix]);
+  }
+  const temp = makeTempDir('quarry-bench-complete-');
+  const rows: { ms: number; completion: string; valid?: boolean }[] = [];
+  try {
+    for (const [dbId, prefixes] of byDb) {
+      const file = join(temp.dir, `${dbId}.txt`);
+      writeFileSync(file, prefixes.map((p) => p.replace(/\n/g, '\\n')).join('\n'));
+      const run = spawnSync(process.execPath, [CLI_SCRIPT, 'complete', '--db', spiderDb(dbId), '--model', TINY_MODEL, '--threads', '1', '--grammar', 'narrow', '--prefixes', file, '--check', '--json'], { encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`quarry complete failed: ${run.stderr}`);
+      rows.push(...run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { ms: number; completion: string; valid?: boolean }));
+    }
+  } finally {
+    temp.dispose();
+  }
+  const sorted = rows.map((r) => r.ms).sort((a, b) => a - b);
+  const p95 = sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))]!;
+  const accepted = rows.filter((r) => r.completion && r.valid).length / rows.length;
+  const met = p95 <= P95_GOAL_MS && accepted >= ACCEPTED_GOAL;
+  console.log(
+    `quarry complete on ${rows.length} held-out Spider prefixes (narrow grammar): p95 ${p95} ms (goal ≤ ${P95_GOAL_MS}), ` +
+      `${(100 * accepted).toFixed(0)}% non-empty and accepted by the database (goal ≥ ${100 * ACCEPTED_GOAL}%): ${met ? 'met' : 'MISSED'}`,
+  );
+  if (!met) process.exitCode = 1;
 }
 
 void main();

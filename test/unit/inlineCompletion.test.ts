@@ -63,6 +63,11 @@ test('the prefix is put in the grammar\u2019s own spelling, so the grammar can g
   assert.equal(canonicalPrefix('SELECT Name FROM singer WHERE Song_Name IN ('), 'SELECT Name FROM singer WHERE Song_Name IN (');
   const grammar = concert.narrowGrammar(['singer']).parsed;
   assert.ok(acceptsSentence(grammar, `${canonicalPrefix('select Name\nfrom singer where Age>')}30`));
+  // Names as the schema spells them, as Spider's queries often do not; a name that is a keyword too stays the name.
+  assert.equal(canonicalPrefix('select name ,  age from singer where country = ', concert.spellings), 'SELECT Name, Age FROM singer WHERE Country = ');
+  assert.equal(canonicalPrefix('SELECT YEAR FROM concert GROUP BY ', concert.spellings), 'SELECT Year FROM concert GROUP BY ');
+  assert.equal(canonicalPrefix('select count(*) from singer', new Map([['count', 'Count']])), 'SELECT COUNT(*) FROM singer', 'a call stays the function');
+  assert.ok(acceptsSentence(concert.narrowGrammar(['singer']).parsed, `${canonicalPrefix('select name ,  age from singer where country = ', concert.spellings)}'France'`));
 });
 
 test('stop rules: a completion ends at its statement, and without a grammar at the first unknown name', () => {

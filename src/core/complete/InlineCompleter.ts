@@ -30,11 +30,15 @@ export class CompletionSchema {
   private readonly grammars = new Map<string, { text: string; parsed: ParsedGrammar }>();
   private dialectGrammar: { text: string; parsed: ParsedGrammar } | undefined;
   private readonly names: Set<string>;
+  /** Each table and column name by its lower case: how the schema (and so the narrow grammar) spells it. */
+  readonly spellings: ReadonlyMap<string, string>;
 
   constructor(readonly schema: DatabaseSchema) {
     this.ddl = renderSchemaDdl(schema);
     this.dialect = schema.dialect;
-    this.names = new Set(schema.tables.flatMap((t) => [t.name, ...t.columns.map((c) => c.name)]).map((n) => n.toLowerCase()));
+    const all = schema.tables.flatMap((t) => [t.name, ...t.columns.map((c) => c.name)]);
+    this.names = new Set(all.map((n) => n.toLowerCase()));
+    this.spellings = new Map(all.map((n) => [n.toLowerCase(), n]));
   }
 
   /** The grammar of a mode: `narrow` over the tables a statement names (all tables when it names none of them); `sql` over the whole schema. */
@@ -230,7 +234,7 @@ export class InlineCompleter {
       return { generate: { ...base, grammar: full.text }, grammar: full.parsed, note: null };
     }
     // The narrow grammar writes one spelling of SQL, so the prefix is put in it; the sql grammar reads SQL as written.
-    const prefix = mode === 'narrow' ? canonicalPrefix(context.prefix) : context.prefix;
+    const prefix = mode === 'narrow' ? canonicalPrefix(context.prefix, schema.spellings) : context.prefix;
     const generate = { ...base, responsePrefix: prefix, ...(context.suffix.trim() ? { suffix: context.suffix } : {}) };
     if (mode !== 'off') {
       // Narrow: the tables in scope first (their columns only), then the whole schema. Either way, no grammar when the prefix is outside it.

@@ -122,18 +122,30 @@ function tablesNamed(tokens: SqlToken[]): string[] {
  * The statement prefix in the form the schema grammar writes (keywords in capitals, one space
  * between tokens, no comments), so the grammar can follow on from it.
  */
-export function canonicalPrefix(prefix: string): string {
+export function canonicalPrefix(prefix: string, spellings: ReadonlyMap<string, string> = new Map()): string {
   const tokens = tokenizeSql(prefix);
   let out = '';
   for (const [i, token] of tokens.entries()) {
     const previous = tokens[i - 1];
     if (previous && spaceBetween(previous, token, prefix.slice(previous.start + previous.text.length, token.start) !== '')) out += ' ';
-    out += token.kind === 'word' && GRAMMAR_KEYWORDS.has(token.text.toUpperCase()) ? token.text.toUpperCase() : token.text;
+    out += token.kind === 'word' ? canonicalWord(token.text, spellings, tokens[i + 1]?.text === '(') : token.text;
   }
   const last = tokens[tokens.length - 1];
   // The grammar always spaces after a comma or a comparison; elsewhere the user's own trailing space counts.
   if (last && (last.text === ',' || OPERATOR.test(last.text) || (last.text !== '(' && /\s/.test(prefix.slice(last.start + last.text.length))))) out += ' ';
   return out;
+}
+
+/**
+ * A table or column name as the schema spells it (SQL names ignore case, the grammar's do not), a
+ * keyword in the grammar's upper case. A name that is also a keyword (a column `Year`) is the name,
+ * unless a `(` follows: then it is a call (`count(`).
+ */
+function canonicalWord(word: string, spellings: ReadonlyMap<string, string>, call: boolean): string {
+  const name = spellings.get(word.toLowerCase());
+  if (name !== undefined && !call) return name;
+  const upper = word.toUpperCase();
+  return GRAMMAR_KEYWORDS.has(upper) ? upper : word;
 }
 
 const OPERATOR = /^[=<>!]$/;
