@@ -11,7 +11,7 @@ import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
 import { formatTable } from './formatTable';
-import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP, requiredModel } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
@@ -74,14 +74,14 @@ export async function askCommand(args: string[], write: (text: string) => void):
     const format = PROMPT_FORMATS[formatId ?? localModelFormat(model, values.lora) ?? 'quarry'];
     return printPrompt(path, format, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json }, write);
   }
-  if (!model) throw new UsageError('ask: --model <path|url|hf:…> is required (or set QUARRY_MODEL)');
+  const modelRef = requiredModel('ask', model);
   const corrections = integerOption('ask', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
   const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('ask', 'max-rows', values['max-rows'], 0) ?? 100;
   const samples = integerOption('ask', 'samples', values.samples, 1, 64);
   const { temperature, topP, seed } = samplingOption('ask', values);
 
-  const modelOptions = checkModelOptions('ask', { ...values, model });
+  const modelOptions = checkModelOptions('ask', { ...values, model: modelRef });
   const grammar = grammarOption('ask', values);
   const interrupt = abortOnInterrupt();
   const signal = interrupt.signal;

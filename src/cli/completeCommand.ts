@@ -4,7 +4,7 @@ import { DEFAULT_COMPLETION_SETTINGS } from '../core/defaults';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { createLanguageModel } from '../core/engine/createLanguageModel';
 import { checkInputFile } from '../core/files/checkInputFile';
-import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP, requiredModel } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
@@ -18,7 +18,7 @@ from the request to the completion.
 
 Options:
   --db <file>           SQLite or DuckDB file whose schema the completion is written against
-  --model <ref>         .gguf path, https:// URL or hf: reference
+  --model <ref>         .gguf path, https:// URL or hf: reference (default: $QUARRY_MODEL)
   --prefix <text>       the text before the cursor
   --prefixes <file>     one prefix per line (\\n inside a line stands for a new line); - reads standard input
   --suffix <text>       text after the cursor (default none)
@@ -46,8 +46,7 @@ export async function completeCommand(args: string[], write: (text: string) => v
   if (values.help) return write(COMPLETE_HELP);
   const path = requiredDb('complete', values.db);
   if ((values.prefix === undefined) === (values.prefixes === undefined)) throw new UsageError('complete: give either --prefix <text> or --prefixes <file>');
-  const model = values.model ?? process.env.QUARRY_MODEL;
-  if (!model) throw new UsageError('complete: --model <path|url|hf:…> is required (or set QUARRY_MODEL)');
+  const model = requiredModel('complete', values.model);
   const prefixes = values.prefix !== undefined ? [values.prefix] : readPrefixes(values.prefixes!);
   const settings = {
     grammar: grammarOption('complete', values),

@@ -54,6 +54,13 @@ export interface CheckedModelOptions {
   batchSequences?: number;
 }
 
+/** The model reference: the --model given, else $QUARRY_MODEL; neither is a usage error. */
+export function requiredModel(command: string, given: string | undefined): string {
+  const model = given ?? process.env.QUARRY_MODEL;
+  if (!model) throw new UsageError(`${command}: --model <path|url|hf:…> is required (or set QUARRY_MODEL)`);
+  return model;
+}
+
 /** Refuses bad model options at once, with the option's own message, so no database or download is started for nothing. */
 export function checkModelOptions(command: string, options: CliModelOptions): CheckedModelOptions {
   const gpu = (options.gpu ?? 'auto') as GpuChoice;

@@ -90,3 +90,9 @@ test('--samples: the answer whose result most answers agree on wins, whatever it
   assert.equal(corrected.attempts.length, 3);
   assert.match(failing.sent[2]!.user, /This query failed:\nSELECT nme FROM singer/);
 });
+
+test('--samples: results with integers past 2^53 are voted on too (they come back as bigint)', async () => {
+  const model = scriptedModel(['SELECT 9007199254740993', 'SELECT 9007199254740992 + 1', 'SELECT 9007199254740992']);
+  const result = await askQuestion(db, schema, model, 'A big number?', { samples: 3, grammar: 'off', promptFormat: 'quarry' });
+  assert.deepEqual(result.votes, [{ sql: 'SELECT 9007199254740993', count: 2 }, { sql: 'SELECT 9007199254740992', count: 1 }]);
+});

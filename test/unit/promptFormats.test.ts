@@ -72,12 +72,8 @@ CREATE TABLE note (
     body TEXT, -- example: ['say "hi"\\n']
 );`;
 
-test('omnisql: the OmniSQL template word for word, its DDL with example values, evidence before the question, one user turn', () => {
-  const prompt = build('omnisql', 'In 1999 means Year = 1999');
-  const expected = `Task Overview:
-You are a data science expert. Below, you are provided with a database schema and a natural language question. Your task is to understand the schema and generate a valid SQL query to answer the question.
-
-Database Engine:
+/** The part OmniSQL's template and Arctic's harness share, for the question with its evidence. */
+const OMNISQL_BODY = `Database Engine:
 SQLite
 
 Database Schema:
@@ -94,7 +90,14 @@ Instructions:
 - Before generating the final SQL query, please think through the steps of how to write the query.
 
 Output Format:
-In your answer, please enclose the generated SQL query in a code block:
+`;
+
+test('omnisql: the OmniSQL template word for word, its DDL with example values, evidence before the question, one user turn', () => {
+  const prompt = build('omnisql', 'In 1999 means Year = 1999');
+  const expected = `Task Overview:
+You are a data science expert. Below, you are provided with a database schema and a natural language question. Your task is to understand the schema and generate a valid SQL query to answer the question.
+
+${OMNISQL_BODY}In your answer, please enclose the generated SQL query in a code block:
 \`\`\`sql
 -- Your SQL query
 \`\`\`
@@ -114,24 +117,7 @@ test('arctic: its harness word for word — the system turn, OmniSQL\'s schema a
     prompt.system,
     'You are a data science expert. Below, you are provided with a database schema and a natural language question. Your task is to understand the schema and generate a valid SQL query to answer the question.',
   );
-  const expected = `Database Engine:
-SQLite
-
-Database Schema:
-${OMNISQL_SCHEMA}
-This schema describes the database's structure, including tables, columns, primary keys, foreign keys, and any relevant relationships or constraints.
-
-Question:
-In 1999 means Year = 1999
-Which albums came out in 1999?
-
-Instructions:
-- Make sure you only output the information that is asked in the question. If the question asks for a specific column, make sure to only include that column in the SELECT clause, nothing more.
-- The generated query should return all of the information asked in the question without any missing or extra information.
-- Before generating the final SQL query, please think through the steps of how to write the query.
-
-Output Format:
-Please provide a detailed chain-of-thought reasoning process and include your thought process within \`<think>\` tags. Your final answer should be enclosed within \`<answer>\` tags.
+  const expected = `${OMNISQL_BODY}Please provide a detailed chain-of-thought reasoning process and include your thought process within \`<think>\` tags. Your final answer should be enclosed within \`<answer>\` tags.
 
 Ensure that your SQL query follows the correct syntax and is formatted as follows:
 

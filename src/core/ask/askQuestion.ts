@@ -10,6 +10,7 @@ import { detectPromptFormat } from '../prompt/detectPromptFormat';
 import { PROMPT_FORMATS } from '../prompt/promptFormats';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { fencedGrammar, grammarFor, SQL_FENCE, type GrammarMode } from '../sql/grammarFor';
+import { jsonSafeValue } from '../sql/rowsAsText';
 import { rankTablesForQuestion } from './selectRelevantTables';
 
 export type AskStage = 'fitting schema' | 'writing SQL' | 'checking' | 'correcting';
@@ -171,7 +172,7 @@ function voteByResult(answers: { sql: string; error: string | null; result: Quer
   const groups = new Map<string, { sql: string; count: number; result: QueryResult | null; first: number }>();
   answers.forEach((answer, i) => {
     if (answer.error || !answer.result) return;
-    const key = JSON.stringify(answer.result.rows.map((row) => JSON.stringify(row)).sort());
+    const key = JSON.stringify(answer.result.rows.map((row) => JSON.stringify(row.map(jsonSafeValue))).sort());
     const group = groups.get(key);
     if (group) group.count++;
     else groups.set(key, { sql: answer.sql, count: 1, result: answer.result, first: i });

@@ -260,11 +260,12 @@ async function scoreGivenPredictions(
 
 async function scoreModelAnswer(example: EvalExample, dbPath: string, tools: GroupTools, context: LaneContext): Promise<ExampleResult> {
   const { scorer, lane, predictor, options } = context;
+  if (predictor.kind !== 'model') throw new Error('scoreModelAnswer needs a model');
   const started = performance.now();
+  // The gold query first: a model is not asked an example that cannot be scored. Its result stays in the worker for the prediction.
   const gold = preparedExample(example, undefined, dbPath, options);
   const [goldVerdict] = await scorer.score(lane, [gold.item], options.signal);
   if ('goldError' in goldVerdict!) return skip(example, goldVerdict.goldError);
-  if (predictor.kind !== 'model') throw new Error('scoreModelAnswer needs a model');
   const answer = await askQuestion(tools.db!, tools.schema!, predictor.engine, example.question, { ...predictor.ask, evidence: example.evidence, signal: options.signal });
   const prepared = preparedExample(example, answer.sql, dbPath, options);
   const [verdict] = await scorer.score(lane, [prepared.item], options.signal);
@@ -371,22 +372,16 @@ function skip(example: EvalExample, reason: string): ExampleResult {
 export function summarize(results: ExampleResult[], seconds: number): EvalSummary {
   const evaluated = results.filter((r) => r.execMatch !== undefined);
   const accuracy = (list: ExampleResult[]) => (list.length ? list.filter((r) => r.execMatch === 1).length / list.length : 0);
-  const levels: (Hardness | 'unknown')[] = ['easy', 'medium', 'hard', 'extra', 'unknown'];
-  const byHardness = Object.fromEntries(
-    levels.map((level) => {
-      const list = evaluated.filter((r) => (r.hardness ?? 'unknown') === level);
-      return [level, { count: list.length, execAccuracy: accuracy(list) }];
-    }),
-  ) as EvalSummary['byHardness'];
+  const byLevel = <L extends string>(levels: readonly L[], levelOf: (r: ExampleResult) => string | undefined) =>
+    Object.fromEntries(
+      levels.map((level) => {
+        const list = evaluated.filter((r) => levelOf(r) === level);
+        return [level, { count: list.length, execAccuracy: accuracy(list) }];
+      }),
+    ) as Record<L, { count: number; execAccuracy: number }>;
+  const byHardness = byLevel(['easy', 'medium', 'hard', 'extra', 'unknown'], (r) => r.hardness ?? 'unknown');
   const skipped = results.filter((r) => r.skipped);
-  const byDifficulty = results.some((r) => r.difficulty)
-    ? (Object.fromEntries(
-        DIFFICULTIES.map((level) => {
-          const list = evaluated.filter((r) => r.difficulty === level);
-          return [level, { count: list.length, execAccuracy: accuracy(list) }];
-        }),
-      ) as EvalSummary['byDifficulty'])
-    : undefined;
+  const byDifficulty = results.some((r) => r.difficulty) ? byLevel(DIFFICULTIES, (r) => r.difficulty) : undefined;
   return {
     total: results.length,
     evaluated: evaluated.length,

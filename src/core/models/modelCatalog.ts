@@ -5,7 +5,8 @@ import type { PromptFormatId } from '../prompt/PromptFormat';
  * GGUF of it was seen. Nothing here is claimed that was not read at a named source: accuracies are
  * the authors' own (their benchmark, their harness), a download is listed only where its file list
  * was seen (`seenAt`), and no entry carries a checksum, since none was published beside the files.
- * Sizes are the listed file's; memory is an estimate (see estimatedMemoryBytes).
+ * A size is the listed file's, or where `seenAt` says so, the usual size of that architecture at that
+ * quantization (no file list with sizes was seen); memory is an estimate (see estimatedMemoryBytes).
  */
 export interface CatalogEntry {
   id: string;

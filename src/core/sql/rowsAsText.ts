@@ -5,7 +5,7 @@ export type RowsFormat = 'csv' | 'json' | 'markdown';
 /** Rows as text to paste elsewhere: CSV (RFC 4180 quoting), JSON (an array of objects), or a Markdown table. */
 export function rowsAsText(columns: string[], rows: SqlValue[][], format: RowsFormat): string {
   if (format === 'json') {
-    return JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((name, i) => [name, jsonValue(row[i] ?? null)]))), null, 2);
+    return JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((name, i) => [name, jsonSafeValue(row[i] ?? null)]))), null, 2);
   }
   if (format === 'csv') return [columns, ...rows.map((row) => row.map(csvText))].map((cells) => cells.map(csvCell).join(',')).join('\r\n');
   const cell = (value: string) => value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -13,7 +13,8 @@ export function rowsAsText(columns: string[], rows: SqlValue[][], format: RowsFo
   return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
-function jsonValue(value: SqlValue): string | number | boolean | null {
+/** A value JSON can carry: an integer past 2^53 (a bigint) as its digits. */
+export function jsonSafeValue(value: SqlValue): string | number | boolean | null {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 

@@ -2,8 +2,8 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ResultsView } from '../../core/protocol/resultsPanelMessages';
 import { locateSqlError } from '../../core/sql/locateSqlError';
+import { jsonSafeValue } from '../../core/sql/rowsAsText';
 import { statementAt } from '../../core/sql/statementAt';
-import type { SqlValue } from '../../core/types/QueryResult';
 import type { ConnectionStore } from '../ConnectionStore';
 import { pickConnection } from '../pickConnection';
 import { ResultsPanel } from '../ResultsPanel';
@@ -56,7 +56,7 @@ export async function runQuery(
       columns: result.columns,
       columnTypes: result.columnTypes ?? result.columns.map(() => ''),
       // The webview channel carries JSON: integers past 2^53 go as their digits.
-      rows: result.rows.map((row) => row.map(jsonSafe)),
+      rows: result.rows.map((row) => row.map(jsonSafeValue)),
       truncated: result.truncated,
       maxRows: settings.maxRows,
       elapsedMs: result.elapsedMs,
@@ -68,10 +68,6 @@ export async function runQuery(
   }
   ResultsPanel.show(extensionUri, view);
   return view;
-}
-
-function jsonSafe(value: SqlValue): SqlValue {
-  return typeof value === 'bigint' ? value.toString() : value;
 }
 
 /** The engine's message under the words it names (or the whole statement when it names none). */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isRemoteModel } from '../../core/engine/downloadModel';
 import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, type CatalogEntry } from '../../core/models/modelCatalog';
 import type { ModelManager } from '../ModelManager';
 import { reportError } from '../reportError';
@@ -6,8 +7,6 @@ import { updateSettingWhereSet } from '../updateSettingWhereSet';
 import { withCancellableProgress } from '../withCancellableProgress';
 
 type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'file' | 'url' });
-
-const REFERENCE = /^(https?:\/\/\S+|hf:[^/\s]+\/[^/\s]+\/\S+\.gguf|hf:[^/\s]+\/[^/\s:]+:[\w.-]+)$/i;
 
 /**
  * "Quarry: Select Model…": a curated model (downloaded from its listed GGUF), a local .gguf file,
@@ -75,7 +74,7 @@ async function sourceFor(choice: Choice): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title: 'Model URL',
     prompt: 'https://…/model.gguf, hf:<user>/<repo>/<file>.gguf or hf:<user>/<repo>:Q4_K_M — downloaded once, resumed if interrupted',
-    validateInput: (text) => (REFERENCE.test(text.trim()) ? null : 'Enter an https:// URL or an hf: reference'),
+    validateInput: (text) => (isRemoteModel(text.trim()) ? null : 'Enter an https:// URL or an hf: reference'),
   });
 }
 
