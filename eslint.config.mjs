@@ -25,7 +25,7 @@ export const CORE_LAYERS = {
   prompt: ['types', 'sql', 'schema'],
   instances: ['types', 'util', 'sql', 'db', 'ipc', 'protocol'],
   ask: ['types', 'sql', 'schema', 'db', 'engine', 'prompt', 'defaults'],
-  complete: ['types', 'sql', 'schema', 'engine', 'prompt', 'protocol'],
+  complete: ['types', 'sql', 'schema', 'engine', 'prompt', 'protocol', 'defaults'],
   eval: ['types', 'util', 'sql', 'db', 'files', 'ipc', 'protocol', 'engine', 'ask', 'instances', 'defaults'],
   dataset: ['types', 'util', 'sql', 'schema', 'db', 'files', 'protocol', 'engine', 'prompt', 'instances', 'eval', 'defaults'],
   workers: ['types', 'sql', 'schema', 'db', 'ipc', 'protocol', 'instances', 'eval'],

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CompletionSchema, InlineCompleter } from '../core/complete/InlineCompleter';
+import { CompletionSchema, InlineCompleter, type CompletionTiming } from '../core/complete/InlineCompleter';
 import { DEFAULT_COMPLETION_SETTINGS } from '../core/defaults';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { createLanguageModel } from '../core/engine/createLanguageModel';
@@ -13,8 +13,9 @@ export const COMPLETE_HELP = `Usage: quarry complete --db <file> --model <ref> (
 
 Inline completion from the command line: the editor's completer (the same prompt, cache and
 grammar) on text that ends at the cursor. A prefix ending in a comment line and a new line asks for
-a whole query; SQL asks for the rest of its statement. The model is loaded first, so each time is
-from the request to the completion.
+a whole query; SQL asks for the rest of its statement. The model is loaded and the database's
+schema prompt evaluated first (as the editor does when a SQL file for it comes into view), so each
+time is from the request to the completion; --json adds where a model call's time went (timing).
 
 Options:
   --db <file>           SQLite or DuckDB file whose schema the completion is written against
@@ -23,7 +24,8 @@ Options:
   --prefixes <file>     one prefix per line (\\n inside a line stands for a new line); - reads standard input
   --suffix <text>       text after the cursor (default none)
 ${GRAMMAR_HELP}
-  --max-tokens N        tokens a completion may take (default ${DEFAULT_COMPLETION_SETTINGS.maxTokens})
+  --max-tokens N        tokens a completion may take (default ${DEFAULT_COMPLETION_SETTINGS.maxTokens} for a whole query
+                        under a comment, ${DEFAULT_COMPLETION_SETTINGS.continuationMaxTokens} for the rest of a statement)
   --json                one line per prefix: {"prefix", "completion", "ms", "source", "valid"?, "skipped"?}
   --check               also ask the database whether prefix + completion is SQL it accepts ("valid")
 ${MODEL_HELP}
@@ -52,7 +54,7 @@ export async function completeCommand(args: string[], write: (text: string) => v
     grammar: grammarOption('complete', values),
     // Every prefix is one request: nothing to wait out.
     debounceMs: 0,
-    maxTokens: integerOption('complete', 'max-tokens', values['max-tokens'], 1, 4096) ?? DEFAULT_COMPLETION_SETTINGS.maxTokens,
+    ...maxTokensOption(integerOption('complete', 'max-tokens', values['max-tokens'], 1, 4096)),
     onlyOnComment: false,
   };
   const modelOptions = checkModelOptions('complete', { ...values, model });
@@ -63,6 +65,8 @@ export async function completeCommand(args: string[], write: (text: string) => v
     await loadCliModel(engine, modelOptions, interrupt.signal);
     const schema = new CompletionSchema(await db.readSchema({ signal: interrupt.signal }));
     const completer = new InlineCompleter(engine, () => settings);
+    // As the editor does when a SQL file bound to the database comes into view: times below are a keystroke's, not a cold start's.
+    await completer.prepare(schema, interrupt.signal);
     const suffix = values.suffix ?? '';
     for (const prefix of prefixes) {
       const started = performance.now();
@@ -71,7 +75,8 @@ export async function completeCommand(args: string[], write: (text: string) => v
       const completion = result?.text ?? '';
       const valid = values.check && result ? await accepts(db, prefix + completion + suffix) : undefined;
       if (values.json) {
-        write(toJson({ prefix, completion, ms, ...(result ? { source: result.source } : { skipped: completer.lastSkip }), ...(valid !== undefined ? { valid } : {}) }));
+        const timing = result?.timing ? { timing: roundedTiming(result.timing) } : {};
+        write(toJson({ prefix, completion, ms, ...(result ? { source: result.source } : { skipped: completer.lastSkip }), ...(valid !== undefined ? { valid } : {}), ...timing }));
       } else {
         write(`${prefix.replace(/\n/g, '\\n')}⟨${completion.replace(/\n/g, '\\n')}⟩  ${ms} ms${result ? '' : ` (${completer.lastSkip})`}${valid === undefined ? '' : valid ? ' · valid' : ' · rejected'}`);
       }
@@ -82,6 +87,15 @@ export async function completeCommand(args: string[], write: (text: string) => v
     engine.dispose();
     await db.dispose();
   }
+}
+
+/** One --max-tokens for both kinds of completion; the editor's defaults without it. */
+function maxTokensOption(given: number | undefined): { maxTokens: number; continuationMaxTokens: number } {
+  return given === undefined ? { maxTokens: DEFAULT_COMPLETION_SETTINGS.maxTokens, continuationMaxTokens: DEFAULT_COMPLETION_SETTINGS.continuationMaxTokens } : { maxTokens: given, continuationMaxTokens: given };
+}
+
+function roundedTiming(timing: CompletionTiming): CompletionTiming {
+  return Object.fromEntries(Object.entries(timing).map(([key, value]) => [key, Math.round(value * 10) / 10])) as unknown as CompletionTiming;
 }
 
 /** Whether the database takes the text as a statement (prepared, not run). */

@@ -15,6 +15,9 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
   readonly completer: InlineCompleter;
   private readonly schemas = new WeakMap<DatabaseSchema, CompletionSchema>();
   private lastLogged: string | null = null;
+  private readonly subscriptions: vscode.Disposable[];
+  /** The schema whose prompt the model last evaluated ahead of typing. */
+  private prepared: CompletionSchema | null = null;
 
   constructor(
     private readonly binding: SqlConnectionBinding,
@@ -22,6 +25,24 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.completer = new InlineCompleter(models.engine, () => readSettings().completion);
+    this.subscriptions = [vscode.window.onDidChangeActiveTextEditor(() => this.prepareActive()), models.onDidChange(() => this.prepareActive())];
+  }
+
+  /** The first ghost text in a SQL file should cost what a keystroke does: its database's prompt is evaluated when the file comes into view. */
+  private prepareActive(): void {
+    // A model loaded again starts from an empty context.
+    if (this.models.current.kind !== 'ready') this.prepared = null;
+    const document = vscode.window.activeTextEditor?.document;
+    const connection = document ? this.binding.connectionFor(document) : undefined;
+    if (!connection?.schema || !readSettings().completion.enabled || this.models.current.kind !== 'ready') return;
+    const schema = this.schemaFor(connection.schema);
+    if (schema === this.prepared) return;
+    this.prepared = schema;
+    const started = performance.now();
+    this.completer.prepare(schema).then(
+      () => this.log.debug(`inline completion: ${connection.path} prompt evaluated ahead of typing in ${Math.round(performance.now() - started)} ms`),
+      (error: Error) => this.log.warn(`inline completion: could not evaluate the prompt ahead of typing: ${error.message}`),
+    );
   }
 
   async provideInlineCompletionItems(
@@ -54,6 +75,7 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
   }
 
   dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.completer.dispose();
   }
 

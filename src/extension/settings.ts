@@ -64,6 +64,7 @@ export function readSettings(): QuarrySettings {
       grammar,
       debounceMs: config.get<number>('completion.debounceMs', DEFAULT_COMPLETION_SETTINGS.debounceMs),
       maxTokens: config.get<number>('completion.maxTokens', DEFAULT_COMPLETION_SETTINGS.maxTokens),
+      continuationMaxTokens: config.get<number>('completion.continuationMaxTokens', DEFAULT_COMPLETION_SETTINGS.continuationMaxTokens),
       onlyOnComment: config.get<boolean>('completion.onlyOnComment', DEFAULT_COMPLETION_SETTINGS.onlyOnComment),
     },
   };

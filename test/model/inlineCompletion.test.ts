@@ -43,6 +43,17 @@ test('with the tiny model under --grammar narrow, a comment gets a whole query a
   assert.equal(completer.stats.modelCalls, 5);
 });
 
+test('under --grammar narrow, statements the narrow grammar cannot write (alias joins) and words with no space after them are continued into SQL that runs', async () => {
+  const completer = new InlineCompleter(engine, () => ({ grammar: 'narrow', debounceMs: 0, maxTokens: 200, onlyOnComment: false }));
+  const join = 'SELECT T2.Name, count(*) FROM concert AS T1 JOIN stadium AS T2 ON T1.Stadium_ID = T2.Stadium_ID';
+  // No space at the end: the completion must bring its own (the tokenizer's first "▁" is easily lost).
+  for (const prefix of ['SELECT Name, Age FROM singer', join, `${join} GROUP BY `, `${join} WHERE`]) {
+    const result = await complete(completer, prefix);
+    assert.ok(result, `a continuation for ${prefix}`);
+    await db.query(prefix + result.text);
+  }
+});
+
 test('under the sql grammar, a statement with aliases and functions is continued within the grammar', async () => {
   const completer = new InlineCompleter(engine, () => ({ grammar: 'sql', debounceMs: 0, maxTokens: 24, onlyOnComment: false }));
   const grammar = schema.grammarOf('sql').parsed;

@@ -1,14 +1,17 @@
+import { DEFAULT_COMPLETION_SETTINGS } from '../defaults';
 import type { Dialect } from '../types/QueryResult';
 import type { LanguageModel } from '../engine/LanguageModel';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import type { GenerateParams } from '../protocol/modelServerMethods';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
-import { buildSqlGrammar, schemaGrammar } from '../sql/buildSqlGrammar';
+import { identifier } from '../sql/quoteIdentifier';
+import { buildClauseGrammar, buildSqlGrammar, schemaGrammar } from '../sql/buildSqlGrammar';
 import { continueGrammar, lastSentenceEnd, parseGbnf, type ParsedGrammar } from '../sql/continueGrammar';
 import { grammarFor, type GrammarMode } from '../sql/grammarFor';
 import { tokenizeSql } from '../sql/tokenizeSql';
 import { analyzeCompletionContext, canonicalPrefix, type CompletionContext } from './analyzeCompletionContext';
+import { clauseAtCursor } from './clauseAtCursor';
 import { CompletionCache } from './CompletionCache';
 import { cutAtUnknownName, finishCompletion } from './finishCompletion';
 
@@ -17,7 +20,10 @@ export interface CompletionSettings {
   grammar: GrammarMode;
   /** Quiet time after the last keystroke before the model is asked. */
   debounceMs: number;
+  /** Longest whole query (under a comment), in tokens. */
   maxTokens: number;
+  /** Longest continuation of a statement being typed; DEFAULT_COMPLETION_SETTINGS' when absent. */
+  continuationMaxTokens?: number;
   /** Only whole queries under English comments, never continuations. */
   onlyOnComment: boolean;
 }
@@ -62,6 +68,32 @@ export class CompletionSchema {
     return grammar;
   }
 
+  /**
+   * The narrow grammar of the rest of a statement from the clause its prefix ends by opening, over
+   * the query's tables under its aliases; null when the prefix opens no clause or names a table the schema lacks.
+   */
+  clauseGrammar(prefix: string): { text: string; parsed: ParsedGrammar } | null {
+    const at = clauseAtCursor(prefix);
+    if (!at) return null;
+    const tables = at.tables.map(({ name, alias }) => ({ table: this.schema.tables.find((t) => t.name.toLowerCase() === name.toLowerCase()), alias }));
+    if (tables.some((t) => !t.table?.columns.length)) return null;
+    const request = {
+      clause: at.clause,
+      // One table's columns go bare; in a join each is qualified as the statement qualifies its table.
+      tables: tables.map(({ table, alias }) => ({ table: table!, qualifier: tables.length === 1 ? null : (alias ?? identifier(table!.name)) })),
+      grouped: at.grouped,
+      noOrderBy: at.noOrderBy,
+      leadingSpace: !/\s$/.test(prefix),
+    };
+    const key = JSON.stringify({ ...request, tables: request.tables.map((t) => [t.table.name, t.qualifier]) });
+    let grammar = this.grammars.get(key);
+    if (!grammar) {
+      grammar = parsedGrammar(buildClauseGrammar(this.schema, request));
+      this.grammars.set(key, grammar);
+    }
+    return grammar;
+  }
+
   /** The schema's names and every word the user wrote (aliases, functions the grammar does not know). */
   knownNames(userText: string): Set<string> {
     const written = tokenizeSql(userText).flatMap((t) => (t.kind === 'word' ? [t.text.toLowerCase()] : []));
@@ -85,6 +117,23 @@ export interface CompletionResult {
   text: string;
   source: 'cache' | 'reuse' | 'model';
   kind: 'comment' | 'continue';
+  /** Where a model call's time went (absent for answers from the cache or a running generation). */
+  timing?: CompletionTiming;
+}
+
+/** The stages of one model call for a completion, in ms, and its tokens. */
+export interface CompletionTiming {
+  /** Quarry's side: the context, the grammar from the statement prefix (built, or followed on from it). */
+  grammarMs: number;
+  /** llama.cpp parsing that grammar (0 when cached). */
+  engineGrammarMs: number;
+  /** Evaluating the prompt, to the first token. */
+  promptMs: number;
+  /** Generating the rest. */
+  generateMs: number;
+  promptTokens: number;
+  reusedTokens: number;
+  generatedTokens: number;
 }
 
 export interface CompleterStats {
@@ -102,6 +151,7 @@ export interface CompleterStats {
 interface InFlight {
   /** Why the generation gave no completion, when it gave none. */
   failure: string | null;
+  timing: CompletionTiming | null;
   base: string;
   prefix: string;
   promise: Promise<string | null>;
@@ -109,6 +159,9 @@ interface InFlight {
   waiters: number;
   done: boolean;
 }
+
+/** What a statement with no comment above it is asked as. */
+const CONTINUE_QUESTION = 'Complete the SQL statement.';
 
 /** How long a generation nobody waits for any more is kept, in case the next keystroke can use it. */
 const ADOPTION_GRACE_MS = 150;
@@ -171,12 +224,21 @@ export class InlineCompleter {
     const flight = this.start(request, context, base, prefix);
     const text = await this.await(flight, signal);
     if (signal.aborted) return this.skip('cancelled: typing went on while the model wrote');
-    return text === null ? this.skip(flight.failure ?? 'empty: the model wrote no SQL here') : { text, source: 'model', kind };
+    if (text === null) return this.skip(flight.failure ?? 'empty: the model wrote no SQL here');
+    return { text, source: 'model', kind, ...(flight.timing ? { timing: flight.timing } : {}) };
   }
 
   private skip(reason: string): null {
     this.lastSkip = reason;
     return null;
+  }
+
+  /**
+   * Evaluates a database's prompt (its schema) ahead of the first keystroke, so the first
+   * completion there evaluates only the statement: call when a SQL file bound to it comes into view.
+   */
+  async prepare(schema: CompletionSchema, signal?: AbortSignal): Promise<void> {
+    await this.engine.generate({ ...buildAskPrompt({ dialect: schema.dialect, schemaDdl: schema.ddl, question: CONTINUE_QUESTION }), maxTokens: 1, temperature: 0, grammar: null }, signal);
   }
 
   dispose(): void {
@@ -186,9 +248,12 @@ export class InlineCompleter {
   private start(request: CompletionRequest, context: Exclude<CompletionContext, { kind: 'none' }>, base: string, prefix: string): InFlight {
     const controller = new AbortController();
     this.stats.modelCalls++;
+    const grammarStarted = performance.now();
     const params = this.paramsFor(request.schema, context);
+    const grammarMs = performance.now() - grammarStarted;
     const flight: InFlight = {
       failure: params.note,
+      timing: null,
       base,
       prefix,
       controller,
@@ -196,10 +261,19 @@ export class InlineCompleter {
       done: false,
       promise: this.engine.generate(params.generate, controller.signal).then(
         (result) => {
+          flight.timing = {
+            grammarMs,
+            engineGrammarMs: result.grammarMs ?? 0,
+            promptMs: result.promptMs,
+            generateMs: result.generateMs,
+            promptTokens: result.promptTokens,
+            reusedTokens: result.reusedTokens,
+            generatedTokens: result.generatedTokens,
+          };
           let raw = result.text;
           if (result.stopReason === 'maxTokens' && params.grammar) {
             // Cut off mid-statement: back to where the last whole statement ends, if one does.
-            raw = raw.slice(0, lastSentenceEnd(params.grammar, params.generate.responsePrefix ?? '', raw) ?? raw.length);
+            raw = raw.slice(0, lastSentenceEnd(params.grammar.parsed, params.grammar.prefix, raw) ?? raw.length);
           }
           // The model went on from the prefix (in the narrow grammar's spelling, under it); the user's own text stays as typed.
           let text = finishCompletion(raw);
@@ -221,27 +295,37 @@ export class InlineCompleter {
     return flight;
   }
 
-  /** The request to the model, and the grammar (parsed) that its answer follows, if any. */
-  private paramsFor(schema: CompletionSchema, context: Exclude<CompletionContext, { kind: 'none' }>): { generate: GenerateParams; grammar: ParsedGrammar | null; note: string | null } {
+  /** The request to the model, and the grammar (parsed, with the text it is read after) that its answer follows, if any. */
+  private paramsFor(
+    schema: CompletionSchema,
+    context: Exclude<CompletionContext, { kind: 'none' }>,
+  ): { generate: GenerateParams; grammar: { parsed: ParsedGrammar; prefix: string } | null; note: string | null } {
     const settings = this.settings();
-    const question = context.kind === 'comment' ? context.question : (context.comment ?? 'Complete the SQL statement.');
+    const question = context.kind === 'comment' ? context.question : (context.comment ?? CONTINUE_QUESTION);
     const prompt = buildAskPrompt({ dialect: schema.dialect, schemaDdl: schema.ddl, question });
-    const base = { ...prompt, maxTokens: settings.maxTokens, temperature: 0 };
+    const maxTokens = context.kind === 'comment' ? settings.maxTokens : (settings.continuationMaxTokens ?? DEFAULT_COMPLETION_SETTINGS.continuationMaxTokens);
+    const base = { ...prompt, maxTokens, temperature: 0 };
     const mode = settings.grammar;
     if (context.kind === 'comment') {
       if (mode === 'off') return { generate: { ...base, grammar: null }, grammar: null, note: null };
       const full = schema.grammarOf(mode);
-      return { generate: { ...base, grammar: full.text }, grammar: full.parsed, note: null };
+      return { generate: { ...base, grammar: full.text }, grammar: { parsed: full.parsed, prefix: '' }, note: null };
     }
     // The narrow grammar writes one spelling of SQL, so the prefix is put in it; the sql grammar reads SQL as written.
     const prefix = mode === 'narrow' ? canonicalPrefix(context.prefix, schema.spellings) : context.prefix;
     const generate = { ...base, responsePrefix: prefix, ...(context.suffix.trim() ? { suffix: context.suffix } : {}) };
     if (mode !== 'off') {
-      // Narrow: the tables in scope first (their columns only), then the whole schema. Either way, no grammar when the prefix is outside it.
-      for (const tables of mode === 'narrow' && context.tables.length ? [context.tables, []] : [[]]) {
+      // Narrow: the tables in scope first (their columns only); then, for a statement the narrow grammar could not
+      // have written, the rest of it from a clause it has opened; then the whole schema. No grammar when the prefix is outside them all.
+      for (const tables of mode === 'narrow' && context.tables.length ? [context.tables, null, []] : mode === 'narrow' ? [null, []] : [[]]) {
+        if (tables === null) {
+          const clause = schema.clauseGrammar(prefix);
+          if (clause) return { generate: { ...generate, grammar: clause.text }, grammar: { parsed: clause.parsed, prefix: '' }, note: null };
+          continue;
+        }
         const parsed = schema.grammarOf(mode, tables).parsed;
         const grammar = continueGrammar(parsed, prefix);
-        if (grammar) return { generate: { ...generate, grammar }, grammar: parsed, note: null };
+        if (grammar) return { generate: { ...generate, grammar }, grammar: { parsed, prefix }, note: null };
       }
       // What the user wrote is outside the grammar: the model goes on unconstrained, and if that gives nothing, this says why.
       return { generate: { ...generate, grammar: null }, grammar: null, note: `empty: the ${mode} grammar cannot follow the statement before the cursor, and the model unconstrained wrote no SQL` };

@@ -205,10 +205,13 @@ async function generate(state: Loaded, lane: Lane, params: GenerateParams, signa
   const { input, stopTriggers } = promptFor(state, params);
   const promptTokens = tokensOf(state, input);
   const reusedTokens = Math.min(lane.sequence.compareContextTokens(promptTokens).firstDifferentIndex, promptTokens.length);
+  const grammarStarted = performance.now();
   const grammar = params.grammar ? await grammarFor(state.llama, params.grammar) : undefined;
+  const grammarMs = performance.now() - grammarStarted;
   const started = performance.now();
   let firstTokenAt: number | null = null;
   let generatedTokens = 0;
+  let firstToken: Token | null = null;
   const options: LlamaCompletionGenerationOptions = {
     maxTokens: params.maxTokens,
     temperature: params.temperature,
@@ -218,6 +221,7 @@ async function generate(state: Loaded, lane: Lane, params: GenerateParams, signa
     customStopTriggers: stopTriggers.length ? stopTriggers : undefined,
     onToken: (chunk: Token[]) => {
       firstTokenAt ??= performance.now();
+      firstToken ??= chunk[0] ?? null;
       generatedTokens += chunk.length;
     },
   };
@@ -232,17 +236,30 @@ async function generate(state: Loaded, lane: Lane, params: GenerateParams, signa
     const promptMs = (firstTokenAt ?? ended) - started;
     return {
       ...answer,
+      text: params.reasoning ? answer.text : withLeadingSpace(state, answer.text, firstToken, promptTokens),
       promptTokens: promptTokens.length,
       reusedTokens,
       generatedTokens,
       promptMs,
       generateMs: ended - started - promptMs,
+      grammarMs,
       infill,
     };
   } catch (error) {
     if (signal.aborted) throw new EngineError('cancelled', 'cancelled');
     throw new EngineError('generation-failed', `generation failed: ${(error as Error).message}`);
   }
+}
+
+/**
+ * LlamaCompletion detokenizes an answer on its own, and a SentencePiece tokenizer then drops the
+ * space its first token starts with ("▁LIMIT" alone reads "LIMIT"): read after the prompt, the
+ * token keeps it. A completion of `… FROM singer` is ` LIMIT 5`, not `LIMIT 5` glued to the name.
+ */
+function withLeadingSpace(state: Loaded, text: string, firstToken: Token | null, promptTokens: Token[]): string {
+  if (firstToken === null || !text || /^\s/.test(text)) return text;
+  const space = /^\s+/.exec(state.model.detokenize([firstToken], false, promptTokens.slice(-8)))?.[0];
+  return space ? space + text : text;
 }
 
 /** Tokenized as LlamaCompletion does (no leading space after the BOS), to see how much of the context it will reuse. */

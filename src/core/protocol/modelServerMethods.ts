@@ -71,6 +71,8 @@ export interface GenerateResult {
   /** Time to evaluate the prompt (to the first generated token) and to generate the rest. */
   promptMs: number;
   generateMs: number;
+  /** Time llama.cpp took to parse the request's grammar (0 when it was parsed for an earlier request); absent where the engine does not say. */
+  grammarMs?: number;
   stopReason: string;
   /** Whether the answer was made by fill-in-the-middle. */
   infill?: boolean;

@@ -56,6 +56,58 @@ export function schemaGrammar(schema: DatabaseSchema): string {
   return grammar;
 }
 
+/** A clause a statement has just opened, which a clause grammar writes the rest of the statement from; `from`: its FROM clause is whole, and no clause follows yet. */
+export type TailClause = 'from' | 'where' | 'group' | 'order' | 'having';
+
+export interface ClauseGrammarRequest {
+  clause: TailClause;
+  /** The query's tables, each with the name its columns are written after (its alias); null to write them bare (one table). */
+  tables: { table: TableSchema; qualifier: string | null }[];
+  /** ORDER BY may name aggregates (the query groups). */
+  grouped: boolean;
+  /** No ORDER BY (SELECT DISTINCT, a part of a set operation). */
+  noOrderBy: boolean;
+  /** The prefix ends without whitespace, so the grammar writes the space first. */
+  leadingSpace: boolean;
+}
+
+/**
+ * The narrow grammar's sentences from inside a statement: what may follow a clause the statement has
+ * opened (WHERE, GROUP BY, ORDER BY, HAVING), over the query's own tables under the names the
+ * statement gives them. A statement the narrow grammar could not have written (aliases, joins of its
+ * own, set operations) still gets a continuation, because what follows the clause depends only on these.
+ */
+export function buildClauseGrammar(schema: DatabaseSchema, request: ClauseGrammarRequest): string {
+  const set: TableSet = {
+    tables: request.tables.map((t) => t.table),
+    from: '',
+    columns: request.tables.flatMap(({ table, qualifier }) =>
+      table.columns.map((c) => ({ sql: qualifier === null ? identifier(c.name) : `${qualifier}.${identifier(c.name)}`, type: typeClass(c) })),
+    ),
+  };
+  if (set.columns.length === 0) throw new Error('the tables in scope have no columns');
+  const order = (items: string) => (request.noOrderBy ? '' : ` (" ORDER BY " ${items})?`);
+  const orderItems = request.grouped ? '(c-agg | c-col) direction' : 'c-col direction (", " c-col direction){0,1}';
+  const tails: Record<Exclude<TailClause, 'from'>, string> = {
+    where: `c-cond ((" AND " | " OR ") c-cond){0,2}${order('c-col direction')} limit?`,
+    group: `c-col (" HAVING " c-num-agg comparison number)?${order('(c-agg | c-col) direction')} limit?`,
+    having: `c-num-agg comparison number${order('(c-agg | c-col) direction')} limit?`,
+    order: `${orderItems} limit?`,
+  };
+  const singles = schema.tables.filter((t) => t.columns.length > 0).map((table, i) => ({ table, name: `t${i}` }));
+  const space = request.leadingSpace ? ' ' : '';
+  // After a whole FROM: the clauses it may lead to, each written on as above.
+  const fromTail = [`"${space}WHERE " where-tail`, `"${space}GROUP BY " group-tail`, ...(request.noOrderBy ? [] : [`"${space}ORDER BY " order-tail`]), `"${space}LIMIT " [1-9] [0-9]?`];
+  return [
+    request.clause === 'from' ? `root ::= ${fromTail.join(' | ')}` : `root ::= ${space ? '" " ' : ''}${tails[request.clause]}`,
+    ...(request.clause === 'from' ? Object.entries(tails).map(([clause, tail]) => `${clause}-tail ::= ${tail}`) : []),
+    ...setRules(set, 'c'),
+    ...singles.flatMap(({ table, name }) => subqueryRules(table, name)),
+    ...setOperationRules(singles),
+    ...literalRules(schema),
+  ].join('\n') + '\n';
+}
+
 function typeClass(column: ColumnSchema): TypeClass {
   const type = column.type.toUpperCase();
   if (/INT|REAL|FLOA|DOUB|DEC|NUM|NUMBER|HUGEINT/.test(type)) return 'num';
