@@ -3,6 +3,8 @@ import { DEFAULT_CORRECTIONS } from '../core/defaults';
 import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { createLanguageModel } from '../core/engine/createLanguageModel';
+import type { LanguageModel } from '../core/engine/LanguageModel';
+import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { checkGgufFile } from '../core/engine/checkGgufFile';
 import { detectPromptFormat } from '../core/prompt/detectPromptFormat';
 import type { PromptFormat, PromptFormatId } from '../core/prompt/PromptFormat';
@@ -11,12 +13,12 @@ import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
 import { formatTable } from './formatTable';
-import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP, requiredModel } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, connectCliModel, loadCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions, requiredModel } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 
-export const ASK_HELP = `Usage: quarry ask --db <file> --model <path|url|hf:…> [options] "<question>"
+export const ASK_HELP = `Usage: quarry ask --db <file> (--model <path|url|hf:…> | --endpoint <url>) [options] "<question>"
 
 Writes SQL for an English question with a local GGUF model, checks it on the database,
 and corrects it with the database's own error message when it fails.
@@ -27,6 +29,7 @@ Options:
                         hf:<user>/<repo>:<quant> (e.g. :Q4_K_M, found in the repository's file list)
                         (downloaded once into --models-dir); default: $QUARRY_MODEL
 ${MODEL_HELP}
+${REMOTE_HELP}
   --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device", "promptFormat"}
 ${PROMPT_FORMAT_HELP}
   --print-prompt        print what the model would be sent (chat turns as labelled blocks) and stop;
@@ -51,6 +54,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const { values, positionals } = parseCommandArgs('ask', args, {
     db: { type: 'string' },
     ...MODEL_ARGS,
+    ...REMOTE_ARGS,
     json: { type: 'boolean' },
     ...GRAMMAR_ARGS,
     attempts: { type: 'string' },
@@ -74,22 +78,30 @@ export async function askCommand(args: string[], write: (text: string) => void):
     const format = PROMPT_FORMATS[formatId ?? localModelFormat(model, values.lora) ?? 'quarry'];
     return printPrompt(path, format, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json }, write);
   }
-  const modelRef = requiredModel('ask', model);
+  const remote = remoteModelOptions('ask', values);
+  const modelRef = remote ? null : requiredModel('ask', model);
   const corrections = integerOption('ask', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
   const timeoutMs = integerOption('ask', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('ask', 'max-rows', values['max-rows'], 0) ?? 100;
   const samples = integerOption('ask', 'samples', values.samples, 1, 64);
   const { temperature, topP, seed } = samplingOption('ask', values);
 
-  const modelOptions = checkModelOptions('ask', { ...values, model: modelRef });
+  const modelOptions = modelRef === null ? null : checkModelOptions('ask', { ...values, model: modelRef });
   const grammar = grammarOption('ask', values);
   const interrupt = abortOnInterrupt();
   const signal = interrupt.signal;
   const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => undefined;
   const db = await IsolatedDatabase.open(path);
-  const engine = createLanguageModel({ kind: 'llama.cpp' });
+  let engine: LanguageModel & { dispose(): void } | null = null;
   try {
-    const status = await loadCliModel(engine, modelOptions, signal, progress);
+    let status: ModelStatus;
+    if (remote) {
+      ({ engine, status } = await connectCliModel(remote, signal, progress));
+    } else {
+      const local = createLanguageModel({ kind: 'llama.cpp' });
+      engine = local;
+      status = await loadCliModel(local, modelOptions!, signal, progress);
+    }
     const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });
     const result = await askQuestion(db, schema, engine, question, {
       promptFormat: formatId,
@@ -130,7 +142,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     return result.valid ? 0 : 1;
   } finally {
     interrupt.dispose();
-    engine.dispose();
+    engine?.dispose();
     await db.dispose();
   }
 }

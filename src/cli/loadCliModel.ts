@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_CONTEXT_SIZE, DEFAULT_MAX_THREADS } from '../core/defaults';
 import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
 import type { ModelEngine } from '../core/engine/ModelEngine';
+import { RemoteModel, type RemoteModelOptions } from '../core/engine/remote/RemoteModel';
+import { isRemoteApi, REMOTE_APIS, type RemoteApi } from '../core/engine/remote/remoteApis';
 import type { GpuChoice } from '../core/types/ModelSettings';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { defaultModelsDirectory } from './defaultModelsDirectory';
@@ -18,6 +20,63 @@ export const MODEL_ARGS = {
   threads: { type: 'string' },
   'context-size': { type: 'string' },
 } as const;
+
+/** A model on a serving engine instead of a local file. */
+export const REMOTE_ARGS = {
+  endpoint: { type: 'string' },
+  api: { type: 'string' },
+  'model-name': { type: 'string' },
+  'api-key-env': { type: 'string' },
+} as const;
+
+export const REMOTE_HELP = `  --endpoint <url>      a model server's OpenAI-style base URL (http://host:8000/v1) instead of --model
+  --api <engine>        vllm, llama-server, sglang or openai (default: asked of the server)
+  --model-name <name>   the served model to use (default: the server's first)
+  --api-key-env <VAR>   the environment variable holding the server's API key (sent as a bearer token)`;
+
+export interface CliRemoteOptions {
+  endpoint?: string;
+  api?: string;
+  'model-name'?: string;
+  'api-key-env'?: string;
+  'context-size'?: string;
+}
+
+/**
+ * The remote model the options name (null without --endpoint), checked before anything is opened:
+ * a bad --api, or a key variable that is not set, is a usage error naming it.
+ */
+export function remoteModelOptions(command: string, values: CliRemoteOptions): RemoteModelOptions | null {
+  if (values.endpoint === undefined) {
+    for (const flag of ['api', 'model-name', 'api-key-env'] as const) if (values[flag] !== undefined) throw new UsageError(`${command}: --${flag} needs --endpoint <url>`);
+    return null;
+  }
+  if (!/^https?:\/\//.test(values.endpoint)) throw new UsageError(`${command}: --endpoint must be an http:// or https:// URL, got '${values.endpoint}'`);
+  if (values.api !== undefined && !isRemoteApi(values.api)) throw new UsageError(`${command}: --api must be one of ${REMOTE_APIS.join(', ')}, got '${values.api}'`);
+  const keyVariable = values['api-key-env'];
+  const apiKey = keyVariable === undefined ? undefined : process.env[keyVariable];
+  if (keyVariable !== undefined && !apiKey) throw new UsageError(`${command}: --api-key-env ${keyVariable}: that environment variable is not set`);
+  const contextSize = integerOption(command, 'context-size', values['context-size'], 256);
+  return {
+    endpoint: values.endpoint,
+    ...(values.api ? { api: values.api as RemoteApi } : {}),
+    ...(values['model-name'] ? { modelName: values['model-name'] } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(contextSize ? { contextSize } : {}),
+  };
+}
+
+/** Connects to the server; `progress` gets one line. */
+export async function connectCliModel(options: RemoteModelOptions, signal: AbortSignal, progress: (line: string) => void = () => undefined): Promise<{ engine: RemoteModel; status: ModelStatus }> {
+  progress(`connecting to ${options.endpoint}…`);
+  const engine = new RemoteModel(options);
+  try {
+    return { engine, status: await engine.connect(signal) };
+  } catch (error) {
+    engine.dispose();
+    throw error;
+  }
+}
 
 /** Their help lines, after a command's own --model line. */
 export const MODEL_HELP = `  --lora <file>         a LoRA adapter (.gguf) applied on top of the model

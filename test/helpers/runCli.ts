@@ -15,10 +15,10 @@ export function quarry(args: string[], options: { timeoutMs?: number; cwd?: stri
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, ms: performance.now() - started };
 }
 
-/** The same, without waiting: for two runs at once. */
-export function quarryInBackground(args: string[]): Promise<CliRun> {
+/** The same, without waiting: for two runs at once, or one against a server in this process. */
+export function quarryInBackground(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: { ...process.env, ...options.env } } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -9,6 +9,10 @@ export type EngineErrorCode =
   | 'generation-failed'
   | 'no-model'
   | 'cancelled'
+  /** A model server could not be reached (connection refused, DNS, TLS) or sent nothing in time. */
+  | 'server-unreachable'
+  /** A model server answered with an error (its status and its own words are in the message). */
+  | 'server-error'
   /** The engine was disposed; its owner made a new one or shut down. */
   | 'closed'
   | 'internal';

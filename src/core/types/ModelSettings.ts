@@ -1,5 +1,6 @@
 export type GpuChoice = 'auto' | 'off' | 'cuda' | 'vulkan' | 'metal';
-export type Device = 'cpu' | 'cuda' | 'vulkan' | 'metal';
+/** Where a model runs: llama.cpp's backend here, or a serving engine elsewhere (`remote`). */
+export type Device = 'cpu' | 'cuda' | 'vulkan' | 'metal' | 'remote';
 
 /** How to run a model; the same settings in the extension, the CLI and the tests. */
 export interface ModelSettings {

@@ -1,0 +1,252 @@
+import type { BatchItemOutcome, GenerateParams, GenerateResult, ModelStatus, ReasoningShape } from '../../protocol/modelServerMethods';
+import { EngineError } from '../EngineError';
+import type { LanguageModel, ModelCapabilities } from '../LanguageModel';
+import { REMOTE_API_SHAPES, type RemoteApi } from './remoteApis';
+import { readEvents, request, requestJson, type HttpOptions } from './remoteHttp';
+
+export interface RemoteModelOptions {
+  /** The server's OpenAI-style base URL, `http://host:port/v1`. */
+  endpoint: string;
+  /** Which engine serves it; detected from `/props` and `/v1/models` when not given. */
+  api?: RemoteApi;
+  /** The served model to ask; the server's first one when not given. */
+  modelName?: string;
+  apiKey?: string;
+  /** Until a request's headers arrive, and the longest quiet gap inside a streamed answer. */
+  timeoutMs?: number;
+  retries?: number;
+  /** Requests a batch sends at once. */
+  concurrency?: number;
+  /** The model's context window, when the server does not say it. */
+  contextSize?: number;
+}
+
+export const DEFAULT_REMOTE_CONCURRENCY = 8;
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_RETRIES = 3;
+const FALLBACK_CONTEXT_SIZE = 8192;
+
+/** OpenAI's token counts of an answer, in its last streamed event. */
+type Usage = { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
+
+type Message = { role: 'system' | 'user' | 'assistant'; content: string };
+
+/**
+ * A model on a serving engine (vLLM, llama-server, SGLang, any OpenAI-compatible server) behind the
+ * same seam as the local one. Prompts are put in the model's format here and sent as chat messages
+ * (the server applies the model's chat template) or as a raw completion prompt; the grammar goes in
+ * the field that engine reads. Answers stream, so a cancelled request stops at once and a server
+ * that goes quiet fails instead of hanging. `connect()` is this engine's load.
+ */
+export class RemoteModel implements LanguageModel {
+  private connected: { status: ModelStatus; api: RemoteApi; modelName: string } | null = null;
+  private readonly root: string;
+  private disposed = false;
+
+  constructor(private readonly options: RemoteModelOptions) {
+    this.root = options.endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
+  }
+
+  get status(): ModelStatus | null {
+    return this.connected?.status ?? null;
+  }
+
+  /** The served model's name where a GGUF has its general.name: what the prompt format is detected from. */
+  get metadata(): ReadonlyMap<string, unknown> | null {
+    return this.connected ? new Map([['general.name', this.connected.modelName]]) : null;
+  }
+
+  get capabilities(): ModelCapabilities | null {
+    if (!this.connected) return null;
+    return { grammar: REMOTE_API_SHAPES[this.connected.api].grammar('root ::= ""') !== null, infill: false, chatTemplate: true, batching: true };
+  }
+
+  /** The engine and model actually served, and the model's context window. */
+  get served(): { api: RemoteApi; modelName: string } | null {
+    return this.connected ? { api: this.connected.api, modelName: this.connected.modelName } : null;
+  }
+
+  /** Asks the server what it serves; fails, naming the server, when it cannot be reached or lacks the model. */
+  async connect(signal?: AbortSignal): Promise<ModelStatus> {
+    this.throwIfDisposed();
+    const started = performance.now();
+    const http = this.http(signal);
+    const models = ((await requestJson(`${this.base}/models`, { method: 'GET' }, http)) as { data?: { id: string; owned_by?: string; max_model_len?: number }[] }).data ?? [];
+    const modelName = this.options.modelName ?? models[0]?.id;
+    if (!modelName) throw new EngineError('server-error', `the model server at ${this.options.endpoint} serves no model`);
+    const served = models.find((m) => m.id === modelName);
+    if (models.length && !served) {
+      throw new EngineError('server-error', `the model server at ${this.options.endpoint} does not serve '${modelName}'; it serves: ${models.map((m) => m.id).join(', ')}`);
+    }
+    const props = await this.props(signal);
+    const api = this.options.api ?? (props ? 'llama-server' : served?.owned_by === 'vllm' ? 'vllm' : served?.owned_by === 'sglang' ? 'sglang' : 'openai');
+    const contextSize = this.options.contextSize ?? served?.max_model_len ?? props?.contextSize ?? FALLBACK_CONTEXT_SIZE;
+    const status: ModelStatus = { modelPath: `${modelName} at ${this.options.endpoint}`, loraPath: null, device: 'remote', contextSize, chatTemplate: true, loadMs: performance.now() - started };
+    this.connected = { status, api, modelName };
+    return status;
+  }
+
+  async generate(params: GenerateParams, signal?: AbortSignal): Promise<GenerateResult> {
+    const { modelName, api } = this.ready();
+    if (params.reasoning) return this.reasonThenAnswer(params, params.reasoning, signal);
+    const messages = chatMessages(params);
+    const prefill = !!params.responsePrefix && !params.rawCompletion;
+    const body = {
+      model: modelName,
+      ...(params.rawCompletion ? { prompt: params.completion + (params.responsePrefix ?? '') } : { messages }),
+      max_tokens: params.maxTokens,
+      temperature: params.temperature,
+      ...(params.topP !== undefined ? { top_p: params.topP } : {}),
+      ...(params.seed !== undefined ? { seed: params.seed } : {}),
+      ...(params.stop?.length ? { stop: params.stop } : {}),
+      ...(params.grammar ? (REMOTE_API_SHAPES[api].grammar(params.grammar) ?? {}) : {}),
+      ...(prefill ? REMOTE_API_SHAPES[api].continueFinalMessage : {}),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    return this.stream(params.rawCompletion ? '/completions' : '/chat/completions', body, signal);
+  }
+
+  async generateBatch(requests: GenerateParams[], signal?: AbortSignal): Promise<BatchItemOutcome[]> {
+    const results: BatchItemOutcome[] = new Array(requests.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < requests.length; i = next++) {
+        try {
+          results[i] = { ok: true, value: await this.generate(requests[i]!, signal) };
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          const failure = error instanceof EngineError ? error : new EngineError('generation-failed', (error as Error).message);
+          results[i] = { ok: false, error: { code: failure.code, message: failure.message } };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(requests.length, this.options.concurrency ?? DEFAULT_REMOTE_CONCURRENCY) }, worker));
+    return results;
+  }
+
+  /** The server's own count where it has a tokenizer endpoint; else a deliberate overestimate (3 characters a token), so a prompt fitted by it fits. */
+  async countTokens(text: string, signal?: AbortSignal): Promise<number> {
+    const { modelName, api } = this.ready();
+    const tokenize = REMOTE_API_SHAPES[api].tokenize;
+    if (!tokenize) return estimateTokens(text);
+    const answer = await requestJson(`${this.root}${tokenize.path}`, { method: 'POST', body: tokenize.body(modelName, text) }, this.http(signal));
+    return tokenize.count(answer);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.connected = null;
+  }
+
+  private get base(): string {
+    return `${this.root}/v1`;
+  }
+
+  private http(signal?: AbortSignal): HttpOptions {
+    return {
+      ...(this.options.apiKey ? { apiKey: this.options.apiKey } : {}),
+      timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      retries: this.options.retries ?? DEFAULT_RETRIES,
+      ...(signal ? { signal } : {}),
+    };
+  }
+
+  /** llama-server's `/props` (its context size); null from a server that has none. */
+  private async props(signal?: AbortSignal): Promise<{ contextSize?: number } | null> {
+    try {
+      const response = await request(`${this.root}/props`, { method: 'GET' }, { ...this.http(signal), retries: 0 });
+      const props = (await response.json()) as { default_generation_settings?: { n_ctx?: number } };
+      if (!props.default_generation_settings) return null;
+      return props.default_generation_settings.n_ctx ? { contextSize: props.default_generation_settings.n_ctx } : {};
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'cancelled') throw error;
+      return null;
+    }
+  }
+
+  private async stream(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<GenerateResult> {
+    const url = `${this.base}${path}`;
+    const started = performance.now();
+    const http = this.http(signal);
+    const response = await request(url, { method: 'POST', body }, http);
+    let text = '';
+    let firstAt: number | null = null;
+    let finish: string | null = null;
+    let usage = null as Usage | null;
+    let chunks = 0;
+    for await (const event of readEvents(url, response, http)) {
+      const data = event as { error?: { message?: string } | string; choices?: { delta?: { content?: string | null }; text?: string; finish_reason?: string | null }[]; usage?: Usage };
+      if (data.error) throw new EngineError('server-error', `the model server at ${url} failed while answering: ${typeof data.error === 'string' ? data.error : (data.error.message ?? 'no message')}`);
+      if (data.usage) usage = data.usage;
+      const choice = data.choices?.[0];
+      const piece = choice?.delta?.content ?? choice?.text ?? '';
+      if (piece) {
+        firstAt ??= performance.now();
+        text += piece;
+        chunks++;
+      }
+      if (choice?.finish_reason) finish = choice.finish_reason;
+    }
+    if (finish === null && !text) throw new EngineError('server-error', `the model server at ${url} ended its answer without a word or a reason`);
+    const ended = performance.now();
+    const promptMs = (firstAt ?? ended) - started;
+    return {
+      text,
+      promptTokens: usage?.prompt_tokens ?? 0,
+      reusedTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      generatedTokens: usage?.completion_tokens ?? chunks,
+      promptMs,
+      generateMs: ended - started - promptMs,
+      stopReason: finish === 'length' ? 'maxTokens' : 'eogToken',
+    };
+  }
+
+  /**
+   * As the local engine does: free text up to the end of the thinking and the opening fence (written
+   * for the model when its budget runs out first), then the answer from there under the grammar,
+   * in a request that goes on from the thought as the model's own message.
+   */
+  private async reasonThenAnswer(params: GenerateParams, shape: ReasoningShape, signal?: AbortSignal): Promise<GenerateResult> {
+    let thought = '';
+    let thinkingTokens = 0;
+    let forced = false;
+    const free = { ...params, reasoning: undefined, grammar: null, rawCompletion: false };
+    for (const marker of [...(shape.after ? [shape.after] : []), shape.open]) {
+      const budget = shape.thinkingTokens - thinkingTokens;
+      const part = budget > 0 ? await this.generate({ ...free, responsePrefix: (params.responsePrefix ?? '') + thought, maxTokens: budget, stop: [...(params.stop ?? []), marker] }, signal) : null;
+      thought += part?.text ?? '';
+      thinkingTokens += part?.generatedTokens ?? 0;
+      // A server leaves a stop string out of the text: whether it stopped there is whether it stopped before its budget.
+      const reached = part !== null && part.stopReason !== 'maxTokens';
+      forced ||= !reached;
+      thought += reached ? marker : `\n${marker}`;
+    }
+    // Without a grammar to end the block, the closing fence does.
+    const stop = params.grammar ? params.stop : [...(params.stop ?? []), shape.close];
+    const answer = await this.generate({ ...params, reasoning: undefined, rawCompletion: false, responsePrefix: `${params.responsePrefix ?? ''}${thought}\n`, ...(stop ? { stop } : {}) }, signal);
+    return { ...answer, text: `${thought}\n${answer.text}`, thinkingTokens, fenceForced: forced };
+  }
+
+  private ready(): { modelName: string; api: RemoteApi } {
+    this.throwIfDisposed();
+    if (!this.connected) throw new EngineError('no-model', `not connected to the model server at ${this.options.endpoint}`);
+    return this.connected;
+  }
+
+  private throwIfDisposed(): void {
+    if (this.disposed) throw new EngineError('closed', 'the remote model was disposed');
+  }
+}
+
+function chatMessages(params: GenerateParams): Message[] {
+  return [
+    ...(params.system ? [{ role: 'system' as const, content: params.system }] : []),
+    { role: 'user', content: params.user },
+    ...(params.responsePrefix ? [{ role: 'assistant' as const, content: params.responsePrefix }] : []),
+  ];
+}
+
+function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 3);
+}

@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Llama } from 'node-llama-cpp';
+import { TINY_MODEL } from './tinyModel';
+
+export type ServedApi = 'vllm' | 'llama-server' | 'sglang' | 'openai';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown> | null;
+}
+
+export interface OpenAiCompatibleServer {
+  /** The OpenAI-style base URL, ending in /v1. */
+  url: string;
+  requests: RecordedRequest[];
+  /** The next requests to the generation endpoints answer this status and body instead. */
+  failNext(status: number, body: string, count?: number): void;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  api: ServedApi;
+  modelName?: string;
+  /** Requests generated side by side (context sequences); more wait their turn. */
+  sequences?: number;
+  /** Only this bearer token is let in. */
+  apiKey?: string;
+}
+
+/**
+ * A stand-in for a team's serving engine, on loopback: it speaks the request and response shapes of
+ * vLLM, llama-server, SGLang or a plain OpenAI server (models list, llama-server's /props, tokenize,
+ * chat and completions with server-sent events), reads the grammar from the field that engine reads,
+ * and answers with real generations of the tiny GGUF model (node-llama-cpp) under that grammar.
+ */
+export async function startOpenAiCompatibleServer(options: ServerOptions): Promise<OpenAiCompatibleServer> {
+  const { getLlama, LlamaCompletion } = await import('node-llama-cpp');
+  const llama: Llama = await getLlama({ gpu: false });
+  const model: LlamaModel = await llama.loadModel({ modelPath: TINY_MODEL });
+  const sequenceCount = options.sequences ?? 1;
+  const context: LlamaContext = await model.createContext({ contextSize: 2048 * sequenceCount, sequences: sequenceCount, threads: 1 });
+  const free: LlamaContextSequence[] = Array.from({ length: sequenceCount }, () => context.getSequence());
+  const waiting: ((sequence: LlamaContextSequence) => void)[] = [];
+  const take = () => new Promise<LlamaContextSequence>((resolve) => (free.length ? resolve(free.pop()!) : waiting.push(resolve)));
+  const give = (sequence: LlamaContextSequence) => (waiting.length ? waiting.shift()!(sequence) : free.push(sequence));
+  const grammars = new Map<string, LlamaGrammar>();
+  const modelName = options.modelName ?? 'tiny-sql';
+  const requests: RecordedRequest[] = [];
+  const failures: { status: number; body: string }[] = [];
+
+  const grammarIn = (body: Record<string, unknown>): string | undefined => {
+    if (options.api === 'vllm') return (body.structured_outputs as { grammar?: string } | undefined)?.grammar;
+    if (options.api === 'llama-server') return body.grammar as string | undefined;
+    if (options.api === 'sglang') return body.ebnf as string | undefined;
+    return undefined;
+  };
+
+  const generate = async (body: Record<string, unknown>, response: ServerResponse, chat: boolean) => {
+    // A client that hangs up stops the generation, as a serving engine does.
+    const hungUp = new AbortController();
+    response.on('close', () => hungUp.abort());
+    const messages = (body.messages ?? []) as { role: string; content: string }[];
+    // The tiny model has no chat template: the messages as plain text, the last assistant message continued.
+    const prompt = chat ? messages.map((m) => (m.role === 'assistant' ? m.content : `${m.role}: ${m.content}\n`)).join('') : String(body.prompt);
+    const gbnf = grammarIn(body);
+    let grammar = gbnf ? grammars.get(gbnf) : undefined;
+    if (gbnf && !grammar) grammars.set(gbnf, (grammar = await llama.createGrammar({ grammar: gbnf })));
+    const sequence = await take();
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    const send = (data: unknown) => response.write(`data: ${JSON.stringify(data)}\n\n`);
+    let completionTokens = 0;
+    try {
+      const completion = new LlamaCompletion({ contextSequence: sequence });
+      const result = await completion.generateCompletionWithMeta(prompt, {
+        maxTokens: Number(body.max_tokens ?? 64),
+        temperature: Number(body.temperature ?? 0),
+        ...(body.seed !== undefined ? { seed: Number(body.seed) } : {}),
+        ...(grammar ? { grammar } : {}),
+        ...(Array.isArray(body.stop) && body.stop.length ? { customStopTriggers: body.stop as string[] } : {}),
+        onTextChunk: (text) => send(chat ? { choices: [{ index: 0, delta: { content: text }, finish_reason: null }] } : { choices: [{ index: 0, text, finish_reason: null }] }),
+        onToken: (tokens) => (completionTokens += tokens.length),
+        signal: hungUp.signal,
+        stopOnAbortSignal: true,
+      });
+      completion.dispose({ disposeSequence: false });
+      const finish = result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop';
+      send({ choices: [{ index: 0, ...(chat ? { delta: {} } : { text: '' }), finish_reason: finish }] });
+      send({ choices: [], usage: { prompt_tokens: model.tokenize(prompt).length, completion_tokens: completionTokens } });
+      response.end('data: [DONE]\n\n');
+    } finally {
+      await sequence.clearHistory();
+      give(sequence);
+    }
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const raw = await new Promise<string>((resolve) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      request.on('end', () => resolve(text));
+    });
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+    requests.push({ method: request.method ?? 'GET', path, headers: request.headers, body });
+    const json = (status: number, value: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(value));
+    };
+    if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) return json(401, { error: { message: 'Invalid API key' } });
+    if (path === '/v1/models') return json(200, { object: 'list', data: [{ id: modelName, object: 'model', owned_by: options.api === 'openai' ? 'organization-owner' : options.api, ...(options.api === 'vllm' ? { max_model_len: 2048 } : {}) }] });
+    if (path === '/props' && options.api === 'llama-server') return json(200, { default_generation_settings: { n_ctx: 2048 } });
+    if (path === '/tokenize' && options.api === 'vllm') return json(200, { count: model.tokenize(String(body?.prompt ?? '')).length });
+    if (path === '/tokenize' && options.api === 'llama-server') return json(200, { tokens: model.tokenize(String(body?.content ?? '')) });
+    if (path === '/v1/chat/completions' || path === '/v1/completions') {
+      const failure = failures.shift();
+      if (failure) {
+        response.writeHead(failure.status, { 'content-type': 'application/json' });
+        return response.end(failure.body);
+      }
+      return generate(body ?? {}, response, path === '/v1/chat/completions');
+    }
+    json(404, { error: { message: `no route ${path}` } });
+  };
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: Error) => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: error.message } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    failNext: (status, body, count = 1) => failures.push(...Array.from({ length: count }, () => ({ status, body }))),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await context.dispose();
+      await model.dispose();
+    },
+  };
+}
