@@ -3,8 +3,9 @@ import { CompletionSchema, InlineCompleter, type CompletionTiming } from '../cor
 import { DEFAULT_COMPLETION_SETTINGS } from '../core/defaults';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { createLanguageModel } from '../core/engine/createLanguageModel';
+import type { LanguageModel } from '../core/engine/LanguageModel';
 import { checkInputFile } from '../core/files/checkInputFile';
-import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP, requiredModel } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, connectCliModel, loadCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions, requiredModel } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
@@ -29,6 +30,7 @@ ${GRAMMAR_HELP}
   --json                one line per prefix: {"prefix", "completion", "ms", "source", "valid"?, "skipped"?}
   --check               also ask the database whether prefix + completion is SQL it accepts ("valid")
 ${MODEL_HELP}
+${REMOTE_HELP}
   -h, --help            show this help
 
 Exit codes: 0 done (completions may be empty: --json says why), 2 bad input.`;
@@ -37,6 +39,7 @@ export async function completeCommand(args: string[], write: (text: string) => v
   const { values } = parseCommandArgs('complete', args, {
     db: { type: 'string' },
     ...MODEL_ARGS,
+    ...REMOTE_ARGS,
     prefix: { type: 'string' },
     prefixes: { type: 'string' },
     suffix: { type: 'string' },
@@ -48,7 +51,8 @@ export async function completeCommand(args: string[], write: (text: string) => v
   if (values.help) return write(COMPLETE_HELP);
   const path = requiredDb('complete', values.db);
   if ((values.prefix === undefined) === (values.prefixes === undefined)) throw new UsageError('complete: give either --prefix <text> or --prefixes <file>');
-  const model = requiredModel('complete', values.model);
+  const remote = remoteModelOptions('complete', values);
+  const model = remote ? null : requiredModel('complete', values.model);
   const prefixes = values.prefix !== undefined ? [values.prefix] : readPrefixes(values.prefixes!);
   const settings = {
     grammar: grammarOption('complete', values),
@@ -57,12 +61,18 @@ export async function completeCommand(args: string[], write: (text: string) => v
     ...maxTokensOption(integerOption('complete', 'max-tokens', values['max-tokens'], 1, 4096)),
     onlyOnComment: false,
   };
-  const modelOptions = checkModelOptions('complete', { ...values, model });
+  const modelOptions = model === null ? null : checkModelOptions('complete', { ...values, model });
   const interrupt = abortOnInterrupt();
   const db = await IsolatedDatabase.open(path);
-  const engine = createLanguageModel({ kind: 'llama.cpp' });
+  let engine: (LanguageModel & { dispose(): void }) | null = null;
   try {
-    await loadCliModel(engine, modelOptions, interrupt.signal);
+    if (remote) {
+      engine = (await connectCliModel(remote, interrupt.signal)).engine;
+    } else {
+      const local = createLanguageModel({ kind: 'llama.cpp' });
+      engine = local;
+      await loadCliModel(local, modelOptions!, interrupt.signal);
+    }
     const schema = new CompletionSchema(await db.readSchema({ signal: interrupt.signal }));
     const completer = new InlineCompleter(engine, () => settings);
     // As the editor does when a SQL file bound to the database comes into view: times below are a keystroke's, not a cold start's.
@@ -84,7 +94,7 @@ export async function completeCommand(args: string[], write: (text: string) => v
     completer.dispose();
   } finally {
     interrupt.dispose();
-    engine.dispose();
+    engine?.dispose();
     await db.dispose();
   }
 }

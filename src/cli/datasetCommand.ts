@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/buildDataset';
 import { createLanguageModel } from '../core/engine/createLanguageModel';
+import type { LanguageModel } from '../core/engine/LanguageModel';
+import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
 import { DEFAULT_BATCH_SEQUENCES, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../core/defaults';
-import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, connectCliModel, loadCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
 import { GRAMMAR_ARGS, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
@@ -23,6 +25,8 @@ Options:
   --model <ref>         the model that writes questions (with --questions model)
   --batch N             questions the model writes side by side (default ${DEFAULT_BATCH_SEQUENCES}; each costs a context's memory)
 ${MODEL_HELP}
+${REMOTE_HELP}
+  --concurrency N       with --endpoint: questions asked for at once (default ${DEFAULT_REMOTE_CONCURRENCY})
   --test-fraction F     share of templates in the test split (default ${DEFAULT_TEST_FRACTION})
   --seed N              the split's seed (default ${DEFAULT_SPLIT_SEED})
   --formats <list>      any of ${ALL_FORMATS.join(',')} (default all)
@@ -41,6 +45,8 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     questions: { type: 'string' },
     ...GRAMMAR_ARGS,
     ...MODEL_ARGS,
+    ...REMOTE_ARGS,
+    concurrency: { type: 'string' },
     batch: { type: 'string' },
     'test-fraction': { type: 'string' },
     seed: { type: 'string' },
@@ -54,7 +60,10 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
   if (!values.out) throw new UsageError('dataset build: --out <dir> is required');
   const questions = (values.questions ?? 'history') as 'history' | 'model' | 'none';
   if (!['history', 'model', 'none'].includes(questions)) throw new UsageError(`dataset build: --questions must be history, model or none`);
-  if (questions === 'model' && !values.model) throw new UsageError('dataset build: --questions model needs --model <path|url|hf:…>');
+  const remote = remoteModelOptions('dataset build', values);
+  if (questions === 'model' && !values.model && !remote) throw new UsageError('dataset build: --questions model needs --model <path|url|hf:…> (or --endpoint <url>)');
+  const concurrency = integerOption('dataset build', 'concurrency', values.concurrency, 1, 256);
+  if (concurrency !== undefined && !remote) throw new UsageError('dataset build: --concurrency needs --endpoint <url> (a local model writes --batch questions side by side)');
   const testFraction = values['test-fraction'] === undefined ? DEFAULT_TEST_FRACTION : Number(values['test-fraction']);
   if (!(testFraction >= 0 && testFraction <= 1)) throw new UsageError(`dataset build: --test-fraction must be between 0 and 1`);
   const formats = (values.formats?.split(',').map((f) => f.trim()) ?? ALL_FORMATS) as DatasetFormat[];
@@ -64,13 +73,17 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
   const grammar = grammarOption('dataset build', values);
   const seed = integerOption('dataset build', 'seed', values.seed, 0);
   const batchSequences = integerOption('dataset build', 'batch', values.batch, 1, 64) ?? DEFAULT_BATCH_SEQUENCES;
-  const modelOptions = questions === 'model' ? checkModelOptions('dataset build', { ...values, model: values.model!, batchSequences }) : null;
+  const modelOptions = questions === 'model' && !remote ? checkModelOptions('dataset build', { ...values, model: values.model!, batchSequences }) : null;
   const interrupt = abortOnInterrupt();
-  const engine = questions === 'model' ? createLanguageModel({ kind: 'llama.cpp' }) : undefined;
+  let engine: (LanguageModel & { dispose(): void }) | undefined;
   const tty = process.stderr.isTTY;
   try {
-    if (engine) {
-      await loadCliModel(engine, modelOptions!, interrupt.signal);
+    if (questions === 'model' && remote) {
+      engine = (await connectCliModel({ ...remote, ...(concurrency ? { concurrency } : {}) }, interrupt.signal)).engine;
+    } else if (modelOptions) {
+      const local = createLanguageModel({ kind: 'llama.cpp' });
+      engine = local;
+      await loadCliModel(local, modelOptions, interrupt.signal);
     }
     const manifest = await buildDataset({
       dbPath: resolve(db),

@@ -4,7 +4,9 @@ import { birdSplitFile, loadBirdDataset, loadJsonlDataset, loadPredictions, load
 import { DIFFICULTIES } from '../core/protocol/evalReport';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { createLanguageModel } from '../core/engine/createLanguageModel';
-import { abortOnInterrupt, checkModelOptions, loadCliModel, MODEL_ARGS, MODEL_HELP } from './loadCliModel';
+import type { LanguageModel } from '../core/engine/LanguageModel';
+import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
+import { abortOnInterrupt, checkModelOptions, connectCliModel, loadCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs } from './parseCommandArgs';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
@@ -14,7 +16,7 @@ import { UsageError } from './UsageError';
 const MAX_WORKERS = 64;
 
 export const EVAL_HELP = `Usage: quarry eval ((--spider <dir> | --bird <dir>) [--split dev|train] | --dataset <file.jsonl>)
-                   (--predictions <file> | --model <path|url|hf:…>) [options]
+                   (--predictions <file> | --model <path|url|hf:…> | --endpoint <url>) [options]
 
 Execution accuracy: each example's gold and predicted SQL run on its database, compared as the
 Spider test-suite evaluator (exec_eval.py) does: bags of rows; order only when the gold query has
@@ -37,6 +39,8 @@ ${GRAMMAR_HELP}
   --samples N           self-consistency, as for quarry ask
 ${SAMPLING_HELP}
 ${MODEL_HELP}
+${REMOTE_HELP}
+  --concurrency N       with --endpoint: questions sent at once (default ${DEFAULT_REMOTE_CONCURRENCY}); a local model takes one at a time
   --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
   --resume              continue an interrupted run with the same settings
   --keep-distinct       compare with DISTINCT kept (and the whole prediction run, as the official code does)
@@ -56,6 +60,8 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     dataset: { type: 'string' },
     predictions: { type: 'string' },
     ...MODEL_ARGS,
+    ...REMOTE_ARGS,
+    concurrency: { type: 'string' },
     ...PROMPT_FORMAT_ARGS,
     ...GRAMMAR_ARGS,
     attempts: { type: 'string' },
@@ -72,7 +78,13 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   });
   if (values.help) return write(EVAL_HELP);
   if ([values.spider, values.bird, values.dataset].filter(Boolean).length !== 1) throw new UsageError('eval: give one of --spider <dir>, --bird <dir> or --dataset <file.jsonl>');
-  if (!!values.predictions === !!values.model) throw new UsageError('eval: give either --predictions <file> or --model <path|url|hf:…>');
+  const remote = remoteModelOptions('eval', values);
+  if (remote && values.model) throw new UsageError('eval: give --model <path|url|hf:…> or --endpoint <url>, not both');
+  const usesModel = !!values.model || !!remote;
+  if (!!values.predictions === usesModel) throw new UsageError('eval: give either --predictions <file> or --model <path|url|hf:…> (or --endpoint <url>)');
+  const concurrency = integerOption('eval', 'concurrency', values.concurrency, 1, 256) ?? (remote ? DEFAULT_REMOTE_CONCURRENCY : 1);
+  // One local context sequence answers one question at a time; a serving engine batches what it is sent.
+  if (concurrency > 1 && !remote) throw new UsageError('eval: --concurrency needs --endpoint <url> (a local model answers one question at a time)');
   const split = values.split ?? 'dev';
   if (split !== 'dev' && split !== 'train') throw new UsageError(`eval: --split must be dev or train, got '${split}'`);
   const limit = integerOption('eval', 'limit', values.limit, 1);
@@ -92,12 +104,12 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const settings = {
     dataset: values.spider ? { spider: resolve(values.spider), split } : values.bird ? { bird: resolve(values.bird), split } : { jsonl: resolve(values.dataset!) },
     predictions: values.predictions ? resolve(values.predictions) : undefined,
-    model: values.model,
-    grammar: values.model ? grammar : undefined,
-    promptFormat: values.model ? (promptFormat ?? 'auto') : undefined,
-    corrections: values.model ? corrections : undefined,
-    samples: values.model ? samples : undefined,
-    sampling: values.model ? sampling : undefined,
+    model: values.model ?? (remote ? { endpoint: remote.endpoint, name: remote.modelName ?? null } : undefined),
+    grammar: usesModel ? grammar : undefined,
+    promptFormat: usesModel ? (promptFormat ?? 'auto') : undefined,
+    corrections: usesModel ? corrections : undefined,
+    samples: usesModel ? samples : undefined,
+    sampling: usesModel ? sampling : undefined,
     keepDistinct: !!values['keep-distinct'],
     singleStatement: !!values['single-statement'],
     instances,
@@ -107,12 +119,17 @@ export async function evalCommand(args: string[], write: (text: string) => void)
 
   const modelOptions = values.model ? checkModelOptions('eval', { ...values, model: values.model }) : null;
   const interrupt = abortOnInterrupt();
-  const engine = values.model ? createLanguageModel({ kind: 'llama.cpp' }) : null;
+  let engine: (LanguageModel & { dispose(): void }) | null = null;
   try {
     let predictor: Predictor;
     const inputs = [datasetFile];
-    if (engine) {
-      const status = await loadCliModel(engine, modelOptions!, interrupt.signal);
+    if (remote) {
+      engine = (await connectCliModel(remote, interrupt.signal)).engine;
+      predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples, ...sampling } };
+    } else if (modelOptions) {
+      const local = createLanguageModel({ kind: 'llama.cpp' });
+      engine = local;
+      const status = await loadCliModel(local, modelOptions, interrupt.signal);
       inputs.push(status.modelPath, ...(status.loraPath ? [status.loraPath] : []));
       predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples, ...sampling } };
     } else {
@@ -130,6 +147,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       instances,
       timeoutMs,
       workers,
+      concurrency,
       signal: interrupt.signal,
       onProgress: bar.update,
     });

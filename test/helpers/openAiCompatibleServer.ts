@@ -24,8 +24,8 @@ export interface OpenAiCompatibleServer {
 export interface ServerOptions {
   api: ServedApi;
   modelName?: string;
-  /** Requests generated side by side (context sequences); more wait their turn. */
-  sequences?: number;
+  /** Requests generated side by side; more wait their turn. */
+  parallel?: number;
   /** Only this bearer token is let in. */
   apiKey?: string;
 }
@@ -40,9 +40,11 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
   const { getLlama, LlamaCompletion } = await import('node-llama-cpp');
   const llama: Llama = await getLlama({ gpu: false });
   const model: LlamaModel = await llama.loadModel({ modelPath: TINY_MODEL });
-  const sequenceCount = options.sequences ?? 1;
-  const context: LlamaContext = await model.createContext({ contextSize: 2048 * sequenceCount, sequences: sequenceCount, threads: 1 });
-  const free: LlamaContextSequence[] = Array.from({ length: sequenceCount }, () => context.getSequence());
+  // A context per request in flight, not sequences of one: batched sums come out in another order, and
+  // the random model's near-ties would then make the same question give another answer under load.
+  const contexts: LlamaContext[] = [];
+  for (let i = 0; i < (options.parallel ?? 1); i++) contexts.push(await model.createContext({ contextSize: 2048, threads: 1 }));
+  const free: LlamaContextSequence[] = contexts.map((context) => context.getSequence());
   const waiting: ((sequence: LlamaContextSequence) => void)[] = [];
   const take = () => new Promise<LlamaContextSequence>((resolve) => (free.length ? resolve(free.pop()!) : waiting.push(resolve)));
   const give = (sequence: LlamaContextSequence) => (waiting.length ? waiting.shift()!(sequence) : free.push(sequence));
@@ -140,7 +142,7 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await context.dispose();
+      for (const context of contexts) await context.dispose();
       await model.dispose();
     },
   };

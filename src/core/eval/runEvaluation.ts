@@ -48,6 +48,8 @@ export interface EvalOptions {
   maxRows?: number;
   /** Parallel database workers (default: the cores here). */
   workers?: number;
+  /** Model answers asked for at once (default 1): a serving engine batches them; a local model takes them in turn. */
+  concurrency?: number;
   /** The database worker script, when not next to the running bundle (tests). */
   workerScript?: string;
   signal?: AbortSignal;
@@ -192,11 +194,20 @@ async function runLane(context: LaneContext, groups: EvalExample[][], record: (r
     }
     try {
       if (context.predictor.kind === 'predictions') await scoreGivenPredictions(context.predictor.predictions, group, dbPath, tools, context, record);
-      else for (const example of group) record(await scoreModelAnswer(example, dbPath, tools, context));
+      else await inParallel(group, context.options.concurrency ?? 1, async (example) => record(await scoreModelAnswer(example, dbPath, tools, context)));
     } finally {
       await tools.dispose();
     }
   }
+}
+
+/** Runs `work` on every item, at most `limit` at once; the first failure stops the rest from starting. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 /** The model's connection (its prompt needs the schema) and, in strict mode, the generated instances of the group's database. */
