@@ -30,7 +30,7 @@ export const REMOTE_ARGS = {
 } as const;
 
 export const REMOTE_HELP = `  --endpoint <url>      a model server's OpenAI-style base URL (http://host:8000/v1) instead of --model
-  --api <engine>        vllm, llama-server, sglang or openai (default: asked of the server)
+  --api <engine>        vllm, llama-server, sglang, ollama or openai (default: asked of the server)
   --model-name <name>   the served model to use (default: the server's first)
   --api-key-env <VAR>   the environment variable holding the server's API key (sent as a bearer token)`;
 

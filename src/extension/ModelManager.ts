@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
 import { EngineError } from '../core/engine/EngineError';
 import { createLanguageModel } from '../core/engine/createLanguageModel';
+import type { LanguageModel } from '../core/engine/LanguageModel';
 import type { ModelEngine } from '../core/engine/ModelEngine';
+import { RemoteModel } from '../core/engine/remote/RemoteModel';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { COMMANDS } from './commandIds';
 import { readSettings } from './settings';
@@ -17,12 +19,18 @@ export type ModelState =
   | { kind: 'ready'; status: ModelStatus }
   | { kind: 'failed'; error: EngineError };
 
+/** Where the API key of quarry.model.endpoint is kept (VS Code's SecretStorage, never settings.json). */
+export const SERVER_KEY_SECRET = 'quarry.model.apiKey';
+
 /**
  * The extension's model: read from settings, downloaded into the extension's storage when it is a
- * URL, loaded into the embedded model server on first use and kept warm. The status bar shows its state.
+ * URL, loaded into the embedded model server on first use and kept warm; or, when
+ * quarry.model.endpoint is set, a model on a serving engine, connected to on first use. The status
+ * bar shows its state.
  */
 export class ModelManager implements vscode.Disposable {
-  readonly engine: ModelEngine;
+  private readonly local: ModelEngine;
+  private remote: RemoteModel | null = null;
   private state: ModelState = { kind: 'none' };
   private readonly statusItem = vscode.window.createStatusBarItem('quarry.model', vscode.StatusBarAlignment.Right, 100);
   private readonly changed = new vscode.EventEmitter<ModelState>();
@@ -32,9 +40,10 @@ export class ModelManager implements vscode.Disposable {
   constructor(
     serverScript: string,
     private readonly storage: vscode.Uri,
+    readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.engine = createLanguageModel({ kind: 'llama.cpp', serverScript, log: (line) => log.info(line) });
+    this.local = createLanguageModel({ kind: 'llama.cpp', serverScript, log: (line) => log.info(line) });
     this.statusItem.name = 'Quarry model';
     this.statusItem.command = COMMANDS.selectModel;
     this.render();
@@ -45,8 +54,14 @@ export class ModelManager implements vscode.Disposable {
     return this.state;
   }
 
+  /** The model Ask, completion, evaluation and datasets use: the server's when one is configured, else the local one. */
+  get engine(): LanguageModel {
+    return this.remote ?? this.local;
+  }
+
   get configured(): boolean {
-    return readSettings().model.source !== '';
+    const settings = readSettings();
+    return settings.model.source !== '' || settings.server.endpoint !== '';
   }
 
   /** The loaded model, loading (and downloading) it first when needed; `progress` hears each step, and a download's share done. */
@@ -60,17 +75,21 @@ export class ModelManager implements vscode.Disposable {
 
   /** Forgets the loaded model so the next use loads what the settings now say. */
   reset(): void {
-    this.engine.stop();
+    this.local.stop();
+    this.remote?.dispose();
+    this.remote = null;
     this.setState({ kind: 'none' });
   }
 
   dispose(): void {
-    this.engine.dispose();
+    this.local.dispose();
+    this.remote?.dispose();
     this.statusItem.dispose();
     this.changed.dispose();
   }
 
   private async load(progress?: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
+    if (readSettings().server.endpoint) return this.connect(progress, signal);
     const { source, sha256, lora, huggingFaceEndpoint, ...settings } = readSettings().model;
     if (!source) throw new EngineError('no-model', 'no model is configured: run "Quarry: Select Model…"');
     const report = (detail: string, percent?: number) => {
@@ -87,10 +106,34 @@ export class ModelManager implements vscode.Disposable {
         onProgress: (download) => report(describeDownload(download), download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : undefined),
       });
       report('loading model…');
-      const status = await this.engine.load({ modelPath, loraPath: lora || undefined, ...settings }, signal);
+      const status = await this.local.load({ modelPath, loraPath: lora || undefined, ...settings }, signal);
       this.setState({ kind: 'ready', status });
       return status;
     } catch (error) {
+      const engineError = error instanceof EngineError ? error : new EngineError('internal', String(error));
+      this.setState({ kind: 'failed', error: engineError });
+      this.log.error(`[${engineError.code}] ${engineError.message}`);
+      throw engineError;
+    }
+  }
+
+  /** The configured server, with the key from SecretStorage. */
+  private async connect(progress?: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
+    const { endpoint, api, name } = readSettings().server;
+    const detail = `connecting to ${endpoint}…`;
+    this.setState({ kind: 'loading', detail });
+    progress?.(detail);
+    const apiKey = await this.secrets.get(SERVER_KEY_SECRET);
+    const remote = new RemoteModel({ endpoint, ...(api ? { api } : {}), ...(name ? { modelName: name } : {}), ...(apiKey ? { apiKey } : {}) });
+    try {
+      const status = await remote.connect(signal);
+      this.remote?.dispose();
+      this.remote = remote;
+      this.log.info(`model server ${endpoint}: ${remote.served?.modelName} (${remote.served?.api}), ${status.contextSize}-token context`);
+      this.setState({ kind: 'ready', status });
+      return status;
+    } catch (error) {
+      remote.dispose();
       const engineError = error instanceof EngineError ? error : new EngineError('internal', String(error));
       this.setState({ kind: 'failed', error: engineError });
       this.log.error(`[${engineError.code}] ${engineError.message}`);
@@ -109,13 +152,18 @@ export class ModelManager implements vscode.Disposable {
     switch (this.state.kind) {
       case 'none':
         item.text = this.configured ? '$(hubot) Quarry' : '$(hubot) Quarry: no model';
-        item.tooltip = this.configured ? `Model: ${readSettings().model.source} (loads on first use)` : 'Choose the model that writes SQL';
+        item.tooltip = this.configured ? `Model: ${readSettings().server.endpoint || readSettings().model.source} (${readSettings().server.endpoint ? 'connects' : 'loads'} on first use)` : 'Choose the model that writes SQL';
         break;
       case 'loading':
         item.text = `$(loading~spin) Quarry: ${this.state.detail}`;
         item.tooltip = this.state.detail;
         break;
       case 'ready':
+        if (this.remote?.served) {
+          item.text = `$(cloud) ${this.remote.served.modelName} · ${this.remote.served.api}`;
+          item.tooltip = `Model ${this.state.status.modelPath} (${this.remote.served.api}), ${this.state.status.contextSize}-token context`;
+          break;
+        }
         item.text = `$(hubot) ${basename(this.state.status.modelPath)} · ${this.state.status.device}`;
         item.tooltip = `Model ${this.state.status.modelPath} on ${this.state.status.device}, ${this.state.status.contextSize}-token context`;
         break;

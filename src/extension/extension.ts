@@ -5,7 +5,7 @@ import { connectDatabase } from './commands/connectDatabase';
 import { disconnectDatabase } from './commands/disconnectDatabase';
 import { refreshDatabases } from './commands/refreshDatabases';
 import { runEvaluationCommand, type RunEvaluationArgs } from './commands/runEvaluation';
-import { selectModel } from './commands/selectModel';
+import { selectModel, type ServerChoice } from './commands/selectModel';
 import { EvalPanel } from './EvalPanel';
 import { ConnectionStore } from './ConnectionStore';
 import { DatabasesTreeProvider, type DatabaseNode } from './DatabasesTreeProvider';
@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const tree = new DatabasesTreeProvider(store);
   const databasesView = vscode.window.createTreeView(DATABASES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   const reportsDir = vscode.Uri.joinPath(context.globalStorageUri, 'evaluations').fsPath;
-  const models = new ModelManager(vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelServer.mjs').fsPath, context.globalStorageUri, log);
+  const models = new ModelManager(vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelServer.mjs').fsPath, context.globalStorageUri, context.secrets, log);
   const sqlBinding = new SqlConnectionBinding(context.workspaceState, store);
   const inlineCompletion = new SqlInlineCompletionProvider(sqlBinding, models, log);
   const diagnostics = vscode.languages.createDiagnosticCollection('quarry');
@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     registerCommand(COMMANDS.refreshDatabases, log, (node?: DatabaseNode) => refreshDatabases(store, node)),
     registerCommand(COMMANDS.disconnectDatabase, log, (node?: DatabaseNode) => disconnectDatabase(store, node)),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
-    registerCommand(COMMANDS.selectModel, log, () => selectModel(models, log)),
+    registerCommand(COMMANDS.selectModel, log, (server?: ServerChoice) => selectModel(models, log, server)),
     registerCommand(COMMANDS.runEvaluation, log, (args?: RunEvaluationArgs) =>
       runEvaluationCommand(context.extensionUri, reportsDir, models, log, args),
     ),
@@ -92,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
 }
 
 /** Settings that change what is loaded; quarry.model.grammar applies to the next question without a reload. */
-const MODEL_LOAD_SETTINGS = ['source', 'sha256', 'lora', 'gpu', 'threads', 'contextSize', 'gpuLayers', 'batchSequences'];
+const MODEL_LOAD_SETTINGS = ['source', 'sha256', 'lora', 'gpu', 'threads', 'contextSize', 'gpuLayers', 'batchSequences', 'endpoint', 'api', 'name'];
 
 /** The inline button on a connection asks about that connection. */
 function askArgsFromNode(node: DatabaseNode): AskArgs {

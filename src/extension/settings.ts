@@ -17,6 +17,7 @@ import type { CompletionSettings } from '../core/complete/InlineCompleter';
 import type { PromptFormatId } from '../core/prompt/PromptFormat';
 import { isPromptFormatId } from '../core/prompt/promptFormats';
 import type { GrammarMode } from '../core/sql/grammarFor';
+import { isRemoteApi, type RemoteApi } from '../core/engine/remote/remoteApis';
 import type { GpuChoice, ModelSettings } from '../core/types/ModelSettings';
 
 export interface QuarrySettings {
@@ -27,6 +28,8 @@ export interface QuarrySettings {
   sampleValues: number;
   schemaOnly: boolean;
   model: ModelSettings & { source: string; sha256: string; lora: string; huggingFaceEndpoint: string };
+  /** A model on a serving engine: used instead of `model.source` when `endpoint` is set (the API key is in SecretStorage). */
+  server: { endpoint: string; api: RemoteApi | undefined; name: string };
   grammar: GrammarMode;
   /** Undefined: detected from the model file. */
   promptFormat: PromptFormatId | undefined;
@@ -56,6 +59,11 @@ export function readSettings(): QuarrySettings {
       gpuLayers: config.get<number>('model.gpuLayers', -1) < 0 ? 'auto' : config.get<number>('model.gpuLayers', -1),
       batchSequences: config.get<number>('model.batchSequences', DEFAULT_BATCH_SEQUENCES),
     },
+    server: {
+      endpoint: config.get<string>('model.endpoint', '').trim(),
+      api: remoteApiSetting(config.get<string>('model.api', 'auto')),
+      name: config.get<string>('model.name', '').trim(),
+    },
     grammar,
     promptFormat: promptFormatSetting(config.get<string>('model.promptFormat', DEFAULT_PROMPT_FORMAT)),
     corrections: config.get<number>('ask.corrections', DEFAULT_CORRECTIONS),
@@ -68,6 +76,10 @@ export function readSettings(): QuarrySettings {
       onlyOnComment: config.get<boolean>('completion.onlyOnComment', DEFAULT_COMPLETION_SETTINGS.onlyOnComment),
     },
   };
+}
+
+function remoteApiSetting(value: string): RemoteApi | undefined {
+  return isRemoteApi(value) ? value : undefined;
 }
 
 function promptFormatSetting(value: string): PromptFormatId | undefined {

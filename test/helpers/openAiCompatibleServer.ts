@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Llama } from 'node-llama-cpp';
 import { TINY_MODEL } from './tinyModel';
 
-export type ServedApi = 'vllm' | 'llama-server' | 'sglang' | 'openai';
+export type ServedApi = 'vllm' | 'llama-server' | 'sglang' | 'ollama' | 'openai';
 
 export interface RecordedRequest {
   method: string;
@@ -32,7 +32,7 @@ export interface ServerOptions {
 
 /**
  * A stand-in for a team's serving engine, on loopback: it speaks the request and response shapes of
- * vLLM, llama-server, SGLang or a plain OpenAI server (models list, llama-server's /props, tokenize,
+ * vLLM, llama-server, SGLang, Ollama's own API or a plain OpenAI server (models list, llama-server's /props, tokenize,
  * chat and completions with server-sent events), reads the grammar from the field that engine reads,
  * and answers with real generations of the tiny GGUF model (node-llama-cpp) under that grammar.
  */
@@ -98,6 +98,63 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
     }
   };
 
+  // llama-server's own /infill: its native events, and its refusal for a model without fill-in-the-middle tokens.
+  const infill = async (body: Record<string, unknown>, response: ServerResponse) => {
+    const sequence = await take();
+    try {
+      const completion = new LlamaCompletion({ contextSequence: sequence });
+      if (!completion.infillSupported) {
+        response.writeHead(501, { 'content-type': 'application/json' });
+        return response.end(JSON.stringify({ error: { code: 501, message: 'Infill is not supported by this model: prefix token is missing.', type: 'not_supported_error' } }));
+      }
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const send = (data: unknown) => response.write(`data: ${JSON.stringify(data)}\n\n`);
+      const gbnf = body.grammar as string | undefined;
+      const grammar = gbnf ? await llama.createGrammar({ grammar: gbnf }) : undefined;
+      const result = await completion.generateInfillCompletionWithMeta(String(body.input_prefix), String(body.input_suffix), {
+        maxTokens: Number(body.n_predict ?? 64),
+        ...(grammar ? { grammar } : {}),
+        onTextChunk: (content) => send({ content, stop: false }),
+      });
+      send({ content: '', stop: true, stop_type: result.metadata.stopReason === 'maxTokens' ? 'limit' : 'eos', tokens_predicted: 0, tokens_evaluated: 0 });
+      response.end();
+    } finally {
+      await sequence.clearHistory();
+      give(sequence);
+    }
+  };
+
+  // Ollama's own API: newline-delimited JSON, `options.num_predict`, and "does not support insert" for a suffix the model's template has no place for.
+  const ollama = async (path: string, body: Record<string, unknown>, response: ServerResponse, json: (status: number, value: unknown) => void) => {
+    if (path === '/api/version') return json(200, { version: '0.12.0' });
+    if (path === '/api/tags') return json(200, { models: [{ name: `${modelName}:latest`, model: `${modelName}:latest` }] });
+    if (path === '/api/show') return json(200, { model_info: { 'general.architecture': 'llama', 'llama.context_length': 2048 } });
+    if (path !== '/api/chat' && path !== '/api/generate') return json(404, { error: `no route ${path}` });
+    if (body.suffix) return json(400, { error: `registry.ollama.ai/library/${modelName}:latest does not support insert` });
+    const options = (body.options ?? {}) as { num_predict?: number; temperature?: number; stop?: string[] };
+    const messages = (body.messages ?? []) as { role: string; content: string }[];
+    const prompt = path === '/api/chat' ? messages.map((m) => (m.role === 'assistant' ? m.content : `${m.role}: ${m.content}\n`)).join('') : String(body.prompt);
+    const sequence = await take();
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    const send = (data: unknown) => response.write(`${JSON.stringify(data)}\n`);
+    try {
+      const completion = new LlamaCompletion({ contextSequence: sequence });
+      let evalCount = 0;
+      const result = await completion.generateCompletionWithMeta(prompt, {
+        maxTokens: options.num_predict ?? 64,
+        temperature: options.temperature ?? 0,
+        ...(options.stop?.length ? { customStopTriggers: options.stop } : {}),
+        onTextChunk: (text) => send(path === '/api/chat' ? { model: modelName, message: { role: 'assistant', content: text }, done: false } : { model: modelName, response: text, done: false }),
+        onToken: (tokens) => (evalCount += tokens.length),
+      });
+      send({ model: modelName, ...(path === '/api/chat' ? { message: { role: 'assistant', content: '' } } : { response: '' }), done: true, done_reason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop', prompt_eval_count: model.tokenize(prompt).length, eval_count: evalCount });
+      response.end();
+    } finally {
+      await sequence.clearHistory();
+      give(sequence);
+    }
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const raw = await new Promise<string>((resolve) => {
@@ -112,10 +169,13 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
       response.end(JSON.stringify(value));
     };
     if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) return json(401, { error: { message: 'Invalid API key' } });
+    if (options.api !== 'ollama' && path.startsWith('/api/')) return json(404, { error: { message: `no route ${path}` } });
     if (path === '/v1/models') return json(200, { object: 'list', data: [{ id: modelName, object: 'model', owned_by: options.api === 'openai' ? 'organization-owner' : options.api, ...(options.api === 'vllm' ? { max_model_len: 2048 } : {}) }] });
     if (path === '/props' && options.api === 'llama-server') return json(200, { default_generation_settings: { n_ctx: 2048 } });
     if (path === '/tokenize' && options.api === 'vllm') return json(200, { count: model.tokenize(String(body?.prompt ?? '')).length });
     if (path === '/tokenize' && options.api === 'llama-server') return json(200, { tokens: model.tokenize(String(body?.content ?? '')) });
+    if (path === '/infill' && options.api === 'llama-server') return infill(body ?? {}, response);
+    if (options.api === 'ollama' && path.startsWith('/api/')) return ollama(path, body ?? {}, response, json);
     if (path === '/v1/chat/completions' || path === '/v1/completions') {
       const failure = failures.shift();
       if (failure) {

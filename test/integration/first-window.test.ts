@@ -7,6 +7,7 @@ import type { ResultsView } from '../../src/core/protocol/resultsPanelMessages';
 import { PROJECT_ROOT, spiderDb } from '../helpers/fixtures';
 import { MODEL_CATALOG } from '../../src/core/models/modelCatalog';
 import { startModelHttpServer } from '../helpers/modelHttpServer';
+import { startOpenAiCompatibleServer } from '../helpers/openAiCompatibleServer';
 import { TINY_MODEL } from '../helpers/tinyModel';
 import { activateQuarry, allFramesText, atKeyboard, rowsUnder, sideBarText } from '../helpers/quarryExtension';
 
@@ -162,6 +163,44 @@ suite('Databases view (first window)', () => {
     const state = api.models.current;
     assert.equal(state.kind, 'ready');
     assert.equal(state.kind === 'ready' && state.status.device, 'cpu');
+  });
+
+  test('Ask through a model server set in settings, its API key in SecretStorage: the key goes as a bearer token, the grammar where vLLM reads it', async () => {
+    const api = await activateQuarry();
+    const server = await startOpenAiCompatibleServer({ api: 'vllm', modelName: 'm', apiKey: 'sk-extension-test' });
+    const config = vscode.workspace.getConfiguration('quarry');
+    try {
+      const chosen = await vscode.commands.executeCommand<boolean>('quarry.selectModel', { endpoint: server.url, api: 'vllm', modelName: 'm', apiKey: 'sk-extension-test' });
+      assert.equal(chosen, true, JSON.stringify(api.models.current));
+      // A fresh read: a configuration object is a snapshot.
+      const now = vscode.workspace.getConfiguration('quarry');
+      assert.equal(now.get('model.endpoint'), server.url);
+      const settingsText = JSON.stringify([now.inspect('model.endpoint'), now.inspect('model.name'), now.inspect('model.api')]);
+      assert.ok(!settingsText.includes('sk-extension-test'), 'the key is in no setting');
+      assert.equal(await api.models.secrets.get('quarry.model.apiKey'), 'sk-extension-test');
+      const state = api.models.current;
+      assert.equal(state.kind === 'ready' && state.status.device, 'remote');
+
+      const document = await vscode.workspace.openTextDocument({ language: 'sql', content: '' });
+      await vscode.window.showTextDocument(document);
+      const result = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: spiderDb('concert_singer'), question: 'How many singers do we have?' });
+      assert.ok(result?.valid, JSON.stringify(result?.attempts));
+      const sent = server.requests.find((r) => r.path === '/v1/chat/completions');
+      assert.ok(sent, server.requests.map((r) => r.path).join(', '));
+      assert.equal(sent.headers.authorization, 'Bearer sk-extension-test');
+      assert.equal(sent.body!.model, 'm');
+      assert.match((sent.body!.structured_outputs as { grammar: string }).grammar, /::=/);
+      const db = api.connections.get(spiderDb('concert_singer'))!.db!;
+      await db.query(result.sql);
+    } finally {
+      for (const key of ['model.endpoint', 'model.name', 'model.api']) {
+        await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+        await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      }
+      await api.models.secrets.delete('quarry.model.apiKey');
+      api.models.reset();
+      await server.close();
+    }
   });
 
   test('Run Query: Ctrl+Enter in a SQL file shows the statement\'s rows beside it; an error is underlined where it points', async () => {

@@ -16,7 +16,7 @@ let db: IsolatedDatabase;
 let schema: DatabaseSchema;
 
 before(async () => {
-  for (const api of ['vllm', 'llama-server', 'openai'] as const) servers.set(api, await startOpenAiCompatibleServer({ api, modelName: 'm', apiKey: KEY }));
+  for (const api of ['vllm', 'llama-server', 'ollama', 'openai'] as const) servers.set(api, await startOpenAiCompatibleServer({ api, modelName: 'm', apiKey: KEY }));
   db = await IsolatedDatabase.open(spiderDb('concert_singer'), { workerScript: WORKER_SCRIPT });
   schema = await db.readSchema();
 });
@@ -106,5 +106,45 @@ test('cancelling a streamed answer stops it at once', async () => {
   setTimeout(() => controller.abort(), 50);
   await assert.rejects(pending, (error: EngineError) => error.code === 'cancelled');
   assert.ok(performance.now() - started < 2000);
+  model.dispose();
+});
+
+test('with text after the cursor, llama-server is asked at /infill first; a model without fill-in-the-middle tokens is then asked as a chat, and /infill not again', async () => {
+  const server = servers.get('llama-server')!;
+  server.requests.length = 0;
+  const model = new RemoteModel({ endpoint: server.url, apiKey: KEY });
+  await model.connect();
+  const ask = () => model.generate({ system: 's', user: 'u', completion: 'PROMPT ', responsePrefix: 'SELECT ', suffix: ' FROM singer', grammar: 'root ::= "Name"', maxTokens: 8, temperature: 0 });
+  const first = await ask();
+  assert.equal(first.text, 'Name');
+  const [infill, chat] = server.requests.filter((r) => r.method === 'POST');
+  assert.equal(infill!.path, '/infill');
+  assert.deepEqual([infill!.body!.input_prefix, infill!.body!.input_suffix, infill!.body!.grammar, infill!.body!.n_predict], ['PROMPT SELECT ', ' FROM singer', 'root ::= "Name"', 8]);
+  assert.equal(chat!.path, '/v1/chat/completions', 'the tiny model has no FIM tokens: the server refused, and the chat answered');
+  assert.equal(model.capabilities?.infill, false);
+  await ask();
+  assert.equal(server.requests.filter((r) => r.path === '/infill').length, 1, 'not tried again');
+  model.dispose();
+});
+
+test("Ollama's own API: detected from /api/version, the model from /api/tags and its context from /api/show; chats and raw prompts stream as JSON lines with options.num_predict; a suffix the model cannot fill falls back to the chat", async () => {
+  const server = servers.get('ollama')!;
+  const model = new RemoteModel({ endpoint: server.url.replace(/\/v1$/, ''), apiKey: KEY });
+  const status = await model.connect();
+  assert.deepEqual([model.served?.api, model.served?.modelName, status.contextSize], ['ollama', 'm:latest', 2048]);
+  assert.equal(model.capabilities?.grammar, false, 'Ollama reads no grammar');
+  const chat = await model.generate({ system: 'sys', user: 'How many singers?', completion: 'raw prompt', grammar: 'root ::= "x"', maxTokens: 6, temperature: 0, stop: [';'] });
+  assert.ok(chat.generatedTokens > 0 && chat.promptTokens > 0, JSON.stringify(chat));
+  const sent = server.requests.find((r) => r.path === '/api/chat')!;
+  assert.deepEqual(sent.body!.options, { num_predict: 6, temperature: 0, stop: [';'] });
+  assert.deepEqual((sent.body!.messages as { role: string }[]).map((m) => m.role), ['system', 'user']);
+  assert.equal(sent.body!.grammar, undefined);
+  assert.equal(sent.headers.authorization, `Bearer ${KEY}`);
+  await model.generate({ system: '', user: '', completion: 'raw prompt', rawCompletion: true, grammar: null, maxTokens: 4, temperature: 0 });
+  assert.deepEqual([server.requests.at(-1)!.path, server.requests.at(-1)!.body!.raw, server.requests.at(-1)!.body!.prompt], ['/api/generate', true, 'raw prompt']);
+  server.requests.length = 0;
+  await model.generate({ system: 's', user: 'u', completion: 'P ', responsePrefix: 'SELECT ', suffix: ' FROM singer', grammar: null, maxTokens: 4, temperature: 0 });
+  assert.deepEqual(server.requests.filter((r) => r.method === 'POST').map((r) => r.path), ['/api/generate', '/api/chat']);
+  assert.equal(server.requests[0]!.body!.suffix, ' FROM singer');
   model.dispose();
 });

@@ -1,18 +1,29 @@
 import * as vscode from 'vscode';
 import { isRemoteModel } from '../../core/engine/downloadModel';
 import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, type CatalogEntry } from '../../core/models/modelCatalog';
-import type { ModelManager } from '../ModelManager';
+import type { RemoteApi } from '../../core/engine/remote/remoteApis';
+import { SERVER_KEY_SECRET, type ModelManager } from '../ModelManager';
 import { reportError } from '../reportError';
 import { updateSettingWhereSet } from '../updateSettingWhereSet';
 import { withCancellableProgress } from '../withCancellableProgress';
 
-type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'file' | 'url' });
+type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'file' | 'url' | 'server' });
+
+/** A model server chosen without the picker (scripts, tests): what "Use a model server…" asks for. */
+export interface ServerChoice {
+  endpoint: string;
+  api?: RemoteApi;
+  modelName?: string;
+  /** Kept in SecretStorage; an empty string removes a kept one. */
+  apiKey?: string;
+}
 
 /**
  * "Quarry: Select Model…": a curated model (downloaded from its listed GGUF), a local .gguf file,
  * or any URL / hf: reference. Returns whether one was chosen.
  */
-export async function selectModel(models: ModelManager, log: vscode.LogOutputChannel): Promise<boolean> {
+export async function selectModel(models: ModelManager, log: vscode.LogOutputChannel, server?: ServerChoice): Promise<boolean> {
+  if (server) return useServer(models, log, server);
   const choice = await vscode.window.showQuickPick<Choice>(
     [
       { label: 'Text-to-SQL models', kind: vscode.QuickPickItemKind.Separator },
@@ -24,24 +35,69 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
         id: 'url',
         detail: 'https://…/model.gguf, hf:<user>/<repo>/<file>.gguf or hf:<user>/<repo>:Q4_K_M',
       },
+      {
+        label: '$(cloud) Use a model server…',
+        id: 'server',
+        detail: "a team's vLLM, llama-server, SGLang, Ollama or OpenAI-compatible server: its URL, model and API key",
+      },
     ] as Choice[],
     { title: 'Quarry: the model that writes SQL', matchOnDescription: true, matchOnDetail: true },
   );
   if (!choice) return false;
+  if (choice.id === 'server') {
+    const asked = await askForServer();
+    return asked ? useServer(models, log, asked) : false;
+  }
   const source = await sourceFor(choice);
   if (!source) return false;
+  // A file or download replaces a server chosen before.
+  if (vscode.workspace.getConfiguration('quarry').get<string>('model.endpoint')) await updateSettingWhereSet('model.endpoint', '');
   await updateSettingWhereSet('model.source', source.trim());
   if (choice.id === 'catalog') await widenContext(choice.entry.contextTokens);
+  await loadChosen(models, log);
+  return true;
+}
+
+async function loadChosen(models: ModelManager, log: vscode.LogOutputChannel): Promise<void> {
   models.reset();
   await withCancellableProgress('Quarry', async (report, signal) => {
     try {
       const status = await models.ensureLoaded(report, signal);
-      void vscode.window.showInformationMessage(`Quarry: model ready on ${status.device}.`);
+      void vscode.window.showInformationMessage(status.device === 'remote' ? `Quarry: using ${status.modelPath}.` : `Quarry: model ready on ${status.device}.`);
     } catch (error) {
       if (!signal.aborted) reportError(log, 'model', error);
     }
   });
-  return true;
+}
+
+/** The server's URL, the model's name and the API key, asked in turn; undefined when the person backs out. */
+async function askForServer(): Promise<ServerChoice | undefined> {
+  const config = vscode.workspace.getConfiguration('quarry');
+  const endpoint = await vscode.window.showInputBox({
+    title: 'Model server (1/3): its URL',
+    prompt: "The base URL of a vLLM, llama-server, SGLang or OpenAI-compatible server (http://host:8000/v1), or of Ollama (http://host:11434)",
+    value: config.get<string>('model.endpoint') || 'http://localhost:8000/v1',
+    validateInput: (text) => (/^https?:\/\/\S+$/.test(text.trim()) ? null : 'Enter an http:// or https:// URL, such as http://gpu-box:8000/v1'),
+  });
+  if (endpoint === undefined) return undefined;
+  const modelName = await vscode.window.showInputBox({ title: 'Model server (2/3): the model', prompt: "The served model's name; empty: the server's first", value: config.get<string>('model.name') ?? '' });
+  if (modelName === undefined) return undefined;
+  const apiKey = await vscode.window.showInputBox({ title: 'Model server (3/3): API key', prompt: 'Kept in VS Code\'s secret storage, never in settings; empty for a server without one', password: true });
+  if (apiKey === undefined) return undefined;
+  return { endpoint: endpoint.trim(), modelName: modelName.trim(), apiKey };
+}
+
+/** Settings for the server (the key in SecretStorage), then connects to it. */
+async function useServer(models: ModelManager, log: vscode.LogOutputChannel, server: ServerChoice): Promise<boolean> {
+  if (server.apiKey !== undefined) {
+    if (server.apiKey) await models.secrets.store(SERVER_KEY_SECRET, server.apiKey);
+    else await models.secrets.delete(SERVER_KEY_SECRET);
+  }
+  await updateSettingWhereSet('model.endpoint', server.endpoint);
+  await updateSettingWhereSet('model.name', server.modelName ?? '');
+  if (server.api) await updateSettingWhereSet('model.api', server.api);
+  await loadChosen(models, log);
+  return models.current.kind === 'ready';
 }
 
 function catalogChoice(entry: CatalogEntry): Choice {

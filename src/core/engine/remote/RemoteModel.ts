@@ -2,7 +2,7 @@ import type { BatchItemOutcome, GenerateParams, GenerateResult, ModelStatus, Rea
 import { EngineError } from '../EngineError';
 import type { LanguageModel, ModelCapabilities } from '../LanguageModel';
 import { REMOTE_API_SHAPES, type RemoteApi } from './remoteApis';
-import { readEvents, request, requestJson, type HttpOptions } from './remoteHttp';
+import { readEvents, readJsonLines, request, requestJson, type HttpOptions } from './remoteHttp';
 
 export interface RemoteModelOptions {
   /** The server's OpenAI-style base URL, `http://host:port/v1`. */
@@ -29,10 +29,29 @@ const FALLBACK_CONTEXT_SIZE = 8192;
 /** OpenAI's token counts of an answer, in its last streamed event. */
 type Usage = { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
 
+/** One event of a streamed answer, in OpenAI's shape or llama-server's native one. */
+interface StreamEvent {
+  error?: { message?: string } | string;
+  choices?: { delta?: { content?: string | null }; text?: string; finish_reason?: string | null }[];
+  usage?: Usage;
+  content?: string;
+  stop?: boolean;
+  stop_type?: string;
+  tokens_evaluated?: number;
+  tokens_predicted?: number;
+  /** Ollama's. */
+  message?: { content?: string };
+  response?: string;
+  done?: boolean;
+  done_reason?: string;
+  prompt_eval_count?: number;
+  eval_count?: number;
+}
+
 type Message = { role: 'system' | 'user' | 'assistant'; content: string };
 
 /**
- * A model on a serving engine (vLLM, llama-server, SGLang, any OpenAI-compatible server) behind the
+ * A model on a serving engine (vLLM, llama-server, SGLang, Ollama, any OpenAI-compatible server) behind the
  * same seam as the local one. Prompts are put in the model's format here and sent as chat messages
  * (the server applies the model's chat template) or as a raw completion prompt; the grammar goes in
  * the field that engine reads. Answers stream, so a cancelled request stops at once and a server
@@ -42,6 +61,8 @@ export class RemoteModel implements LanguageModel {
   private connected: { status: ModelStatus; api: RemoteApi; modelName: string } | null = null;
   private readonly root: string;
   private disposed = false;
+  /** Whether llama-server's /infill works for the served model (it needs fill-in-the-middle tokens); null until tried. */
+  private infill: boolean | null = null;
 
   constructor(private readonly options: RemoteModelOptions) {
     this.root = options.endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
@@ -58,7 +79,7 @@ export class RemoteModel implements LanguageModel {
 
   get capabilities(): ModelCapabilities | null {
     if (!this.connected) return null;
-    return { grammar: REMOTE_API_SHAPES[this.connected.api].grammar('root ::= ""') !== null, infill: false, chatTemplate: true, batching: true };
+    return { grammar: REMOTE_API_SHAPES[this.connected.api].grammar('root ::= ""') !== null, infill: this.connected.api === 'llama-server' && this.infill !== false, chatTemplate: true, batching: true };
   }
 
   /** The engine and model actually served, and the model's context window. */
@@ -71,6 +92,7 @@ export class RemoteModel implements LanguageModel {
     this.throwIfDisposed();
     const started = performance.now();
     const http = this.http(signal);
+    if (this.options.api === 'ollama' || (!this.options.api && (await this.answers('/api/version', signal)))) return this.connectOllama(started, signal);
     const models = ((await requestJson(`${this.base}/models`, { method: 'GET' }, http)) as { data?: { id: string; owned_by?: string; max_model_len?: number }[] }).data ?? [];
     const modelName = this.options.modelName ?? models[0]?.id;
     if (!modelName) throw new EngineError('server-error', `the model server at ${this.options.endpoint} serves no model`);
@@ -89,6 +111,11 @@ export class RemoteModel implements LanguageModel {
   async generate(params: GenerateParams, signal?: AbortSignal): Promise<GenerateResult> {
     const { modelName, api } = this.ready();
     if (params.reasoning) return this.reasonThenAnswer(params, params.reasoning, signal);
+    if (api === 'ollama') return this.generateOllama(params, modelName, signal);
+    if (params.suffix?.trim() && api === 'llama-server' && this.infill !== false) {
+      const filled = await this.fillInTheMiddle(params, signal);
+      if (filled) return filled;
+    }
     const messages = chatMessages(params);
     const prefill = !!params.responsePrefix && !params.rawCompletion;
     const body = {
@@ -165,8 +192,9 @@ export class RemoteModel implements LanguageModel {
     }
   }
 
-  private async stream(path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<GenerateResult> {
-    const url = `${this.base}${path}`;
+  /** One streamed answer: OpenAI's events (`choices`, `usage`) or llama-server's own (`content`, `stop`, token counts). */
+  private async stream(path: string, body: Record<string, unknown>, signal?: AbortSignal, base = this.base, framing: 'sse' | 'ndjson' = 'sse'): Promise<GenerateResult> {
+    const url = `${base}${path}`;
     const started = performance.now();
     const http = this.http(signal);
     const response = await request(url, { method: 'POST', body }, http);
@@ -175,12 +203,20 @@ export class RemoteModel implements LanguageModel {
     let finish: string | null = null;
     let usage = null as Usage | null;
     let chunks = 0;
-    for await (const event of readEvents(url, response, http)) {
-      const data = event as { error?: { message?: string } | string; choices?: { delta?: { content?: string | null }; text?: string; finish_reason?: string | null }[]; usage?: Usage };
+    for await (const event of framing === 'sse' ? readEvents(url, response, http) : readJsonLines(url, response, http)) {
+      const data = event as StreamEvent;
       if (data.error) throw new EngineError('server-error', `the model server at ${url} failed while answering: ${typeof data.error === 'string' ? data.error : (data.error.message ?? 'no message')}`);
       if (data.usage) usage = data.usage;
+      if (data.stop) {
+        finish = data.stop_type === 'limit' ? 'length' : 'stop';
+        usage = { prompt_tokens: data.tokens_evaluated ?? 0, completion_tokens: data.tokens_predicted ?? chunks };
+      }
+      if (data.done) {
+        finish = data.done_reason === 'length' ? 'length' : 'stop';
+        usage = { prompt_tokens: data.prompt_eval_count ?? 0, completion_tokens: data.eval_count ?? chunks };
+      }
       const choice = data.choices?.[0];
-      const piece = choice?.delta?.content ?? choice?.text ?? '';
+      const piece = choice?.delta?.content ?? choice?.text ?? data.content ?? data.message?.content ?? data.response ?? '';
       if (piece) {
         firstAt ??= performance.now();
         text += piece;
@@ -200,6 +236,91 @@ export class RemoteModel implements LanguageModel {
       generateMs: ended - started - promptMs,
       stopReason: finish === 'length' ? 'maxTokens' : 'eogToken',
     };
+  }
+
+  /** Whether the server answers a GET at this path (at its root) with a success. */
+  private async answers(path: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await request(`${this.root}${path}`, { method: 'GET' }, { ...this.http(signal), retries: 0 });
+      return true;
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'cancelled') throw error;
+      return false;
+    }
+  }
+
+  /** Ollama's own API: its model list (/api/tags) and the model's context length (/api/show). */
+  private async connectOllama(started: number, signal?: AbortSignal): Promise<ModelStatus> {
+    const http = this.http(signal);
+    const models = ((await requestJson(`${this.root}/api/tags`, { method: 'GET' }, http)) as { models?: { name: string }[] }).models ?? [];
+    const modelName = this.options.modelName ?? models[0]?.name;
+    if (!modelName) throw new EngineError('server-error', `the Ollama server at ${this.options.endpoint} has no model pulled (ollama pull <model>)`);
+    if (!models.some((m) => m.name === modelName || m.name === `${modelName}:latest`)) {
+      throw new EngineError('server-error', `the Ollama server at ${this.options.endpoint} has no model '${modelName}'; it has: ${models.map((m) => m.name).join(', ')}`);
+    }
+    const shown = (await requestJson(`${this.root}/api/show`, { method: 'POST', body: { model: modelName } }, http)) as { model_info?: Record<string, unknown> };
+    const length = Object.entries(shown.model_info ?? {}).find(([key]) => key.endsWith('.context_length'))?.[1];
+    const contextSize = this.options.contextSize ?? (typeof length === 'number' ? length : FALLBACK_CONTEXT_SIZE);
+    const status: ModelStatus = { modelPath: `${modelName} at ${this.options.endpoint}`, loraPath: null, device: 'remote', contextSize, chatTemplate: true, loadMs: performance.now() - started };
+    this.connected = { status, api: 'ollama', modelName };
+    return status;
+  }
+
+  /**
+   * Ollama: a chat (/api/chat), a raw prompt (/api/generate with `raw`), or, with text after the
+   * cursor, its fill-in-the-middle (/api/generate with `suffix`, for models whose template has one).
+   */
+  private async generateOllama(params: GenerateParams, modelName: string, signal?: AbortSignal): Promise<GenerateResult> {
+    const options = {
+      num_predict: params.maxTokens,
+      temperature: params.temperature,
+      ...(params.topP !== undefined ? { top_p: params.topP } : {}),
+      ...(params.seed !== undefined ? { seed: params.seed } : {}),
+      ...(params.stop?.length ? { stop: params.stop } : {}),
+    };
+    const prompt = params.completion + (params.responsePrefix ?? '');
+    if (params.suffix?.trim() && this.infill !== false) {
+      try {
+        const result = await this.stream('/api/generate', { model: modelName, prompt, suffix: params.suffix, stream: true, options }, signal, this.root, 'ndjson');
+        this.infill = true;
+        return { ...result, infill: true };
+      } catch (error) {
+        // "does not support insert": a model without fill-in-the-middle; asked as a chat from now on.
+        if (!(this.infill === null && error instanceof EngineError && error.code === 'server-error' && !signal?.aborted)) throw error;
+        this.infill = false;
+      }
+    }
+    if (params.rawCompletion) return this.stream('/api/generate', { model: modelName, prompt, raw: true, stream: true, options }, signal, this.root, 'ndjson');
+    return this.stream('/api/chat', { model: modelName, messages: chatMessages(params), stream: true, options }, signal, this.root, 'ndjson');
+  }
+
+  /**
+   * The text after the cursor filled in the middle by llama-server's /infill (the prompt as the
+   * prefix, then the begun answer). Null when the served model has no fill-in-the-middle tokens
+   * (the server refuses): the caller asks without the suffix, and later requests do not try again.
+   */
+  private async fillInTheMiddle(params: GenerateParams, signal?: AbortSignal): Promise<GenerateResult | null> {
+    const body = {
+      input_prefix: params.completion + (params.responsePrefix ?? ''),
+      input_suffix: params.suffix,
+      n_predict: params.maxTokens,
+      temperature: params.temperature,
+      ...(params.seed !== undefined ? { seed: params.seed } : {}),
+      ...(params.stop?.length ? { stop: params.stop } : {}),
+      ...(params.grammar ? { grammar: params.grammar } : {}),
+      stream: true,
+    };
+    try {
+      const result = await this.stream('/infill', body, signal, this.root);
+      this.infill = true;
+      return { ...result, infill: true };
+    } catch (error) {
+      if (this.infill === null && error instanceof EngineError && error.code === 'server-error' && !signal?.aborted) {
+        this.infill = false;
+        return null;
+      }
+      throw error;
+    }
   }
 
   /**

@@ -3,9 +3,9 @@
  * OpenAI-style chat and completions requests, with the grammar, an assistant message to continue,
  * and token counting in each engine's own documented fields. Adding an engine is adding an entry.
  */
-export type RemoteApi = 'vllm' | 'llama-server' | 'sglang' | 'openai';
+export type RemoteApi = 'vllm' | 'llama-server' | 'sglang' | 'ollama' | 'openai';
 
-export const REMOTE_APIS: readonly RemoteApi[] = ['vllm', 'llama-server', 'sglang', 'openai'];
+export const REMOTE_APIS: readonly RemoteApi[] = ['vllm', 'llama-server', 'sglang', 'ollama', 'openai'];
 
 export interface RemoteApiShape {
   /** The request fields that hold a GBNF grammar; null where the engine reads none (validation and correction do that work). */
@@ -35,6 +35,8 @@ export const REMOTE_API_SHAPES: Record<RemoteApi, RemoteApiShape> = {
     continueFinalMessage: { continue_final_message: true },
     tokenize: null,
   },
+  // Ollama's own API (/api/chat, /api/generate; RemoteModel speaks it): JSON-schema `format` only, so no grammar; a final assistant message is continued.
+  ollama: { grammar: () => null, continueFinalMessage: {}, tokenize: null },
   openai: { grammar: () => null, continueFinalMessage: {}, tokenize: null },
 };
 

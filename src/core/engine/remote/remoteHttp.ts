@@ -34,6 +34,10 @@ function oneLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
 function unreachable(url: string, error: unknown): EngineError {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const why = cause?.code ?? cause?.message ?? (error as Error).message;
@@ -64,7 +68,7 @@ export async function request(url: string, init: { method: 'GET' | 'POST'; body?
       });
     } catch (error) {
       if (options.signal?.aborted) throw new EngineError('cancelled', 'cancelled');
-      if (controller.signal.aborted) throw new EngineError('server-unreachable', `the model server at ${url} did not answer within ${Math.round(options.timeoutMs / 1000)} s`);
+      if (controller.signal.aborted) throw new EngineError('server-unreachable', `the model server at ${url} did not answer within ${seconds(options.timeoutMs)}`);
       throw unreachable(url, error);
     } finally {
       clearTimeout(timer);
@@ -91,11 +95,37 @@ export async function requestJson(url: string, init: { method: 'GET' | 'POST'; b
   }
 }
 
+/** The JSON objects of a newline-delimited JSON answer (Ollama's stream), each as it arrives. */
+export async function* readJsonLines(url: string, response: Response, options: Pick<HttpOptions, 'timeoutMs' | 'signal'>): AsyncGenerator<unknown> {
+  for await (const line of readLines(url, response, options)) {
+    if (!line) continue;
+    try {
+      yield JSON.parse(line) as unknown;
+    } catch {
+      throw new EngineError('server-error', `the model server at ${url} streamed something that is not JSON: ${oneLine(line).slice(0, 120)}`);
+    }
+  }
+}
+
 /**
  * The JSON events of a server-sent-events answer (`data: {…}` lines up to `data: [DONE]`), each as it
  * arrives. A stream that goes quiet for the timeout fails, as does an event that is not JSON.
  */
 export async function* readEvents(url: string, response: Response, options: Pick<HttpOptions, 'timeoutMs' | 'signal'>): AsyncGenerator<unknown> {
+  for await (const line of readLines(url, response, options)) {
+    if (!line.startsWith('data:')) continue;
+    const data = line.slice(5).trim();
+    if (data === '[DONE]') return;
+    try {
+      yield JSON.parse(data) as unknown;
+    } catch {
+      throw new EngineError('server-error', `the model server at ${url} streamed something that is not JSON: ${oneLine(data).slice(0, 120)}`);
+    }
+  }
+}
+
+/** The lines of a streamed body (trimmed), each as it arrives; a body that goes quiet for the timeout fails. */
+async function* readLines(url: string, response: Response, options: Pick<HttpOptions, 'timeoutMs' | 'signal'>): AsyncGenerator<string> {
   if (!response.body) throw new EngineError('server-error', `the model server at ${url} sent no body`);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -106,24 +136,20 @@ export async function* readEvents(url: string, response: Response, options: Pick
     while (true) {
       let timer: NodeJS.Timeout | undefined;
       const quiet = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new EngineError('server-unreachable', `the model server at ${url} sent nothing for ${Math.round(options.timeoutMs / 1000)} s`)), options.timeoutMs);
+        timer = setTimeout(() => reject(new EngineError('server-unreachable', `the model server at ${url} sent nothing for ${seconds(options.timeoutMs)}`)), options.timeoutMs);
       });
       const chunk = await Promise.race([reader.read(), quiet]).finally(() => clearTimeout(timer));
       if (options.signal?.aborted) throw new EngineError('cancelled', 'cancelled');
-      if (chunk.done) return;
+      if (chunk.done) {
+        if (buffer.trim()) yield buffer.trim();
+        return;
+      }
       buffer += decoder.decode(chunk.value, { stream: true });
       let newline: number;
       while ((newline = buffer.indexOf('\n')) !== -1) {
         const line = buffer.slice(0, newline).trim();
         buffer = buffer.slice(newline + 1);
-        if (!line.startsWith('data:')) continue;
-        const data = line.slice(5).trim();
-        if (data === '[DONE]') return;
-        try {
-          yield JSON.parse(data) as unknown;
-        } catch {
-          throw new EngineError('server-error', `the model server at ${url} streamed something that is not JSON: ${oneLine(data).slice(0, 120)}`);
-        }
+        yield line;
       }
     }
   } finally {
