@@ -24,7 +24,8 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
     private readonly models: ModelManager,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.completer = new InlineCompleter(models.engine, () => readSettings().completion);
+    // Through the manager each time: the model may move between this machine and a server.
+    this.completer = new InlineCompleter({ generate: (params, signal) => models.engine.generate(params, signal) }, () => readSettings().completion);
     this.subscriptions = [vscode.window.onDidChangeActiveTextEditor(() => this.prepareActive()), models.onDidChange(() => this.prepareActive())];
   }
 

@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_REMOTE_CONCURRENCY } from '../../core/engine/remote/RemoteModel';
 import { loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../../core/eval/EvalDataset';
 import { runEvaluation as evaluate, type Predictor } from '../../core/eval/runEvaluation';
 import { EvalPanel } from '../EvalPanel';
@@ -55,7 +56,9 @@ export async function runEvaluationCommand(
       }
       const result = await evaluate(examples, predictor, {
         report,
-        settings: { ...choices, model: choices.useModel ? readSettings().model.source : undefined },
+        settings: { ...choices, model: choices.useModel ? readSettings().server.endpoint || readSettings().model.source : undefined },
+        // A serving engine batches what it is sent at once; a local model answers one question at a time.
+        concurrency: choices.useModel && models.engine.status?.device === 'remote' ? DEFAULT_REMOTE_CONCURRENCY : 1,
         workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'dbWorker.js').fsPath,
         signal,
         onProgress: (p) => {
