@@ -61,7 +61,7 @@ export class RemoteModel implements LanguageModel {
   private connected: { status: ModelStatus; api: RemoteApi; modelName: string } | null = null;
   private readonly root: string;
   private disposed = false;
-  /** Whether llama-server's /infill works for the served model (it needs fill-in-the-middle tokens); null until tried. */
+  /** Whether fill-in-the-middle (llama-server's /infill, Ollama's suffix) works for the served model, which needs the tokens for it; null until tried. */
   private infill: boolean | null = null;
 
   constructor(private readonly options: RemoteModelOptions) {
@@ -79,10 +79,10 @@ export class RemoteModel implements LanguageModel {
 
   get capabilities(): ModelCapabilities | null {
     if (!this.connected) return null;
-    return { grammar: REMOTE_API_SHAPES[this.connected.api].grammar('root ::= ""') !== null, infill: this.connected.api === 'llama-server' && this.infill !== false, chatTemplate: true, batching: true };
+    return { grammar: REMOTE_API_SHAPES[this.connected.api].grammar('root ::= ""') !== null, infill: (this.connected.api === 'llama-server' || this.connected.api === 'ollama') && this.infill !== false, chatTemplate: true, batching: true };
   }
 
-  /** The engine and model actually served, and the model's context window. */
+  /** The engine and the model actually served (the first one when no name was given). */
   get served(): { api: RemoteApi; modelName: string } | null {
     return this.connected ? { api: this.connected.api, modelName: this.connected.modelName } : null;
   }
@@ -92,7 +92,7 @@ export class RemoteModel implements LanguageModel {
     this.throwIfDisposed();
     const started = performance.now();
     const http = this.http(signal);
-    if (this.options.api === 'ollama' || (!this.options.api && (await this.answers('/api/version', signal)))) return this.connectOllama(started, signal);
+    if (this.options.api === 'ollama' || (!this.options.api && (await this.isOllama(signal)))) return this.connectOllama(started, signal);
     const models = ((await requestJson(`${this.base}/models`, { method: 'GET' }, http)) as { data?: { id: string; owned_by?: string; max_model_len?: number }[] }).data ?? [];
     const modelName = this.options.modelName ?? models[0]?.id;
     if (!modelName) throw new EngineError('server-error', `the model server at ${this.options.endpoint} serves no model`);
@@ -238,11 +238,11 @@ export class RemoteModel implements LanguageModel {
     };
   }
 
-  /** Whether the server answers a GET at this path (at its root) with a success. */
-  private async answers(path: string, signal?: AbortSignal): Promise<boolean> {
+  /** Whether the server answers Ollama's `/api/version` as Ollama does. */
+  private async isOllama(signal?: AbortSignal): Promise<boolean> {
     try {
-      await request(`${this.root}${path}`, { method: 'GET' }, { ...this.http(signal), retries: 0 });
-      return true;
+      const answer = (await requestJson(`${this.root}/api/version`, { method: 'GET' }, { ...this.http(signal), retries: 0 })) as { version?: unknown } | null;
+      return typeof answer?.version === 'string';
     } catch (error) {
       if (error instanceof EngineError && error.code === 'cancelled') throw error;
       return false;
