@@ -79,7 +79,6 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   if (values.help) return write(EVAL_HELP);
   if ([values.spider, values.bird, values.dataset].filter(Boolean).length !== 1) throw new UsageError('eval: give one of --spider <dir>, --bird <dir> or --dataset <file.jsonl>');
   const remote = remoteModelOptions('eval', values);
-  if (remote && values.model) throw new UsageError('eval: give --model <path|url|hf:…> or --endpoint <url>, not both');
   const usesModel = !!values.model || !!remote;
   if (!!values.predictions === usesModel) throw new UsageError('eval: give either --predictions <file> or --model <path|url|hf:…> (or --endpoint <url>)');
   const concurrency = integerOption('eval', 'concurrency', values.concurrency, 1, 256) ?? (remote ? DEFAULT_REMOTE_CONCURRENCY : 1);

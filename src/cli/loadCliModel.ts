@@ -35,6 +35,7 @@ export const REMOTE_HELP = `  --endpoint <url>      a model server's OpenAI-styl
   --api-key-env <VAR>   the environment variable holding the server's API key (sent as a bearer token)`;
 
 export interface CliRemoteOptions {
+  model?: string;
   endpoint?: string;
   api?: string;
   'model-name'?: string;
@@ -51,6 +52,7 @@ export function remoteModelOptions(command: string, values: CliRemoteOptions): R
     for (const flag of ['api', 'model-name', 'api-key-env'] as const) if (values[flag] !== undefined) throw new UsageError(`${command}: --${flag} needs --endpoint <url>`);
     return null;
   }
+  if (values.model !== undefined) throw new UsageError(`${command}: give --model <path|url|hf:…> or --endpoint <url>, not both`);
   if (!/^https?:\/\//.test(values.endpoint)) throw new UsageError(`${command}: --endpoint must be an http:// or https:// URL, got '${values.endpoint}'`);
   if (values.api !== undefined && !isRemoteApi(values.api)) throw new UsageError(`${command}: --api must be one of ${REMOTE_APIS.join(', ')}, got '${values.api}'`);
   const keyVariable = values['api-key-env'];

@@ -71,3 +71,22 @@ test('--history takes several files, as a shell glob gives them, and may repeat'
   assert.deepEqual(manifest.sources, files);
   assert.equal(manifest.counts.statements, 4);
 });
+
+test('a model server: its options are checked before anything is opened, each error naming the option', () => {
+  const ask = (...args: string[]) => quarry(['ask', '--db', db, ...args, 'How many singers?']);
+  const cases: [string[], RegExp][] = [
+    [['--model', 'm.gguf', '--endpoint', 'http://127.0.0.1:9/v1'], /give --model .* or --endpoint <url>, not both/],
+    [['--endpoint', 'gpu-box:8000'], /--endpoint must be an http:\/\/ or https:\/\/ URL, got 'gpu-box:8000'/],
+    [['--endpoint', 'http://127.0.0.1:9/v1', '--api', 'tgi'], /--api must be one of vllm, llama-server, sglang, ollama, openai, got 'tgi'/],
+    [['--endpoint', 'http://127.0.0.1:9/v1', '--api-key-env', 'QUARRY_NO_SUCH_VARIABLE'], /--api-key-env QUARRY_NO_SUCH_VARIABLE: that environment variable is not set/],
+    [['--model', 'm.gguf', '--api', 'vllm'], /--api needs --endpoint <url>/],
+  ];
+  for (const [args, message] of cases) {
+    const run = ask(...args);
+    assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+  const local = quarry(['eval', '--spider', SPIDER_DIR, '--model', 'm.gguf', '--concurrency', '4']);
+  assert.equal(local.code, 2);
+  assert.match(local.stderr, /--concurrency needs --endpoint <url>/);
+});
