@@ -73,7 +73,10 @@ export async function connectCliModel(options: RemoteModelOptions, signal: Abort
   progress(`connecting to ${options.endpoint}…`);
   const engine = new RemoteModel(options);
   try {
-    return { engine, status: await engine.connect(signal) };
+    const status = await engine.connect(signal);
+    // Prompts are fitted to the context by these counts: say when they are guesses.
+    if (!engine.countsTokens) process.stderr.write(`quarry: ${engine.served?.api} server: no tokenizer endpoint, so prompt sizes are estimated (3 characters a token)\n`);
+    return { engine, status };
   } catch (error) {
     engine.dispose();
     throw error;

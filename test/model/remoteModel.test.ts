@@ -34,6 +34,7 @@ test('quarry ask --endpoint --api vllm: the GBNF goes as structured_outputs.gram
   const answer = JSON.parse(run.stdout) as { sql: string; valid: boolean; device: string };
   assert.equal(answer.valid, true);
   assert.equal(answer.device, 'remote');
+  assert.doesNotMatch(run.stderr, /estimated/, 'vLLM counts tokens itself');
   await db.query(answer.sql);
   const [sent] = generations(server);
   assert.ok(sent, 'a chat completion was requested');
@@ -86,6 +87,7 @@ test('a plain OpenAI server has no grammar field: none is sent, and Ask relies o
   const model = new RemoteModel({ endpoint: server.url, apiKey: KEY });
   await model.connect();
   assert.equal(model.capabilities?.grammar, false);
+  assert.equal(model.countsTokens, false, 'no tokenizer endpoint: counts are estimates');
   const result = await askQuestion(db, schema, model, 'How many singers?', { corrections: 1, maxTokens: 16 });
   assert.ok(result.attempts.length >= 1);
   for (const sent of generations(server)) {

@@ -87,6 +87,11 @@ export class RemoteModel implements LanguageModel {
     return this.connected ? { api: this.connected.api, modelName: this.connected.modelName } : null;
   }
 
+  /** Whether token counts come from the server's tokenizer; false: they are estimates (on the safe side). */
+  get countsTokens(): boolean {
+    return !!this.connected && REMOTE_API_SHAPES[this.connected.api].tokenize !== null;
+  }
+
   /** Asks the server what it serves; fails, naming the server, when it cannot be reached or lacks the model. */
   async connect(signal?: AbortSignal): Promise<ModelStatus> {
     this.throwIfDisposed();
