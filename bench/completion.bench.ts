@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { CLI_SCRIPT, makeTempDir, SPIDER_DIR } from '../test/helpers/fixtures';
 import { CompletionSchema, InlineCompleter, type CompletionResult, type CompletionTiming } from '../src/core/complete/InlineCompleter';
 import { IsolatedDatabase } from '../src/core/db/IsolatedDatabase';
+import { DEFAULT_COMPLETION_SETTINGS } from '../src/core/defaults';
 import { ModelEngine } from '../src/core/engine/ModelEngine';
 import { PROJECT_ROOT, spiderDb, WORKER_SCRIPT } from '../test/helpers/fixtures';
 import { TINY_MODEL } from '../test/helpers/tinyModel';
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
   try {
     await engine.load(tinyModelParams({ threads: 1 }));
     const schema = new CompletionSchema(await db.readSchema());
-    const completer = new InlineCompleter(engine, () => ({ grammar: 'narrow', debounceMs: 250, maxTokens: 48, onlyOnComment: false }));
+    // The editor's defaults (debounce, token budgets); only the grammar is the tiny model's.
+    const completer = new InlineCompleter(engine, () => ({ ...DEFAULT_COMPLETION_SETTINGS, grammar: 'narrow' }));
     // As the editor does when the file comes into view.
     await completer.prepare(schema);
     const latencies: { ms: number; source: CompletionResult['source']; timing?: CompletionTiming }[] = [];
@@ -84,8 +86,10 @@ async function main(): Promise<void> {
       }
       await sleep(PAUSE_MS - KEY_MS);
       // Answered within the pause, or it counts as none (the next keystroke would have cancelled it).
-      const ms = await Promise.race([last, sleep(0).then(() => null)]);
-      pauses.push({ at: text.split('\n').pop() || '(empty line under a comment)', ms, why: ms === null ? (completer.lastSkip ?? 'still writing when the pause ended') : null });
+      const answer = await Promise.race([last, sleep(0).then(() => 'pending' as const)]);
+      const ms = answer === 'pending' ? null : answer;
+      const why = answer === 'pending' ? 'the model was still writing when the pause ended' : ms === null ? (completer.lastSkip ?? 'empty') : null;
+      pauses.push({ at: text.split('\n').pop() || '(empty line under a comment)', ms, why });
     }
     // Phase 2: the user types along with what is suggested (accepting it character by character).
     for (let round = 0; round < 3; round++) {

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_CORRECTIONS } from '../core/defaults';
 import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
-import { createLanguageModel } from '../core/engine/createLanguageModel';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { checkGgufFile } from '../core/engine/checkGgufFile';
@@ -13,7 +12,7 @@ import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
 import { formatTable } from './formatTable';
-import { abortOnInterrupt, checkModelOptions, connectCliModel, loadCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions, requiredModel } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions, requiredModel } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
@@ -92,16 +91,10 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const signal = interrupt.signal;
   const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => undefined;
   const db = await IsolatedDatabase.open(path);
-  let engine: LanguageModel & { dispose(): void } | null = null;
+  let engine: (LanguageModel & { dispose(): void }) | null = null;
   try {
     let status: ModelStatus;
-    if (remote) {
-      ({ engine, status } = await connectCliModel(remote, signal, progress));
-    } else {
-      const local = createLanguageModel({ kind: 'llama.cpp' });
-      engine = local;
-      status = await loadCliModel(local, modelOptions!, signal, progress);
-    }
+    ({ engine, status } = await openCliModel(remote ? { remote } : { local: modelOptions! }, signal, progress));
     const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });
     const result = await askQuestion(db, schema, engine, question, {
       promptFormat: formatId,

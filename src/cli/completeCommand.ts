@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { CompletionSchema, InlineCompleter, type CompletionTiming } from '../core/complete/InlineCompleter';
 import { DEFAULT_COMPLETION_SETTINGS } from '../core/defaults';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
-import { createLanguageModel } from '../core/engine/createLanguageModel';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { checkInputFile } from '../core/files/checkInputFile';
-import { abortOnInterrupt, checkModelOptions, connectCliModel, loadCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions, requiredModel } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions, requiredModel } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
@@ -66,13 +65,7 @@ export async function completeCommand(args: string[], write: (text: string) => v
   const db = await IsolatedDatabase.open(path);
   let engine: (LanguageModel & { dispose(): void }) | null = null;
   try {
-    if (remote) {
-      engine = (await connectCliModel(remote, interrupt.signal)).engine;
-    } else {
-      const local = createLanguageModel({ kind: 'llama.cpp' });
-      engine = local;
-      await loadCliModel(local, modelOptions!, interrupt.signal);
-    }
+    ({ engine } = await openCliModel(remote ? { remote } : { local: modelOptions! }, interrupt.signal));
     const schema = new CompletionSchema(await db.readSchema({ signal: interrupt.signal }));
     const completer = new InlineCompleter(engine, () => settings);
     // As the editor does when a SQL file bound to the database comes into view: times below are a keystroke's, not a cold start's.

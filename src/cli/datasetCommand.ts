@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/buildDataset';
-import { createLanguageModel } from '../core/engine/createLanguageModel';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
 import { DEFAULT_BATCH_SEQUENCES, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../core/defaults';
-import { abortOnInterrupt, checkModelOptions, connectCliModel, loadCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
 import { GRAMMAR_ARGS, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 
@@ -78,12 +77,8 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
   let engine: (LanguageModel & { dispose(): void }) | undefined;
   const tty = process.stderr.isTTY;
   try {
-    if (questions === 'model' && remote) {
-      engine = (await connectCliModel({ ...remote, ...(concurrency ? { concurrency } : {}) }, interrupt.signal)).engine;
-    } else if (modelOptions) {
-      const local = createLanguageModel({ kind: 'llama.cpp' });
-      engine = local;
-      await loadCliModel(local, modelOptions, interrupt.signal);
+    if (questions === 'model') {
+      ({ engine } = await openCliModel(remote ? { remote: { ...remote, ...(concurrency ? { concurrency } : {}) } } : { local: modelOptions! }, interrupt.signal));
     }
     const manifest = await buildDataset({
       dbPath: resolve(db),

@@ -3,10 +3,9 @@ import { DEFAULT_CORRECTIONS, DEFAULT_EVAL_TIMEOUT_MS } from '../core/defaults';
 import { birdSplitFile, loadBirdDataset, loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
 import { DIFFICULTIES } from '../core/protocol/evalReport';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
-import { createLanguageModel } from '../core/engine/createLanguageModel';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
-import { abortOnInterrupt, checkModelOptions, connectCliModel, loadCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
+import { abortOnInterrupt, checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs } from './parseCommandArgs';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
@@ -122,14 +121,11 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   try {
     let predictor: Predictor;
     const inputs = [datasetFile];
-    if (remote) {
-      engine = (await connectCliModel(remote, interrupt.signal)).engine;
-      predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples, ...sampling } };
-    } else if (modelOptions) {
-      const local = createLanguageModel({ kind: 'llama.cpp' });
-      engine = local;
-      const status = await loadCliModel(local, modelOptions, interrupt.signal);
-      inputs.push(status.modelPath, ...(status.loraPath ? [status.loraPath] : []));
+    if (usesModel) {
+      const opened = await openCliModel(remote ? { remote } : { local: modelOptions! }, interrupt.signal);
+      engine = opened.engine;
+      // A local model's files are inputs a resumed run checks; a server's model is not a file here.
+      if (!remote) inputs.push(opened.status.modelPath, ...(opened.status.loraPath ? [opened.status.loraPath] : []));
       predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples, ...sampling } };
     } else {
       predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!, all.length, examples.length) };

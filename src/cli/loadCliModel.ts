@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_CONTEXT_SIZE, DEFAULT_MAX_THREADS } from '../core/defaults';
 import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
+import { createLanguageModel } from '../core/engine/createLanguageModel';
+import type { LanguageModel } from '../core/engine/LanguageModel';
 import type { ModelEngine } from '../core/engine/ModelEngine';
-import { RemoteModel, type RemoteModelOptions } from '../core/engine/remote/RemoteModel';
+import type { RemoteModelOptions } from '../core/engine/remote/RemoteModel';
 import { isRemoteApi, REMOTE_APIS, type RemoteApi } from '../core/engine/remote/remoteApis';
 import type { GpuChoice } from '../core/types/ModelSettings';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
@@ -68,15 +70,33 @@ export function remoteModelOptions(command: string, values: CliRemoteOptions): R
   };
 }
 
-/** Connects to the server; `progress` gets one line. */
-export async function connectCliModel(options: RemoteModelOptions, signal: AbortSignal, progress: (line: string) => void = () => undefined): Promise<{ engine: RemoteModel; status: ModelStatus }> {
-  progress(`connecting to ${options.endpoint}…`);
-  const engine = new RemoteModel(options);
+/** The model a command runs on: a server's (--endpoint) or a local file's (--model). */
+export type CliModelChoice = { remote: RemoteModelOptions } | { local: CheckedModelOptions };
+
+/**
+ * Connects to the server, or downloads (when a URL) and loads the local model; `progress` gets one
+ * line at a time. The caller disposes the engine; one that fails to open is disposed here.
+ */
+export async function openCliModel(
+  choice: CliModelChoice,
+  signal: AbortSignal,
+  progress: (line: string) => void = () => undefined,
+): Promise<{ engine: LanguageModel & { dispose(): void }; status: ModelStatus }> {
+  if (!('remote' in choice)) {
+    const local = createLanguageModel({ kind: 'llama.cpp' });
+    return { engine: local, status: await disposedOnFailure(local, () => loadCliModel(local, choice.local, signal, progress)) };
+  }
+  const remote = createLanguageModel({ kind: 'remote', ...choice.remote });
+  progress(`connecting to ${remote.endpoint}…`);
+  const status = await disposedOnFailure(remote, () => remote.connect(signal));
+  // Prompts are fitted to the context by these counts: say when they are guesses.
+  if (!remote.countsTokens) process.stderr.write(`quarry: ${remote.served?.api} server: no tokenizer endpoint, so prompt sizes are estimated (3 characters a token)\n`);
+  return { engine: remote, status };
+}
+
+async function disposedOnFailure<T>(engine: { dispose(): void }, open: () => Promise<T>): Promise<T> {
   try {
-    const status = await engine.connect(signal);
-    // Prompts are fitted to the context by these counts: say when they are guesses.
-    if (!engine.countsTokens) process.stderr.write(`quarry: ${engine.served?.api} server: no tokenizer endpoint, so prompt sizes are estimated (3 characters a token)\n`);
-    return { engine, status };
+    return await open();
   } catch (error) {
     engine.dispose();
     throw error;

@@ -5,7 +5,7 @@ import { EngineError } from '../core/engine/EngineError';
 import { createLanguageModel } from '../core/engine/createLanguageModel';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import type { ModelEngine } from '../core/engine/ModelEngine';
-import { RemoteModel } from '../core/engine/remote/RemoteModel';
+import type { RemoteModel } from '../core/engine/remote/RemoteModel';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { COMMANDS } from './commandIds';
 import { readSettings } from './settings';
@@ -89,24 +89,14 @@ export class ModelManager implements vscode.Disposable {
   }
 
   private async load(progress?: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
-    if (readSettings().server.endpoint) return this.connect(progress, signal);
-    const { source, sha256, lora, huggingFaceEndpoint, ...settings } = readSettings().model;
-    if (!source) throw new EngineError('no-model', 'no model is configured: run "Quarry: Select Model…"');
+    const { model, server } = readSettings();
+    if (!server.endpoint && !model.source) throw new EngineError('no-model', 'no model is configured: run "Quarry: Select Model…"');
     const report = (detail: string, percent?: number) => {
       this.setState({ kind: 'loading', detail });
       progress?.(detail, percent);
     };
     try {
-      report('finding model…');
-      const modelPath = await resolveModelFile(source, {
-        directory: vscode.Uri.joinPath(this.storage, 'models').fsPath,
-        sha256: sha256 || undefined,
-        huggingFaceEndpoint: huggingFaceEndpoint || undefined,
-        signal,
-        onProgress: (download) => report(describeDownload(download), download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : undefined),
-      });
-      report('loading model…');
-      const status = await this.local.load({ modelPath, loraPath: lora || undefined, ...settings }, signal);
+      const status = server.endpoint ? await this.connectServer(report, signal) : await this.loadLocal(report, signal);
       this.setState({ kind: 'ready', status });
       return status;
     } catch (error) {
@@ -117,28 +107,38 @@ export class ModelManager implements vscode.Disposable {
     }
   }
 
-  /** The configured server, with the key from SecretStorage. */
-  private async connect(progress?: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
+  /** The configured file, downloaded first when it is a URL, into the embedded model server. */
+  private async loadLocal(report: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
+    const { source, sha256, lora, huggingFaceEndpoint, ...settings } = readSettings().model;
+    report('finding model…');
+    const modelPath = await resolveModelFile(source, {
+      directory: vscode.Uri.joinPath(this.storage, 'models').fsPath,
+      sha256: sha256 || undefined,
+      huggingFaceEndpoint: huggingFaceEndpoint || undefined,
+      signal,
+      onProgress: (download) => report(describeDownload(download), download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : undefined),
+    });
+    report('loading model…');
+    return this.local.load({ modelPath, loraPath: lora || undefined, ...settings }, signal);
+  }
+
+  /** The configured server, with the key from SecretStorage; it replaces the one before only once it answers. */
+  private async connectServer(report: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
     const { endpoint, api, name } = readSettings().server;
-    const detail = `connecting to ${endpoint}…`;
-    this.setState({ kind: 'loading', detail });
-    progress?.(detail);
+    report(`connecting to ${endpoint}…`);
     const apiKey = await this.secrets.get(SERVER_KEY_SECRET);
-    const remote = new RemoteModel({ endpoint, ...(api ? { api } : {}), ...(name ? { modelName: name } : {}), ...(apiKey ? { apiKey } : {}) });
+    const remote = createLanguageModel({ kind: 'remote', endpoint, ...(api ? { api } : {}), ...(name ? { modelName: name } : {}), ...(apiKey ? { apiKey } : {}) });
+    let status: ModelStatus;
     try {
-      const status = await remote.connect(signal);
-      this.remote?.dispose();
-      this.remote = remote;
-      this.log.info(`model server ${endpoint}: ${remote.served?.modelName} (${remote.served?.api}), ${status.contextSize}-token context`);
-      this.setState({ kind: 'ready', status });
-      return status;
+      status = await remote.connect(signal);
     } catch (error) {
       remote.dispose();
-      const engineError = error instanceof EngineError ? error : new EngineError('internal', String(error));
-      this.setState({ kind: 'failed', error: engineError });
-      this.log.error(`[${engineError.code}] ${engineError.message}`);
-      throw engineError;
+      throw error;
     }
+    this.remote?.dispose();
+    this.remote = remote;
+    this.log.info(`model server ${endpoint}: ${remote.served?.modelName} (${remote.served?.api}), ${status.contextSize}-token context`);
+    return status;
   }
 
   private setState(state: ModelState): void {
@@ -152,7 +152,7 @@ export class ModelManager implements vscode.Disposable {
     switch (this.state.kind) {
       case 'none':
         item.text = this.configured ? '$(hubot) Quarry' : '$(hubot) Quarry: no model';
-        item.tooltip = this.configured ? `Model: ${readSettings().server.endpoint || readSettings().model.source} (${readSettings().server.endpoint ? 'connects' : 'loads'} on first use)` : 'Choose the model that writes SQL';
+        item.tooltip = this.configured ? `Model: ${configuredModel()}` : 'Choose the model that writes SQL';
         break;
       case 'loading':
         item.text = `$(loading~spin) Quarry: ${this.state.detail}`;
@@ -173,4 +173,10 @@ export class ModelManager implements vscode.Disposable {
         break;
     }
   }
+}
+
+/** What the settings name, and when it is opened. */
+function configuredModel(): string {
+  const { model, server } = readSettings();
+  return server.endpoint ? `${server.endpoint} (connects on first use)` : `${model.source} (loads on first use)`;
 }

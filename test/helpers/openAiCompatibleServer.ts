@@ -48,7 +48,23 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
   const waiting: ((sequence: LlamaContextSequence) => void)[] = [];
   const take = () => new Promise<LlamaContextSequence>((resolve) => (free.length ? resolve(free.pop()!) : waiting.push(resolve)));
   const give = (sequence: LlamaContextSequence) => (waiting.length ? waiting.shift()!(sequence) : free.push(sequence));
+  /** A free sequence for one request (waiting for one when all are busy), emptied and given back after. */
+  const withSequence = async (work: (sequence: LlamaContextSequence) => Promise<void>) => {
+    const sequence = await take();
+    try {
+      await work(sequence);
+    } finally {
+      await sequence.clearHistory();
+      give(sequence);
+    }
+  };
   const grammars = new Map<string, LlamaGrammar>();
+  const grammarFor = async (gbnf: string | undefined) => {
+    if (!gbnf) return undefined;
+    let grammar = grammars.get(gbnf);
+    if (!grammar) grammars.set(gbnf, (grammar = await llama.createGrammar({ grammar: gbnf })));
+    return grammar;
+  };
   const modelName = options.modelName ?? 'tiny-sql';
   const requests: RecordedRequest[] = [];
   const failures: { status: number; body: string }[] = [];
@@ -65,16 +81,12 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
     const hungUp = new AbortController();
     response.on('close', () => hungUp.abort());
     const messages = (body.messages ?? []) as { role: string; content: string }[];
-    // The tiny model has no chat template: the messages as plain text, the last assistant message continued.
-    const prompt = chat ? messages.map((m) => (m.role === 'assistant' ? m.content : `${m.role}: ${m.content}\n`)).join('') : String(body.prompt);
-    const gbnf = grammarIn(body);
-    let grammar = gbnf ? grammars.get(gbnf) : undefined;
-    if (gbnf && !grammar) grammars.set(gbnf, (grammar = await llama.createGrammar({ grammar: gbnf })));
-    const sequence = await take();
+    const prompt = chat ? plainPrompt(messages) : String(body.prompt);
+    const grammar = await grammarFor(grammarIn(body));
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     const send = (data: unknown) => response.write(`data: ${JSON.stringify(data)}\n\n`);
     let completionTokens = 0;
-    try {
+    await withSequence(async (sequence) => {
       const completion = new LlamaCompletion({ contextSequence: sequence });
       const result = await completion.generateCompletionWithMeta(prompt, {
         maxTokens: Number(body.max_tokens ?? 64),
@@ -92,25 +104,21 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
       send({ choices: [{ index: 0, ...(chat ? { delta: {} } : { text: '' }), finish_reason: finish }] });
       send({ choices: [], usage: { prompt_tokens: model.tokenize(prompt).length, completion_tokens: completionTokens } });
       response.end('data: [DONE]\n\n');
-    } finally {
-      await sequence.clearHistory();
-      give(sequence);
-    }
+    });
   };
 
   // llama-server's own /infill: its native events, and its refusal for a model without fill-in-the-middle tokens.
-  const infill = async (body: Record<string, unknown>, response: ServerResponse) => {
-    const sequence = await take();
-    try {
+  const infill = (body: Record<string, unknown>, response: ServerResponse) =>
+    withSequence(async (sequence) => {
       const completion = new LlamaCompletion({ contextSequence: sequence });
       if (!completion.infillSupported) {
         response.writeHead(501, { 'content-type': 'application/json' });
-        return response.end(JSON.stringify({ error: { code: 501, message: 'Infill is not supported by this model: prefix token is missing.', type: 'not_supported_error' } }));
+        response.end(JSON.stringify({ error: { code: 501, message: 'Infill is not supported by this model: prefix token is missing.', type: 'not_supported_error' } }));
+        return;
       }
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       const send = (data: unknown) => response.write(`data: ${JSON.stringify(data)}\n\n`);
-      const gbnf = body.grammar as string | undefined;
-      const grammar = gbnf ? await llama.createGrammar({ grammar: gbnf }) : undefined;
+      const grammar = await grammarFor(body.grammar as string | undefined);
       const result = await completion.generateInfillCompletionWithMeta(String(body.input_prefix), String(body.input_suffix), {
         maxTokens: Number(body.n_predict ?? 64),
         ...(grammar ? { grammar } : {}),
@@ -118,11 +126,7 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
       });
       send({ content: '', stop: true, stop_type: result.metadata.stopReason === 'maxTokens' ? 'limit' : 'eos', tokens_predicted: 0, tokens_evaluated: 0 });
       response.end();
-    } finally {
-      await sequence.clearHistory();
-      give(sequence);
-    }
-  };
+    });
 
   // Ollama's own API: newline-delimited JSON, `options.num_predict`, and "does not support insert" for a suffix the model's template has no place for.
   const ollama = async (path: string, body: Record<string, unknown>, response: ServerResponse, json: (status: number, value: unknown) => void) => {
@@ -133,11 +137,10 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
     if (body.suffix) return json(400, { error: `registry.ollama.ai/library/${modelName}:latest does not support insert` });
     const options = (body.options ?? {}) as { num_predict?: number; temperature?: number; stop?: string[] };
     const messages = (body.messages ?? []) as { role: string; content: string }[];
-    const prompt = path === '/api/chat' ? messages.map((m) => (m.role === 'assistant' ? m.content : `${m.role}: ${m.content}\n`)).join('') : String(body.prompt);
-    const sequence = await take();
+    const prompt = path === '/api/chat' ? plainPrompt(messages) : String(body.prompt);
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
     const send = (data: unknown) => response.write(`${JSON.stringify(data)}\n`);
-    try {
+    await withSequence(async (sequence) => {
       const completion = new LlamaCompletion({ contextSequence: sequence });
       let evalCount = 0;
       const result = await completion.generateCompletionWithMeta(prompt, {
@@ -149,10 +152,7 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
       });
       send({ model: modelName, ...(path === '/api/chat' ? { message: { role: 'assistant', content: '' } } : { response: '' }), done: true, done_reason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop', prompt_eval_count: model.tokenize(prompt).length, eval_count: evalCount });
       response.end();
-    } finally {
-      await sequence.clearHistory();
-      give(sequence);
-    }
+    });
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -206,4 +206,9 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
       await model.dispose();
     },
   };
+}
+
+/** The tiny model has no chat template: the messages as plain text, a last assistant message continued. */
+function plainPrompt(messages: { role: string; content: string }[]): string {
+  return messages.map((m) => (m.role === 'assistant' ? m.content : `${m.role}: ${m.content}\n`)).join('');
 }

@@ -55,17 +55,14 @@ test('a clause grammar writes, after statements the narrow grammar cannot follow
     'SELECT Year FROM concert GROUP BY ',
   ];
   const random = mulberry32(3);
-  let checked = 0;
   for (const prefix of prefixes) {
     const grammar = concert.clauseGrammar(prefix);
     assert.ok(grammar, `a clause grammar after ${prefix}`);
     for (let i = 0; i < 15; i++) {
       const rest = sampleSentence(grammar.parsed, random);
       await assert.doesNotReject(db.validate(prefix + rest), `${prefix}⟨${rest}⟩`);
-      checked++;
     }
   }
-  assert.equal(checked, prefixes.length * 15);
   // Columns come qualified as the statement qualifies its tables, and only the query's tables' columns.
   const grouped = concert.clauseGrammar(`${JOIN} GROUP BY `)!.parsed;
   assert.ok(acceptsSentence(grouped, 'T2.Capacity'));

@@ -314,23 +314,13 @@ export class InlineCompleter {
     // The narrow grammar writes one spelling of SQL, so the prefix is put in it; the sql grammar reads SQL as written.
     const prefix = mode === 'narrow' ? canonicalPrefix(context.prefix, schema.spellings) : context.prefix;
     const generate = { ...base, responsePrefix: prefix, ...(context.suffix.trim() ? { suffix: context.suffix } : {}) };
-    if (mode !== 'off') {
-      // Narrow: the tables in scope first (their columns only); then, for a statement the narrow grammar could not
-      // have written, the rest of it from a clause it has opened; then the whole schema. No grammar when the prefix is outside them all.
-      for (const tables of mode === 'narrow' && context.tables.length ? [context.tables, null, []] : mode === 'narrow' ? [null, []] : [[]]) {
-        if (tables === null) {
-          const clause = schema.clauseGrammar(prefix);
-          if (clause) return { generate: { ...generate, grammar: clause.text }, grammar: { parsed: clause.parsed, prefix: '' }, note: null };
-          continue;
-        }
-        const parsed = schema.grammarOf(mode, tables).parsed;
-        const grammar = continueGrammar(parsed, prefix);
-        if (grammar) return { generate: { ...generate, grammar }, grammar: { parsed, prefix }, note: null };
-      }
-      // What the user wrote is outside the grammar: the model goes on unconstrained, and if that gives nothing, this says why.
-      return { generate: { ...generate, grammar: null }, grammar: null, note: `empty: the ${mode} grammar cannot follow the statement before the cursor, and the model unconstrained wrote no SQL` };
+    if (mode === 'off') return { generate: { ...generate, grammar: null }, grammar: null, note: null };
+    for (const attempt of continuationGrammars(schema, mode, context.tables, prefix)) {
+      const found = attempt();
+      if (found) return { generate: { ...generate, grammar: found.text }, grammar: { parsed: found.parsed, prefix: found.after }, note: null };
     }
-    return { generate: { ...generate, grammar: null }, grammar: null, note: null };
+    // What the user wrote is outside the grammar: the model goes on unconstrained, and if that gives nothing, this says why.
+    return { generate: { ...generate, grammar: null }, grammar: null, note: `empty: the ${mode} grammar cannot follow the statement before the cursor, and the model unconstrained wrote no SQL` };
   }
 
   /** Waits for a generation without owning it: a waiter that gives up leaves it running a moment for the next keystroke. */
@@ -355,6 +345,30 @@ export class InlineCompleter {
     this.stats.cancelledCalls++;
     if (this.inFlight === flight) this.inFlight = null;
   }
+}
+
+/** A grammar for what follows a statement prefix (`after`: the text its sentences are read after), or null where it cannot follow it. */
+type ContinuationAttempt = () => { text: string; parsed: ParsedGrammar; after: string } | null;
+
+/**
+ * The grammars a continuation tries, in turn. `sql`: the whole language, read from the prefix as
+ * written. `narrow`: the tables in scope first (their columns only); then, for a statement the
+ * narrow grammar could not have written, the rest of it from the clause it has opened; then the
+ * whole schema.
+ */
+function continuationGrammars(schema: CompletionSchema, mode: Exclude<GrammarMode, 'off'>, tables: string[], prefix: string): ContinuationAttempt[] {
+  // Each grammar is built only when its turn comes: the whole schema's narrow grammar can be megabytes.
+  const followed = (grammarOf: () => { parsed: ParsedGrammar }): ContinuationAttempt => () => {
+    const { parsed } = grammarOf();
+    const text = continueGrammar(parsed, prefix);
+    return text ? { text, parsed, after: prefix } : null;
+  };
+  if (mode === 'sql') return [followed(() => schema.grammarOf('sql'))];
+  const fromClause: ContinuationAttempt = () => {
+    const clause = schema.clauseGrammar(prefix);
+    return clause ? { ...clause, after: '' } : null;
+  };
+  return [...(tables.length ? [followed(() => schema.narrowGrammar(tables))] : []), fromClause, followed(() => schema.narrowGrammar([]))];
 }
 
 /** Resolves true after `ms`, or false as soon as the signal aborts. */

@@ -100,7 +100,7 @@ async function evaluateAll(examples: EvalExample[], predictor: Predictor, option
   };
   options.onProgress?.({ ...counters, total: examples.length });
 
-  // A model generates one answer at a time; only given predictions fan out over several workers.
+  // Given predictions fan out over several workers; a model's questions go through one, `concurrency` of them at once.
   const workers = predictor.kind === 'model' ? 1 : Math.max(1, options.workers ?? availableParallelism());
   const lanes = assignLanes(todo, workers);
   const scorer = new EvalScorer({

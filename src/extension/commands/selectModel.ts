@@ -4,6 +4,7 @@ import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, 
 import type { RemoteApi } from '../../core/engine/remote/remoteApis';
 import { SERVER_KEY_SECRET, type ModelManager } from '../ModelManager';
 import { reportError } from '../reportError';
+import { readSettings } from '../settings';
 import { updateSettingWhereSet } from '../updateSettingWhereSet';
 import { withCancellableProgress } from '../withCancellableProgress';
 
@@ -51,7 +52,7 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
   const source = await sourceFor(choice);
   if (!source) return false;
   // A file or download replaces a server chosen before.
-  if (vscode.workspace.getConfiguration('quarry').get<string>('model.endpoint')) await updateSettingWhereSet('model.endpoint', '');
+  if (readSettings().server.endpoint) await updateSettingWhereSet('model.endpoint', '');
   await updateSettingWhereSet('model.source', source.trim());
   if (choice.id === 'catalog') await widenContext(choice.entry.contextTokens);
   await loadChosen(models, log);

@@ -2,7 +2,7 @@ import type { BatchItemOutcome, GenerateParams, GenerateResult, ModelStatus, Rea
 import { EngineError } from '../EngineError';
 import type { LanguageModel, ModelCapabilities } from '../LanguageModel';
 import { REMOTE_API_SHAPES, type RemoteApi } from './remoteApis';
-import { readEvents, readJsonLines, request, requestJson, type HttpOptions } from './remoteHttp';
+import { readStreamedJson, request, requestJson, type HttpOptions } from './remoteHttp';
 
 export interface RemoteModelOptions {
   /** The server's OpenAI-style base URL, `http://host:port/v1`. */
@@ -72,6 +72,11 @@ export class RemoteModel implements LanguageModel {
     return this.connected?.status ?? null;
   }
 
+  /** The server's base URL, as given. */
+  get endpoint(): string {
+    return this.options.endpoint;
+  }
+
   /** The served model's name where a GGUF has its general.name: what the prompt format is detected from. */
   get metadata(): ReadonlyMap<string, unknown> | null {
     return this.connected ? new Map([['general.name', this.connected.modelName]]) : null;
@@ -79,7 +84,8 @@ export class RemoteModel implements LanguageModel {
 
   get capabilities(): ModelCapabilities | null {
     if (!this.connected) return null;
-    return { grammar: REMOTE_API_SHAPES[this.connected.api].grammar('root ::= ""') !== null, infill: (this.connected.api === 'llama-server' || this.connected.api === 'ollama') && this.infill !== false, chatTemplate: true, batching: true };
+    const shape = REMOTE_API_SHAPES[this.connected.api];
+    return { grammar: shape.grammar !== null, infill: shape.fillsInTheMiddle && this.infill !== false, chatTemplate: true, batching: true };
   }
 
   /** The engine and the model actually served (the first one when no name was given). */
@@ -116,11 +122,11 @@ export class RemoteModel implements LanguageModel {
   async generate(params: GenerateParams, signal?: AbortSignal): Promise<GenerateResult> {
     const { modelName, api } = this.ready();
     if (params.reasoning) return this.reasonThenAnswer(params, params.reasoning, signal);
-    if (api === 'ollama') return this.generateOllama(params, modelName, signal);
-    if (params.suffix?.trim() && api === 'llama-server' && this.infill !== false) {
-      const filled = await this.fillInTheMiddle(params, signal);
+    if (params.suffix?.trim() && REMOTE_API_SHAPES[api].fillsInTheMiddle && this.infill !== false) {
+      const filled = await this.fillInTheMiddle(params, modelName, api, signal);
       if (filled) return filled;
     }
+    if (api === 'ollama') return this.generateOllama(params, modelName, signal);
     const messages = chatMessages(params);
     const prefill = !!params.responsePrefix && !params.rawCompletion;
     const body = {
@@ -131,12 +137,12 @@ export class RemoteModel implements LanguageModel {
       ...(params.topP !== undefined ? { top_p: params.topP } : {}),
       ...(params.seed !== undefined ? { seed: params.seed } : {}),
       ...(params.stop?.length ? { stop: params.stop } : {}),
-      ...(params.grammar ? (REMOTE_API_SHAPES[api].grammar(params.grammar) ?? {}) : {}),
+      ...(params.grammar ? (REMOTE_API_SHAPES[api].grammar?.(params.grammar) ?? {}) : {}),
       ...(prefill ? REMOTE_API_SHAPES[api].continueFinalMessage : {}),
       stream: true,
       stream_options: { include_usage: true },
     };
-    return this.stream(params.rawCompletion ? '/completions' : '/chat/completions', body, signal);
+    return this.stream(`${this.base}${params.rawCompletion ? '/completions' : '/chat/completions'}`, body, signal);
   }
 
   async generateBatch(requests: GenerateParams[], signal?: AbortSignal): Promise<BatchItemOutcome[]> {
@@ -187,19 +193,18 @@ export class RemoteModel implements LanguageModel {
   /** llama-server's `/props` (its context size); null from a server that has none. */
   private async props(signal?: AbortSignal): Promise<{ contextSize?: number } | null> {
     try {
-      const response = await request(`${this.root}/props`, { method: 'GET' }, { ...this.http(signal), retries: 0 });
-      const props = (await response.json()) as { default_generation_settings?: { n_ctx?: number } };
-      if (!props.default_generation_settings) return null;
-      return props.default_generation_settings.n_ctx ? { contextSize: props.default_generation_settings.n_ctx } : {};
+      const props = (await requestJson(`${this.root}/props`, { method: 'GET' }, { ...this.http(signal), retries: 0 })) as { default_generation_settings?: { n_ctx?: number } } | null;
+      const settings = props?.default_generation_settings;
+      if (!settings) return null;
+      return settings.n_ctx ? { contextSize: settings.n_ctx } : {};
     } catch (error) {
       if (error instanceof EngineError && error.code === 'cancelled') throw error;
       return null;
     }
   }
 
-  /** One streamed answer: OpenAI's events (`choices`, `usage`) or llama-server's own (`content`, `stop`, token counts). */
-  private async stream(path: string, body: Record<string, unknown>, signal?: AbortSignal, base = this.base, framing: 'sse' | 'ndjson' = 'sse'): Promise<GenerateResult> {
-    const url = `${base}${path}`;
+  /** One streamed answer: OpenAI's events (`choices`, `usage`), llama-server's own (`content`, `stop`, token counts) or Ollama's JSON lines. */
+  private async stream(url: string, body: Record<string, unknown>, signal?: AbortSignal, framing: 'sse' | 'ndjson' = 'sse'): Promise<GenerateResult> {
     const started = performance.now();
     const http = this.http(signal);
     const response = await request(url, { method: 'POST', body }, http);
@@ -208,7 +213,7 @@ export class RemoteModel implements LanguageModel {
     let finish: string | null = null;
     let usage = null as Usage | null;
     let chunks = 0;
-    for await (const event of framing === 'sse' ? readEvents(url, response, http) : readJsonLines(url, response, http)) {
+    for await (const event of readStreamedJson(url, response, http, framing)) {
       const data = event as StreamEvent;
       if (data.error) throw new EngineError('server-error', `the model server at ${url} failed while answering: ${typeof data.error === 'string' ? data.error : (data.error.message ?? 'no message')}`);
       if (data.usage) usage = data.usage;
@@ -271,55 +276,44 @@ export class RemoteModel implements LanguageModel {
     return status;
   }
 
-  /**
-   * Ollama: a chat (/api/chat), a raw prompt (/api/generate with `raw`), or, with text after the
-   * cursor, its fill-in-the-middle (/api/generate with `suffix`, for models whose template has one).
-   */
+  /** Ollama: a chat (/api/chat), or a raw prompt (/api/generate with `raw`). */
   private async generateOllama(params: GenerateParams, modelName: string, signal?: AbortSignal): Promise<GenerateResult> {
-    const options = {
-      num_predict: params.maxTokens,
-      temperature: params.temperature,
-      ...(params.topP !== undefined ? { top_p: params.topP } : {}),
-      ...(params.seed !== undefined ? { seed: params.seed } : {}),
-      ...(params.stop?.length ? { stop: params.stop } : {}),
-    };
-    const prompt = params.completion + (params.responsePrefix ?? '');
-    if (params.suffix?.trim() && this.infill !== false) {
-      try {
-        const result = await this.stream('/api/generate', { model: modelName, prompt, suffix: params.suffix, stream: true, options }, signal, this.root, 'ndjson');
-        this.infill = true;
-        return { ...result, infill: true };
-      } catch (error) {
-        // "does not support insert": a model without fill-in-the-middle; asked as a chat from now on.
-        if (!(this.infill === null && error instanceof EngineError && error.code === 'server-error' && !signal?.aborted)) throw error;
-        this.infill = false;
-      }
-    }
-    if (params.rawCompletion) return this.stream('/api/generate', { model: modelName, prompt, raw: true, stream: true, options }, signal, this.root, 'ndjson');
-    return this.stream('/api/chat', { model: modelName, messages: chatMessages(params), stream: true, options }, signal, this.root, 'ndjson');
+    const options = ollamaOptions(params);
+    if (params.rawCompletion) return this.stream(`${this.root}/api/generate`, { model: modelName, prompt: params.completion + (params.responsePrefix ?? ''), raw: true, stream: true, options }, signal, 'ndjson');
+    return this.stream(`${this.root}/api/chat`, { model: modelName, messages: chatMessages(params), stream: true, options }, signal, 'ndjson');
   }
 
   /**
-   * The text after the cursor filled in the middle by llama-server's /infill (the prompt as the
-   * prefix, then the begun answer). Null when the served model has no fill-in-the-middle tokens
-   * (the server refuses): the caller asks without the suffix, and later requests do not try again.
+   * The text after the cursor filled in the middle by the engine's own request (the prompt, then the
+   * begun answer, as the prefix): llama-server's /infill, Ollama's /api/generate with `suffix`. Null
+   * when the served model has no fill-in-the-middle tokens (the server refuses): the caller asks
+   * without the suffix, and later requests do not try again.
    */
-  private async fillInTheMiddle(params: GenerateParams, signal?: AbortSignal): Promise<GenerateResult | null> {
-    const body = {
-      input_prefix: params.completion + (params.responsePrefix ?? ''),
-      input_suffix: params.suffix,
-      n_predict: params.maxTokens,
-      temperature: params.temperature,
-      ...(params.seed !== undefined ? { seed: params.seed } : {}),
-      ...(params.stop?.length ? { stop: params.stop } : {}),
-      ...(params.grammar ? { grammar: params.grammar } : {}),
-      stream: true,
-    };
+  private async fillInTheMiddle(params: GenerateParams, modelName: string, api: RemoteApi, signal?: AbortSignal): Promise<GenerateResult | null> {
+    const prefix = params.completion + (params.responsePrefix ?? '');
     try {
-      const result = await this.stream('/infill', body, signal, this.root);
+      const result =
+        api === 'ollama'
+          ? await this.stream(`${this.root}/api/generate`, { model: modelName, prompt: prefix, suffix: params.suffix, stream: true, options: ollamaOptions(params) }, signal, 'ndjson')
+          : await this.stream(
+              `${this.root}/infill`,
+              {
+                input_prefix: prefix,
+                input_suffix: params.suffix,
+                n_predict: params.maxTokens,
+                temperature: params.temperature,
+                ...(params.topP !== undefined ? { top_p: params.topP } : {}),
+                ...(params.seed !== undefined ? { seed: params.seed } : {}),
+                ...(params.stop?.length ? { stop: params.stop } : {}),
+                ...(params.grammar ? { grammar: params.grammar } : {}),
+                stream: true,
+              },
+              signal,
+            );
       this.infill = true;
       return { ...result, infill: true };
     } catch (error) {
+      // llama-server's "Infill is not supported by this model", Ollama's "does not support insert".
       if (this.infill === null && error instanceof EngineError && error.code === 'server-error' && !signal?.aborted) {
         this.infill = false;
         return null;
@@ -371,6 +365,17 @@ function chatMessages(params: GenerateParams): Message[] {
     { role: 'user', content: params.user },
     ...(params.responsePrefix ? [{ role: 'assistant' as const, content: params.responsePrefix }] : []),
   ];
+}
+
+/** Ollama's sampling options (its names for them). */
+function ollamaOptions(params: GenerateParams): Record<string, unknown> {
+  return {
+    num_predict: params.maxTokens,
+    temperature: params.temperature,
+    ...(params.topP !== undefined ? { top_p: params.topP } : {}),
+    ...(params.seed !== undefined ? { seed: params.seed } : {}),
+    ...(params.stop?.length ? { stop: params.stop } : {}),
+  };
 }
 
 function estimateTokens(text: string): number {

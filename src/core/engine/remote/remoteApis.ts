@@ -9,7 +9,9 @@ export const REMOTE_APIS: readonly RemoteApi[] = ['vllm', 'llama-server', 'sglan
 
 export interface RemoteApiShape {
   /** The request fields that hold a GBNF grammar; null where the engine reads none (validation and correction do that work). */
-  grammar(gbnf: string): Record<string, unknown> | null;
+  grammar: ((gbnf: string) => Record<string, unknown>) | null;
+  /** Its own fill-in-the-middle request for text after the cursor (llama-server's /infill, Ollama's suffix). */
+  fillsInTheMiddle: boolean;
   /** Fields that make a chat request go on from its last, assistant, message instead of starting a new one. */
   continueFinalMessage: Record<string, unknown>;
   /** The engine's tokenizer endpoint (at the server's root), and how to read a count from its answer; null: estimated. */
@@ -21,23 +23,26 @@ export const REMOTE_API_SHAPES: Record<RemoteApi, RemoteApiShape> = {
   vllm: {
     grammar: (gbnf) => ({ structured_outputs: { grammar: gbnf } }),
     continueFinalMessage: { continue_final_message: true, add_generation_prompt: false },
+    fillsInTheMiddle: false,
     tokenize: { path: '/tokenize', body: (model, text) => ({ model, prompt: text, add_special_tokens: false }), count: (answer) => numberField(answer, 'count') },
   },
   // llama.cpp's llama-server: `grammar` in the body (its OpenAI endpoints pass it through); a final assistant message is prefilled.
   'llama-server': {
     grammar: (gbnf) => ({ grammar: gbnf }),
     continueFinalMessage: {},
+    fillsInTheMiddle: true,
     tokenize: { path: '/tokenize', body: (_model, text) => ({ content: text }), count: (answer) => arrayField(answer, 'tokens').length },
   },
   // SGLang: `ebnf` (the GBNF dialect XGrammar reads) in the OpenAI body.
   sglang: {
     grammar: (gbnf) => ({ ebnf: gbnf }),
     continueFinalMessage: { continue_final_message: true },
+    fillsInTheMiddle: false,
     tokenize: null,
   },
   // Ollama's own API (/api/chat, /api/generate; RemoteModel speaks it): JSON-schema `format` only, so no grammar; a final assistant message is continued.
-  ollama: { grammar: () => null, continueFinalMessage: {}, tokenize: null },
-  openai: { grammar: () => null, continueFinalMessage: {}, tokenize: null },
+  ollama: { grammar: null, continueFinalMessage: {}, fillsInTheMiddle: true, tokenize: null },
+  openai: { grammar: null, continueFinalMessage: {}, fillsInTheMiddle: false, tokenize: null },
 };
 
 export function isRemoteApi(value: string): value is RemoteApi {

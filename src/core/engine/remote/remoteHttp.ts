@@ -46,8 +46,15 @@ function unreachable(url: string, error: unknown): EngineError {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new EngineError('cancelled', 'cancelled'))), { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new EngineError('cancelled', 'cancelled'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /** One request, retried while the server says it is busy; the answer once its headers are in. */
@@ -95,27 +102,17 @@ export async function requestJson(url: string, init: { method: 'GET' | 'POST'; b
   }
 }
 
-/** The JSON objects of a newline-delimited JSON answer (Ollama's stream), each as it arrives. */
-export async function* readJsonLines(url: string, response: Response, options: Pick<HttpOptions, 'timeoutMs' | 'signal'>): AsyncGenerator<unknown> {
-  for await (const line of readLines(url, response, options)) {
-    if (!line) continue;
-    try {
-      yield JSON.parse(line) as unknown;
-    } catch {
-      throw new EngineError('server-error', `the model server at ${url} streamed something that is not JSON: ${oneLine(line).slice(0, 120)}`);
-    }
-  }
-}
-
 /**
- * The JSON events of a server-sent-events answer (`data: {…}` lines up to `data: [DONE]`), each as it
- * arrives. A stream that goes quiet for the timeout fails, as does an event that is not JSON.
+ * The JSON objects of a streamed answer, each as it arrives: server-sent events (`data: {…}` lines
+ * up to `data: [DONE]`, OpenAI's and llama-server's) or newline-delimited JSON (Ollama's). A stream
+ * that goes quiet for the timeout fails, as does a piece that is not JSON.
  */
-export async function* readEvents(url: string, response: Response, options: Pick<HttpOptions, 'timeoutMs' | 'signal'>): AsyncGenerator<unknown> {
+export async function* readStreamedJson(url: string, response: Response, options: Pick<HttpOptions, 'timeoutMs' | 'signal'>, framing: 'sse' | 'ndjson'): AsyncGenerator<unknown> {
   for await (const line of readLines(url, response, options)) {
-    if (!line.startsWith('data:')) continue;
-    const data = line.slice(5).trim();
-    if (data === '[DONE]') return;
+    if (framing === 'sse' && !line.startsWith('data:')) continue;
+    const data = framing === 'sse' ? line.slice(5).trim() : line;
+    if (framing === 'sse' && data === '[DONE]') return;
+    if (!data) continue;
     try {
       yield JSON.parse(data) as unknown;
     } catch {
@@ -154,6 +151,7 @@ async function* readLines(url: string, response: Response, options: Pick<HttpOpt
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    reader.releaseLock();
+    // Also when the stream is left early (quiet, [DONE], a bad event): the server stops generating for nobody.
+    await reader.cancel().catch(() => undefined);
   }
 }
