@@ -1,10 +1,11 @@
-// One build for every entry point. Native modules and `vscode` stay external:
+// One build for every entry point. Native modules, libpg-query (it loads its .wasm from beside itself)
+// and `vscode` stay external:
 // they are loaded from node_modules (or the editor) at run time.
 import * as esbuild from 'esbuild';
 import { globSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
-const nativeAndHost = ['vscode', 'better-sqlite3', '@duckdb/node-api', 'node-llama-cpp'];
+const nativeAndHost = ['vscode', 'better-sqlite3', '@duckdb/node-api', 'node-llama-cpp', 'libpg-query', 'pg-native'];
 
 const common = {
   bundle: true,

@@ -17,13 +17,13 @@ import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandA
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 
-export const ASK_HELP = `Usage: quarry ask --db <file> (--model <path|url|hf:…> | --endpoint <url>) [options] "<question>"
+export const ASK_HELP = `Usage: quarry ask --db <file|url> (--model <path|url|hf:…> | --endpoint <url>) [options] "<question>"
 
 Writes SQL for an English question with a local GGUF model, checks it on the database,
 and corrects it with the database's own error message when it fails.
 
 Options:
-  --db <file>           SQLite or DuckDB file
+  --db <file|url>       SQLite or DuckDB file, or postgresql://user@host/db
   --model <ref>         a .gguf path, an https:// URL, hf:<user>/<repo>/<file>.gguf, or
                         hf:<user>/<repo>:<quant> (e.g. :Q4_K_M, found in the repository's file list)
                         (downloaded once into --models-dir); default: $QUARRY_MODEL

@@ -6,18 +6,24 @@ import { DEFAULT_BATCH_SEQUENCES, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } fr
 import { abortOnInterrupt, checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
 import { GRAMMAR_ARGS, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { UsageError } from './UsageError';
+import { isUrlTarget } from '../core/db/databaseEngines';
+import { PG_STAT_STATEMENTS } from '../core/dataset/readPgStatStatements';
 
-export const DATASET_HELP = `Usage: quarry dataset build --db <file> --history <file>... --out <dir> [options]
+export const DATASET_HELP = `Usage: quarry dataset build --db <file|url> --history <file>... --out <dir> [options]
 
-Turns a query history (.sql files, sqlite3/duckdb shell histories, JSONL logs, CSV exports) into
-train/test files: read queries are run on the database for their ground truth, writes and broken
+Turns a query history (.sql files, sqlite3/duckdb shell histories, JSONL logs, CSV exports,
+Postgres server logs, or the server's pg_stat_statements) into train/test files: read queries are run on the database for their ground truth, writes and broken
 SQL are dropped with a reason, duplicates (one template) are kept once with their frequency.
 
 Options:
-  --db <file>           the database the queries ran against
-  --history <file>...   one or more history files (a shell glob works; the option may repeat)
+  --db <file|url>       the database the queries ran against (file or postgresql:// URL)
+  --history <file>...   one or more history files (a shell glob works; the option may repeat);
+                        Postgres logs (log_statement = 'all': stderr, csvlog or jsonlog) are told
+                        by their content; pg_stat_statements reads the server's statistics
+                        (its $1… placeholders get the most frequent value of their column)
   --out <dir>           the output folder (written whole, or not at all)
-  --schema-only         no database rows anywhere: ground truth from a synthetic instance of the schema
+  --schema-only         no database rows anywhere: ground truth from a synthetic instance of the
+                        schema (SQLite and DuckDB)
   --questions <from>    history (default), model or none
   --grammar <mode>      keep only queries the grammar the model will be decoded under can write:
                         sql (default), narrow, or off (keep all); --no-grammar is off
@@ -81,8 +87,8 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
       ({ engine } = await openCliModel(remote ? { remote: { ...remote, ...(concurrency ? { concurrency } : {}) } } : { local: modelOptions! }, interrupt.signal));
     }
     const manifest = await buildDataset({
-      dbPath: resolve(db),
-      histories: histories.map((h) => resolve(h)),
+      dbPath: isUrlTarget(db) ? db : resolve(db),
+      histories: histories.map((h) => (h === PG_STAT_STATEMENTS ? h : resolve(h))),
       out: resolve(values.out),
       schemaOnly: values['schema-only'],
       questions,
@@ -99,7 +105,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     });
     if (tty) process.stderr.write('\r\x1b[K');
     const lines = [`statements read   ${manifest.counts.statements}`, `kept              ${manifest.counts.kept}  (train ${manifest.splits.train}, test ${manifest.splits.test})`];
-    for (const [reason, count] of Object.entries(manifest.counts.dropped)) if (count) lines.push(`dropped: ${reason.padEnd(16)} ${count}`);
+    for (const [reason, count] of Object.entries(manifest.counts.dropped)) if (count) lines.push(`dropped: ${reason.padEnd(18)} ${count}`);
     const { history, model, none } = manifest.counts.questions;
     lines.push(`questions         ${history} from the history, ${model} written by the model, ${none} left empty`);
     for (const error of manifest.questionErrors ?? []) lines.push(`  no question: ${error}`);

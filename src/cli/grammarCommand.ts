@@ -7,13 +7,13 @@ import { grammarOption, parseCommandArgs, requiredDb } from './parseCommandArgs'
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 
-export const GRAMMAR_COMMAND_HELP = `Usage: quarry grammar --db <file> [--grammar sql|narrow] [--check <file>|-] [--json]
+export const GRAMMAR_COMMAND_HELP = `Usage: quarry grammar --db <file|url> [--grammar sql|narrow] [--check <file>|-] [--json]
 
 Prints the GBNF grammar that constrains the model's SQL for a database, or, with --check, says for
 each statement (one per line) whether the grammar can produce it, and where it stops.
 
 Options:
-  --db <file>         SQLite or DuckDB file
+  --db <file|url>     SQLite or DuckDB file, or postgresql:// URL
   --grammar <mode>    sql (default): the dialect's query language with the schema's names; narrow
   --check <file>      statements to check, one per line; - reads standard input
   --json              with --check: one line per statement {"sql", "accepted", "at"}, at = offset of the first refused character

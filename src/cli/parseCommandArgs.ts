@@ -88,7 +88,7 @@ export function threadsOption(command: string, name: string, value: string | und
 }
 
 export function requiredDb(command: string, db: string | undefined): string {
-  if (!db) throw new UsageError(`${command}: --db <file> is required (a SQLite or DuckDB file)`);
+  if (!db) throw new UsageError(`${command}: --db <file|url> is required (a SQLite or DuckDB file, or a postgresql:// URL)`);
   return db;
 }
 

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { SqlValue } from '../core/types/QueryResult';
 import { tryQuery } from '../core/db/tryQuery';
 import { checkInputFile } from '../core/files/checkInputFile';
+import { isUrlTarget } from '../core/db/databaseEngines';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { resultsMatch } from '../core/eval/compareResults';
 import { prepareForEval } from '../core/eval/prepareForEval';
@@ -41,7 +42,7 @@ export async function rewardCommand(args: string[], write: (text: string) => voi
   } catch {
     throw new UsageError(`reward: ${values.rft}:${lineNumber} is not an rft example`);
   }
-  const dbPath = isAbsolute(example.db) ? example.db : resolve(dirname(values.rft), example.db);
+  const dbPath = isUrlTarget(example.db) || isAbsolute(example.db) ? example.db : resolve(dirname(values.rft), example.db);
   const db = await IsolatedDatabase.open(dbPath);
   let score = 0;
   let reason: string;

@@ -4,16 +4,19 @@ import { schemaToJson } from '../core/schema/schemaToJson';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 
-export const SCHEMA_HELP = `Usage: quarry schema --db <file> [--json] [--samples N] [--schema-only]
+export const SCHEMA_HELP = `Usage: quarry schema --db <file|url> [--json] [--samples N] [--schema-only] [--exact-counts]
 
 Prints a database's schema as the CREATE TABLE text prompts use (foreign keys,
 row counts and example values as comments), or as JSON.
 
 Options:
-  --db <file>      SQLite or DuckDB file (the engine is told by the file's content)
+  --db <file|url>  SQLite or DuckDB file (the engine is told by the file's content),
+                   or postgresql://user@host:port/db (password: URL, PGPASSWORD or ~/.pgpass;
+                   TLS: ?sslmode=require|verify-full&sslrootcert=…)
   --json           print {"dialect", "tables": [{"name", "columns", "foreignKeys", "rowCount"}]}
   --samples N      example values per text column (default 3)
   --schema-only    read no row data: no example values
+  --exact-counts   count every table's rows (Postgres otherwise gives its statistics' estimate)
   -h, --help       show this help`;
 
 export async function schemaCommand(args: string[], write: (text: string) => void): Promise<void> {
@@ -22,13 +25,14 @@ export async function schemaCommand(args: string[], write: (text: string) => voi
     json: { type: 'boolean' },
     samples: { type: 'string' },
     'schema-only': { type: 'boolean' },
+    'exact-counts': { type: 'boolean' },
   });
   if (values.help) return write(SCHEMA_HELP);
   const path = requiredDb('schema', values.db);
   const samples = values['schema-only'] ? 0 : integerOption('schema', 'samples', values.samples, 0);
   const db = await IsolatedDatabase.open(path);
   try {
-    const schema = await db.readSchema({ sampleValues: samples });
+    const schema = await db.readSchema({ sampleValues: samples, exactCounts: values['exact-counts'] });
     write(values.json ? toJson(schemaToJson(schema)) : renderSchemaDdl(schema).trimEnd());
   } finally {
     await db.dispose();

@@ -5,13 +5,14 @@ import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs'
 import { writeJsonResult } from './writeJsonResult';
 import { UsageError } from './UsageError';
 
-export const SQL_HELP = `Usage: quarry sql --db <file> [--timeout-ms N] [--max-rows N] [--memory-limit-mb N] [--json] "<sql>"
+export const SQL_HELP = `Usage: quarry sql --db <file|url> [--timeout-ms N] [--max-rows N] [--memory-limit-mb N] [--json] "<sql>"
 
 Runs one read-only statement (SELECT, WITH … SELECT, VALUES, or EXPLAIN of those)
-and prints the rows. Anything that could change a file is refused.
+and prints the rows. Anything that could change a file or a server is refused; on
+Postgres it runs in a READ ONLY transaction that the server stops at the timeout.
 
 Options:
-  --db <file>       SQLite or DuckDB file
+  --db <file|url>   SQLite or DuckDB file, or postgresql:// URL
   --timeout-ms N    stop the statement after N milliseconds (default 10000)
   --max-rows N      return at most N rows; the result says when it was cut (default 10000)
   --memory-limit-mb N  most memory a DuckDB query may use (default ${DEFAULT_MEMORY_LIMIT_MB})

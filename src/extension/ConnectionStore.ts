@@ -2,19 +2,26 @@ import * as vscode from 'vscode';
 import type { Database } from '../core/db/Database';
 import { DbError } from '../core/db/DbError';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
+import { describeTarget, isUrlTarget } from '../core/db/databaseEngines';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { readSettings } from './settings';
 
 const STATE_KEY = 'quarry.connections';
 
 export interface Connection {
+  /** A database file's path, or a server's URL without its password (that is kept in SecretStorage). */
   path: string;
   db: Database | null;
   schema: DatabaseSchema | null;
   error: DbError | null;
 }
 
-/** The workspace's connected database files, their open connections and last-read schemas. */
+/** A server password's key in SecretStorage: one per URL (without the password). */
+export function serverPasswordKey(url: string): string {
+  return `quarry.serverPassword:${url}`;
+}
+
+/** The workspace's connected database files and servers, their open connections and last-read schemas. */
 export class ConnectionStore implements vscode.Disposable {
   private readonly connections = new Map<string, Connection>();
   /** Loads under way, so two callers of one connection share one worker instead of each opening their own. */
@@ -26,6 +33,7 @@ export class ConnectionStore implements vscode.Disposable {
     private readonly state: vscode.Memento,
     private readonly workerScript: string,
     private readonly log: vscode.LogOutputChannel,
+    private readonly secrets: vscode.SecretStorage,
   ) {}
 
   list(): Connection[] {
@@ -55,6 +63,17 @@ export class ConnectionStore implements vscode.Disposable {
   async restore(): Promise<void> {
     const paths = this.state.get<string[]>(STATE_KEY, []);
     await Promise.all(paths.map((path) => this.add(path)));
+  }
+
+  /**
+   * A server by URL: its password (given, or written in the URL) goes to SecretStorage and the
+   * connection is kept under the URL without it, so no setting, log or view ever shows it.
+   */
+  async addServer(url: string, password?: string): Promise<Connection> {
+    const key = describeTarget(url);
+    const secret = password || passwordInUrl(url);
+    if (secret) await this.secrets.store(serverPasswordKey(key), secret);
+    return this.add(key);
   }
 
   async add(path: string): Promise<Connection> {
@@ -88,6 +107,7 @@ export class ConnectionStore implements vscode.Disposable {
     if (!connection) return;
     this.connections.delete(path);
     await connection.db?.dispose();
+    if (isUrlTarget(path)) await this.secrets.delete(serverPasswordKey(path));
     await this.persist();
     this.log.info(`disconnected ${path}`);
     this.changed.fire();
@@ -116,6 +136,7 @@ export class ConnectionStore implements vscode.Disposable {
         timeoutMs: settings.queryTimeoutMs,
         maxRows: settings.maxRows,
         memoryLimitMb: settings.memoryLimitMb,
+        ...(await this.passwordFor(connection.path)),
       });
       connection.schema = await connection.db.readSchema({ sampleValues: settings.sampleValues });
       connection.error = null;
@@ -133,7 +154,21 @@ export class ConnectionStore implements vscode.Disposable {
     return connection;
   }
 
+  private async passwordFor(path: string): Promise<{ password?: string }> {
+    const password = isUrlTarget(path) ? await this.secrets.get(serverPasswordKey(path)) : undefined;
+    return password ? { password } : {};
+  }
+
   private persist(): Thenable<void> {
     return this.state.update(STATE_KEY, [...this.connections.keys()]);
+  }
+}
+
+function passwordInUrl(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
   }
 }

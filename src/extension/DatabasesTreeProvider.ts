@@ -2,13 +2,16 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ColumnSchema, TableSchema } from '../core/types/DatabaseSchema';
 import type { Connection, ConnectionStore } from './ConnectionStore';
+import { databaseNameOf, isUrlTarget } from '../core/db/databaseEngines';
 
 export type DatabaseNode =
   | { kind: 'connection'; connection: Connection }
+  /** A server database's namespace (Postgres schema): its tables sit under it. */
+  | { kind: 'schema'; connection: Connection; name: string }
   | { kind: 'table'; connection: Connection; table: TableSchema }
   | { kind: 'column'; table: TableSchema; column: ColumnSchema };
 
-/** The "Databases" view: connections → tables and views → columns with types and keys. */
+/** The "Databases" view: connections → (schemas →) tables and views → columns with types and keys. */
 export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DatabaseNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -21,19 +24,26 @@ export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNo
   getChildren(node?: DatabaseNode): DatabaseNode[] {
     if (!node) return this.store.list().map((connection) => ({ kind: 'connection', connection }));
     if (node.kind === 'connection') {
+      if (hasNamespaces(node.connection)) return namespacesOf(node.connection).map((name) => ({ kind: 'schema', connection: node.connection, name }));
       return (node.connection.schema?.tables ?? []).map((table) => ({ kind: 'table', connection: node.connection, table }));
+    }
+    if (node.kind === 'schema') {
+      const tables = (node.connection.schema?.tables ?? []).filter((table) => namespaceOf(table) === node.name);
+      return tables.map((table) => ({ kind: 'table', connection: node.connection, table }));
     }
     if (node.kind === 'table') return node.table.columns.map((column) => ({ kind: 'column', table: node.table, column }));
     return [];
   }
 
-  /** Needed to reveal a node: a table's parent is its connection; connections are at the top (columns are never revealed). */
+  /** Needed to reveal a node: a table's parent is its schema or connection; connections are at the top (columns are never revealed). */
   getParent(node: DatabaseNode): DatabaseNode | undefined {
-    return node.kind === 'table' ? { kind: 'connection', connection: node.connection } : undefined;
+    if (node.kind === 'table' && hasNamespaces(node.connection)) return { kind: 'schema', connection: node.connection, name: namespaceOf(node.table) };
+    return node.kind === 'table' || node.kind === 'schema' ? { kind: 'connection', connection: node.connection } : undefined;
   }
 
   getTreeItem(node: DatabaseNode): vscode.TreeItem {
     if (node.kind === 'connection') return connectionItem(node.connection);
+    if (node.kind === 'schema') return schemaItem(node.connection, node.name);
     if (node.kind === 'table') return tableItem(node.table);
     return columnItem(node.table, node.column);
   }
@@ -44,11 +54,35 @@ export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNo
   }
 }
 
+/** Server databases have namespaces; a file's tables sit right under it. */
+function hasNamespaces(connection: Connection): boolean {
+  return isUrlTarget(connection.path);
+}
+
+function namespaceOf(table: TableSchema): string {
+  return table.schema ?? 'public';
+}
+
+function namespacesOf(connection: Connection): string[] {
+  return [...new Set((connection.schema?.tables ?? []).map(namespaceOf))];
+}
+
+function schemaItem(connection: Connection, name: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(name, name === 'public' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `schema:${connection.path}:${name}`;
+  item.contextValue = 'schema';
+  item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+  const count = (connection.schema?.tables ?? []).filter((t) => namespaceOf(t) === name).length;
+  item.description = `${count} ${count === 1 ? 'table' : 'tables'}`;
+  return item;
+}
+
 function connectionItem(connection: Connection): vscode.TreeItem {
-  const item = new vscode.TreeItem(basename(connection.path), vscode.TreeItemCollapsibleState.Expanded);
+  const server = isUrlTarget(connection.path);
+  const item = new vscode.TreeItem(server ? databaseNameOf(connection.path) : basename(connection.path), vscode.TreeItemCollapsibleState.Expanded);
   item.id = `connection:${connection.path}`;
   item.contextValue = connection.error ? 'connection-error' : 'connection';
-  item.resourceUri = vscode.Uri.file(connection.path);
+  if (!server) item.resourceUri = vscode.Uri.file(connection.path);
   if (connection.error) {
     item.description = `${connection.error.code}: ${connection.error.message}`;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -56,7 +90,7 @@ function connectionItem(connection: Connection): vscode.TreeItem {
     item.collapsibleState = vscode.TreeItemCollapsibleState.None;
   } else {
     const dialect = connection.db?.dialect ?? connection.schema?.dialect ?? '';
-    item.description = `${dialect} · ${dirname(connection.path)}`;
+    item.description = `${dialect} · ${server ? hostOf(connection.path) : dirname(connection.path)}`;
     item.iconPath = new vscode.ThemeIcon('database');
     item.tooltip = `${connection.path} (${dialect}, read-only)`;
   }
@@ -67,7 +101,8 @@ function tableItem(table: TableSchema): vscode.TreeItem {
   const item = new vscode.TreeItem(table.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.contextValue = table.kind;
   item.iconPath = new vscode.ThemeIcon(table.kind === 'view' ? 'eye' : 'table');
-  item.description = table.kind === 'view' ? 'view' : `${table.rowCount} ${table.rowCount === 1 ? 'row' : 'rows'}`;
+  item.description = table.kind === 'view' || table.rowCount === null ? table.kind : `${table.rowCountEstimated ? '~' : ''}${table.rowCount} ${table.rowCount === 1 ? 'row' : 'rows'}`;
+  if (table.comment) item.tooltip = table.comment;
   return item;
 }
 
@@ -81,6 +116,16 @@ function columnItem(table: TableSchema, column: ColumnSchema): vscode.TreeItem {
   item.description = [column.type || 'untyped', ...keyParts].join(' · ');
   item.contextValue = 'column';
   item.iconPath = new vscode.ThemeIcon(column.primaryKey ? 'key' : reference ? 'references' : 'symbol-field');
-  if (column.examples.length > 0) item.tooltip = `e.g. ${column.examples.join(', ')}`;
+  const tooltip = [column.comment, column.examples.length > 0 ? `e.g. ${column.examples.join(', ')}` : ''].filter(Boolean).join('\n');
+  if (tooltip) item.tooltip = tooltip;
   return item;
+}
+
+function hostOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.port ? `${parsed.hostname}:${parsed.port}` : parsed.hostname;
+  } catch {
+    return url;
+  }
 }

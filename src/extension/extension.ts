@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { askInEnglish, type AskArgs } from './commands/askInEnglish';
 import { buildDatasetFromHistory, type BuildDatasetArgs } from './commands/buildDatasetFromHistory';
-import { connectDatabase } from './commands/connectDatabase';
+import { connectDatabase, type ServerTarget } from './commands/connectDatabase';
 import { disconnectDatabase } from './commands/disconnectDatabase';
 import { refreshDatabases } from './commands/refreshDatabases';
 import { runEvaluationCommand, type RunEvaluationArgs } from './commands/runEvaluation';
@@ -34,7 +34,7 @@ export interface QuarryApi {
 export function activate(context: vscode.ExtensionContext): QuarryApi {
   const log = vscode.window.createOutputChannel('Quarry', { log: true });
   const workerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'dbWorker.js').fsPath;
-  const store = new ConnectionStore(context.workspaceState, workerScript, log);
+  const store = new ConnectionStore(context.workspaceState, workerScript, log, context.secrets);
   const tree = new DatabasesTreeProvider(store);
   const databasesView = vscode.window.createTreeView(DATABASES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   const reportsDir = vscode.Uri.joinPath(context.globalStorageUri, 'evaluations').fsPath;
@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     store.onDidChange(() => runLens.refresh()),
     registerCommand(COMMANDS.runQuery, log, (args?: RunQueryArgs) => runQuery(context.extensionUri, store, sqlBinding, diagnostics, args)),
     databasesView,
-    registerCommand(COMMANDS.connectDatabase, log, (uri?: vscode.Uri) => connectDatabase(store, databasesView, log, uri)),
+    registerCommand(COMMANDS.connectDatabase, log, (target?: vscode.Uri | ServerTarget) => connectDatabase(store, databasesView, log, target)),
     registerCommand(COMMANDS.refreshDatabases, log, (node?: DatabaseNode) => refreshDatabases(store, node)),
     registerCommand(COMMANDS.disconnectDatabase, log, (node?: DatabaseNode) => disconnectDatabase(store, node)),
     registerCommand(COMMANDS.showLog, log, () => log.show()),

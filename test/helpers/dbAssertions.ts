@@ -4,7 +4,7 @@ import { DbError, type DbErrorCode } from '../../src/core/db/DbError';
 import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { WORKER_SCRIPT } from './fixtures';
 
-export function openTestDb(path: string, options: { timeoutMs?: number; maxRows?: number; memoryLimitMb?: number } = {}): Promise<IsolatedDatabase> {
+export function openTestDb(path: string, options: { timeoutMs?: number; maxRows?: number; memoryLimitMb?: number; password?: string } = {}): Promise<IsolatedDatabase> {
   return IsolatedDatabase.open(path, { workerScript: WORKER_SCRIPT, ...options });
 }
 

@@ -88,6 +88,8 @@ test('a history becomes train/test files: every statement accounted for, no writ
     timeout: 0,
     'empty result': 0,
     duplicate: 2,
+    'not a user query': 0,
+    'unfilled parameter': 0,
   });
   assert.equal(manifest.counts.kept, 9);
   const train = readFileSync(join(out, 'train', 'quarry.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

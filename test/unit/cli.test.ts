@@ -66,7 +66,7 @@ test('exit codes: 1 for SQL errors and timeouts, 2 for refused statements and ba
     [['sql', '--db', copy, 'SELECT 1; DROP TABLE singer'], 2, /refused: multiple statements/],
     [['sql', '--db', join(temp.dir, 'missing.sqlite'), 'SELECT 1'], 2, /database file not found: .*missing\.sqlite/],
     [['sql', '--db', CLI_SCRIPT, 'SELECT 1'], 2, /is not a SQLite or DuckDB database/],
-    [['sql', 'SELECT 1'], 2, /--db <file> is required/],
+    [['sql', 'SELECT 1'], 2, /--db <file\|url> is required/],
     [['sql', '--db', copy], 2, /give exactly one SQL statement/],
     [['sql', '--db', copy, '--max-rows', 'lots', 'SELECT 1'], 2, /--max-rows must be a whole number/],
     [['sql', '--db', copy, '--bogus', 'SELECT 1'], 2, /Unknown option '--bogus'/],

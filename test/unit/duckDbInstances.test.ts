@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { buildDataset } from '../../src/core/dataset/buildDataset';
 import type { SqlValue } from '../../src/core/types/QueryResult';
-import { detectDialect } from '../../src/core/db/detectDialect';
+import { detectDialect } from '../../src/core/db/databaseEngines';
 import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { resultsMatch } from '../../src/core/eval/compareResults';
 import { extractLiterals } from '../../src/core/instances/extractLiterals';

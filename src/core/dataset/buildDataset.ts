@@ -3,7 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { DEFAULT_GRAMMAR, DEFAULT_GROUND_TRUTH_ROWS, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_TIMEOUT_MS } from '../defaults';
 import type { Dialect, QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
-import { detectDialect } from '../db/detectDialect';
+import { databaseNameOf, describeTarget, detectDialect, isUrlTarget } from '../db/databaseEngines';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { LanguageModel } from '../engine/LanguageModel';
 import type { GenerateParams } from '../protocol/modelServerMethods';
@@ -17,6 +17,8 @@ import { checkSentence, parseGbnf } from '../sql/continueGrammar';
 import { grammarFor, type GrammarMode } from '../sql/grammarFor';
 import { readHistory, type HistoryStatement } from './readHistory';
 import { templateOf } from './templateOf';
+import { fillParameters, hasParameters } from './fillParameters';
+import { PG_STAT_STATEMENTS, readPgStatStatements } from './readPgStatStatements';
 import { lcg32 } from '../util/seededRandom';
 import { checkInputFile } from '../files/checkInputFile';
 import { checkOutputFolder } from '../files/checkOutputPath';
@@ -26,10 +28,19 @@ import { isDatasetFolder, replaceDatasetFolder, DATASET_GENERATOR } from './data
 export type DatasetFormat = 'quarry' | 'chat' | 'prompt-completion' | 'rft' | 'spider';
 export const ALL_FORMATS: DatasetFormat[] = ['quarry', 'chat', 'prompt-completion', 'rft', 'spider'];
 
-export type DropReason = 'unreadable' | 'dot-command' | 'write statement' | 'parse error' | 'grammar refuses' | 'execution error' | 'timeout' | 'empty result' | 'duplicate';
+export type DropReason =
+  | 'unreadable' | 'dot-command' | 'write statement' | 'parse error' | 'grammar refuses' | 'execution error' | 'timeout' | 'empty result' | 'duplicate'
+  /** pg_stat_statements entries that name none of the database's tables (BEGIN, SET, catalog reads), or that Quarry ran itself. */
+  | 'not a user query'
+  /** A `$n` whose column could not be told, so no value from the data could stand in for it. */
+  | 'unfilled parameter';
+
+const DROP_REASONS: DropReason[] = ['unreadable', 'dot-command', 'write statement', 'parse error', 'grammar refuses', 'execution error', 'timeout', 'empty result', 'duplicate', 'not a user query', 'unfilled parameter'];
 
 export interface BuildOptions {
+  /** A SQLite or DuckDB file, or a postgresql:// URL. */
   dbPath: string;
+  /** History files, and `pg_stat_statements` for the server's own statement statistics. */
   histories: string[];
   out: string;
   /** Put no row of the database anywhere: ground truth comes from a synthetic instance of its schema. */
@@ -90,8 +101,9 @@ interface Candidate {
  */
 export async function buildDataset(options: BuildOptions): Promise<BuildManifest> {
   const out = resolve(options.out);
-  for (const history of options.histories) checkInputFile(history, 'history file');
-  const rules = { inputs: [options.dbPath, ...options.histories], isOwnOutput: isDatasetFolder, option: 'output folder' };
+  const files = historyFiles(options);
+  for (const history of files) checkInputFile(history, 'history file');
+  const rules = { inputs: [...(isUrlTarget(options.dbPath) ? [] : [options.dbPath]), ...files], isOwnOutput: isDatasetFolder, option: 'output folder' };
   checkOutputFolder(out, rules);
   const lock = OutputLock.acquire(out, 'output folder');
   try {
@@ -102,36 +114,26 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
 }
 
 async function buildInto(out: string, options: BuildOptions, recheckOutput: () => void): Promise<BuildManifest> {
-  const dropped = Object.fromEntries(
-    (['unreadable', 'dot-command', 'write statement', 'parse error', 'grammar refuses', 'execution error', 'timeout', 'empty result', 'duplicate'] as DropReason[]).map((r) => [r, 0]),
-  ) as Record<DropReason, number>;
+  const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
   const candidates = new Map<string, Candidate>();
   let statements = 0;
-  const totalBytes = options.histories.reduce((sum, file) => sum + statSync(file).size, 0);
-  let bytesBefore = 0;
-  for (const file of options.histories) {
-    for await (const statement of readHistory(file, {
-      signal: options.signal,
-      onBytes: (bytes) => options.onProgress?.({ stage: 'reading', done: bytesBefore + bytes, total: totalBytes }),
-    })) {
-      statements++;
-      const reason = earlyDropReason(statement);
-      if (reason) {
-        dropped[reason]++;
-        continue;
-      }
-      const template = templateOf(statement.sql).id;
-      const seen = candidates.get(template);
-      if (seen) {
-        dropped.duplicate++;
-        seen.frequency++;
-        // The most recent instance, keeping a question any instance came with.
-        if (isMoreRecent(statement, seen.statement)) seen.statement = { ...statement, question: statement.question ?? seen.statement.question };
-      } else {
-        candidates.set(template, { statement, template, frequency: 1 });
-      }
+  for await (const statement of historyStatements(options)) {
+    statements++;
+    const reason = earlyDropReason(statement);
+    if (reason) {
+      dropped[reason]++;
+      continue;
     }
-    bytesBefore += statSync(file).size;
+    const template = templateOf(statement.sql).id;
+    const seen = candidates.get(template);
+    if (seen) {
+      dropped.duplicate++;
+      seen.frequency += statement.calls ?? 1;
+      // The most recent instance, keeping a question any instance came with.
+      if (isMoreRecent(statement, seen.statement)) seen.statement = { ...statement, question: statement.question ?? seen.statement.question };
+    } else {
+      candidates.set(template, { statement, template, frequency: statement.calls ?? 1 });
+    }
   }
 
   const work = mkdtempSync(`${out}.partial-`);
@@ -155,7 +157,7 @@ async function buildInto(out: string, options: BuildOptions, recheckOutput: () =
     const manifest: BuildManifest = {
       generator: DATASET_GENERATOR,
       sources: options.histories,
-      database: options.schemaOnly ? `${basename(truth.dbPath)} (schema only)` : options.dbPath,
+      database: options.schemaOnly ? `${basename(truth.dbPath)} (schema only)` : describeTarget(options.dbPath),
       settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, grammar: options.grammar ?? DEFAULT_GRAMMAR, testFraction: options.testFraction ?? DEFAULT_TEST_FRACTION, seed: options.seed ?? DEFAULT_SPLIT_SEED, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
       counts: { statements, kept: examples.length, dropped, questions: countBy(examples.map((e) => e.questionSource)) },
       ...(questionErrors.length ? { questionErrors } : {}),
@@ -171,6 +173,41 @@ async function buildInto(out: string, options: BuildOptions, recheckOutput: () =
   } catch (error) {
     rmSync(work, { recursive: true, force: true });
     throw error;
+  }
+}
+
+function historyFiles(options: BuildOptions): string[] {
+  return options.histories.filter((history) => history !== PG_STAT_STATEMENTS);
+}
+
+/** Every history's statements in turn: files streamed, pg_stat_statements read from the server. */
+async function* historyStatements(options: BuildOptions): AsyncGenerator<HistoryStatement> {
+  const files = historyFiles(options);
+  const totalBytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+  let bytesBefore = 0;
+  for (const history of options.histories) {
+    if (history === PG_STAT_STATEMENTS) {
+      yield* await withDatabase(options, async (db) => readPgStatStatements(db, await db.readSchema({ sampleValues: 0 }), options.signal));
+      continue;
+    }
+    yield* readHistory(history, {
+      signal: options.signal,
+      onBytes: (bytes) => options.onProgress?.({ stage: 'reading', done: bytesBefore + bytes, total: totalBytes }),
+    });
+    bytesBefore += statSync(history).size;
+  }
+}
+
+async function withDatabase<T>(options: BuildOptions, work: (db: IsolatedDatabase) => Promise<T>, dbPath = options.dbPath): Promise<T> {
+  const db = await IsolatedDatabase.open(dbPath, {
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRows: options.maxRows ?? DEFAULT_GROUND_TRUTH_ROWS,
+    ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+  });
+  try {
+    return await work(db);
+  } finally {
+    await db.dispose();
   }
 }
 
@@ -210,13 +247,12 @@ async function groundTruthRun(options: BuildOptions, candidates: Candidate[], wo
 }
 
 async function runCandidates(options: BuildOptions, candidates: Candidate[], dbPath: string): Promise<TruthRun> {
-  const db = await IsolatedDatabase.open(dbPath, {
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    maxRows: options.maxRows ?? DEFAULT_GROUND_TRUTH_ROWS,
-    ...(options.workerScript ? { workerScript: options.workerScript } : {}),
-  });
+  return withDatabase(options, (db) => runCandidatesOn(db, options, candidates, dbPath), dbPath);
+}
+
+async function runCandidatesOn(db: IsolatedDatabase, options: BuildOptions, candidates: Candidate[], dbPath: string): Promise<TruthRun> {
   const run: TruthRun = { kept: [], hints: [], dropped: {}, schemaDdl: '', dialect: db.dialect, dbPath, empty: 0 };
-  try {
+  {
     const schema = await db.readSchema({ sampleValues: options.schemaOnly ? 0 : undefined });
     run.schemaDdl = renderSchemaDdl(schema);
     const grammarText = grammarFor(schema, options.grammar ?? DEFAULT_GRAMMAR);
@@ -224,9 +260,15 @@ async function runCandidates(options: BuildOptions, candidates: Candidate[], dbP
     for (const [done, candidate] of candidates.entries()) {
       options.signal?.throwIfAborted();
       options.onProgress?.({ stage: 'running', done, total: candidates.length });
-      const outcome = await groundTruth(db, candidate.statement.sql, options.signal);
+      // A normalized statement ($1 for each literal) runs with values from the data in their place.
+      const sql = hasParameters(candidate.statement.sql) ? await fillParameters(db, schema, candidate.statement.sql, options.signal) : candidate.statement.sql;
+      if (sql === null) {
+        run.dropped['unfilled parameter'] = (run.dropped['unfilled parameter'] ?? 0) + 1;
+        continue;
+      }
+      const outcome = await groundTruth(db, sql, options.signal);
       // A query that runs but that the grammar cannot write: SQL the trained model will not be allowed to produce.
-      const refused = !('reason' in outcome) && grammar !== null && !checkSentence(grammar, candidate.statement.sql.replace(/\s*;?\s*$/, '')).accepted;
+      const refused = !('reason' in outcome) && grammar !== null && !checkSentence(grammar, sql.replace(/\s*;?\s*$/, '')).accepted;
       const reason = 'reason' in outcome ? outcome.reason : refused ? 'grammar refuses' : options.dropEmpty && outcome.rows.length === 0 ? 'empty result' : null;
       if (reason) {
         run.dropped[reason] = (run.dropped[reason] ?? 0) + 1;
@@ -235,7 +277,7 @@ async function runCandidates(options: BuildOptions, candidates: Candidate[], dbP
       const result = outcome as QueryResult;
       if (result.rows.length === 0) run.empty++;
       run.kept.push({
-        sql: candidate.statement.sql,
+        sql,
         template: candidate.template,
         frequency: candidate.frequency,
         source: `${basename(candidate.statement.source)}:${candidate.statement.line}`,
@@ -243,8 +285,6 @@ async function runCandidates(options: BuildOptions, candidates: Candidate[], dbP
       });
       run.hints.push(candidate.statement.question);
     }
-  } finally {
-    await db.dispose();
   }
   return run;
 }
@@ -252,6 +292,7 @@ async function runCandidates(options: BuildOptions, candidates: Candidate[], dbP
 /** Reasons known without touching the database: a write is refused here, before anything could run it. */
 function earlyDropReason(statement: HistoryStatement): DropReason | null {
   if (statement.unreadable) return 'unreadable';
+  if (statement.notUserQuery) return 'not a user query';
   if (statement.dotCommand) return 'dot-command';
   const verdict = checkReadOnlyStatement(statement.sql);
   if (verdict.ok) return null;
@@ -359,7 +400,8 @@ function writeFormats(
     const dir = join(folder, split);
     mkdirSync(dir, { recursive: true });
     const items = examples.filter((e) => e.split === split);
-    const db = relative(join(finalFolder, split), context.dbPath);
+    // A server stays its URL (without a password: that comes from the environment when the file is used).
+    const db = isUrlTarget(context.dbPath) ? describeTarget(context.dbPath) : relative(join(finalFolder, split), context.dbPath);
     const prompt = (question: string) => buildAskPrompt({ dialect: context.dialect, schemaDdl: context.schemaDdl, question });
     const write = (name: string, lines: unknown[], json = false) => {
       writeFileSync(join(dir, name), json ? `${JSON.stringify(lines, null, 1)}\n` : lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
@@ -386,7 +428,7 @@ function writeFormats(
         };
       }));
     }
-    if (context.formats.includes('spider')) write('spider.json', items.map((e) => ({ question: e.question, query: e.sql, db_id: basename(context.dbPath).replace(/\.(sqlite3?|db|duckdb)$/i, '') })), true);
+    if (context.formats.includes('spider')) write('spider.json', items.map((e) => ({ question: e.question, query: e.sql, db_id: databaseNameOf(context.dbPath) })), true);
   }
   return files;
 }

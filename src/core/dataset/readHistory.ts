@@ -2,8 +2,10 @@ import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FileError } from '../files/FileError';
 import { tokenizeSql } from '../sql/tokenizeSql';
+import { substituteParameters } from './fillParameters';
 
-export type HistoryKind = 'sql' | 'jsonl' | 'csv' | 'shell';
+/** `postgres-log`: a server log with log_statement = 'all' (or log_min_duration_statement); `postgres-csvlog` its csvlog form. JSON logs read as jsonl. */
+export type HistoryKind = 'sql' | 'jsonl' | 'csv' | 'shell' | 'postgres-log' | 'postgres-csvlog';
 
 /** One statement read from a history file, with where it came from. */
 export interface HistoryStatement {
@@ -18,6 +20,10 @@ export interface HistoryStatement {
   dotCommand?: boolean;
   /** Why the entry could not be read (a malformed JSONL line, a CSV row without the query column). */
   unreadable?: string;
+  /** How many times it ran, when the source counts (pg_stat_statements); otherwise once per entry. */
+  calls?: number;
+  /** A statement that is no question of the data: it names none of the database's tables, or Quarry ran it itself. */
+  notUserQuery?: boolean;
 }
 
 export interface ReadOptions {
@@ -28,12 +34,22 @@ export interface ReadOptions {
 
 const SQL_FIELDS = ['query', 'sql', 'statement', 'query_text', 'querytext'];
 
+/** A csvlog line starts with its log_time and the user: `2026-12-01 17:00:00.123 UTC,"alice",…`. */
+const CSVLOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? [A-Za-z0-9+:-]+,/;
+/** The message Postgres logs a statement with, after any log_line_prefix: simple protocol, or a prepared statement's execution. */
+const STATEMENT_MESSAGE = /^(?:duration: [\d.]+ ms\s+)?(?:statement|execute [^:]*): ([\s\S]*)$/;
+const LOG_STATEMENT = /\bLOG:\s+((?:duration: [\d.]+ ms\s+)?(?:statement|execute [^:]*): [\s\S]*)$/;
+const LOG_DETAIL = /\bDETAIL:\s+(.*)$/;
+const LOG_TIME = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Za-z0-9+:-]+)?)/;
+
 /** Tells the kind of a history file by its name (shell histories) and its first bytes. */
 export function detectHistoryKind(path: string): HistoryKind {
   if (/^\.?(sqlite|duckdb)_history$/.test(basename(path))) return 'shell';
   const head = readHead(path, 64 * 1024);
   const firstLine = head.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
   if (firstLine.trimStart().startsWith('{')) return 'jsonl';
+  if (CSVLOG_LINE.test(firstLine)) return 'postgres-csvlog';
+  if (head.split(/\r?\n/).some((line) => LOG_STATEMENT.test(line))) return 'postgres-log';
   const header = firstLine.toLowerCase().split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
   if (header.length > 1 && header.some((h) => SQL_FIELDS.includes(h))) return 'csv';
   return 'sql';
@@ -48,6 +64,8 @@ export async function* readHistory(path: string, options: ReadOptions = {}): Asy
   const lines = streamLines(path, options);
   if (kind === 'jsonl') yield* jsonlStatements(lines, path);
   else if (kind === 'csv') yield* csvStatements(lines, path);
+  else if (kind === 'postgres-log') yield* postgresLogStatements(lines, path);
+  else if (kind === 'postgres-csvlog') yield* postgresCsvlogStatements(lines, path);
   else yield* sqlStatements(lines, path, kind === 'shell');
 }
 
@@ -118,6 +136,12 @@ async function* jsonlStatements(lines: AsyncGenerator<string>, source: string): 
       yield { sql: line, source, line: lineNumber, unreadable: `not valid JSON (${(error as Error).message})` };
       continue;
     }
+    if (typeof entry.error_severity === 'string') {
+      // Postgres's jsonlog: statements are messages; every other line of the log is no statement at all.
+      const logged = typeof entry.message === 'string' ? loggedStatement(entry.message, typeof entry.detail === 'string' ? entry.detail : undefined) : null;
+      if (logged !== null) yield* splitStatements(logged, source, lineNumber, { ...(typeof entry.timestamp === 'string' ? { timestamp: entry.timestamp } : {}), ...(typeof entry.user === 'string' ? { user: entry.user } : {}) });
+      continue;
+    }
     const sql = SQL_FIELDS.map((f) => entry[f]).find((v) => typeof v === 'string') as string | undefined;
     if (sql === undefined) {
       yield { sql: '', source, line: lineNumber, unreadable: `no "query", "sql" or "statement" field` };
@@ -141,6 +165,77 @@ async function* csvStatements(lines: AsyncGenerator<string>, source: string): As
     if (sql === undefined) yield { sql: '', source, line: lineNumber, unreadable: 'no query in this row' };
     else yield { sql, source, line: lineNumber, ...fields(entry) };
   }
+}
+
+/**
+ * A text server log: a statement is the message of a `LOG:  statement:` (or `execute …:`) line and
+ * the tab-indented lines after it; a `DETAIL:  Parameters: $1 = '…'` line gives a prepared
+ * statement's values. Every other line (connections, errors, checkpoints) is passed over.
+ */
+async function* postgresLogStatements(lines: AsyncGenerator<string>, source: string): AsyncGenerator<HistoryStatement> {
+  let pending: { message: string; line: number; timestamp?: string } | null = null;
+  let lineNumber = 0;
+  const finish = (detail?: string) => {
+    const entry = pending;
+    pending = null;
+    if (!entry) return [];
+    const logged = loggedStatement(entry.message, detail);
+    return logged === null ? [] : [...splitStatementsNow(logged, source, entry.line, entry.timestamp ? { timestamp: entry.timestamp } : {})];
+  };
+  for await (const line of lines) {
+    lineNumber++;
+    if (pending && line.startsWith('\t')) {
+      (pending as { message: string }).message += `\n${line.slice(1)}`;
+      continue;
+    }
+    const detail = LOG_DETAIL.exec(line);
+    if (pending && detail) {
+      yield* finish(detail[1]);
+      continue;
+    }
+    yield* finish();
+    const statement = LOG_STATEMENT.exec(line);
+    if (statement) {
+      const timestamp = LOG_TIME.exec(line)?.[1];
+      pending = { message: statement[1]!, line: lineNumber, ...(timestamp ? { timestamp } : {}) };
+    }
+  }
+  yield* finish();
+}
+
+/** csvlog: error_severity is column 12, message 14 and detail 15 (PostgreSQL's csvlog layout). */
+async function* postgresCsvlogStatements(lines: AsyncGenerator<string>, source: string): AsyncGenerator<HistoryStatement> {
+  for await (const { cells, line } of csvRows(lines, source)) {
+    if (cells[11] !== 'LOG') continue;
+    const logged = loggedStatement(cells[13] ?? '', cells[14] || undefined);
+    if (logged !== null) yield* splitStatementsNow(logged, source, line, { ...(cells[0] ? { timestamp: cells[0] } : {}), ...(cells[1] ? { user: cells[1] } : {}) });
+  }
+}
+
+/** The SQL of a statement log message, with a prepared statement's logged parameters put back in. */
+function loggedStatement(message: string, detail: string | undefined): string | null {
+  const match = STATEMENT_MESSAGE.exec(message);
+  if (!match) return null;
+  const parameters = detail ? /^Parameters: (.*)$/s.exec(detail.trim()) : null;
+  if (!parameters) return match[1]!;
+  const values = new Map<number, string>();
+  for (const value of parameters[1]!.matchAll(/\$(\d+) = ('(?:[^']|'')*'|NULL)/g)) values.set(Number(value[1]), value[2]!);
+  return substituteParameters(match[1]!, values);
+}
+
+/** One logged message may hold several statements (a simple-protocol string with semicolons). */
+function* splitStatementsNow(sql: string, source: string, line: number, extra: Pick<HistoryStatement, 'timestamp' | 'user'>): Generator<HistoryStatement> {
+  let from = 0;
+  for (const token of [...tokenizeSql(sql), { kind: 'punct', text: ';', start: sql.length }]) {
+    if (token.kind !== 'punct' || token.text !== ';') continue;
+    const statement = sql.slice(from, token.start).trim();
+    if (statement) yield { sql: statement, source, line, ...extra };
+    from = token.start + 1;
+  }
+}
+
+async function* splitStatements(sql: string, source: string, line: number, extra: Pick<HistoryStatement, 'timestamp' | 'user'>): AsyncGenerator<HistoryStatement> {
+  yield* splitStatementsNow(sql, source, line, extra);
 }
 
 /** RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks. */

@@ -2,8 +2,9 @@ import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
 import type { Dialect, QueryResult, TypedRows } from '../types/QueryResult';
 
 /**
- * An engine's connection, used only inside the database worker process: it has no timeouts
- * of its own because the worker process is what gets stopped when a query runs too long.
+ * An engine's connection, used only inside the database worker process. File engines have no
+ * timeouts of their own: the worker process is what gets stopped when a query runs too long.
+ * A server engine is given the timeout, so the server stops the statement itself.
  */
 export interface DatabaseAdapter {
   readonly dialect: Dialect;
@@ -11,9 +12,9 @@ export interface DatabaseAdapter {
    * Runs a statement that checkReadOnlyStatement already admitted; the adapter asks its engine
    * whether the statement (and the one an EXPLAIN wraps) really only reads.
    */
-  query(statement: string, explained: string | null, maxRows: number): Promise<QueryResult>;
+  query(statement: string, explained: string | null, maxRows: number, timeoutMs?: number): Promise<QueryResult>;
   /** The same, with the engine's own value types kept (integer vs real, blob vs text), for execution accuracy. */
-  queryTyped(statement: string, explained: string | null, maxRows: number): Promise<TypedRows>;
+  queryTyped(statement: string, explained: string | null, maxRows: number, timeoutMs?: number): Promise<TypedRows>;
   readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema>;
   /** Parses and binds without executing; throws the engine's error. Preparing never runs a statement. */
   prepareOnly(sql: string): Promise<void>;

@@ -5,6 +5,10 @@ export type DbErrorCode =
   | 'not-a-database'
   | 'corrupt'
   | 'locked'
+  /** A database server that does not answer at its address (down, wrong host or port, firewalled). */
+  | 'unreachable'
+  /** A server that refused the user or password. */
+  | 'auth-failed'
   | 'refused'
   | 'timeout'
   | 'sql-error'
@@ -34,7 +38,7 @@ export class DbError extends Error {
 }
 
 /** Codes that mean the input (file or statement) is at fault rather than the run. */
-export const BAD_INPUT_CODES: ReadonlySet<DbErrorCode> = new Set(['file-missing', 'not-a-database', 'corrupt', 'refused']);
+export const BAD_INPUT_CODES: ReadonlySet<DbErrorCode> = new Set(['file-missing', 'not-a-database', 'corrupt', 'refused', 'auth-failed']);
 
 /** Errors JavaScript itself raises: Quarry's bugs, never the engine's verdict on SQL. */
 export function isProgrammingError(error: unknown): boolean {

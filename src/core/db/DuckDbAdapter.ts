@@ -13,7 +13,7 @@ import type { DatabaseAdapter } from './DatabaseAdapter';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
 import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../types/DatabaseSchema';
-import { exampleText, exampleValuesSql } from '../schema/exampleValuesSql';
+import { exampleText, exampleValuesSql, mostFrequentValues } from '../schema/exampleValuesSql';
 import { quoteIdentifier } from '../sql/quoteIdentifier';
 import { callableNames } from './callableNames';
 
@@ -257,7 +257,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
     }
     textColumns.forEach((columns, t) =>
       columns.forEach((column, c) => {
-        column.examples = mostFrequent(valuesByColumn[t]![c]!, options.sampleValues).map((v) => exampleText(v, options.maxValueLength));
+        column.examples = mostFrequentValues(valuesByColumn[t]![c]!, options.sampleValues).map((v) => exampleText(v, options.maxValueLength));
       }),
     );
   }
@@ -268,16 +268,6 @@ const COUNTS_PER_QUERY = 100;
 const SMALL_TABLE_ROWS = 1000;
 /** Past a few dozen UNION ALL branches DuckDB's planning time grows faster than the branch count. */
 const SCANS_PER_QUERY = 50;
-
-/** Most frequent first, ties in value order: the same ranking exampleValuesSql makes in SQL. */
-function mostFrequent(values: string[], limit: number): string[] {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return [...counts]
-    .sort(([a, n], [b, m]) => m - n || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, limit)
-    .map(([value]) => value);
-}
 
 function isTextType(type: string): boolean {
   return /^(VARCHAR|TEXT|STRING|CHAR|BPCHAR)\b/i.test(type) || type.startsWith('ENUM');

@@ -1,4 +1,4 @@
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import { ChildRpc } from '../ipc/ChildRpc';
 import { DB_WORKER_ABORT_POLICIES, type DbWorkerMethods } from '../protocol/dbWorkerMethods';
 import type { Outcome } from '../protocol/rpc';
@@ -6,7 +6,7 @@ import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
 import type { Database, QueryOptions } from './Database';
 import type { Dialect, QueryResult } from '../types/QueryResult';
 import { DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from '../defaults';
-import { checkDatabaseFile } from './detectDialect';
+import { checkDatabaseTarget, databaseNameOf, describeTarget } from './databaseEngines';
 import { DbError, type DbErrorCode } from './DbError';
 
 export interface IsolatedDatabaseOptions {
@@ -19,14 +19,23 @@ export interface IsolatedDatabaseOptions {
   schemaTimeoutMs?: number;
   /** DuckDB's memory limit per connection, in MB. */
   memoryLimitMb?: number;
+  /** A server's password when neither its URL nor the environment (PGPASSWORD, ~/.pgpass) has one. */
+  password?: string;
 }
+
+type ResolvedOptions = Required<Omit<IsolatedDatabaseOptions, 'password'>> & { password?: string };
+
+/** How much longer than its timeout a statement on a server that cancels it itself may take before the worker is stopped. */
+const SERVER_CANCEL_GRACE_MS = 2000;
 
 const DEFAULT_SCHEMA_TIMEOUT_MS = 120_000;
 
 /**
  * The Database everyone outside the worker uses: each connection lives in a worker process,
  * so a runaway query is stopped on time whatever the engine, and the caller never blocks.
- * A stopped worker is replaced, and the file reopened, on the next request.
+ * A stopped worker is replaced, and the database reopened, on the next request. A server that
+ * cancels statements itself (Postgres) is told the timeout and given a moment longer, so the
+ * query ends on the server and not just here.
  */
 export class IsolatedDatabase implements Database {
   private rpc: ChildRpc<DbWorkerMethods> | null;
@@ -37,30 +46,37 @@ export class IsolatedDatabase implements Database {
     readonly path: string,
     readonly dialect: Dialect,
     rpc: ChildRpc<DbWorkerMethods>,
-    private readonly options: Required<IsolatedDatabaseOptions>,
+    private readonly options: ResolvedOptions,
+    private readonly serverCancels: boolean,
   ) {
     this.rpc = rpc;
   }
 
   static async open(path: string, options: IsolatedDatabaseOptions = {}): Promise<IsolatedDatabase> {
-    const resolved: Required<IsolatedDatabaseOptions> = {
+    const resolved: ResolvedOptions = {
       workerScript: options.workerScript ?? defaultWorkerScript(),
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
       schemaTimeoutMs: options.schemaTimeoutMs ?? DEFAULT_SCHEMA_TIMEOUT_MS,
       memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
+      ...(options.password ? { password: options.password } : {}),
     };
-    // Here, before a worker starts: a missing file, a folder or a FIFO fails at once, with its own words.
-    checkDatabaseFile(path);
+    // Here, before a worker starts: a missing file, a folder, a FIFO or an unknown URL fails at once, with its own words.
+    const server = checkDatabaseTarget(path);
     const { rpc, dialect } = await startWorker(path, resolved);
-    return new IsolatedDatabase(path, dialect, rpc, resolved);
+    return new IsolatedDatabase(path, dialect, rpc, resolved, server?.cancelsOnServer ?? false);
+  }
+
+  /** The database as it may be shown and logged (a URL without its password). */
+  get label(): string {
+    return describeTarget(this.path);
   }
 
   query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
     const maxRows = options.maxRows ?? this.options.maxRows;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     return this.serialized(async (rpc) => {
-      const outcome = await rpc.request('query', { sql, maxRows }, { timeoutMs, signal: options.signal });
+      const outcome = await rpc.request('query', { sql, maxRows, timeoutMs }, { timeoutMs: this.workerLimit(timeoutMs), signal: options.signal });
       if (!outcome.ok && outcome.error.code === 'timeout') {
         throw new DbError('timeout', `query timed out after ${timeoutMs} ms and was stopped`);
       }
@@ -71,17 +87,21 @@ export class IsolatedDatabase implements Database {
   validate(sql: string, options: Pick<QueryOptions, 'signal' | 'timeoutMs'> = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     return this.serialized(async (rpc) => {
-      unwrap(await rpc.request('validate', { sql }, { timeoutMs, signal: options.signal }));
+      unwrap(await rpc.request('validate', { sql }, { timeoutMs: this.workerLimit(timeoutMs), signal: options.signal }));
     });
   }
 
   readSchema(options: SchemaOptions & { signal?: AbortSignal } = {}): Promise<DatabaseSchema> {
     const { signal, ...schemaOptions } = options;
-    const name = basename(this.path, extname(this.path));
+    const name = databaseNameOf(this.path);
     return this.serialized(async (rpc) => ({
       ...unwrap(await rpc.request('readSchema', schemaOptions, { timeoutMs: this.options.schemaTimeoutMs, signal })),
       name,
     }));
+  }
+
+  private workerLimit(timeoutMs: number): number {
+    return this.serverCancels ? timeoutMs + SERVER_CANCEL_GRACE_MS : timeoutMs;
   }
 
   /** Stops the worker process (and whatever it runs); the next request starts a fresh one. */
@@ -104,7 +124,7 @@ export class IsolatedDatabase implements Database {
   }
 
   private async liveWorker(): Promise<ChildRpc<DbWorkerMethods>> {
-    if (this.disposed) throw new DbError('closed', `the connection to ${this.path} is closed`);
+    if (this.disposed) throw new DbError('closed', `the connection to ${this.label} is closed`);
     if (this.rpc?.alive) return this.rpc;
     this.rpc = (await startWorker(this.path, this.options)).rpc;
     return this.rpc;
@@ -116,16 +136,19 @@ export function defaultWorkerScript(): string {
   return join(__dirname, 'dbWorker.js');
 }
 
-/** What starting a worker process costs (Node and the engines' native modules) before the file is even touched. */
+/** What starting a worker process costs (Node and the engines' native modules) before the database is even touched. */
 const WORKER_START_MS = 2000;
 
 /** Opening counts against the query timeout: a file that takes longer to open than a query may run is as good as stuck. */
-async function startWorker(path: string, options: Required<IsolatedDatabaseOptions>): Promise<{ rpc: ChildRpc<DbWorkerMethods>; dialect: Dialect }> {
+async function startWorker(path: string, options: ResolvedOptions): Promise<{ rpc: ChildRpc<DbWorkerMethods>; dialect: Dialect }> {
   const rpc = ChildRpc.spawn<DbWorkerMethods>(options.workerScript, 'database worker', DB_WORKER_ABORT_POLICIES);
   const limit = options.timeoutMs + WORKER_START_MS;
-  const outcome = await rpc.request('open', { path, memoryLimitMb: options.memoryLimitMb }, { timeoutMs: limit });
+  const params = { path, memoryLimitMb: options.memoryLimitMb, ...(options.password ? { password: options.password } : {}) };
+  const outcome = await rpc.request('open', params, { timeoutMs: limit });
   if (!outcome.ok) rpc.dispose();
-  if (!outcome.ok && outcome.error.code === 'timeout') throw new DbError('timeout', `opening ${path} took longer than ${limit} ms and was stopped`);
+  if (!outcome.ok && outcome.error.code === 'timeout') {
+    throw new DbError('timeout', `opening ${describeTarget(path)} took longer than ${limit} ms and was stopped`);
+  }
   return { rpc, dialect: unwrap(outcome).dialect };
 }
 

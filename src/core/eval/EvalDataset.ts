@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { checkInputFile } from '../files/checkInputFile';
+import { databaseNameOf, isUrlTarget } from '../db/databaseEngines';
 import { DIFFICULTIES, type Difficulty } from '../protocol/evalReport';
 
 export interface EvalExample {
@@ -70,20 +71,22 @@ export function birdSplitFile(dir: string, split: 'dev' | 'train'): string {
   return file;
 }
 
-/** Quarry's own JSONL: one `{"question", "sql", "db", "evidence"?}` per line, `db` relative to the file's folder. */
+/** Quarry's own JSONL: one `{"question", "sql", "db", "evidence"?}` per line, `db` relative to the file's folder, or a postgresql:// URL. */
 export function loadJsonlDataset(file: string): EvalExample[] {
   return readJsonl(file).map(({ value, line }, index) => {
     const entry = value as { question?: unknown; sql?: unknown; db?: unknown; evidence?: unknown };
     if (typeof entry.sql !== 'string' || typeof entry.db !== 'string') {
       throw new EvalInputError(`${file}:${line}: each line needs "sql" and "db" strings (and a "question")`);
     }
-    const dbPath = isAbsolute(entry.db) ? entry.db : resolve(dirname(file), entry.db);
+    // A server's URL as it is; a file relative to the dataset.
+    const server = isUrlTarget(entry.db);
+    const dbPath = server || isAbsolute(entry.db) ? entry.db : resolve(dirname(file), entry.db);
     return {
       index,
       question: typeof entry.question === 'string' ? entry.question : '',
       goldSql: entry.sql,
-      dbId: basename(entry.db).replace(/\.(sqlite3?|db|duckdb)$/i, ''),
-      dbPath: existsSync(dbPath) ? dbPath : null,
+      dbId: server ? databaseNameOf(entry.db) : basename(entry.db).replace(/\.(sqlite3?|db|duckdb)$/i, ''),
+      dbPath: server || existsSync(dbPath) ? dbPath : null,
       ...(typeof entry.evidence === 'string' && entry.evidence.trim() ? { evidence: entry.evidence } : {}),
     };
   });

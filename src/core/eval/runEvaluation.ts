@@ -19,6 +19,7 @@ import { spiderHardness } from './spiderHardness';
 import { checkOutputFile } from '../files/checkOutputPath';
 import { FileError } from '../files/FileError';
 import { fingerprintFile, type FileFingerprint } from '../files/fingerprintFile';
+import { isUrlTarget } from '../db/databaseEngines';
 import { OutputLock } from '../files/OutputLock';
 import { writeAtomically } from '../files/writeAtomically';
 import { seedFromText } from '../util/seededRandom';
@@ -67,7 +68,7 @@ const MAX_RESULT_ROWS = 1_000_000;
  */
 export async function runEvaluation(examples: EvalExample[], predictor: Predictor, options: EvalOptions): Promise<EvalReport> {
   const progressFile = `${options.report}.progress.jsonl`;
-  const inputs = [...(options.inputs ?? []), ...new Set(examples.flatMap((e) => (e.dbPath ? [e.dbPath] : [])))];
+  const inputs = [...(options.inputs ?? []), ...new Set(examples.flatMap((e) => (e.dbPath && !isUrlTarget(e.dbPath) ? [e.dbPath] : [])))];
   checkOutputFile(options.report, { inputs, isOwnOutput: (path) => startsLike(path, REPORT_START), option: 'report' });
   checkOutputFile(progressFile, { inputs, isOwnOutput: (path) => startsLike(path, PROGRESS_START), option: 'progress file' });
   const lock = OutputLock.acquire(options.report, 'report');

@@ -4,7 +4,8 @@ import type { InstanceOptions } from '../types/InstanceOptions';
 import { columnsOf, generateRows } from './InstancePlan';
 import { mulberry32 } from '../util/seededRandom';
 import { createSqliteInstance, planSqliteSchema } from './sqliteInstances';
-import { detectDialect } from '../db/detectDialect';
+import { detectDialect, engineFor } from '../db/databaseEngines';
+import { DbError } from '../db/DbError';
 
 /**
  * Extra database instances for the strict mode, after the test-suite idea (Zhong et al., 2020):
@@ -18,7 +19,11 @@ const DEFAULT_ROWS = 30;
 
 /** Writes `count` instances of a SQLite or DuckDB database's schema into `directory`; returns their paths. */
 export async function generateInstances(sourcePath: string, options: InstanceOptions): Promise<string[]> {
-  const duckdb = detectDialect(sourcePath) === 'duckdb';
+  const dialect = detectDialect(sourcePath);
+  if (dialect === 'postgres') {
+    throw new DbError('refused', `generated database instances are made from SQLite and DuckDB files; ${engineFor(sourcePath).describe(sourcePath)} is a PostgreSQL server (evaluate there without instances)`);
+  }
+  const duckdb = dialect === 'duckdb';
   // DuckDB's native module loads only for DuckDB: a worker that evaluates SQLite starts faster without it.
   const duck = duckdb ? await import('./duckDbInstances.js') : null;
   const plan = duck ? await duck.planDuckDbSchema(sourcePath, options.sampleRealValues ?? true) : planSqliteSchema(sourcePath, options.sampleRealValues ?? true);

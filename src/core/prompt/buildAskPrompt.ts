@@ -27,7 +27,7 @@ export interface PromptInput {
 }
 
 /** The engines' names as prompts write them. */
-export const DIALECT_NAMES: Record<Dialect, string> = { sqlite: 'SQLite', duckdb: 'DuckDB' };
+export const DIALECT_NAMES: Record<Dialect, string> = { sqlite: 'SQLite', duckdb: 'DuckDB', postgres: 'PostgreSQL' };
 
 export function buildAskPrompt(input: PromptInput): AskPrompt {
   const dialect = DIALECT_NAMES[input.dialect];

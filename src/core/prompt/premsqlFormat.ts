@@ -72,7 +72,7 @@ export const premsqlFormat: PromptFormat = {
 /** sqlite_master's CREATE TABLE statements, one per line group, without Quarry's example-value comments (PremSQL shows none). */
 function renderCreateStatements(schema: DatabaseSchema): string {
   return schema.tables
-    .map((table) => renderTable({ ...table, rowCount: null, columns: table.columns.map((column) => ({ ...column, examples: [] })) }))
+    .map((table) => renderTable({ ...table, rowCount: null, columns: table.columns.map((column) => ({ ...column, examples: [] })) }, schema.dialect))
     .join('\n');
 }
 

@@ -9,8 +9,10 @@ import type { AbortPolicies } from './rpc';
  * runs in a process of its own there too.
  */
 export type DbWorkerMethods = {
-  open: { params: { path: string; memoryLimitMb: number }; result: { dialect: Dialect } };
-  query: { params: { sql: string; maxRows: number }; result: QueryResult };
+  /** `path` is a file, or a server's URL; `password` a server's, when the URL and the environment have none. */
+  open: { params: { path: string; memoryLimitMb: number; password?: string }; result: { dialect: Dialect } };
+  /** `timeoutMs` reaches engines that stop a statement on the server (Postgres); the others are stopped with their worker. */
+  query: { params: { sql: string; maxRows: number; timeoutMs: number }; result: QueryResult };
   readSchema: { params: SchemaOptions; result: DatabaseSchema };
   validate: { params: { sql: string }; result: null };
   generateInstances: { params: { source: string; options: InstanceOptions }; result: { paths: string[] } };

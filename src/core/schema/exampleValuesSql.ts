@@ -17,3 +17,13 @@ export function exampleValuesSql(quotedTable: string, quotedColumn: string, limi
     `WHERE v IS NOT NULL AND trim(CAST(v AS VARCHAR)) <> '' GROUP BY v ORDER BY n DESC, v LIMIT ${limit}`
   );
 }
+
+/** Most frequent first, ties in value order: the same ranking exampleValuesSql makes in SQL, for values ranked in JavaScript. */
+export function mostFrequentValues(values: string[], limit: number): string[] {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts]
+    .sort(([a, n], [b, m]) => m - n || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, limit)
+    .map(([value]) => value);
+}

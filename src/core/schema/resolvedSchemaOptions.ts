@@ -7,5 +7,6 @@ export function resolvedSchemaOptions(options: SchemaOptions = {}): Required<Sch
   return {
     sampleValues: Math.max(0, Math.floor(options.sampleValues ?? DEFAULT_SAMPLE_VALUES)),
     maxValueLength: Math.max(8, Math.floor(options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH)),
+    exactCounts: options.exactCounts ?? false,
   };
 }

@@ -5,10 +5,15 @@ export interface SchemaJson {
   dialect: DatabaseSchema['dialect'];
   tables: {
     name: string;
+    /** Only for a table outside the default namespace (Postgres schemas other than public). */
+    schema?: string;
     kind: 'table' | 'view';
-    columns: { name: string; type: string; primaryKey: boolean }[];
-    foreignKeys: { columns: string[]; refTable: string; refColumns: string[] }[];
+    comment?: string;
+    columns: { name: string; type: string; primaryKey: boolean; comment?: string }[];
+    foreignKeys: { columns: string[]; refTable: string; refSchema?: string; refColumns: string[] }[];
     rowCount: number | null;
+    /** True when rowCount is the server's estimate (Postgres without --exact-counts). */
+    rowCountEstimated?: boolean;
   }[];
 }
 
@@ -17,10 +22,13 @@ export function schemaToJson(schema: DatabaseSchema): SchemaJson {
     dialect: schema.dialect,
     tables: schema.tables.map((table) => ({
       name: table.name,
+      ...(table.schema ? { schema: table.schema } : {}),
       kind: table.kind,
-      columns: table.columns.map((c) => ({ name: c.name, type: c.type, primaryKey: c.primaryKey })),
-      foreignKeys: table.foreignKeys.map((fk) => ({ columns: fk.columns, refTable: fk.refTable, refColumns: fk.refColumns })),
+      ...(table.comment ? { comment: table.comment } : {}),
+      columns: table.columns.map((c) => ({ name: c.name, type: c.type, primaryKey: c.primaryKey, ...(c.comment ? { comment: c.comment } : {}) })),
+      foreignKeys: table.foreignKeys.map((fk) => ({ columns: fk.columns, refTable: fk.refTable, ...(fk.refSchema ? { refSchema: fk.refSchema } : {}), refColumns: fk.refColumns })),
       rowCount: table.rowCount,
+      ...(table.rowCountEstimated ? { rowCountEstimated: true } : {}),
     })),
   };
 }

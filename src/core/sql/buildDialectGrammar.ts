@@ -17,6 +17,9 @@ import type { Dialect } from '../types/QueryResult';
  */
 export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = schema.dialect): string {
   const tables = unique(schema.tables.map((t) => t.name));
+  // A table outside the default namespace is written schema.table (Postgres); its bare name alone would not be found.
+  const bare = (name: string) => isWord(name) && !(dialect === 'postgres' && /[A-Z]/.test(name));
+  const qualifiedTables = unique(schema.tables.flatMap((t) => (t.schema && bare(t.schema) && bare(t.name) ? [`${t.schema}.${t.name}`] : [])));
   const columns = unique(schema.tables.flatMap((t) => t.columns.map((c) => c.name)));
   if (tables.length === 0) throw new Error('the schema has no tables to write SQL against');
   if (schema.functions.length === 0) throw new Error('the schema has no function list (read it from the database)');
@@ -25,14 +28,14 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
     `root ::= ([ \\t\\n\\r] | line-comment){0,32} statement ws0 (";" ws0)?`,
     `statement ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
     `cte ::= ident (ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")? ws ${kw('as')} (ws (${kw('not')} ws)? ${kw('materialized')})? ws0 "(" ws0 cte-query ws0 ")"`,
-    ...queryFamily(dialect, { tables: tables.filter(isWord), columns: columns.filter(isWord), functions: schema.functions }),
+    ...queryFamily(dialect, { tables: [...tables.filter(bare), ...qualifiedTables], columns: columns.filter(bare), functions: schema.functions }),
     `any-table-name ::= table-name | ident`,
     `any-column-name ::= column-name | ident`,
     `table-name ::= ${names(tables, dialect)}`,
     `quoted-table-name ::= ${quotedNames(tables, dialect).join(' | ')}`,
     `column-name ::= ${names(columns, dialect)}`,
     // A bare column name is a term word; quoted, it is one of these (SQLite reads "x" as a dq-string, which covers it).
-    `quoted-column-name ::= ${quotedNames(columns, dialect).filter((form) => dialect === 'duckdb' || !form.startsWith('"\\""')).join(' | ')}`,
+    `quoted-column-name ::= ${quotedNames(columns, dialect).filter((form) => dialect !== 'sqlite' || !form.startsWith('"\\""')).join(' | ')}`,
     ...lexicalRules(dialect),
   ];
   return `${rules.join('\n')}\n`;
@@ -42,7 +45,7 @@ const SQLITE_COLLATIONS = ['binary', 'nocase', 'rtrim'];
 
 /** Expression rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose (every query rule does too). */
 const FAMILY_EXPRESSION_RULES = [
-  'subquery', 'select-list', 'results', 'paren-results', 'result-list', 'result', 'order-item', 'row', 'expr-list', 'expr', 'tail', 'tail-symbol', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest',
+  'subquery', 'select-list', 'results', 'paren-results', 'result-list', 'result', 'order-item', 'row', 'expr-list', 'expr', 'tail', 'tail-symbol', 'tail-word', 'tail-arith', 'term', 'term-word', 'paren-term', 'column-ref', 'function-args', 'window', 'frame', 'frame-bound', 'case-rest', 'cast-rest', 'array-rest', 'paren-rest',
 ];
 
 /**
@@ -75,6 +78,7 @@ function queryFamily(dialect: Dialect, words: TermWords): string[] {
  */
 function queryRules(dialect: Dialect, words: TermWords): string[] {
   const duckdb = dialect === 'duckdb';
+  const postgres = dialect === 'postgres';
   const orderItems = duckdb ? `(${kw('all')} (ws (${kw('asc')} | ${kw('desc')}))? | order-item (ws0 "," ws0 order-item)*)` : 'order-item (ws0 "," ws0 order-item)*';
   const joins = (rest: string): [string, string][] => [
     ['join', rest],
@@ -95,7 +99,9 @@ function queryRules(dialect: Dialect, words: TermWords): string[] {
   const ending: [string, string][] = [
     ...['union', 'intersect', 'except'].map((word): [string, string] => [word, `(ws (${kw('all')} | ${kw('distinct')}))? ws core`]),
     ['order', `ws ${kw('by')} ws ${orderItems} after-order`],
-    ['limit', `ws expr (ws ${kw('offset')} ws expr | ws0 "," ws0 expr)?`],
+    // Postgres has no LIMIT a, b; it has LIMIT ALL and OFFSET without LIMIT.
+    postgres ? ['limit', `ws (${kw('all')} | expr) (ws ${kw('offset')} ws expr)?`] : ['limit', `ws expr (ws ${kw('offset')} ws expr | ws0 "," ws0 expr)?`],
+    ...(postgres ? [['offset', `ws expr (ws (${kw('rows')} | ${kw('row')}))? (ws ${kw('limit')} ws expr)?`] as [string, string]] : []),
   ];
   // `afterComma`: where a table joined by a comma (FROM a, b) leads.
   const after = (name: string, entries: [string, string][], afterComma?: string) =>
@@ -111,8 +117,8 @@ function queryRules(dialect: Dialect, words: TermWords): string[] {
     after('after-join', [...joinConditions('after-from'), ...joins('join-rest'), ...clauses, ...ending], 'after-from'),
     ...clauses.map(([word], i) => after(`after-${word}`, [...clauses.slice(i + 1), ...ending])),
     after('after-core', ending),
-    after('after-order', ending.filter(([word]) => word === 'limit')),
-    `table-ref ::= (table-word | quoted-table-name | "(" ws0 (subquery | table-ref join*) ws0 ")") alias?`,
+    after('after-order', ending.filter(([word]) => word === 'limit' || word === 'offset')),
+    `table-ref ::= ${postgres ? `(${kw('lateral')} ws0)? ` : ''}(table-word | quoted-table-name | "(" ws0 (subquery | table-ref join*) ws0 ")") alias?`,
     // Tables and table-valued functions (json_each, range, read_csv, …) in one trie, as term words are.
     `table-word ::= ${keywordChoice([...words.tables.map((name): [string, string] => [name, '']), ...words.functions.map((name): [string, string] => [name, 'function-args'])])}`,
     // Joins inside parentheses: FROM (a JOIN b ON …).
@@ -141,9 +147,14 @@ interface TermWords {
 /** No bind parameters (`?`, `:name`): Quarry runs the SQL as written, with nothing to bind, so a query with one cannot run. */
 function expressionRules(dialect: Dialect, words: TermWords): string[] {
   const likeRest = `ws term (ws ${kw('escape')} ws term)?`;
-  const likeWords: [string, string][] = dialect === 'duckdb'
-    ? [['like', likeRest], ['glob', likeRest], ['ilike', likeRest], ['similar', `ws ${kw('to')} ${likeRest}`]]
-    : [['like', likeRest], ['glob', likeRest], ['regexp', likeRest], ['match', likeRest]];
+  const likeWords: [string, string][] = {
+    duckdb: [['like', likeRest], ['glob', likeRest], ['ilike', likeRest], ['similar', `ws ${kw('to')} ${likeRest}`]] as [string, string][],
+    postgres: [['like', likeRest], ['ilike', likeRest], ['similar', `ws ${kw('to')} ${likeRest}`]] as [string, string][],
+    sqlite: [['like', likeRest], ['glob', likeRest], ['regexp', likeRest], ['match', likeRest]] as [string, string][],
+  }[dialect];
+  const postgres = dialect === 'postgres';
+  // DuckDB's and Postgres's casts and subscripts: x::int, a[1], a[1:2].
+  const castsAndSubscripts = dialect === 'sqlite' ? '' : ` | "::" ws0 type-name | "[" ws0 expr? (ws0 ":" ws0 expr?)? ws0 "]"`;
   // What NOT may stand before: x NOT IN (…), x NOT BETWEEN a AND b, x NOT LIKE y.
   const negatable: [string, string][] = [
     ['in', 'ws0 "(" ws0 (subquery | expr-list)? ws0 ")"'],
@@ -158,7 +169,7 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     `alias ::= ws (${kw('as')} ws)? ident`,
     // `SELECT DISTINCT(a)` needs no space before its parenthesis; a word after SELECT does.
     // One whitespace after SELECT whether DISTINCT follows or not.
-    `select-list ::= ws ((${kw('distinct')} | ${kw('all')}) results | result-list) | paren-results`,
+    `select-list ::= ws ((${kw('distinct')}${postgres ? ` (ws ${kw('on')} ws0 "(" ws0 expr-list ws0 ")")?` : ''} | ${kw('all')}) results | result-list) | paren-results`,
     `results ::= ws result-list | paren-results`,
     `paren-results ::= paren-term (tail)* alias? (ws0 "," ws0 result)*`,
     `result-list ::= result (ws0 "," ws0 result)*`,
@@ -170,7 +181,7 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     `expr ::= term (tail)*`,
     // Whatever follows a term after whitespace follows one whitespace: an operator or an operator word.
     `tail ::= tail-symbol | ws (tail-symbol | tail-word)`,
-    `tail-symbol ::= binary-operator ws0 term` + (dialect === 'duckdb' ? ` | "::" ws0 type-name | "[" ws0 expr? (ws0 ":" ws0 expr?)? ws0 "]"` : ''),
+    `tail-symbol ::= binary-operator ws0 term${castsAndSubscripts}`,
     // One whitespace, then the operator word: its letters shared (IN, IS, ISNULL), so one parse branch per letter.
     `tail-word ::= ${keywordChoice([
       ['and', andOr],
@@ -186,9 +197,11 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     `tail-arith ::= ws0 arithmetic-operator ws0 term`,
     // Every operator of the dialect (and a few strings of operator characters that are none, which the
     // database refuses) as one branch: llama.cpp checks the whole vocabulary against each branch.
-    `binary-operator ::= ${dialect === 'duckdb' ? '[-+*/%^=!<>|~] [*/=>~|]{0,2}' : '[-+*/%&=!<>|] [=<>|]{0,2}'}`,
+    `binary-operator ::= ${{ duckdb: '[-+*/%^=!<>|~] [*/=>~|]{0,2}', postgres: '[-+*/%^=!<>|~&#@] [*/=<>~|&@#!]{0,2}', sqlite: '[-+*/%&=!<>|] [=<>|]{0,2}' }[dialect]}`,
     `arithmetic-operator ::= "+" | "-" | "*" | "/" | "%"`,
     `term ::= term-word | column-ref | number | string${dialect === 'sqlite' ? ' | dq-string' : ''} | paren-term | [-+~] ws0 term${dialect === 'duckdb' ? ' | "[" ws0 expr-list? ws0 "]"' : ''}`,
+    // Postgres's row and array constructors and its quantified comparisons: ROW(a, b), ARRAY[1, 2], x = ANY (…).
+    ...(postgres ? [`array-rest ::= ws0 ("[" ws0 expr-list? ws0 "]" | "(" ws0 subquery ws0 ")")`, `paren-rest ::= ws0 "(" ws0 (subquery | expr-list) ws0 ")"`] : []),
     // Every word a term can start with, in one trie: a column, a function, a keyword (NULL, CASE, EXISTS, …).
     // llama.cpp keeps one parse stack per alternative, so words that share a first letter share one.
     `term-word ::= ${keywordChoice(termWords(dialect, words))}`,
@@ -201,7 +214,7 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     `frame-bound ::= ${kw('unbounded')} ws (${kw('preceding')} | ${kw('following')}) | ${kw('current')} ws ${kw('row')} | term ws (${kw('preceding')} | ${kw('following')})`,
     `case-rest ::= (ws expr)? (ws ${kw('when')} ws expr ws ${kw('then')} ws expr)+ (ws ${kw('else')} ws expr)? ws ${kw('end')}`,
     `cast-rest ::= ws0 "(" ws0 expr ws ${kw('as')} ws type-name ws0 ")"`,
-    `type-name ::= ident-word (ws ident-word)* (ws0 "(" ws0 number (ws0 "," ws0 number)? ws0 ")")?${dialect === 'duckdb' ? ' ("[]")*' : ''}`,
+    `type-name ::= ident-word (ws ident-word)* (ws0 "(" ws0 number (ws0 "," ws0 number)? ws0 ")")?${dialect === 'sqlite' ? '' : ' ("[]")*'}`,
   ];
 }
 
@@ -245,6 +258,22 @@ function termWords(dialect: Dialect, words: TermWords): [string, string][] {
     entries.push(['try_cast', 'cast-rest'], ['interval', 'ws term (ws ident)?']);
     for (const word of ['date', 'time', 'timestamp', 'timestamptz']) entries.push([word, 'ws string']);
   }
+  if (dialect === 'postgres') {
+    // Postgres's SQL-standard forms that are grammar, not functions in pg_proc: COALESCE, EXTRACT(YEAR FROM d), …
+    for (const word of ['coalesce', 'nullif', 'greatest', 'least']) entries.push([word, 'function-args']);
+    for (const word of ['localtime', 'localtimestamp', 'current_user', 'session_user', 'current_catalog', 'current_schema']) entries.push([word, '']);
+    entries.push(
+      ['interval', 'ws string (ws ident-word)*'],
+      ['extract', `ws0 "(" ws0 ident-word ws ${kw('from')} ws expr ws0 ")"`],
+      ['position', `ws0 "(" ws0 term ws ${kw('in')} ws expr ws0 ")"`],
+      ['substring', `ws0 "(" ws0 expr ws ${kw('from')} ws expr (ws ${kw('for')} ws expr)? ws0 ")"`],
+      ['trim', `ws0 "(" ws0 (((${kw('both')} | ${kw('leading')} | ${kw('trailing')}) ws)? (expr ws)? ${kw('from')} ws)? expr-list ws0 ")"`],
+      ['array', 'array-rest'],
+      ['row', 'paren-rest'],
+      ...['any', 'some', 'all'].map((word): [string, string] => [word, 'paren-rest']),
+    );
+    for (const word of ['date', 'time', 'timestamp', 'timestamptz']) entries.push([word, 'ws string']);
+  }
   return entries;
 }
 
@@ -257,11 +286,12 @@ function isWord(name: string): boolean {
  * in each quoting style. Both engines match names without regard to letter case, quoted or not.
  */
 function names(list: string[], dialect: Dialect): string {
-  const words = list.filter(isWord);
+  // Postgres reads an unquoted name in lower case: a name with capitals is only ever found quoted.
+  const words = list.filter((name) => isWord(name) && !(dialect === 'postgres' && /[A-Z]/.test(name)));
   return [...(words.length ? [caselessChoice(words)] : []), ...quotedNames(list, dialect)].join(' | ');
 }
 
-/** The quoted forms of schema names: "x" in both engines, `x` and [x] in SQLite. */
+/** The quoted forms of schema names: "x" in every engine, `x` and [x] in SQLite too. */
 function quotedNames(list: string[], dialect: Dialect): string[] {
   const forms = [`"\\"" ${caselessChoice(list.map((name) => name.replace(/"/g, '""')))} "\\""`];
   if (dialect === 'sqlite') {
@@ -299,7 +329,7 @@ function keywordChoice(entries: [word: string, continuation: string][]): string 
   return `(${branches(root)})`;
 }
 
-/** SQLite and DuckDB fold ASCII letters only. */
+/** The engines fold ASCII letters only (Postgres folds unquoted names to lower case; quoted, the database tells). */
 function foldCase(word: string): string {
   return word.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }

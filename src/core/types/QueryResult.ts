@@ -1,6 +1,6 @@
 /** Leaf types shared by every layer and by the protocol files: they import nothing. */
 
-export type Dialect = 'sqlite' | 'duckdb';
+export type Dialect = 'sqlite' | 'duckdb' | 'postgres';
 
 /** Values as JS types that compare well: integers beyond 2^53 stay bigint, blobs become hex. */
 export type SqlValue = number | bigint | string | boolean | null;

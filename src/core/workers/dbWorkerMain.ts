@@ -28,16 +28,16 @@ function connected(): DatabaseAdapter {
 
 serveRpc<DbWorkerMethods>(
   {
-    async open({ path, memoryLimitMb }) {
+    async open({ path, memoryLimitMb, password }) {
       adapter?.close();
       adapter = null;
-      adapter = await openAdapter(path, { memoryLimitMb });
+      adapter = await openAdapter(path, { memoryLimitMb, ...(password ? { password } : {}) });
       return { dialect: adapter.dialect };
     },
-    async query({ sql, maxRows }) {
+    async query({ sql, maxRows, timeoutMs }) {
       const verdict = checkReadOnlyStatement(sql);
       if (!verdict.ok) throw new DbError('refused', verdict.reason);
-      return connected().query(verdict.statement, verdict.explained, maxRows);
+      return connected().query(verdict.statement, verdict.explained, maxRows, timeoutMs);
     },
     async validate({ sql }) {
       const verdict = checkReadOnlyStatement(sql);

@@ -1,0 +1,56 @@
+import type { ClientConfig } from 'pg';
+import { parse, parseIntoClientConfig } from 'pg-connection-string';
+import { DbError } from '../DbError';
+
+const URL_PATTERN = /^postgres(ql)?:\/\//i;
+
+export function isPostgresUrl(target: string): boolean {
+  return URL_PATTERN.test(target);
+}
+
+/** The URL without its password, for logs, messages and saved settings. */
+export function redactedPostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '';
+    return parsed.toString().replace(/^(postgres(?:ql)?:\/\/[^:@/]*):@/i, '$1@');
+  } catch {
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1@');
+  }
+}
+
+/** The database a URL names: what Quarry calls the database (Spider's db_id when loaded from Spider). */
+export function postgresDatabaseName(url: string): string {
+  const database = parse(url).database;
+  return database && database.length > 0 ? database : 'postgres';
+}
+
+/** Session settings every Quarry connection starts with: read-only by default, idle transactions ended, a dead client noticed. */
+const SESSION_OPTIONS = [
+  'default_transaction_read_only=on',
+  'idle_in_transaction_session_timeout=60000',
+  // Postgres 14+: a query whose client went away (a stopped worker) is cancelled within a second.
+  'client_connection_check_interval=1000',
+];
+
+/**
+ * node-postgres's configuration for a URL: TLS from the URL's sslmode/sslrootcert/sslcert/sslkey
+ * (pg-connection-string reads them), the password from the URL, else `password`, else PGPASSWORD
+ * or ~/.pgpass (which pg reads itself).
+ */
+export function postgresClientConfig(url: string, password: string | undefined): ClientConfig {
+  let config: ClientConfig;
+  try {
+    config = parseIntoClientConfig(url);
+  } catch (error) {
+    throw new DbError('not-a-database', `${redactedPostgresUrl(url)} is not a valid postgresql:// URL: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return {
+    ...config,
+    password: config.password || password || undefined,
+    application_name: config.application_name ?? 'quarry',
+    // Quarry's settings replace any the URL asks for: none of them may be turned off from outside.
+    options: SESSION_OPTIONS.map((option) => `-c ${option}`).join(' '),
+    connectionTimeoutMillis: 15_000,
+  };
+}
