@@ -23,7 +23,8 @@ const TARGETS = {
 };
 /** Where a binary package's version is pinned: the package that lists it as optional. */
 const BINARY_PARENTS = { '@duckdb/': '@duckdb/node-bindings', '@node-llama-cpp/': 'node-llama-cpp', '@reflink/': '@reflink/reflink' };
-const NATIVE = ['better-sqlite3', '@duckdb/node-api', 'node-llama-cpp'];
+/** Packages the bundles load from node_modules: native modules, and libpg-query (Postgres's parser as WebAssembly, read from beside it). */
+const NATIVE = ['better-sqlite3', '@duckdb/node-api', 'node-llama-cpp', 'libpg-query'];
 /** node-llama-cpp's optional peer (for its TypeScript types): not needed to run. */
 const OPTIONAL_PEERS = new Set(['typescript']);
 /** Binary packages of every platform: only the target's own go into its VSIX. */
@@ -49,7 +50,7 @@ for (const result of results) console.log(result.summary);
 const missed = results.filter((r) => !r.ok);
 if (missed.length) fail(`${missed.map((r) => r.target).join(', ')}: see above`);
 
-/** The installed packages the three native modules need at run time, from npm's own view of the tree (without platform binaries). */
+/** The installed packages those modules need at run time, from npm's own view of the tree (without platform binaries). */
 function runtimeClosure() {
   const tree = JSON.parse(execFileSync('npm', ['ls', '--omit=dev', '--all', '--json', '--long'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 }));
   const paths = new Set();

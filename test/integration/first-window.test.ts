@@ -475,6 +475,36 @@ suite('Databases view (first window)', () => {
       assert.ok(shown.toUpperCase().includes(text.toUpperCase()), `"${text}" is not on screen:\n${shown}`);
     }
   });
+
+  test('a Postgres server connects by URL, its password into SecretStorage; the view shows schemas → tables, and Ask writes SQL that runs there', async () => {
+    const api = await activateQuarry();
+    const url = process.env.QUARRY_TEST_PG_URL!;
+    const password = process.env.QUARRY_TEST_PG_PASSWORD!;
+    const config = vscode.workspace.getConfiguration('quarry');
+    for (const [key, value] of [['model.source', TINY_MODEL], ['model.threads', 1], ['model.gpu', 'off'], ['model.grammar', 'narrow']] as const) {
+      await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+    }
+    await vscode.commands.executeCommand('quarry.connectDatabase', { url: process.env.QUARRY_TEST_PG_FIXTURE_URL!, password });
+    await vscode.commands.executeCommand('quarry.connectDatabase', { url: url.replace('postgres@', `postgres:${password}@`) });
+    // Kept under the URL without its password, the password itself only in SecretStorage.
+    const concert = api.connections.get(url);
+    assert.ok(concert?.schema, concert?.error?.message ?? 'the server connected');
+    assert.ok(api.connections.list().every((c) => !c.path.includes(password)));
+    const rows = rowsUnder(api).filter((r) => r.node.kind === 'connection' && r.node.connection.path.startsWith('postgresql://'));
+    assert.deepEqual(rows.map((r) => r.row.label).sort(), ['concert_singer', 'quarry_fixture']);
+    assert.match(rows.find((r) => r.row.label === 'concert_singer')!.row.description, /^postgres · 127\.0\.0\.1:\d+$/);
+    const fixture = rows.find((r) => r.row.label === 'quarry_fixture')!;
+    const schemas = rowsUnder(api, fixture.node);
+    assert.deepEqual(schemas.map((s) => `${s.row.label} (${s.row.description})`), ['public (4 tables)', 'sales (2 tables)']);
+    assert.deepEqual(rowsUnder(api, schemas[1]!.node).map((t) => t.row.label), ['orders', 'big_orders']);
+
+    const result = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: url, question: 'How many singers do we have?' });
+    assert.ok(result?.valid, JSON.stringify(result?.attempts));
+    assert.ok(Array.isArray((await api.connections.get(url)!.db!.query(result.sql)).rows));
+    await vscode.commands.executeCommand('quarry.disconnectDatabase', { kind: 'connection', connection: api.connections.get(url)! });
+    await vscode.commands.executeCommand('quarry.disconnectDatabase', { kind: 'connection', connection: api.connections.get(process.env.QUARRY_TEST_PG_FIXTURE_URL!)! });
+    assert.equal(api.connections.get(url), undefined);
+  });
 });
 
 /** The page's frames once one of them shows `text` (a webview beside the editor loads a moment after its panel opens). */

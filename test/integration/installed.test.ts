@@ -28,4 +28,13 @@ suite('Installed from the VSIX (fresh profile)', () => {
     assert.ok(result?.valid, JSON.stringify(result?.attempts));
     assert.equal(api.models.current.kind, 'ready');
   });
+
+  test('from its install folder, Quarry connects a Postgres server and refuses what Postgres\'s own parser (WebAssembly in the VSIX) finds', async () => {
+    const api = await vscode.extensions.getExtension<QuarryApi>('quarry.quarry')!.activate();
+    const url = process.env.QUARRY_TEST_PG_URL!;
+    await vscode.commands.executeCommand('quarry.connectDatabase', { url, password: process.env.QUARRY_TEST_PG_PASSWORD! });
+    const connection = api.connections.get(url);
+    assert.equal(connection?.schema?.tables.length, 4, connection?.error?.message);
+    await assert.rejects(connection!.db!.query("SELECT 1, pg_catalog.nextval('x')"), /refused: calling nextval\(\)/);
+  });
 });

