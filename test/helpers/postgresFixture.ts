@@ -16,6 +16,9 @@ export const POSTGRES_FIXTURE_SQL = [
   'CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, sum(total) AS total FROM sales.orders GROUP BY 1',
   'CREATE SEQUENCE quarry_seq',
   "CREATE TABLE events AS SELECT g AS id, 'kind-' || (g % 7) AS kind FROM generate_series(1, 200000) g",
+  // Created quoted, so found only quoted: Postgres folds an unquoted name to lower case.
+  'CREATE TABLE "Shipments" ("ShipmentId" int PRIMARY KEY, "Carrier" text)',
+  `INSERT INTO "Shipments" VALUES (1, 'DHL'), (2, 'UPS')`,
   'ANALYZE',
   "CREATE TABLE fresh (a text); INSERT INTO fresh VALUES ('x'), ('y'), ('z')",
 ];

@@ -495,7 +495,7 @@ suite('Databases view (first window)', () => {
     assert.match(rows.find((r) => r.row.label === 'concert_singer')!.row.description, /^postgres · 127\.0\.0\.1:\d+$/);
     const fixture = rows.find((r) => r.row.label === 'quarry_fixture')!;
     const schemas = rowsUnder(api, fixture.node);
-    assert.deepEqual(schemas.map((s) => `${s.row.label} (${s.row.description})`), ['public (4 tables)', 'sales (2 tables)']);
+    assert.deepEqual(schemas.map((s) => `${s.row.label} (${s.row.description})`), ['public (5 tables)', 'sales (2 tables)']);
     assert.deepEqual(rowsUnder(api, schemas[1]!.node).map((t) => t.row.label), ['orders', 'big_orders']);
 
     const result = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: url, question: 'How many singers do we have?' });

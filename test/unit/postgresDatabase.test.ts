@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { DbError } from '../../src/core/db/DbError';
 import type { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { renderSchemaDdl } from '../../src/core/schema/renderSchemaDdl';
+import { checkSentence, parseGbnf } from '../../src/core/sql/continueGrammar';
+import { grammarFor } from '../../src/core/sql/grammarFor';
 import { assertStopsInTime, openTestDb, rejectsWith } from '../helpers/dbAssertions';
 import { makeTempDir } from '../helpers/fixtures';
 import { startTestPostgres, type TestPostgres } from '../helpers/testPostgres';
@@ -120,7 +122,7 @@ describe('Postgres never writes', () => {
   test('reads namespaces, views, materialized views and COMMENT ON text, and renders them for prompts', async () => {
     const schema = await db.readSchema();
     const names = schema.tables.map((t) => `${t.schema ? `${t.schema}.` : ''}${t.name}:${t.kind}`);
-    assert.deepEqual(names, ['customers:table', 'order_totals:view', 'events:table', 'fresh:table', 'sales.orders:table', 'sales.big_orders:view']);
+    assert.deepEqual(names, ['customers:table', 'order_totals:view', 'events:table', 'Shipments:table', 'fresh:table', 'sales.orders:table', 'sales.big_orders:view']);
     const ddl = renderSchemaDdl(schema);
     assert.match(ddl, /-- People who bought something\nCREATE TABLE customers \(/);
     assert.match(ddl, /tier text -- Loyalty tier: gold, silver or none; e\.g\. 'gold', 'silver'/);
@@ -135,6 +137,19 @@ describe('Postgres never writes', () => {
     assert.equal(fresh.rowCountEstimated, undefined);
     const exact = await db.readSchema({ exactCounts: true, sampleValues: 0 });
     assert.equal(exact.tables.find((t) => t.name === 'events')!.rowCount, 200_000);
+  });
+
+  test('names with capitals stay quoted in prompts and grammars, where Postgres finds them only quoted', async () => {
+    const schema = await db.readSchema({ sampleValues: 0 });
+    assert.match(renderSchemaDdl(schema), /CREATE TABLE "Shipments" \(\n  "ShipmentId" integer PRIMARY KEY,\n  "Carrier" text\n\)/);
+    const sql = parseGbnf(grammarFor(schema, 'sql')!);
+    assert.equal(checkSentence(sql, 'SELECT "Carrier" FROM "Shipments" WHERE "ShipmentId" = 1').accepted, true);
+    assert.equal(checkSentence(sql, 'SELECT Carrier FROM Shipments').accepted, false);
+    assert.equal(checkSentence(sql, 'SELECT o.total FROM sales.orders AS o WHERE o.placed_at::date > DATE \'2026-01-01\'').accepted, true);
+    const narrow = grammarFor(schema, 'narrow')!;
+    assert.match(narrow, /\\"Shipments\\"/);
+    assert.match(narrow, /sales\.orders/);
+    for (const query of ['SELECT "Carrier" FROM "Shipments" WHERE "ShipmentId" = 1', 'SELECT count(*) FROM sales.orders']) await db.query(query);
   });
 
   test('runs queries across namespaces as written', async () => {

@@ -5,7 +5,7 @@ import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import type { GenerateParams } from '../protocol/modelServerMethods';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
-import { identifier } from '../sql/quoteIdentifier';
+import { tableIdentifier } from '../sql/quoteIdentifier';
 import { buildClauseGrammar, buildSqlGrammar, schemaGrammar } from '../sql/buildSqlGrammar';
 import { continueGrammar, lastSentenceEnd, parseGbnf, type ParsedGrammar } from '../sql/continueGrammar';
 import { grammarFor, type GrammarMode } from '../sql/grammarFor';
@@ -80,7 +80,7 @@ export class CompletionSchema {
     const request = {
       clause: at.clause,
       // One table's columns go bare; in a join each is qualified as the statement qualifies its table.
-      tables: tables.map(({ table, alias }) => ({ table: table!, qualifier: tables.length === 1 ? null : (alias ?? identifier(table!.name)) })),
+      tables: tables.map(({ table, alias }) => ({ table: table!, qualifier: tables.length === 1 ? null : (alias ?? tableIdentifier(table!, this.dialect)) })),
       grouped: at.grouped,
       noOrderBy: at.noOrderBy,
       leadingSpace: !/\s$/.test(prefix),

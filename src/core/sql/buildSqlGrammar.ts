@@ -1,6 +1,6 @@
 import type { Dialect } from '../types/QueryResult';
 import type { ColumnSchema, DatabaseSchema, TableSchema } from '../types/DatabaseSchema';
-import { identifier } from './quoteIdentifier';
+import { identifier, tableIdentifier } from './quoteIdentifier';
 
 /**
  * A GBNF grammar for the SQL Quarry writes, with the schema's own table and column names as the
@@ -30,7 +30,7 @@ const DEFAULT_MAX_TABLE_SETS = 48;
 export function buildSqlGrammar(schema: DatabaseSchema, options: SqlGrammarOptions): string {
   const tables = schema.tables.filter((t) => t.columns.length > 0);
   if (tables.length === 0) throw new Error('the schema has no tables with columns to write SQL against');
-  const sets = tableSets(tables, options.maxTableSets ?? DEFAULT_MAX_TABLE_SETS);
+  const sets = tableSets(tables, options.maxTableSets ?? DEFAULT_MAX_TABLE_SETS, options.dialect);
   const rules: string[] = [];
   const queries: string[] = [];
   sets.forEach((set, i) => {
@@ -38,7 +38,7 @@ export function buildSqlGrammar(schema: DatabaseSchema, options: SqlGrammarOptio
     queries.push(`s${i}-query`);
   });
   const singles = tables.map((table, i) => ({ table, name: `t${i}` }));
-  for (const { table, name } of singles) rules.push(...subqueryRules(table, name));
+  for (const { table, name } of singles) rules.push(...subqueryRules(table, name, options.dialect));
   rules.push(...setOperationRules(singles));
   rules.push(...literalRules(schema));
   return [`root ::= ${['set-operation', ...queries].join(' | ')}`, ...rules].join('\n') + '\n';
@@ -82,7 +82,7 @@ export function buildClauseGrammar(schema: DatabaseSchema, request: ClauseGramma
     tables: request.tables.map((t) => t.table),
     from: '',
     columns: request.tables.flatMap(({ table, qualifier }) =>
-      table.columns.map((c) => ({ sql: qualifier === null ? identifier(c.name) : `${qualifier}.${identifier(c.name)}`, type: typeClass(c) })),
+      table.columns.map((c) => ({ sql: qualifier === null ? identifier(c.name, schema.dialect) : `${qualifier}.${identifier(c.name, schema.dialect)}`, type: typeClass(c) })),
     ),
   };
   if (set.columns.length === 0) throw new Error('the tables in scope have no columns');
@@ -102,7 +102,7 @@ export function buildClauseGrammar(schema: DatabaseSchema, request: ClauseGramma
     request.clause === 'from' ? `root ::= ${fromTail.join(' | ')}` : `root ::= ${space ? '" " ' : ''}${tails[request.clause]}`,
     ...(request.clause === 'from' ? Object.entries(tails).map(([clause, tail]) => `${clause}-tail ::= ${tail}`) : []),
     ...setRules(set, 'c'),
-    ...singles.flatMap(({ table, name }) => subqueryRules(table, name)),
+    ...singles.flatMap(({ table, name }) => subqueryRules(table, name, schema.dialect)),
     ...setOperationRules(singles),
     ...literalRules(schema),
   ].join('\n') + '\n';
@@ -115,23 +115,25 @@ function typeClass(column: ColumnSchema): TypeClass {
   return 'other';
 }
 
-function tableSets(tables: TableSchema[], max: number): TableSet[] {
+/** Names as the dialect finds them: Postgres's with capitals quoted, its other namespaces' tables qualified. */
+function tableSets(tables: TableSchema[], max: number, dialect: Dialect): TableSet[] {
+  const table = (t: TableSchema) => tableIdentifier(t, dialect);
   const byName = new Map(tables.map((t) => [t.name.toLowerCase(), t]));
   const sets: TableSet[] = tables.map((t) => ({
     tables: [t],
-    from: identifier(t.name),
-    columns: t.columns.map((c) => ({ sql: identifier(c.name), type: typeClass(c) })),
+    from: table(t),
+    columns: t.columns.map((c) => ({ sql: identifier(c.name, dialect), type: typeClass(c) })),
   }));
   const joins: { a: TableSchema; b: TableSchema; on: string }[] = [];
-  for (const table of tables) {
-    for (const fk of table.foreignKeys) {
+  for (const owner of tables) {
+    for (const fk of owner.foreignKeys) {
       const target = byName.get(fk.refTable.toLowerCase());
-      if (!target || target === table || fk.columns.length !== 1 || !fk.refColumns[0]) continue;
+      if (!target || target === owner || fk.columns.length !== 1 || !fk.refColumns[0]) continue;
       if (!target.columns.some((c) => c.name === fk.refColumns[0])) continue;
-      joins.push({ a: table, b: target, on: `${qualified(table, fk.columns[0]!)} = ${qualified(target, fk.refColumns[0])}` });
+      joins.push({ a: owner, b: target, on: `${qualified(owner, fk.columns[0]!, dialect)} = ${qualified(target, fk.refColumns[0], dialect)}` });
     }
   }
-  for (const join of joins) sets.push(joinedSet([join.a, join.b], `${identifier(join.a.name)} JOIN ${identifier(join.b.name)} ON ${join.on}`));
+  for (const join of joins) sets.push(joinedSet([join.a, join.b], `${table(join.a)} JOIN ${table(join.b)} ON ${join.on}`, dialect));
   // Three tables along two foreign keys sharing a table: how many-to-many questions are answered.
   for (const [i, first] of joins.entries()) {
     for (const second of joins.slice(i + 1)) {
@@ -142,7 +144,8 @@ function tableSets(tables: TableSchema[], max: number): TableSet[] {
       sets.push(
         joinedSet(
           [first.a, first.b, third],
-          `${identifier(first.a.name)} JOIN ${identifier(first.b.name)} ON ${first.on} JOIN ${identifier(third.name)} ON ${second.on}`,
+          `${table(first.a)} JOIN ${table(first.b)} ON ${first.on} JOIN ${table(third)} ON ${second.on}`,
+          dialect,
         ),
       );
     }
@@ -150,16 +153,16 @@ function tableSets(tables: TableSchema[], max: number): TableSet[] {
   return sets.slice(0, Math.max(tables.length, max));
 }
 
-function joinedSet(tables: TableSchema[], from: string): TableSet {
+function joinedSet(tables: TableSchema[], from: string, dialect: Dialect): TableSet {
   return {
     tables,
     from,
-    columns: tables.flatMap((t) => t.columns.map((c) => ({ sql: qualified(t, c.name), type: typeClass(c) }))),
+    columns: tables.flatMap((t) => t.columns.map((c) => ({ sql: qualified(t, c.name, dialect), type: typeClass(c) }))),
   };
 }
 
-function qualified(table: TableSchema, column: string): string {
-  return `${identifier(table.name)}.${identifier(column)}`;
+function qualified(table: TableSchema, column: string, dialect: Dialect): string {
+  return `${tableIdentifier(table, dialect)}.${identifier(column, dialect)}`;
 }
 
 /** A GBNF string literal. */
@@ -221,11 +224,11 @@ function conditionAlternatives(p: string, hasNum: boolean, hasText: boolean, nes
   return alts.join(' | ');
 }
 
-function subqueryRules(table: TableSchema, p: string): string[] {
-  const columns = table.columns.map((c) => ({ sql: identifier(c.name), type: typeClass(c) }));
+function subqueryRules(table: TableSchema, p: string, dialect: Dialect): string[] {
+  const columns = table.columns.map((c) => ({ sql: identifier(c.name, dialect), type: typeClass(c) }));
   const nums = columns.filter((c) => c.type === 'num');
   const texts = columns.filter((c) => c.type === 'text');
-  const from = lit(` FROM ${identifier(table.name)}`);
+  const from = lit(` FROM ${tableIdentifier(table, dialect)}`);
   const rules = [
     `${p}-col ::= ${alternatives(columns.map((c) => c.sql))}`,
     `${p}-where ::= " WHERE " ${p}-cond`,
