@@ -154,8 +154,13 @@ export class ConnectionStore implements vscode.Disposable {
     return connection;
   }
 
+  /** A server connection's password from SecretStorage (undefined for files, or when PGPASSWORD/.pgpass is to be used). */
+  async passwordOf(path: string): Promise<string | undefined> {
+    return isUrlTarget(path) ? await this.secrets.get(serverPasswordKey(path)) : undefined;
+  }
+
   private async passwordFor(path: string): Promise<{ password?: string }> {
-    const password = isUrlTarget(path) ? await this.secrets.get(serverPasswordKey(path)) : undefined;
+    const password = await this.passwordOf(path);
     return password ? { password } : {};
   }
 

@@ -24,6 +24,7 @@ export class EvalPanel implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     private readonly reportsDir: string,
+    private readonly passwordOf: (path: string) => Promise<string | undefined>,
   ) {
     let markReady!: () => void;
     this.ready = new Promise((resolve) => (markReady = resolve));
@@ -38,7 +39,7 @@ export class EvalPanel implements vscode.Disposable {
   }
 
   /** The panel, created or revealed. */
-  static show(extensionUri: vscode.Uri, reportsDir: string): EvalPanel {
+  static show(extensionUri: vscode.Uri, reportsDir: string, passwordOf: (path: string) => Promise<string | undefined>): EvalPanel {
     if (EvalPanel.current) {
       EvalPanel.current.panel.reveal();
       return EvalPanel.current;
@@ -49,7 +50,7 @@ export class EvalPanel implements vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
-    EvalPanel.current = new EvalPanel(panel, extensionUri, reportsDir);
+    EvalPanel.current = new EvalPanel(panel, extensionUri, reportsDir, passwordOf);
     return EvalPanel.current;
   }
 
@@ -127,7 +128,8 @@ export class EvalPanel implements vscode.Disposable {
   private connection(path: string): Promise<Database> {
     let db = this.connections.get(path);
     if (!db) {
-      db = IsolatedDatabase.open(path, { workerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'dbWorker.js').fsPath, maxRows: DETAIL_ROWS });
+      const workerScript = vscode.Uri.joinPath(this.extensionUri, 'dist', 'dbWorker.js').fsPath;
+      db = this.passwordOf(path).then((password) => IsolatedDatabase.open(path, { workerScript, maxRows: DETAIL_ROWS, ...(password ? { password } : {}) }));
       this.connections.set(path, db);
     }
     return db;

@@ -68,13 +68,13 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     registerCommand(COMMANDS.showLog, log, () => log.show()),
     registerCommand(COMMANDS.selectModel, log, (server?: ServerChoice) => selectModel(models, log, server)),
     registerCommand(COMMANDS.runEvaluation, log, (args?: RunEvaluationArgs) =>
-      runEvaluationCommand(context.extensionUri, reportsDir, models, log, args),
+      runEvaluationCommand(context.extensionUri, reportsDir, store, models, log, args),
     ),
     registerCommand(COMMANDS.buildDataset, log, (args?: BuildDatasetArgs) =>
       buildDatasetFromHistory(store, models, workerScript, log, args),
     ),
     registerCommand(COMMANDS.openEvaluation, log, async (reportPath?: string, comparePath?: string) => {
-      const panel = EvalPanel.show(context.extensionUri, reportsDir);
+      const panel = EvalPanel.show(context.extensionUri, reportsDir, (path) => store.passwordOf(path));
       if (reportPath) await panel.post({ event: 'show', path: reportPath, comparePath });
     }),
     registerCommand(COMMANDS.askInEnglish, log, (args?: AskArgs | DatabaseNode) =>

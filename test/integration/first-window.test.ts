@@ -501,6 +501,24 @@ suite('Databases view (first window)', () => {
     const result = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: url, question: 'How many singers do we have?' });
     assert.ok(result?.valid, JSON.stringify(result?.attempts));
     assert.ok(Array.isArray((await api.connections.get(url)!.db!.query(result.sql)).rows));
+
+    // The extension host has no PGPASSWORD: evaluation and dataset building find the password in SecretStorage.
+    assert.equal(process.env.PGPASSWORD, undefined);
+    const dataset = join(workspace, 'pg.jsonl');
+    writeFileSync(dataset, `${JSON.stringify({ question: 'How many singers?', sql: 'SELECT count(*) FROM singer', db: url })}\n`);
+    const predictions = join(workspace, 'pg-predictions.sql');
+    writeFileSync(predictions, 'SELECT count(*) FROM singer\n');
+    const report = await vscode.commands.executeCommand<string>('quarry.runEvaluation', { dataset, predictions });
+    const summary = JSON.parse(readFileSync(report, 'utf8')).summary;
+    assert.deepEqual([summary.evaluated, summary.execAccuracy], [1, 1], JSON.stringify(summary.skippedExamples));
+    const history = join(workspace, 'pg-history.sql');
+    writeFileSync(history, 'SELECT count(*) FROM singer;\nUPDATE singer SET age = age;\nSELECT name FROM stadium;\n');
+    const out = join(workspace, 'pg-dataset');
+    await config.update('model.grammar', 'sql', vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand<string>('quarry.buildDataset', { connection: url, histories: [history], out, schemaOnly: false, questions: 'history' });
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    assert.deepEqual([manifest.counts.kept, manifest.counts.dropped['write statement'], manifest.database], [2, 1, url]);
+
     await vscode.commands.executeCommand('quarry.disconnectDatabase', { kind: 'connection', connection: api.connections.get(url)! });
     await vscode.commands.executeCommand('quarry.disconnectDatabase', { kind: 'connection', connection: api.connections.get(process.env.QUARRY_TEST_PG_FIXTURE_URL!)! });
     assert.equal(api.connections.get(url), undefined);

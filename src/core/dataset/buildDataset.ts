@@ -40,6 +40,8 @@ const DROP_REASONS: DropReason[] = ['unreadable', 'dot-command', 'write statemen
 export interface BuildOptions {
   /** A SQLite or DuckDB file, or a postgresql:// URL. */
   dbPath: string;
+  /** A server's password when neither its URL nor the environment has one (the editor's SecretStorage). */
+  password?: string;
   /** History files, and `pg_stat_statements` for the server's own statement statistics. */
   histories: string[];
   out: string;
@@ -203,6 +205,7 @@ async function withDatabase<T>(options: BuildOptions, work: (db: IsolatedDatabas
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRows: options.maxRows ?? DEFAULT_GROUND_TRUTH_ROWS,
     ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+    ...(options.password && dbPath === options.dbPath ? { password: options.password } : {}),
   });
   try {
     return await work(db);

@@ -21,11 +21,14 @@ export class EvalConnections {
   private readonly open = new Map<string, DatabaseAdapter>();
   private readonly golds = new Map<string, { path: string; result: PreparedRows; values: number }>();
   private cachedValues = 0;
+  /** Servers' passwords, as items bring them (the editor's SecretStorage; the CLI relies on PGPASSWORD or ~/.pgpass). */
+  private readonly passwords = new Map<string, string>();
 
   constructor(private readonly memoryLimitMb: number) {}
 
   /** One item's verdict: why its gold query cannot be compared, or the prediction's error, or whether it matches. */
   async score(item: EvalItem, maxRows: number): Promise<EvalItemVerdict> {
+    if (item.password) this.passwords.set(item.path, item.password);
     let gold: PreparedRows | 'over-cap';
     try {
       gold = await this.goldResult(item.path, item.gold, maxRows);
@@ -73,7 +76,8 @@ export class EvalConnections {
     const known = this.open.get(path);
     if (known) return known;
     if (this.open.size >= MAX_OPEN) this.evict(this.open.keys().next().value!);
-    const adapter = await openAdapter(path, { memoryLimitMb: this.memoryLimitMb });
+    const password = this.passwords.get(path);
+    const adapter = await openAdapter(path, { memoryLimitMb: this.memoryLimitMb, ...(password ? { password } : {}) });
     this.open.set(path, adapter);
     return adapter;
   }

@@ -53,6 +53,8 @@ export interface EvalOptions {
   concurrency?: number;
   /** The database worker script, when not next to the running bundle (tests). */
   workerScript?: string;
+  /** Servers' passwords by database URL, where the caller holds them (the editor's SecretStorage). */
+  passwords?: Record<string, string>;
   signal?: AbortSignal;
   onProgress?: (progress: { done: number; total: number; correct: number; evaluated: number }) => void;
 }
@@ -219,6 +221,7 @@ async function openGroupTools(dbPath: string, group: EvalExample[], context: Lan
       ? await IsolatedDatabase.open(dbPath, {
           timeoutMs: options.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
           ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+          ...(options.passwords?.[dbPath] ? { password: options.passwords[dbPath] } : {}),
         })
       : null;
   try {
@@ -307,7 +310,8 @@ function preparedExample(example: EvalExample, predSql: string | undefined, dbPa
         ? 'more than one statement (--single-statement: Quarry runs only single statements)'
         : undefined;
   const prediction = predSql === undefined || notRun ? null : prepareForEval(predSql, text);
-  return { example, predSql, item: { path: dbPath, gold, prediction }, ...(notRun ? { notRun } : {}) };
+  const password = options.passwords?.[dbPath];
+  return { example, predSql, item: { path: dbPath, gold, prediction, ...(password ? { password } : {}) }, ...(notRun ? { notRun } : {}) };
 }
 
 async function concluded(prepared: PreparedExample, verdict: EvalItemVerdict, tools: GroupTools, context: LaneContext, ms: number): Promise<ExampleResult> {

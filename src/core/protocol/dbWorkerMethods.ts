@@ -25,6 +25,8 @@ export type DbWorkerMethods = {
 
 export interface EvalItem {
   path: string;
+  /** A server's password, when the caller holds one (the editor's SecretStorage). */
+  password?: string;
   gold: string;
   /** The prediction; null asks for the gold query alone (is it runnable, under the row cap?). */
   prediction: string | null;

@@ -1,6 +1,8 @@
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { buildDataset } from '../../core/dataset/buildDataset';
+import { PG_STAT_STATEMENTS } from '../../core/dataset/readPgStatStatements';
+import { databaseNameOf, isUrlTarget } from '../../core/db/databaseEngines';
 import type { ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
 import { pickConnection } from '../pickConnection';
@@ -28,15 +30,7 @@ export async function buildDatasetFromHistory(
 ): Promise<string | undefined> {
   const connection = args.connection ?? (await pickConnection(store, 'History of which database?'))?.path;
   if (!connection) return undefined;
-  const histories =
-    args.histories ??
-    (
-      await vscode.window.showOpenDialog({
-        canSelectMany: true,
-        title: 'Query history files (.sql, shell history, JSONL, CSV)',
-        openLabel: 'Use History',
-      })
-    )?.map((u) => u.fsPath);
+  const histories = args.histories ?? (await pickHistories(isUrlTarget(connection)));
   if (!histories?.length) return undefined;
   let schemaOnly = args.schemaOnly ?? false;
   let questions = args.questions ?? 'history';
@@ -64,13 +58,15 @@ export async function buildDatasetFromHistory(
       })
     )?.[0]?.fsPath;
   if (!out) return undefined;
-  const target = args.out ?? join(out, `quarry-dataset-${basename(connection).replace(/\.\w+$/, '')}`);
+  const target = args.out ?? join(out, `quarry-dataset-${databaseNameOf(connection)}`);
+  const password = await store.passwordOf(connection);
 
   const manifest = await withCancellableProgress('Quarry: building dataset', async (report, signal) => {
     try {
       if (questions === 'model') await models.ensureLoaded(report, signal);
       return await buildDataset({
         dbPath: connection,
+        ...(password ? { password } : {}),
         histories,
         out: target,
         schemaOnly,
@@ -106,4 +102,25 @@ export async function buildDatasetFromHistory(
         void vscode.commands.executeCommand(COMMANDS.runEvaluation, { dataset: join(target, 'test', 'quarry.jsonl'), useModel: true });
     });
   return target;
+}
+
+/** History files; for a Postgres server, its pg_stat_statements view as well or instead. */
+async function pickHistories(server: boolean): Promise<string[] | undefined> {
+  if (server) {
+    const source = await vscode.window.showQuickPick(
+      [
+        { label: '$(server) pg_stat_statements', description: 'the statements the server has counted, with their call counts', id: 'stats' as const },
+        { label: '$(file) History or server log files…', description: '.sql, JSONL, CSV, or Postgres logs (stderr, csvlog, jsonlog)', id: 'files' as const },
+      ],
+      { title: 'Where the history comes from' },
+    );
+    if (!source) return undefined;
+    if (source.id === 'stats') return [PG_STAT_STATEMENTS];
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    title: 'Query history files (.sql, shell history, JSONL, CSV, Postgres logs)',
+    openLabel: 'Use History',
+  });
+  return picked?.map((u) => u.fsPath);
 }

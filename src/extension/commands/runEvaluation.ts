@@ -4,6 +4,8 @@ import { DEFAULT_REMOTE_CONCURRENCY } from '../../core/engine/remote/RemoteModel
 import { loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../../core/eval/EvalDataset';
 import { runEvaluation as evaluate, type Predictor } from '../../core/eval/runEvaluation';
 import { EvalPanel } from '../EvalPanel';
+import type { ConnectionStore } from '../ConnectionStore';
+import { isUrlTarget } from '../../core/db/databaseEngines';
 import type { ModelManager } from '../ModelManager';
 import { readSettings } from '../settings';
 import { reportError } from '../reportError';
@@ -24,6 +26,7 @@ export interface RunEvaluationArgs {
 export async function runEvaluationCommand(
   extensionUri: vscode.Uri,
   reportsDir: string,
+  store: ConnectionStore,
   models: ModelManager,
   log: vscode.LogOutputChannel,
   args: RunEvaluationArgs = {},
@@ -43,7 +46,8 @@ export async function runEvaluationCommand(
   if (choices.limit) examples = examples.slice(0, choices.limit);
   const label = `${basename(choices.spider ?? choices.dataset ?? 'dataset')}-${choices.useModel ? basename(readSettings().model.source) : basename(choices.predictions ?? '')}`;
   const report = join(reportsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${label.replace(/[^\w.-]+/g, '_')}.json`);
-  const panel = EvalPanel.show(extensionUri, reportsDir);
+  const panel = EvalPanel.show(extensionUri, reportsDir, (path) => store.passwordOf(path));
+  const passwords = await serverPasswords(store, examples);
   return withCancellableProgress('Quarry: evaluating', async (show, signal) => {
     try {
       let predictor: Predictor;
@@ -60,6 +64,7 @@ export async function runEvaluationCommand(
         // A serving engine batches what it is sent at once; a local model answers one question at a time.
         concurrency: choices.useModel && models.engine.status?.device === 'remote' ? DEFAULT_REMOTE_CONCURRENCY : 1,
         workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'dbWorker.js').fsPath,
+        passwords,
         signal,
         onProgress: (p) => {
           show(`${p.done}/${p.total}`, (100 * p.done) / Math.max(p.total, 1));
@@ -110,4 +115,14 @@ async function chooseInputs(args: RunEvaluationArgs): Promise<(RunEvaluationArgs
     }
   }
   return { ...chosen, split: chosen.split ?? 'dev' };
+}
+
+/** The SecretStorage passwords of the servers a dataset names (connected before under the same URL). */
+async function serverPasswords(store: ConnectionStore, examples: EvalExample[]): Promise<Record<string, string>> {
+  const passwords: Record<string, string> = {};
+  for (const url of new Set(examples.flatMap((e) => (e.dbPath && isUrlTarget(e.dbPath) ? [e.dbPath] : [])))) {
+    const password = await store.passwordOf(url);
+    if (password) passwords[url] = password;
+  }
+  return passwords;
 }
