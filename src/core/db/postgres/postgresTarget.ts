@@ -1,5 +1,5 @@
 import type { ClientConfig } from 'pg';
-import { parse, parseIntoClientConfig } from 'pg-connection-string';
+import { parse, toClientConfig } from 'pg-connection-string';
 import { DbError } from '../DbError';
 
 const URL_PATTERN = /^postgres(ql)?:\/\//i;
@@ -36,12 +36,15 @@ const SESSION_OPTIONS = [
 /**
  * node-postgres's configuration for a URL: TLS from the URL's sslmode/sslrootcert/sslcert/sslkey
  * (pg-connection-string reads them), the password from the URL, else `password`, else PGPASSWORD
- * or ~/.pgpass (which pg reads itself).
+ * or ~/.pgpass (which pg reads itself). sslmode means what it means to psql and libpq (`require`
+ * encrypts without checking the certificate, `verify-full` checks it and the host name): a URL
+ * copied from psql must not change meaning here. node-postgres's own reading (`require` checks the
+ * certificate) is there with `uselibpqcompat=false`.
  */
 export function postgresClientConfig(url: string, password: string | undefined): ClientConfig {
   let config: ClientConfig;
   try {
-    config = parseIntoClientConfig(url);
+    config = toClientConfig(parse(url, /[?&]uselibpqcompat=/i.test(url) ? {} : { useLibpqCompat: true }));
   } catch (error) {
     throw new DbError('not-a-database', `${redactedPostgresUrl(url)} is not a valid postgresql:// URL: ${error instanceof Error ? error.message : String(error)}`);
   }
