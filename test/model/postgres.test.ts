@@ -24,7 +24,6 @@ let db: IsolatedDatabase;
 
 before(async () => {
   server = await startTestPostgres();
-  process.env.PGPASSWORD = server.password;
   concertUrl = await server.loadSpider('concert_singer');
   await engine.load(tinyModelParams());
   db = await openTestDb(concertUrl);
@@ -32,7 +31,6 @@ before(async () => {
 after(async () => {
   engine.dispose();
   await db.dispose();
-  delete process.env.PGPASSWORD;
   await server.stop();
   temp.dispose();
 });

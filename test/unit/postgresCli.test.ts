@@ -14,13 +14,10 @@ const temp = makeTempDir();
 before(async () => {
   // pg_stat_statements ships with the embedded server's binaries; it only needs loading at start.
   server = await startTestPostgres({ flags: ['-c', 'shared_preload_libraries=pg_stat_statements'] });
-  // The CLI finds the password where a user's shell would keep it.
-  process.env.PGPASSWORD = server.password;
   carUrl = await server.loadSpider('car_1');
   await server.createDatabase(POSTGRES_FIXTURE, POSTGRES_FIXTURE_SQL);
 });
 after(async () => {
-  delete process.env.PGPASSWORD;
   await server.stop();
   temp.dispose();
 });

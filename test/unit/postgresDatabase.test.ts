@@ -17,12 +17,10 @@ let carUrl: string;
 
 before(async () => {
   server = await startTestPostgres();
-  process.env.PGPASSWORD = server.password;
   carUrl = await server.loadSpider('car_1');
   await server.createDatabase(FIXTURE, POSTGRES_FIXTURE_SQL);
 });
 after(async () => {
-  delete process.env.PGPASSWORD;
   await server.stop();
 });
 

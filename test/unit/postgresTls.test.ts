@@ -34,11 +34,9 @@ before(async () => {
     // Postgres reads its key only when the server's own user owns it and no one else may read it.
     beforeStart: (user) => user && chownSync(key, user.uid, user.gid),
   });
-  process.env.PGPASSWORD = server.password;
   await server.loadSpider('pets_1');
 });
 after(async () => {
-  delete process.env.PGPASSWORD;
   await server.stop();
   temp.dispose();
 });
