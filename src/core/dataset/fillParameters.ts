@@ -1,12 +1,14 @@
 import type { Database } from '../db/Database';
 import { tryQuery } from '../db/tryQuery';
-import { INTERNAL_QUERY_MARK } from '../db/internalQueryMark';
+import { markInternal } from '../db/internalQueryMark';
 import { quoteIdentifier } from '../sql/quoteIdentifier';
 import { tokenizeSql, type SqlToken } from '../sql/tokenizeSql';
 import type { DatabaseSchema, TableSchema } from '../types/DatabaseSchema';
 
 /** Where a `$n` stands: compared with a column (its values are what fits there), or a LIMIT/OFFSET count. */
 type ParameterUse = { kind: 'column'; column: string; qualifier: string | null } | { kind: 'count'; value: string };
+
+const SQUASHED_LIST = /\s*\/\*, \.\.\. \*\//g;
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', 'LIKE', 'ILIKE', 'IN', 'BETWEEN', 'AND']);
 
@@ -93,7 +95,9 @@ function tablesFor(use: Extract<ParameterUse, { kind: 'column' }>, schema: Datab
  * LIMIT/OFFSET a small count. Returns null when some placeholder's column cannot be told (the
  * statement is then dropped rather than guessed).
  */
-export async function fillParameters(db: Database, schema: DatabaseSchema, sql: string, signal?: AbortSignal): Promise<string | null> {
+export async function fillParameters(db: Database, schema: DatabaseSchema, template: string, signal?: AbortSignal): Promise<string | null> {
+  // Postgres 18 squashes a list of constants to its first: `IN ($1 /*, ... */)`.
+  const sql = template.replace(SQUASHED_LIST, '');
   const tokens = tokenizeSql(sql);
   const found = placeholders(tokens);
   if (found.length === 0) return sql;
@@ -137,9 +141,9 @@ async function mostFrequentRow(db: Database, table: TableSchema, columns: string
   const quoted = columns.map(quoteIdentifier);
   const from = table.schema ? `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}` : quoteIdentifier(table.name);
   const sql =
-    `${INTERNAL_QUERY_MARK} SELECT ${quoted.map((c) => `CAST(${c} AS TEXT)`).join(', ')} FROM ${from} ` +
+    `SELECT ${quoted.map((c) => `CAST(${c} AS TEXT)`).join(', ')} FROM ${from} ` +
     `WHERE ${quoted.map((c) => `${c} IS NOT NULL`).join(' AND ')} GROUP BY ${quoted.join(', ')} ORDER BY count(*) DESC, 1 LIMIT 1`;
-  const outcome = await tryQuery(db, sql, { maxRows: 1, signal });
+  const outcome = await tryQuery(db, markInternal(sql), { maxRows: 1, signal });
   if (!outcome.ok || outcome.value.rows.length === 0) return null;
   return outcome.value.rows[0]!.map((value) => `'${String(value).replace(/'/g, "''")}'`);
 }

@@ -1,6 +1,6 @@
 import type { Database } from '../db/Database';
 import { DbError } from '../db/DbError';
-import { INTERNAL_QUERY_MARK, isInternalQuery } from '../db/internalQueryMark';
+import { isInternalQuery, markInternal } from '../db/internalQueryMark';
 import { tokenizeSql } from '../sql/tokenizeSql';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import type { HistoryStatement } from './readHistory';
@@ -25,7 +25,7 @@ export async function readPgStatStatements(db: Database, schema: DatabaseSchema,
   try {
     rows = (
       await db.query(
-        `${INTERNAL_QUERY_MARK} SELECT query, calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query IS NOT NULL ORDER BY calls DESC, query`,
+        markInternal('SELECT query, calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query IS NOT NULL ORDER BY calls DESC, query'),
         { maxRows: MAX_STATEMENTS, signal },
       )
     ).rows;

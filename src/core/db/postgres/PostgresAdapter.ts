@@ -5,7 +5,7 @@ import type { DatabaseSchema, SchemaOptions } from '../../types/DatabaseSchema';
 import type { DatabaseAdapter } from '../DatabaseAdapter';
 import { DbError, isProgrammingError } from '../DbError';
 import { DEFAULT_TIMEOUT_MS } from '../../defaults';
-import { INTERNAL_QUERY_MARK } from '../internalQueryMark';
+import { markInternal } from '../internalQueryMark';
 import { checkPostgresStatement, loadPostgresParser } from './checkPostgresStatement';
 import { postgresClientConfig, redactedPostgresUrl } from './postgresTarget';
 import { fromPostgres, RAW_TEXT_TYPES, typedFromPostgres } from './postgresValues';
@@ -63,7 +63,7 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   async readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema> {
     return this.readOnly(SCHEMA_TIMEOUT_MS, (client) =>
-      readPostgresSchema(async (sql, params) => (await client.query({ text: `${INTERNAL_QUERY_MARK}\n${sql}`, values: params, rowMode: 'array' })).rows, options),
+      readPostgresSchema(async (sql, params) => (await client.query({ text: markInternal(sql), values: params, rowMode: 'array' })).rows, options),
     );
   }
 
@@ -71,7 +71,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   async prepareOnly(sql: string): Promise<void> {
     await checkPostgresStatement(sql);
     await this.readOnly(DEFAULT_TIMEOUT_MS, async (client) => {
-      await this.cursorRows(client, `EXPLAIN ${sql.replace(/;\s*$/, '')}`, 1, DEFAULT_TIMEOUT_MS);
+      await this.cursorRows(client, markInternal(`EXPLAIN ${sql.replace(/;\s*$/, '')}`), 1, DEFAULT_TIMEOUT_MS);
     });
   }
 
@@ -114,7 +114,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   private async readOnly<T>(timeoutMs: number, work: (client: pg.Client) => Promise<T>): Promise<T> {
     const client = await this.live();
     try {
-      await client.query(`${INTERNAL_QUERY_MARK} BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+      await client.query(`${markInternal('BEGIN READ ONLY')}; ${markInternal(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`)}`);
       return await work(client);
     } catch (error) {
       throw postgresError(error, this.label);
@@ -125,8 +125,8 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   private async reset(client: pg.Client): Promise<void> {
     try {
-      await client.query(`${INTERNAL_QUERY_MARK} ROLLBACK`);
-      await client.query(`${INTERNAL_QUERY_MARK} DISCARD ALL`);
+      await client.query(markInternal('ROLLBACK'));
+      await client.query(markInternal('DISCARD ALL'));
     } catch {
       // A connection that cannot even roll back is replaced before the next statement.
       this.dropConnection(client);
@@ -148,7 +148,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     const missing = [...new Set(oids.filter((oid) => !this.typeNames.has(oid)))];
     if (missing.length > 0) {
       const client = await this.live();
-      const result = await client.query({ text: `${INTERNAL_QUERY_MARK} SELECT oid::int8::text, format_type(oid, NULL) FROM pg_type WHERE oid = ANY($1::oid[])`, values: [missing], rowMode: 'array' });
+      const result = await client.query({ text: markInternal('SELECT oid::int8::text, format_type(oid, NULL) FROM pg_type WHERE oid = ANY($1::oid[])'), values: [missing], rowMode: 'array' });
       for (const [oid, name] of result.rows as [string, string][]) this.typeNames.set(Number(oid), name);
     }
     return oids.map((oid) => this.typeNames.get(oid) ?? '');
