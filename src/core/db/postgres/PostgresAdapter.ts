@@ -67,9 +67,13 @@ export class PostgresAdapter implements DatabaseAdapter {
     );
   }
 
-  /** EXPLAIN plans without running: the server parses and binds the statement and names what is wrong. */
+  /**
+   * EXPLAIN plans without running: the server parses and binds the statement and names what is
+   * wrong. An EXPLAIN itself is only parsed (its ANALYZE would run the query).
+   */
   async prepareOnly(sql: string): Promise<void> {
     await checkPostgresStatement(sql);
+    if (/^\s*explain\b/i.test(sql)) return;
     await this.readOnly(DEFAULT_TIMEOUT_MS, async (client) => {
       await this.cursorRows(client, markInternal(`EXPLAIN ${sql.replace(/;\s*$/, '')}`), 1, DEFAULT_TIMEOUT_MS);
     });
