@@ -150,6 +150,33 @@ describe('Postgres never writes', () => {
     for (const query of ['SELECT "Carrier" FROM "Shipments" WHERE "ShipmentId" = 1', 'SELECT count(*) FROM sales.orders']) await db.query(query);
   });
 
+  test("the sql grammar writes Postgres's own SQL, and each of these queries runs on the server", async () => {
+    const schema = await db.readSchema({ sampleValues: 0 });
+    const grammar = parseGbnf(grammarFor(schema, 'sql')!);
+    const queries = [
+      "SELECT name FROM customers WHERE name ILIKE 'a%' ORDER BY name LIMIT 2 OFFSET 0",
+      'SELECT DISTINCT ON (tier) tier, name FROM customers ORDER BY tier, name',
+      "SELECT date_trunc('month', placed_at) AS m, count(*) FROM sales.orders GROUP BY 1",
+      'SELECT EXTRACT(YEAR FROM placed_at) AS y, total::int FROM sales.orders',
+      "SELECT id FROM sales.orders WHERE placed_at > now() - INTERVAL '30 days' OR placed_at IS NULL",
+      "SELECT string_agg(name, ', ' ORDER BY name) FROM customers",
+      'SELECT coalesce(tier, \'none\'), count(*) FILTER (WHERE tier IS NOT NULL) FROM customers GROUP BY 1',
+      'SELECT id FROM customers WHERE id = ANY (ARRAY[1, 2])',
+      'SELECT tags[1], cardinality(tags) FROM sales.orders',
+      'SELECT name, rank() OVER (PARTITION BY tier ORDER BY id) FROM customers',
+      'SELECT c.name, o.total FROM customers c CROSS JOIN LATERAL (SELECT total FROM sales.orders WHERE customer_id = c.id LIMIT 1) o',
+      'SELECT count(*) FROM generate_series(1, 3)',
+      "SELECT CAST(total AS text), placed_at::date FROM sales.orders WHERE total BETWEEN 10 AND 200 AND paid IS DISTINCT FROM false",
+      "SELECT name FROM customers WHERE name SIMILAR TO '(A|G)%' LIMIT ALL",
+      "SELECT position('a' IN name), substring(name FROM 1 FOR 2), trim(both ' ' from name) FROM customers",
+      'WITH big AS (SELECT * FROM sales.orders WHERE total > 100) SELECT count(*) FROM big',
+    ];
+    for (const query of queries) {
+      assert.equal(checkSentence(grammar, query).accepted, true, `the grammar refuses: ${query}`);
+      await db.query(query).catch((error: Error) => assert.fail(`${query}: ${error.message}`));
+    }
+  });
+
   test('runs queries across namespaces as written', async () => {
     const result = await db.query('SELECT c.name, o.total FROM sales.orders o JOIN customers c ON c.id = o.customer_id WHERE c.name ILIKE \'a%\' ORDER BY 1');
     assert.deepEqual(result.rows, [['Ada', 120.5]]);
