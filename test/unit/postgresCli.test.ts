@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeTempDir } from '../helpers/fixtures';
@@ -108,3 +108,14 @@ test('quarry dataset build --history pg_stat_statements turns the reads into exa
     assert.ok(example.result.rows.length > 0, `${example.sql} found nothing: its values did not come from the data`);
   }
 });
+
+test('schema-only mode, which needs a generated file database, is refused on a server with the reason, and nothing is written', () => {
+  const history = join(temp.dir, 'history.sql');
+  writeFileSync(history, 'SELECT count(*) FROM cars_data;\n');
+  const out = join(temp.dir, 'schema-only');
+  const run = quarry(['dataset', 'build', '--db', carUrl, '--history', history, '--schema-only', '--questions', 'none', '--out', out]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /^quarry: schema-only mode builds its ground truth on a generated SQLite or DuckDB file; postgresql:\/\/postgres@127\.0\.0\.1:\d+\/car_1 is a server/);
+  assert.equal(existsSync(out), false);
+});
+

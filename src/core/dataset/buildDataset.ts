@@ -9,6 +9,8 @@ import type { LanguageModel } from '../engine/LanguageModel';
 import type { GenerateParams } from '../protocol/modelServerMethods';
 import { extractLiterals } from '../instances/extractLiterals';
 import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
+import { instanceEngineOf } from '../instances/instanceEngines';
+import { DbError } from '../db/DbError';
 import { prepareForEval, goldOrdersRows } from '../eval/prepareForEval';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
@@ -235,7 +237,9 @@ const MAX_RESEEDS = 5;
 async function groundTruthRun(options: BuildOptions, candidates: Candidate[], work: string): Promise<TruthRun> {
   if (!options.schemaOnly) return runCandidates(options, candidates, options.dbPath);
   // A file of the source's engine, so the history's dialect runs on it unchanged.
-  const synthetic = join(work, `synthetic.${detectDialect(options.dbPath) === 'duckdb' ? 'duckdb' : 'sqlite'}`);
+  const engine = instanceEngineOf(detectDialect(options.dbPath));
+  if (!engine) throw new DbError('refused', `schema-only mode builds its ground truth on a generated SQLite or DuckDB file; ${describeTarget(options.dbPath)} is a server (build without schema-only mode, where the queries run on the server read-only)`);
+  const synthetic = join(work, `synthetic.${engine.extension}`);
   let best: TruthRun | null = null;
   for (let attempt = 0; attempt < MAX_RESEEDS; attempt++) {
     const path = await syntheticDatabase(options, candidates, work, (options.seed ?? DEFAULT_SPLIT_SEED) + attempt);

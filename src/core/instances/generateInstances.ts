@@ -3,8 +3,8 @@ import type { InstanceWriter, SchemaPlan } from './InstancePlan';
 import type { InstanceOptions } from '../types/InstanceOptions';
 import { columnsOf, generateRows } from './InstancePlan';
 import { mulberry32 } from '../util/seededRandom';
-import { createSqliteInstance, planSqliteSchema } from './sqliteInstances';
-import { detectDialect, engineFor } from '../db/databaseEngines';
+import { instanceEngineOf } from './instanceEngines';
+import { describeTarget, detectDialect } from '../db/databaseEngines';
 import { DbError } from '../db/DbError';
 
 /**
@@ -19,19 +19,16 @@ const DEFAULT_ROWS = 30;
 
 /** Writes `count` instances of a SQLite or DuckDB database's schema into `directory`; returns their paths. */
 export async function generateInstances(sourcePath: string, options: InstanceOptions): Promise<string[]> {
-  const dialect = detectDialect(sourcePath);
-  if (dialect === 'postgres') {
-    throw new DbError('refused', `generated database instances are made from SQLite and DuckDB files; ${engineFor(sourcePath).describe(sourcePath)} is a PostgreSQL server (evaluate there without instances)`);
+  const engine = instanceEngineOf(detectDialect(sourcePath));
+  if (!engine) {
+    throw new DbError('refused', `generated database instances are made from SQLite and DuckDB files; ${describeTarget(sourcePath)} is a server (evaluate there without instances)`);
   }
-  const duckdb = dialect === 'duckdb';
-  // DuckDB's native module loads only for DuckDB: a worker that evaluates SQLite starts faster without it.
-  const duck = duckdb ? await import('./duckDbInstances.js') : null;
-  const plan = duck ? await duck.planDuckDbSchema(sourcePath, options.sampleRealValues ?? true) : planSqliteSchema(sourcePath, options.sampleRealValues ?? true);
+  const plan = await engine.plan(sourcePath, options.sampleRealValues ?? true);
   const random = mulberry32(options.seed ?? 1);
   const paths: string[] = [];
   for (let k = 0; k < options.count; k++) {
-    const path = join(options.directory, `instance-${k}.${duckdb ? 'duckdb' : 'sqlite'}`);
-    const writer = duck ? await duck.createDuckDbInstance(path) : createSqliteInstance(path);
+    const path = join(options.directory, `instance-${k}.${engine.extension}`);
+    const writer = await engine.create(path);
     try {
       await fillInstance(writer, plan, options, random);
     } finally {
