@@ -85,7 +85,7 @@ export function loadJsonlDataset(file: string): EvalExample[] {
       index,
       question: typeof entry.question === 'string' ? entry.question : '',
       goldSql: entry.sql,
-      dbId: server ? databaseNameOf(entry.db) : basename(entry.db).replace(/\.(sqlite3?|db|duckdb)$/i, ''),
+      dbId: databaseNameOf(entry.db),
       dbPath: server || existsSync(dbPath) ? dbPath : null,
       ...(typeof entry.evidence === 'string' && entry.evidence.trim() ? { evidence: entry.evidence } : {}),
     };
