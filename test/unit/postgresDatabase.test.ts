@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DbError } from '../../src/core/db/DbError';
 import type { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
+import { omnisqlFormat } from '../../src/core/prompt/omnisqlFormat';
 import { renderSchemaDdl } from '../../src/core/schema/renderSchemaDdl';
 import { checkSentence, parseGbnf } from '../../src/core/sql/continueGrammar';
 import { grammarFor } from '../../src/core/sql/grammarFor';
@@ -144,6 +145,11 @@ describe('Postgres never writes', () => {
     assert.equal(checkSentence(sql, 'SELECT "Carrier" FROM "Shipments" WHERE "ShipmentId" = 1').accepted, true);
     assert.equal(checkSentence(sql, 'SELECT Carrier FROM Shipments').accepted, false);
     assert.equal(checkSentence(sql, 'SELECT o.total FROM sales.orders AS o WHERE o.placed_at::date > DATE \'2026-01-01\'').accepted, true);
+    // OmniSQL's rendering too: backticks mean nothing to Postgres.
+    const omnisql = omnisqlFormat.renderSchema(schema);
+    assert.match(omnisql, /CREATE TABLE "Shipments" \(\n    "ShipmentId" integer,/);
+    assert.match(omnisql, /CREATE TABLE sales\.orders \(/);
+    assert.doesNotMatch(omnisql, /`/);
     const narrow = grammarFor(schema, 'narrow')!;
     assert.match(narrow, /\\"Shipments\\"/);
     assert.match(narrow, /sales\.orders/);

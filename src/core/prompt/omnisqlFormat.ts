@@ -1,3 +1,4 @@
+import type { Dialect } from '../types/QueryResult';
 import { RESERVED_WORDS, SQL_WORDS } from '../sql/keywords';
 import type { TableSchema } from '../types/DatabaseSchema';
 import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
@@ -44,7 +45,7 @@ export const omnisqlFormat: PromptFormat = {
   id: 'omnisql',
   label: 'OmniSQL and Arctic-Text2SQL-R1 (reason first, then a ```sql block)',
   source: 'RUCKBReasoning/OmniSQL: README.md, train_and_evaluate/process_dataset.py',
-  renderSchema: (schema) => schema.tables.map(renderTable).join('\n\n'),
+  renderSchema: (schema) => schema.tables.map((table) => renderTable(table, schema.dialect)).join('\n\n'),
   build: ({ schema, schemaText, question, evidence, correction }) => {
     const prompt = TEMPLATE.replace('{db_engine}', DIALECT_NAMES[schema.dialect])
       .replace('{db_details}', () => schemaText)
@@ -63,7 +64,8 @@ export function evidenceThenQuestion(question: string, evidence?: string): strin
 }
 
 /** One table as process_dataset.py's obtain_db_details writes it (its trailing comma quirk kept: only a line that ends in one loses it). */
-function renderTable(table: TableSchema): string {
+function renderTable(table: TableSchema, dialect: Dialect): string {
+  const quoteName = (name: string) => quotedName(name, dialect);
   const lines = table.columns.map((column) => {
     const line = `    ${quoteName(column.name)} ${column.type},`;
     const examples = column.examples.slice(0, MAX_EXAMPLES).map((value) => value.slice(0, MAX_EXAMPLE_LENGTH));
@@ -75,18 +77,27 @@ function renderTable(table: TableSchema): string {
   for (const fk of table.foreignKeys) {
     fk.columns.forEach((column, i) => {
       const name = `fk_${snake(table.name)}_${snake(column)}`;
-      constraints.add(`    CONSTRAINT ${name} FOREIGN KEY (${quoteName(column)}) REFERENCES ${quoteName(fk.refTable)} (${quoteName(fk.refColumns[i] ?? column)}),`);
+      const target = [...(fk.refSchema ? [fk.refSchema] : []), fk.refTable].map(quoteName).join('.');
+      constraints.add(`    CONSTRAINT ${name} FOREIGN KEY (${quoteName(column)}) REFERENCES ${target} (${quoteName(fk.refColumns[i] ?? column)}),`);
     });
   }
-  let ddl = `CREATE TABLE ${quoteName(table.name)} (\n${[...lines, ...constraints].join('\n')}`;
+  const tableName = [...(table.schema ? [table.schema] : []), table.name].map(quoteName).join('.');
+  let ddl = `CREATE TABLE ${tableName} (\n${[...lines, ...constraints].join('\n')}`;
   if (ddl.endsWith(',')) ddl = ddl.slice(0, -1);
   return `${ddl}\n);`;
 }
 
-/** Backticks around a name that is an SQL word or has characters other than letters, digits and `_`, as OmniSQL's format_identifier does. */
-function quoteName(name: string): string {
+/**
+ * Backticks around a name that is an SQL word or has characters other than letters, digits and
+ * `_`, as OmniSQL's format_identifier does. Postgres reads backticks as no quote at all and finds a
+ * name with capitals only quoted, so there (a departure forced by the dialect) such names get
+ * double quotes: the model copies what it is shown.
+ */
+function quotedName(name: string, dialect: Dialect): string {
   const upper = name.toUpperCase();
-  return /[^a-zA-Z0-9_]/.test(name) || SQL_WORDS.has(upper) || RESERVED_WORDS.has(upper) ? `\`${name}\`` : name;
+  const quoted = /[^a-zA-Z0-9_]/.test(name) || SQL_WORDS.has(upper) || RESERVED_WORDS.has(upper);
+  if (dialect !== 'postgres') return quoted ? `\`${name}\`` : name;
+  return quoted || /[A-Z]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 function snake(name: string): string {
