@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { DbError } from '../../src/core/db/DbError';
 import type { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import { omnisqlFormat } from '../../src/core/prompt/omnisqlFormat';
+import { renderMSchema } from '../../src/core/schema/renderMSchema';
 import { renderSchemaDdl } from '../../src/core/schema/renderSchemaDdl';
 import { checkSentence, parseGbnf } from '../../src/core/sql/continueGrammar';
 import { grammarFor } from '../../src/core/sql/grammarFor';
@@ -150,6 +151,9 @@ describe('Postgres never writes', () => {
     assert.match(omnisql, /CREATE TABLE "Shipments" \(\n    "ShipmentId" integer,/);
     assert.match(omnisql, /CREATE TABLE sales\.orders \(/);
     assert.doesNotMatch(omnisql, /`/);
+    const mschema = renderMSchema(schema);
+    assert.match(mschema, /# Table: sales\.orders\n/);
+    assert.match(mschema, /sales\.orders\.customer_id=customers\.id/);
     const narrow = grammarFor(schema, 'narrow')!;
     assert.match(narrow, /\\"Shipments\\"/);
     assert.match(narrow, /sales\.orders/);

@@ -7,21 +7,27 @@ const TIME_TYPES = new Set(['DATE', 'TIME', 'DATETIME', 'TIMESTAMP']);
 /**
  * M-Schema (XGenerationLab/M-Schema: m_schema.py's to_mschema, utils.py's examples_to_str), the
  * rendering XiYanSQL-QwenCoder reports its best scores with. Two departures, both forced: tables
- * go by the bare names Quarry's SQL uses (the published SchemaEngine prefixes SQLAlchemy's schema
- * name, `main.` on SQLite), and example values are Quarry's own (the most frequent values of text
+ * go by the names Quarry's SQL uses (the published SchemaEngine prefixes SQLAlchemy's schema
+ * name, `main.` on SQLite; here only a Postgres namespace other than `public` is), and example values are Quarry's own (the most frequent values of text
  * columns) where M-Schema takes the first distinct values of every column.
  */
 export function renderMSchema(schema: DatabaseSchema): string {
   const lines = [`【DB_ID】 ${schema.name ?? 'Anonymous'}`, '【Schema】', ...schema.tables.map(renderTable)];
   const foreignKeys = schema.tables.flatMap((table) =>
-    table.foreignKeys.flatMap((fk) => fk.columns.map((column, i) => `${table.name}.${column}=${fk.refTable}.${fk.refColumns[i] ?? column}`)),
+    table.foreignKeys.flatMap((fk) =>
+      fk.columns.map((column, i) => `${qualifiedName(table.name, table.schema)}.${column}=${qualifiedName(fk.refTable, fk.refSchema)}.${fk.refColumns[i] ?? column}`),
+    ),
   );
   if (foreignKeys.length) lines.push('【Foreign keys】', ...foreignKeys);
   return lines.join('\n');
 }
 
 function renderTable(table: TableSchema): string {
-  return [`# Table: ${table.name}`, '[', table.columns.map(renderField).join(',\n'), ']'].join('\n');
+  return [`# Table: ${qualifiedName(table.name, table.schema)}`, '[', table.columns.map(renderField).join(',\n'), ']'].join('\n');
+}
+
+function qualifiedName(name: string, namespace: string | undefined): string {
+  return namespace ? `${namespace}.${name}` : name;
 }
 
 function renderField(column: ColumnSchema): string {
