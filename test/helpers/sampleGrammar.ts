@@ -1,4 +1,7 @@
-import type { ParsedGrammar } from '../../src/core/sql/continueGrammar';
+import assert from 'node:assert/strict';
+import type { LanguageModel } from '../../src/core/engine/LanguageModel';
+import type { GenerateParams } from '../../src/core/protocol/modelServerMethods';
+import { checkSentence, parseGbnf, type ParsedGrammar } from '../../src/core/sql/continueGrammar';
 
 /** A random sentence of a parsed GBNF grammar: what a model constrained by it could write. */
 export function sampleSentence(grammar: ParsedGrammar, random: () => number, rule = 'root', depth = 0): string {
@@ -15,4 +18,23 @@ export function sampleSentence(grammar: ParsedGrammar, random: () => number, rul
     } else out += 'x';
   }
   return out;
+}
+
+/**
+ * Has llama.cpp write under a grammar with several seeds and checks every answer against Quarry's
+ * own recognizer of it: a whole answer is a sentence, one cut at the token budget a prefix of one.
+ */
+export async function assertLlamaWritesWithinGrammar(
+  engine: Pick<LanguageModel, 'generate'>,
+  prompt: Omit<GenerateParams, 'grammar' | 'maxTokens' | 'temperature' | 'seed'>,
+  grammar: string,
+  seeds: number,
+): Promise<void> {
+  const parsed = parseGbnf(grammar);
+  for (let seed = 0; seed < seeds; seed++) {
+    const answer = await engine.generate({ ...prompt, grammar, maxTokens: 80, temperature: 1, seed });
+    const check = checkSentence(parsed, answer.text);
+    if (answer.stopReason === 'maxTokens') assert.notEqual(check.reason, 'refused', answer.text);
+    else assert.equal(check.accepted, true, answer.text);
+  }
 }

@@ -4,11 +4,11 @@ import { after, before, test } from 'node:test';
 import { askQuestion } from '../../src/core/ask/askQuestion';
 import { buildAskPrompt } from '../../src/core/prompt/buildAskPrompt';
 import { renderSchemaDdl } from '../../src/core/schema/renderSchemaDdl';
-import { checkSentence, parseGbnf } from '../../src/core/sql/continueGrammar';
 import { grammarFor } from '../../src/core/sql/grammarFor';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
 import { openTestDb } from '../helpers/dbAssertions';
 import { makeTempDir } from '../helpers/fixtures';
+import { assertLlamaWritesWithinGrammar } from '../helpers/sampleGrammar';
 import { newEngine, tinyModelParams } from '../helpers/tinyModel';
 
 const temp = makeTempDir();
@@ -59,14 +59,7 @@ test("DuckDB's sql grammar loads in llama.cpp, and llama.cpp writes only what Qu
   try {
     const schema = await db.readSchema({ sampleValues: 0 });
     const grammar = grammarFor(schema, 'sql')!;
-    const parsed = parseGbnf(grammar);
-    const prompt = buildAskPrompt({ dialect: 'duckdb', schemaDdl: renderSchemaDdl(schema), question: QUESTIONS[0]! });
-    for (let seed = 0; seed < 6; seed++) {
-      const answer = await engine.generate({ ...prompt, grammar, maxTokens: 80, temperature: 1, seed });
-      const check = checkSentence(parsed, answer.text);
-      if (answer.stopReason === 'maxTokens') assert.notEqual(check.reason, 'refused', answer.text);
-      else assert.equal(check.accepted, true, answer.text);
-    }
+    await assertLlamaWritesWithinGrammar(engine, buildAskPrompt({ dialect: 'duckdb', schemaDdl: renderSchemaDdl(schema), question: QUESTIONS[0]! }), grammar, 6);
   } finally {
     await db.dispose();
   }

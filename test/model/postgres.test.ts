@@ -14,6 +14,7 @@ import { openTestDb } from '../helpers/dbAssertions';
 import { makeTempDir } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
 import { startTestPostgres, type TestPostgres } from '../helpers/testPostgres';
+import { assertLlamaWritesWithinGrammar } from '../helpers/sampleGrammar';
 import { newEngine, TINY_MODEL, tinyModelParams } from '../helpers/tinyModel';
 
 const engine = newEngine();
@@ -62,13 +63,7 @@ test("Postgres's sql grammar loads in llama.cpp, and llama.cpp writes only what 
   for (const sql of ["SELECT name FROM singer WHERE country ILIKE 'fr%' LIMIT ALL OFFSET 1", 'SELECT DISTINCT ON (country) country, age::text FROM singer ORDER BY country, age DESC']) {
     assert.equal(checkSentence(parsed, sql).accepted, true, sql);
   }
-  const prompt = buildAskPrompt({ dialect: 'postgres', schemaDdl: renderSchemaDdl(schema), question: QUESTIONS[0]! });
-  for (let seed = 0; seed < 4; seed++) {
-    const answer = await engine.generate({ ...prompt, grammar, maxTokens: 80, temperature: 1, seed });
-    const check = checkSentence(parsed, answer.text);
-    if (answer.stopReason === 'maxTokens') assert.notEqual(check.reason, 'refused', answer.text);
-    else assert.equal(check.accepted, true, answer.text);
-  }
+  await assertLlamaWritesWithinGrammar(engine, buildAskPrompt({ dialect: 'postgres', schemaDdl: renderSchemaDdl(schema), question: QUESTIONS[0]! }), grammar, 4);
 });
 
 test('inline completion on a Postgres connection: a comment gets a whole query and a begun statement its continuation, and both run', async () => {
