@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { checkInputFile } from '../files/checkInputFile';
 import { databaseNameOf, isUrlTarget } from '../db/databaseEngines';
 import { DIFFICULTIES, type Difficulty } from '../protocol/evalReport';
