@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmodSync, readdirSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { buildDataset } from '../../src/core/dataset/buildDataset';
 import { detectHistoryKind, readHistory, type HistoryStatement } from '../../src/core/dataset/readHistory';
-import { makeTempDir } from '../helpers/fixtures';
+import { openTestDb } from '../helpers/dbAssertions';
+import { makeTempDir, WORKER_SCRIPT } from '../helpers/fixtures';
 import { startTestPostgres, type TestPostgres } from '../helpers/testPostgres';
 
 let server: TestPostgres;
@@ -23,6 +25,10 @@ before(async () => {
   } finally {
     await client.end();
   }
+  // Quarry reads the schema there too, as the extension does on connecting.
+  const db = await openTestDb(server.url('pets_1'));
+  await db.readSchema();
+  await db.dispose();
   // The collector writes asynchronously; a moment lets it catch up.
   await new Promise((resolve) => setTimeout(resolve, 500));
 });
@@ -48,5 +54,17 @@ for (const [suffix, kind] of [['', 'postgres-log'], ['.csv', 'postgres-csvlog'],
     assert.ok(sql.includes("SELECT pettype FROM pets WHERE pet_age > '1' AND pettype <> 'it''s'"), sql.join('\n'));
     // Connection and checkpoint lines are no statements.
     assert.ok(sql.every((s) => !/^(connection|checkpoint|database system)/i.test(s)));
+    // Quarry's own statements are in the log too, marked, so that a dataset build leaves them out.
+    assert.ok(sql.some((s) => s.includes('/* quarry:internal */')), 'the log holds Quarry\'s catalog reads');
   });
 }
+
+test("a dataset built from the server's log keeps the user's reads and leaves Quarry's own statements out", async () => {
+  const out = join(logs.dir, 'dataset');
+  const manifest = await buildDataset({ dbPath: server.url('pets_1'), histories: [join(logs.dir, 'pg.csv')], out, questions: 'none', grammar: 'off', workerScript: WORKER_SCRIPT });
+  assert.ok(manifest.counts.dropped['not a user query'] > 0, JSON.stringify(manifest.counts));
+  const kept = readFileSync(join(out, 'train', 'quarry.jsonl'), 'utf8') + readFileSync(join(out, 'test', 'quarry.jsonl'), 'utf8');
+  assert.doesNotMatch(kept, /quarry:internal/);
+  assert.match(kept, /FROM pets WHERE pet_age > '1'/);
+});
+

@@ -11,6 +11,7 @@ import { extractLiterals } from '../instances/extractLiterals';
 import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
 import { instanceEngineOf } from '../instances/instanceEngines';
 import { DbError } from '../db/DbError';
+import { isInternalQuery } from '../db/internalQueryMark';
 import { prepareForEval, goldOrdersRows } from '../eval/prepareForEval';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
@@ -299,7 +300,8 @@ async function runCandidatesOn(db: IsolatedDatabase, options: BuildOptions, cand
 /** Reasons known without touching the database: a write is refused here, before anything could run it. */
 function earlyDropReason(statement: HistoryStatement): DropReason | null {
   if (statement.unreadable) return 'unreadable';
-  if (statement.notUserQuery) return 'not a user query';
+  // Quarry's own statements reach server logs and statistics too: its catalog reads are no examples.
+  if (statement.notUserQuery || isInternalQuery(statement.sql)) return 'not a user query';
   if (statement.dotCommand) return 'dot-command';
   const verdict = checkReadOnlyStatement(statement.sql);
   if (verdict.ok) return null;

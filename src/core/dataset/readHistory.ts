@@ -139,7 +139,7 @@ async function* jsonlStatements(lines: AsyncGenerator<string>, source: string): 
     if (typeof entry.error_severity === 'string') {
       // Postgres's jsonlog: statements are messages; every other line of the log is no statement at all.
       const logged = typeof entry.message === 'string' ? loggedStatement(entry.message, typeof entry.detail === 'string' ? entry.detail : undefined) : null;
-      if (logged !== null) yield* splitStatements(logged, source, lineNumber, { ...(typeof entry.timestamp === 'string' ? { timestamp: entry.timestamp } : {}), ...(typeof entry.user === 'string' ? { user: entry.user } : {}) });
+      if (logged !== null) yield* splitLoggedStatements(logged, source, lineNumber, { ...(typeof entry.timestamp === 'string' ? { timestamp: entry.timestamp } : {}), ...(typeof entry.user === 'string' ? { user: entry.user } : {}) });
       continue;
     }
     const sql = SQL_FIELDS.map((f) => entry[f]).find((v) => typeof v === 'string') as string | undefined;
@@ -180,7 +180,7 @@ async function* postgresLogStatements(lines: AsyncGenerator<string>, source: str
     pending = null;
     if (!entry) return [];
     const logged = loggedStatement(entry.message, detail);
-    return logged === null ? [] : [...splitStatementsNow(logged, source, entry.line, entry.timestamp ? { timestamp: entry.timestamp } : {})];
+    return logged === null ? [] : [...splitLoggedStatements(logged, source, entry.line, entry.timestamp ? { timestamp: entry.timestamp } : {})];
   };
   for await (const line of lines) {
     lineNumber++;
@@ -208,7 +208,7 @@ async function* postgresCsvlogStatements(lines: AsyncGenerator<string>, source: 
   for await (const { cells, line } of csvRows(lines, source)) {
     if (cells[11] !== 'LOG') continue;
     const logged = loggedStatement(cells[13] ?? '', cells[14] || undefined);
-    if (logged !== null) yield* splitStatementsNow(logged, source, line, { ...(cells[0] ? { timestamp: cells[0] } : {}), ...(cells[1] ? { user: cells[1] } : {}) });
+    if (logged !== null) yield* splitLoggedStatements(logged, source, line, { ...(cells[0] ? { timestamp: cells[0] } : {}), ...(cells[1] ? { user: cells[1] } : {}) });
   }
 }
 
@@ -224,7 +224,7 @@ function loggedStatement(message: string, detail: string | undefined): string | 
 }
 
 /** One logged message may hold several statements (a simple-protocol string with semicolons). */
-function* splitStatementsNow(sql: string, source: string, line: number, extra: Pick<HistoryStatement, 'timestamp' | 'user'>): Generator<HistoryStatement> {
+function* splitLoggedStatements(sql: string, source: string, line: number, extra: Pick<HistoryStatement, 'timestamp' | 'user'>): Generator<HistoryStatement> {
   let from = 0;
   for (const token of [...tokenizeSql(sql), { kind: 'punct', text: ';', start: sql.length }]) {
     if (token.kind !== 'punct' || token.text !== ';') continue;
@@ -232,10 +232,6 @@ function* splitStatementsNow(sql: string, source: string, line: number, extra: P
     if (statement) yield { sql: statement, source, line, ...extra };
     from = token.start + 1;
   }
-}
-
-async function* splitStatements(sql: string, source: string, line: number, extra: Pick<HistoryStatement, 'timestamp' | 'user'>): AsyncGenerator<HistoryStatement> {
-  yield* splitStatementsNow(sql, source, line, extra);
 }
 
 /** RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks. */
