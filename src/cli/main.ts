@@ -26,7 +26,8 @@ Commands:
   reward   score a candidate SQL against a built example's ground truth
   grammar  print the grammar that constrains the model's SQL, or check statements against it
 
-Run 'quarry <command> --help' for a command's options.`;
+--db takes a SQLite or DuckDB file, or a postgresql://user@host:port/database URL (the password
+from the URL, PGPASSWORD or ~/.pgpass). Run 'quarry <command> --help' for a command's options.`;
 
 /** A command returns its exit code, or nothing for 0. */
 type Command = (args: string[], write: (text: string) => void) => Promise<number | void>;
