@@ -13,7 +13,9 @@ Options:
   --db <file|url>  SQLite or DuckDB file (the engine is told by the file's content),
                    or postgresql://user@host:port/db (password: URL, PGPASSWORD or ~/.pgpass;
                    TLS: ?sslmode=require|verify-full&sslrootcert=…)
-  --json           print {"dialect", "tables": [{"name", "columns", "foreignKeys", "rowCount"}]}
+  --json           print {"dialect", "tables": [{"name", "columns", "foreignKeys", "rowCount"}]};
+                   on Postgres also "schema" (outside public), "comment" (COMMENT ON) and
+                   "rowCountEstimated" (true where rowCount is the server's estimate)
   --samples N      example values per text column (default 3)
   --schema-only    read no row data: no example values
   --exact-counts   count every table's rows (Postgres otherwise gives its statistics' estimate)

@@ -136,7 +136,7 @@ export class ConnectionStore implements vscode.Disposable {
         timeoutMs: settings.queryTimeoutMs,
         maxRows: settings.maxRows,
         memoryLimitMb: settings.memoryLimitMb,
-        ...(await this.passwordFor(connection.path)),
+        password: await this.passwordOf(connection.path),
       });
       connection.schema = await connection.db.readSchema({ sampleValues: settings.sampleValues });
       connection.error = null;
@@ -157,11 +157,6 @@ export class ConnectionStore implements vscode.Disposable {
   /** A server connection's password from SecretStorage (undefined for files, or when PGPASSWORD/.pgpass is to be used). */
   async passwordOf(path: string): Promise<string | undefined> {
     return isUrlTarget(path) ? await this.secrets.get(serverPasswordKey(path)) : undefined;
-  }
-
-  private async passwordFor(path: string): Promise<{ password?: string }> {
-    const password = await this.passwordOf(path);
-    return password ? { password } : {};
   }
 
   private persist(): Thenable<void> {

@@ -180,6 +180,9 @@ describe('Postgres never writes', () => {
       "SELECT name FROM customers WHERE name SIMILAR TO '(A|G)%' LIMIT ALL",
       "SELECT position('a' IN name), substring(name FROM 1 FOR 2), trim(both ' ' from name) FROM customers",
       'WITH big AS (SELECT * FROM sales.orders WHERE total > 100) SELECT count(*) FROM big',
+      'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY total) FROM sales.orders',
+      'SELECT name FROM customers ORDER BY name OFFSET 1 ROWS FETCH FIRST 1 ROWS ONLY',
+      'SELECT name FROM customers ORDER BY id FETCH FIRST ROW ONLY',
     ];
     for (const query of queries) {
       assert.equal(checkSentence(grammar, query).accepted, true, `the grammar refuses: ${query}`);

@@ -5,24 +5,19 @@ import { after, before, test } from 'node:test';
 import type { EngineError } from '../../src/core/engine/EngineError';
 import { RemoteModel } from '../../src/core/engine/remote/RemoteModel';
 
+/** A 200 event stream that sends `events` and ends, or (without them) a comment and then nothing. */
+function eventStream(response: ServerResponse, events?: string): void {
+  response.writeHead(200, { 'content-type': 'text/event-stream' });
+  if (events === undefined) response.write(': nothing yet\n\n');
+  else response.end(events);
+}
+
 /** What the misbehaving server does on a chat request, by the question asked. */
 const BEHAVIOUR: Record<string, (response: ServerResponse) => void> = {
-  silent: (response) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    response.write(': nothing yet\n\n');
-  },
-  garbled: (response) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    response.end('data: {"choices": [ this is not json\n\n');
-  },
-  'error event': (response) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    response.end('data: {"error": {"message": "the engine died"}}\n\n');
-  },
-  empty: (response) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    response.end('data: [DONE]\n\n');
-  },
+  silent: (response) => eventStream(response),
+  garbled: (response) => eventStream(response, 'data: {"choices": [ this is not json\n\n'),
+  'error event': (response) => eventStream(response, 'data: {"error": {"message": "the engine died"}}\n\n'),
+  empty: (response) => eventStream(response, 'data: [DONE]\n\n'),
   html: (response) => {
     response.writeHead(502, { 'content-type': 'text/html' });
     response.end('<html><body><h1>502 Bad Gateway</h1></body></html>');

@@ -1,7 +1,7 @@
 import type { Database } from '../db/Database';
 import { tryQuery } from '../db/tryQuery';
 import { markInternal } from '../db/internalQueryMark';
-import { quoteIdentifier } from '../sql/quoteIdentifier';
+import { quotedTableName, quoteIdentifier } from '../sql/quoteIdentifier';
 import { tokenizeSql, type SqlToken } from '../sql/tokenizeSql';
 import type { DatabaseSchema, TableSchema } from '../types/DatabaseSchema';
 
@@ -139,9 +139,8 @@ export function substituteParameters(sql: string, values: Map<number, string>): 
 /** As string literals: Postgres gives an untyped literal the type of what it is compared with, and SQLite and DuckDB convert too. */
 async function mostFrequentRow(db: Database, table: TableSchema, columns: string[], signal?: AbortSignal): Promise<string[] | null> {
   const quoted = columns.map(quoteIdentifier);
-  const from = table.schema ? `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}` : quoteIdentifier(table.name);
   const sql =
-    `SELECT ${quoted.map((c) => `CAST(${c} AS TEXT)`).join(', ')} FROM ${from} ` +
+    `SELECT ${quoted.map((c) => `CAST(${c} AS TEXT)`).join(', ')} FROM ${quotedTableName(table)} ` +
     `WHERE ${quoted.map((c) => `${c} IS NOT NULL`).join(' AND ')} GROUP BY ${quoted.join(', ')} ORDER BY count(*) DESC, 1 LIMIT 1`;
   const outcome = await tryQuery(db, markInternal(sql), { maxRows: 1, signal });
   if (!outcome.ok || outcome.value.rows.length === 0) return null;

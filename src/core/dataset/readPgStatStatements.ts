@@ -14,7 +14,7 @@ const MAX_STATEMENTS = 100_000;
 /**
  * The statements pg_stat_statements has seen in this database, normalized to templates (`$1` for
  * every literal), with their call counts. Statements that name none of the database's tables, and
- * the ones Quarry ran for itself (INTERNAL_QUERY_MARK), come marked `notUserQuery`: they are
+ * the ones Quarry ran for itself (markInternal), come marked `notUserQuery`: they are
  * transaction control, settings and catalog reads, not questions anyone asked of the data.
  */
 export async function readPgStatStatements(db: Database, schema: DatabaseSchema, signal?: AbortSignal): Promise<HistoryStatement[]> {

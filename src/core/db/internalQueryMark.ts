@@ -4,7 +4,7 @@
  * the user's own queries. It goes after the first word, not before it: pg_stat_statements keeps
  * a statement's text from its first token on, comments inside it included.
  */
-export const INTERNAL_QUERY_MARK = '/* quarry:internal */';
+const INTERNAL_QUERY_MARK = '/* quarry:internal */';
 
 export function markInternal(sql: string): string {
   return sql.replace(/[A-Za-z]+/, (word) => `${word} ${INTERNAL_QUERY_MARK}`);

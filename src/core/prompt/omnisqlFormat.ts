@@ -1,5 +1,6 @@
 import type { Dialect } from '../types/QueryResult';
 import { RESERVED_WORDS, SQL_WORDS } from '../sql/keywords';
+import { quotedForCase, quoteIdentifier } from '../sql/quoteIdentifier';
 import type { TableSchema } from '../types/DatabaseSchema';
 import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
 import type { PromptFormat } from './PromptFormat';
@@ -97,7 +98,7 @@ function quotedName(name: string, dialect: Dialect): string {
   const upper = name.toUpperCase();
   const quoted = /[^a-zA-Z0-9_]/.test(name) || SQL_WORDS.has(upper) || RESERVED_WORDS.has(upper);
   if (dialect !== 'postgres') return quoted ? `\`${name}\`` : name;
-  return quoted || /[A-Z]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
+  return quoted || quotedForCase(name, dialect) ? quoteIdentifier(name) : name;
 }
 
 function snake(name: string): string {

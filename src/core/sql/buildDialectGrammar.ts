@@ -1,5 +1,6 @@
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import type { Dialect } from '../types/QueryResult';
+import { quotedForCase } from './quoteIdentifier';
 
 /**
  * A GBNF grammar of the dialect's whole query language (SELECT with CTEs, joins of every kind,
@@ -18,7 +19,7 @@ import type { Dialect } from '../types/QueryResult';
 export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = schema.dialect): string {
   const tables = unique(schema.tables.map((t) => t.name));
   // A table outside the default namespace is written schema.table (Postgres); its bare name alone would not be found.
-  const bare = (name: string) => isWord(name) && !(dialect === 'postgres' && /[A-Z]/.test(name));
+  const bare = (name: string) => isBareName(name, dialect);
   const qualifiedTables = unique(schema.tables.flatMap((t) => (t.schema && bare(t.schema) && bare(t.name) ? [`${t.schema}.${t.name}`] : [])));
   const columns = unique(schema.tables.flatMap((t) => t.columns.map((c) => c.name)));
   if (tables.length === 0) throw new Error('the schema has no tables to write SQL against');
@@ -101,7 +102,13 @@ function queryRules(dialect: Dialect, words: TermWords): string[] {
     ['order', `ws ${kw('by')} ws ${orderItems} after-order`],
     // Postgres has no LIMIT a, b; it has LIMIT ALL and OFFSET without LIMIT.
     postgres ? ['limit', `ws (${kw('all')} | expr) (ws ${kw('offset')} ws expr)?`] : ['limit', `ws expr (ws ${kw('offset')} ws expr | ws0 "," ws0 expr)?`],
-    ...(postgres ? [['offset', `ws expr (ws (${kw('rows')} | ${kw('row')}))? (ws ${kw('limit')} ws expr)?`] as [string, string]] : []),
+    // The SQL standard's OFFSET n ROWS FETCH FIRST n ROWS ONLY, which Postgres reads too.
+    ...(postgres
+      ? [
+          ['offset', `ws expr (ws (${kw('rows')} | ${kw('row')}))? (ws ${kw('limit')} ws expr | ws ${kw('fetch')} fetch-rest)?`] as [string, string],
+          ['fetch', 'fetch-rest'] as [string, string],
+        ]
+      : []),
   ];
   // `afterComma`: where a table joined by a comma (FROM a, b) leads.
   const after = (name: string, entries: [string, string][], afterComma?: string) =>
@@ -117,7 +124,8 @@ function queryRules(dialect: Dialect, words: TermWords): string[] {
     after('after-join', [...joinConditions('after-from'), ...joins('join-rest'), ...clauses, ...ending], 'after-from'),
     ...clauses.map(([word], i) => after(`after-${word}`, [...clauses.slice(i + 1), ...ending])),
     after('after-core', ending),
-    after('after-order', ending.filter(([word]) => word === 'limit' || word === 'offset')),
+    after('after-order', ending.filter(([word]) => word === 'limit' || word === 'offset' || word === 'fetch')),
+    ...(postgres ? [`fetch-rest ::= ws (${kw('first')} | ${kw('next')}) (ws expr)? ws (${kw('rows')} | ${kw('row')}) ws (${kw('only')} | ${kw('with')} ws ${kw('ties')})`] : []),
     `table-ref ::= ${postgres ? `(${kw('lateral')} ws0)? ` : ''}(table-word | quoted-table-name | "(" ws0 (subquery | table-ref join*) ws0 ")") alias?`,
     // Tables and table-valued functions (json_each, range, read_csv, …) in one trie, as term words are.
     `table-word ::= ${keywordChoice([...words.tables.map((name): [string, string] => [name, '']), ...words.functions.map((name): [string, string] => [name, 'function-args'])])}`,
@@ -208,7 +216,7 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
     `paren-term ::= "(" ws0 (subquery | expr-list) ws0 ")"`,
     // One qualifier branch for t.col and s.t.col.
     `column-ref ::= quoted-column-name | ident "." (column-name | ident "." column-name)`,
-    `function-args ::= ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")" (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
+    `function-args ::= ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")"${dialect === 'postgres' ? ` (ws ${kw('within')} ws ${kw('group')} ws0 "(" ws0 ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0 ")")?` : ''} (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
     `window ::= "(" ws0 (ident ws)? (${kw('partition')} ws ${kw('by')} ws expr-list ws0)? (${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0)? (frame ws0)? ")"`,
     `frame ::= (${kw('rows')} | ${kw('range')} | ${kw('groups')}) ws (${kw('between')} ws frame-bound ws ${kw('and')} ws frame-bound | frame-bound)`,
     `frame-bound ::= ${kw('unbounded')} ws (${kw('preceding')} | ${kw('following')}) | ${kw('current')} ws ${kw('row')} | term ws (${kw('preceding')} | ${kw('following')})`,
@@ -281,13 +289,17 @@ function isWord(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name);
 }
 
+/** A name the engine finds written bare: a plain word, and on Postgres one without capitals. */
+function isBareName(name: string, dialect: Dialect): boolean {
+  return isWord(name) && !quotedForCase(name, dialect);
+}
+
 /**
  * Schema names in every form the engine reads as them: bare (the names that are plain words) and
  * in each quoting style. Both engines match names without regard to letter case, quoted or not.
  */
 function names(list: string[], dialect: Dialect): string {
-  // Postgres reads an unquoted name in lower case: a name with capitals is only ever found quoted.
-  const words = list.filter((name) => isWord(name) && !(dialect === 'postgres' && /[A-Z]/.test(name)));
+  const words = list.filter((name) => isBareName(name, dialect));
   return [...(words.length ? [caselessChoice(words)] : []), ...quotedNames(list, dialect)].join(' | ');
 }
 

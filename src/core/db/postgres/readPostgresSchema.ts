@@ -1,6 +1,6 @@
 import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../../types/DatabaseSchema';
 import { exampleText, mostFrequentValues } from '../../schema/exampleValuesSql';
-import { quoteIdentifier } from '../../sql/quoteIdentifier';
+import { quotedTableName, quoteIdentifier } from '../../sql/quoteIdentifier';
 import { callableNames } from '../callableNames';
 import { isRefusedFunction } from './checkPostgresStatement';
 
@@ -13,9 +13,6 @@ const SAMPLE_ROWS = 1000;
 const COUNT_UNANALYZED_PAGES = 1280;
 const TABLES_PER_QUERY = 50;
 
-/** Columns whose values are text (string and enum type categories): the ones given example values. */
-const textColumns = new WeakSet<ColumnSchema>();
-
 interface CatalogTable {
   table: TableSchema;
   oid: string;
@@ -23,6 +20,8 @@ interface CatalogTable {
   estimate: number;
   pages: number;
   attnums: Map<string, ColumnSchema>;
+  /** Columns whose values are text (string and enum type categories): the ones given example values. */
+  textColumns: ColumnSchema[];
 }
 
 /** The user's namespaces: every one but the system's, temporary and TOAST ones. */
@@ -55,7 +54,7 @@ async function readTables(query: CatalogQuery): Promise<CatalogTable[]> {
     const table: TableSchema = { name: name!, kind: kind === 'v' || kind === 'm' ? 'view' : 'table', columns: [], foreignKeys: [], rowCount: null };
     if (namespace !== 'public') table.schema = namespace!;
     if (comment) table.comment = comment;
-    return { table, oid: oid!, estimate: Number(estimate), pages: Number(pages), attnums: new Map() };
+    return { table, oid: oid!, estimate: Number(estimate), pages: Number(pages), attnums: new Map(), textColumns: [] };
   });
 }
 
@@ -71,11 +70,11 @@ async function readColumns(query: CatalogQuery, tables: CatalogTable[]): Promise
   );
   for (const [oid, attnum, name, type, notNull, comment, textual] of rows) {
     const owner = byOid.get(oid!)!;
-    const column: ColumnSchema & { textual?: boolean } = { name: name!, type: type!, primaryKey: false, notNull: notNull === 'true', examples: [] };
+    const column: ColumnSchema = { name: name!, type: type!, primaryKey: false, notNull: notNull === 'true', examples: [] };
     if (comment) column.comment = comment;
     owner.table.columns.push(column);
     owner.attnums.set(attnum!, column);
-    if (textual === 'true') textColumns.add(column);
+    if (textual === 'true') owner.textColumns.push(column);
   }
 }
 
@@ -129,7 +128,7 @@ async function addRowCounts(query: CatalogQuery, tables: CatalogTable[], exact: 
   }
   for (let start = 0; start < toCount.length; start += TABLES_PER_QUERY) {
     const batch = toCount.slice(start, start + TABLES_PER_QUERY);
-    const sql = batch.map((entry, i) => `SELECT ${i}, count(*)::text FROM ${qualified(entry.table)}`).join('\nUNION ALL\n');
+    const sql = batch.map((entry, i) => `SELECT ${i}, count(*)::text FROM ${fullyQualified(entry.table)}`).join('\nUNION ALL\n');
     for (const [i, count] of await query(sql)) {
       const table = batch[Number(i)]!.table;
       table.rowCount = Number(count);
@@ -144,33 +143,28 @@ async function addRowCounts(query: CatalogQuery, tables: CatalogTable[], exact: 
  * so reading a large table costs no more than a small one. Many tables share one query.
  */
 async function addExamples(query: CatalogQuery, tables: CatalogTable[], options: Required<SchemaOptions>): Promise<void> {
-  const sampled = tables.filter((t) => t.table.kind === 'table' && t.table.columns.some((c) => textColumns.has(c)));
+  const sampled = tables.filter((t) => t.table.kind === 'table' && t.textColumns.length > 0);
   for (let start = 0; start < sampled.length; start += TABLES_PER_QUERY) {
     const batch = sampled.slice(start, start + TABLES_PER_QUERY);
     const branches = batch.map((entry, i) => {
-      const columns = entry.table.columns.filter((c) => textColumns.has(c)).map((c) => `${quoteIdentifier(c.name)}::text`);
-      const rows = entry.estimate > SAMPLE_ROWS ? Math.min(100, (100 * 4 * SAMPLE_ROWS) / entry.estimate) : null;
-      const sample = rows === null ? '' : ` TABLESAMPLE SYSTEM (${rows.toFixed(6)}) REPEATABLE (0)`;
-      return `(SELECT ${i} AS t, to_json(ARRAY[${columns.join(', ')}])::text AS vs FROM ${qualified(entry.table)}${sample} LIMIT ${SAMPLE_ROWS})`;
+      const columns = entry.textColumns.map((c) => `${quoteIdentifier(c.name)}::text`);
+      // Whole pages, about four times the rows wanted: a table's rows are not spread evenly over them.
+      const percent = entry.estimate > SAMPLE_ROWS ? Math.min(100, (100 * 4 * SAMPLE_ROWS) / entry.estimate) : null;
+      const sample = percent === null ? '' : ` TABLESAMPLE SYSTEM (${percent.toFixed(6)}) REPEATABLE (0)`;
+      return `(SELECT ${i} AS t, to_json(ARRAY[${columns.join(', ')}])::text AS vs FROM ${fullyQualified(entry.table)}${sample} LIMIT ${SAMPLE_ROWS})`;
     });
-    const valuesByTable = batch.map((entry) => entry.table.columns.filter((c) => textColumns.has(c)).map(() => [] as string[]));
+    const valuesByTable = batch.map((entry) => entry.textColumns.map(() => [] as string[]));
     for (const [t, vs] of await query(branches.join('\nUNION ALL\n'))) {
       (JSON.parse(vs!) as (string | null)[]).forEach((value, c) => {
         if (value !== null && value.trim() !== '') valuesByTable[Number(t)]![c]!.push(value);
       });
     }
     batch.forEach((entry, t) =>
-      entry.table.columns
-        .filter((c) => textColumns.has(c))
-        .forEach((column, c) => {
-          column.examples = mostFrequentValues(valuesByTable[t]![c]!, options.sampleValues).map((v) => exampleText(v, options.maxValueLength));
-        }),
+      entry.textColumns.forEach((column, c) => {
+        column.examples = mostFrequentValues(valuesByTable[t]![c]!, options.sampleValues).map((v) => exampleText(v, options.maxValueLength));
+      }),
     );
   }
-}
-
-function qualified(table: TableSchema): string {
-  return `${quoteIdentifier(table.schema ?? 'public')}.${quoteIdentifier(table.name)}`;
 }
 
 /**
@@ -187,4 +181,9 @@ async function functionNames(query: CatalogQuery): Promise<string[]> {
        AND NOT ('internal'::regtype = ANY(p.proargtypes::oid[]) OR 'cstring'::regtype = ANY(p.proargtypes::oid[]))`,
   );
   return callableNames(rows.map(([name]) => name!.toLowerCase()).filter((name) => !isRefusedFunction(name)));
+}
+
+/** Qualified even in `public`: a user's search_path may put another schema's table of that name first. */
+function fullyQualified(table: TableSchema): string {
+  return quotedTableName({ name: table.name, schema: table.schema ?? 'public' });
 }
