@@ -130,7 +130,7 @@ export async function postgresChecksums(server: TestPostgres, database: string):
       const state = (await admin.query(`SELECT last_value, is_called FROM ${name}`)).rows[0];
       sums[name] = `${state.last_value}:${state.is_called}`;
     }
-    const objects = await admin.query("SELECT count(*) AS n FROM pg_class WHERE relnamespace IN ('public'::regnamespace, 'sales'::regnamespace)");
+    const objects = await admin.query("SELECT count(*) AS n FROM pg_class WHERE relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname IN ('public', 'sales'))");
     sums.objects = objects.rows[0].n;
     return sums;
   } finally {

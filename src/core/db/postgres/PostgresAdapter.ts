@@ -6,7 +6,8 @@ import type { DatabaseAdapter } from '../DatabaseAdapter';
 import { DbError, isProgrammingError } from '../DbError';
 import { DEFAULT_TIMEOUT_MS } from '../../defaults';
 import { markInternal } from '../internalQueryMark';
-import { checkPostgresStatement, loadPostgresParser } from './checkPostgresStatement';
+import { checkPostgresStatement, loadPostgresParser, type CalledRoutines } from './checkPostgresStatement';
+import { checkPostgresRoutines } from './checkPostgresRoutines';
 import { postgresClientConfig, redactedPostgresUrl } from './postgresTarget';
 import { fromPostgres, RAW_TEXT_TYPES, typedFromPostgres } from './postgresValues';
 import { readPostgresSchema } from './readPostgresSchema';
@@ -72,9 +73,10 @@ export class PostgresAdapter implements DatabaseAdapter {
    * wrong. An EXPLAIN itself is only parsed (its ANALYZE would run the query).
    */
   async prepareOnly(sql: string): Promise<void> {
-    await checkPostgresStatement(sql);
-    if (/^\s*explain\b/i.test(sql)) return;
+    const called = await checkPostgresStatement(sql);
     await this.readOnly(DEFAULT_TIMEOUT_MS, async (client) => {
+      await this.checkRoutines(client, called);
+      if (/^\s*explain\b/i.test(sql)) return;
       await this.cursorRows(client, markInternal(`EXPLAIN ${sql.replace(/;\s*$/, '')}`), 1, DEFAULT_TIMEOUT_MS);
     });
   }
@@ -85,8 +87,16 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   private async runChecked(statement: string, maxRows: number, timeoutMs: number): Promise<RawResult> {
-    await checkPostgresStatement(statement);
-    return this.readOnly(timeoutMs, (client) => this.cursorRows(client, statement, maxRows, timeoutMs));
+    const called = await checkPostgresStatement(statement);
+    return this.readOnly(timeoutMs, async (client) => {
+      await this.checkRoutines(client, called);
+      return this.cursorRows(client, statement, maxRows, timeoutMs);
+    });
+  }
+
+  /** In the statement's own transaction, so the catalog is read with the search path the statement resolves names by. */
+  private async checkRoutines(client: pg.Client, called: CalledRoutines): Promise<void> {
+    await checkPostgresRoutines(called, async (sql, params) => (await client.query({ text: markInternal(sql), values: params, rowMode: 'array' })).rows as unknown[][]);
   }
 
   private async cursorRows(client: pg.Client, sql: string, maxRows: number, timeoutMs: number): Promise<RawResult> {

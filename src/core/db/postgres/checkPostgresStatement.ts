@@ -1,22 +1,30 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { DbError } from '../DbError';
+import { isRefusedFunction } from './routineSafety';
 
-/**
- * Functions a read-only transaction still lets a statement call but a query tool must not:
- * they change sequences or settings, signal other sessions, take locks that outlive the query,
- * read server files, reach other servers, or run SQL given as text (which hides the calls inside).
- */
-const REFUSED_FUNCTIONS: readonly RegExp[] = [
-  /^(nextval|setval|set_config|txid_current|pg_current_xact_id|pg_notify)$/,
-  /^pg_(terminate|cancel)_backend$/,
-  /^pg_(try_)?advisory_/,
-  /^lo_/,
-  /^dblink/,
-  /^pg_read_(binary_)?file$/,
-  /^pg_(ls_|stat_file|reload_conf|rotate_logfile|switch_wal|create_restore_point|promote|backup_|log_backend_memory_contexts)/,
-  /^pg_(stat_reset|create_|drop_|replication_|logical_|copy_|wal_replay_|import_system_collations)/,
-  /^(query_to_xml|query_to_xmlschema|query_to_xml_and_xmlschema|cursor_to_xml|cursor_to_xmlschema|ts_stat)$/,
-];
+/** A function a statement calls, as written: the server resolves it (checkPostgresRoutines) among the overloads of that arity. */
+export interface FunctionCall {
+  schema: string | null;
+  name: string;
+  argCount: number;
+  /** `row.f` written for `f(row)` (Postgres's attribute notation): only a one-argument function taking a row can be meant. */
+  attribute: boolean;
+}
+
+/** An operator a statement uses (each runs a function, `pg_operator.oprcode`). */
+export interface OperatorUse {
+  schema: string | null;
+  name: string;
+}
+
+/** What the parse tree says a statement calls; the server's catalog says what each is. */
+export interface CalledRoutines {
+  functions: FunctionCall[];
+  operators: OperatorUse[];
+}
+
+/** A_Expr kinds whose name is an operator (BETWEEN's is a keyword; its comparisons are built-in). */
+const OPERATOR_KINDS = new Set(['AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL', 'AEXPR_DISTINCT', 'AEXPR_NOT_DISTINCT', 'AEXPR_NULLIF', 'AEXPR_IN', 'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR']);
 
 /** Statement types that change data, wherever they sit (a data-modifying WITH included). */
 const WRITE_NODES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
@@ -29,19 +37,15 @@ export function loadPostgresParser(): Promise<void> {
   return loaded;
 }
 
-export function isRefusedFunction(name: string): boolean {
-  const lower = name.toLowerCase();
-  return REFUSED_FUNCTIONS.some((pattern) => pattern.test(lower));
-}
-
 /**
  * Postgres's own parser (libpg-query: the server's grammar compiled to WebAssembly) says what the
  * statement is, so quoting, dollar-quoted strings, E'' escapes and comments cannot hide a call
  * from the check: one SELECT (or an EXPLAIN of one), with no row locks, no SELECT INTO, no
- * data-modifying WITH, and none of the refused functions. Throws `refused`, or `sql-error`
- * for text Postgres cannot parse.
+ * data-modifying WITH, and none of the functions refused by name. Throws `refused`, or `sql-error`
+ * for text Postgres cannot parse. Returns every function and operator it calls, for the server's
+ * catalog to judge by what they are (checkPostgresRoutines): names alone always miss one.
  */
-export async function checkPostgresStatement(sql: string): Promise<void> {
+export async function checkPostgresStatement(sql: string): Promise<CalledRoutines> {
   await loadPostgresParser();
   let parsed: { stmts?: { stmt?: Record<string, unknown> }[] };
   try {
@@ -59,14 +63,16 @@ export async function checkPostgresStatement(sql: string): Promise<void> {
   if (Object.keys(query)[0] !== 'SelectStmt') {
     throw new DbError('refused', `refused: ${describeStatement(type ?? '')} statements are not allowed on this connection`);
   }
-  const problem = findProblem(query);
+  const called: CalledRoutines = { functions: [], operators: [] };
+  const problem = findProblem(query, called);
   if (problem) throw new DbError('refused', `refused: ${problem} is not allowed on this connection`);
+  return called;
 }
 
-function findProblem(node: unknown): string | null {
+function findProblem(node: unknown, called: CalledRoutines): string | null {
   if (Array.isArray(node)) {
     for (const item of node) {
-      const found = findProblem(item);
+      const found = findProblem(item, called);
       if (found) return found;
     }
     return null;
@@ -77,18 +83,51 @@ function findProblem(node: unknown): string | null {
     if (key === 'lockingClause') return 'locking rows (FOR UPDATE / FOR SHARE)';
     if (key === 'intoClause') return 'SELECT … INTO';
     if (key === 'FuncCall') {
-      const name = functionName(value);
-      if (name && isRefusedFunction(name)) return `calling ${name}()`;
+      const call = functionCall(value);
+      if (call && isRefusedFunction(call.name)) return `calling ${call.name}()`;
+      if (call) called.functions.push(call);
     }
-    const found = findProblem(value);
+    if (key === 'A_Expr') {
+      const use = operatorUse(value);
+      if (use) called.operators.push(use);
+    }
+    if (key === 'ColumnRef') {
+      const fields = names((value as { fields?: unknown[] }).fields);
+      if (fields.length >= 2) called.functions.push({ schema: null, name: fields.at(-1)!, argCount: 1, attribute: true });
+    }
+    const found = findProblem(value, called);
     if (found) return found;
   }
   return null;
 }
 
-function functionName(call: unknown): string | null {
-  const parts = (call as { funcname?: { String?: { sval?: string } }[] }).funcname ?? [];
-  return parts.at(-1)?.String?.sval ?? null;
+/** The String parts of a name list (`schema.name`); a star or anything else ends it. */
+function names(parts: unknown[] | undefined): string[] {
+  const out: string[] = [];
+  for (const part of parts ?? []) {
+    const sval = (part as { String?: { sval?: string } }).String?.sval;
+    if (sval === undefined) break;
+    out.push(sval);
+  }
+  return out;
+}
+
+function functionCall(call: unknown): FunctionCall | null {
+  const { funcname, args, agg_star: star } = call as { funcname?: unknown[]; args?: unknown[]; agg_star?: boolean };
+  const parts = names(funcname);
+  const name = parts.at(-1);
+  if (!name) return null;
+  return { schema: parts.length > 1 ? parts.at(-2)! : null, name, argCount: star ? 0 : (args?.length ?? 0), attribute: false };
+}
+
+function operatorUse(expression: unknown): OperatorUse | null {
+  const { kind, name } = expression as { kind?: string; name?: unknown[] };
+  if (!kind || !OPERATOR_KINDS.has(kind)) return null;
+  const parts = names(name);
+  const operator = parts.at(-1);
+  // LIKE and friends carry their operator (~~, ~~*), BETWEEN and IN a keyword or `=`/`<>`: only operator characters name one.
+  if (!operator || !/^[+\-*/<>=~!@#%^&|`?]+$/.test(operator)) return null;
+  return { schema: parts.length > 1 ? parts.at(-2)! : null, name: operator };
 }
 
 /** `VariableSetStmt` → `SET`, for people: the statement's first words as they wrote them. */

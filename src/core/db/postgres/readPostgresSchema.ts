@@ -2,7 +2,7 @@ import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, Tab
 import { exampleText, mostFrequentValues } from '../../schema/exampleValuesSql';
 import { quotedTableName, quoteIdentifier } from '../../sql/quoteIdentifier';
 import { callableNames } from '../callableNames';
-import { isRefusedFunction } from './checkPostgresStatement';
+import { isRefusedFunction } from './routineSafety';
 
 /** Runs one catalog query; every value comes back as Postgres's text. */
 export type CatalogQuery = (sql: string, params?: unknown[]) => Promise<(string | null)[][]>;
