@@ -3,7 +3,8 @@ import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/b
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
 import { DEFAULT_BATCH_SEQUENCES, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../core/defaults';
-import { abortOnInterrupt, checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
+import { abortOnInterrupt } from './signals';
+import { checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
 import { GRAMMAR_ARGS, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { UsageError } from './UsageError';
 import { isUrlTarget } from '../core/db/databaseEngines';

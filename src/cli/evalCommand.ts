@@ -5,7 +5,8 @@ import { DIFFICULTIES } from '../core/protocol/evalReport';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
-import { abortOnInterrupt, checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
+import { abortOnInterrupt } from './signals';
+import { checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs } from './parseCommandArgs';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
@@ -30,6 +31,8 @@ Options:
                         accuracy is also reported per difficulty
   --split dev|train     which Spider or BIRD split (default dev)
   --dataset <file>      Quarry JSONL: {"question", "sql", "db"} per line, db relative to the file
+  --trust-data-urls     send your Postgres credentials (PGPASSWORD, ~/.pgpass) to the servers the
+                        dataset names; without it a db URL gets only the password written in it
   --predictions <file>  one SQL per line in dataset order, or JSONL {"index", "sql"}
   --model <ref>         generate predictions with a model instead (grammar and corrections as in ask)
 ${PROMPT_FORMAT_HELP}
@@ -68,6 +71,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     ...SAMPLING_ARGS,
     report: { type: 'string' },
     resume: { type: 'boolean' },
+    'trust-data-urls': { type: 'boolean' },
     'keep-distinct': { type: 'boolean' },
     'single-statement': { type: 'boolean' },
     instances: { type: 'string' },
@@ -143,11 +147,17 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       timeoutMs,
       workers,
       concurrency,
+      dataUrls: { configured: [], trustAll: values['trust-data-urls'] === true },
       signal: interrupt.signal,
       onProgress: bar.update,
     });
     bar.end();
     write(formatSummary(result.summary, report));
+    // A run that scored nothing (every database unreachable, say) is a failed run, whatever it wrote.
+    if (result.summary.total > 0 && result.summary.evaluated === 0) {
+      process.stderr.write(`quarry: eval: no example could be evaluated; ${mostCommonReason(result.summary)}\n`);
+      return 1;
+    }
   } finally {
     interrupt.dispose();
     engine?.dispose();
@@ -168,6 +178,13 @@ function progressBar() {
       if (tty) process.stderr.write('\r\x1b[K');
     },
   };
+}
+
+function mostCommonReason(summary: EvalSummary): string {
+  const reasons = new Map<string, number>();
+  for (const s of summary.skippedExamples) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+  const [reason, count] = [...reasons].sort((a, b) => b[1] - a[1])[0] ?? ['none was run', summary.total];
+  return `${count} of ${summary.total}: ${reason}`;
 }
 
 function formatSummary(summary: EvalSummary, report: string): string {

@@ -179,10 +179,3 @@ export async function loadCliModel(
   return engine.load({ modelPath, loraPath: options.lora, gpu, threads, contextSize, gpuLayers: 'auto', ...(batchSequences ? { batchSequences } : {}) }, signal);
 }
 
-/** An AbortSignal that Ctrl-C aborts, so a long command stops cleanly; dispose() removes the handler. */
-export function abortOnInterrupt(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
-  return { signal: controller.signal, dispose: () => void process.off('SIGINT', onInterrupt) };
-}

@@ -12,6 +12,8 @@ import { REWARD_HELP, rewardCommand } from './rewardCommand';
 import { SCHEMA_HELP, schemaCommand } from './schemaCommand';
 import { SQL_HELP, sqlCommand } from './sqlCommand';
 import { UsageError } from './UsageError';
+import { stopAndExit, stopChildrenOnSignals } from './signals';
+import { redactSecrets } from '../core/util/redactSecrets';
 
 const HELP = `Usage: quarry <command> [options]
 
@@ -59,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return (await command.run(args, write)) ?? 0;
   } catch (error) {
-    process.stderr.write(`quarry: ${oneLine(error)}\n`);
+    // Messages may quote a URL given on the command line or found in a file: never its password or key.
+    process.stderr.write(`quarry: ${redactSecrets(oneLine(error))}\n`);
     return exitCodeFor(error);
   }
 }
@@ -87,11 +90,31 @@ if (require.main === module) {
     );
     process.exit(2);
   }
-  // `quarry models | head`: a reader that stops early is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
-  // Exit outright: a worker process left by a failed run must not keep the CLI waiting.
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  endQuietlyOnClosedPipe();
+  stopChildrenOnSignals();
+  void main(process.argv.slice(2)).then((code) => exitOnceWritten(code));
+}
+
+/**
+ * Exits only once everything written has reached the reader: stdout to a pipe is asynchronous, and
+ * exiting at once cut `quarry schema | less` off at the pipe's 64 KiB. (Exiting rather than
+ * waiting for the event loop to empty: a worker left by a failed run must not keep the CLI waiting.)
+ */
+function exitOnceWritten(code: number): void {
+  let open = 2;
+  const written = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}
+
+/** `quarry schema | head`: a reader that stops early is no error of Quarry's; it ends, quietly and at once. */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      stopAndExit(0);
+    });
+  }
 }

@@ -21,10 +21,13 @@ Options:
   --rft <file>   an rft.jsonl file written by quarry dataset build
   --line N       which example (1-based line; default 1)
   --sql <text>   the model's SQL
-  --json         print {"score", "reason"}`;
+  --json         print {"score", "reason"}
+  --trust-data-urls
+                 send your Postgres credentials (PGPASSWORD, ~/.pgpass) to a server the rft file
+                 names; without it its URL gets only the password written in it`;
 
 export async function rewardCommand(args: string[], write: (text: string) => void): Promise<number | void> {
-  const { values } = parseCommandArgs('reward', args, { rft: { type: 'string' }, line: { type: 'string' }, sql: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('reward', args, { rft: { type: 'string' }, line: { type: 'string' }, sql: { type: 'string' }, json: { type: 'boolean' }, 'trust-data-urls': { type: 'boolean' } });
   if (values.help) return write(REWARD_HELP);
   if (!values.rft || values.sql === undefined) throw new UsageError('reward: --rft <file.jsonl> and --sql "<candidate>" are required');
   const lineNumber = integerOption('reward', 'line', values.line, 1) ?? 1;
@@ -43,7 +46,8 @@ export async function rewardCommand(args: string[], write: (text: string) => voi
     throw new UsageError(`reward: ${values.rft}:${lineNumber} is not an rft example`);
   }
   const dbPath = isUrlTarget(example.db) || isAbsolute(example.db) ? example.db : resolve(dirname(values.rft), example.db);
-  const db = await IsolatedDatabase.open(dbPath);
+  // The rft file names the database: a server there gets the user's credentials only when told so.
+  const db = await IsolatedDatabase.open(dbPath, values['trust-data-urls'] ? {} : { fromDataFile: true });
   let score = 0;
   let reason: string;
   try {

@@ -3,6 +3,8 @@ import type { Database } from '../core/db/Database';
 import { DbError } from '../core/db/DbError';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { describeTarget, isUrlTarget } from '../core/db/databaseEngines';
+import { trustsDataTarget, type DataUrlTrust } from '../core/db/dataUrlTrust';
+import { passwordInUrl } from '../core/db/postgres/postgresTarget';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { readSettings } from './settings';
 
@@ -19,6 +21,17 @@ export interface Connection {
 /** A server password's key in SecretStorage: one per URL (without the password). */
 export function serverPasswordKey(url: string): string {
   return `quarry.serverPassword:${url}`;
+}
+
+/** The URL as the user gave it, secrets in its query string included (`sslpassword=`), kept in SecretStorage under the redacted one. */
+function serverUrlKey(url: string): string {
+  return `quarry.serverUrl:${url}`;
+}
+
+/** Credentials for one connection to a server: a saved password, or none but the URL's own for a server only a data file named. */
+export interface ServerCredentials {
+  password?: string;
+  fromDataFile?: boolean;
 }
 
 /** The workspace's connected database files and servers, their open connections and last-read schemas. */
@@ -73,7 +86,27 @@ export class ConnectionStore implements vscode.Disposable {
     const key = describeTarget(url);
     const secret = password || passwordInUrl(url);
     if (secret) await this.secrets.store(serverPasswordKey(key), secret);
+    if (key !== url) await this.secrets.store(serverUrlKey(key), url);
+    else await this.secrets.delete(serverUrlKey(key));
     return this.add(key);
+  }
+
+  /**
+   * What a server named in a data file (a dataset, a report) may be sent: the saved password of the
+   * connection the user configured for that host, port and database, else nothing but the
+   * password its own URL carries.
+   */
+  async credentialsForDataTarget(target: string): Promise<ServerCredentials> {
+    if (!isUrlTarget(target)) return {};
+    const configured = this.list().find((c) => trustsDataTarget(target, { configured: [c.path], trustAll: false }));
+    if (!configured) return { fromDataFile: true };
+    const password = await this.passwordOf(configured.path);
+    return password ? { password } : {};
+  }
+
+  /** The servers the user connected to, as data files' URLs are matched against them. */
+  dataUrlTrust(): DataUrlTrust {
+    return { configured: this.list().map((c) => c.path), trustAll: false };
   }
 
   async add(path: string): Promise<Connection> {
@@ -107,7 +140,10 @@ export class ConnectionStore implements vscode.Disposable {
     if (!connection) return;
     this.connections.delete(path);
     await connection.db?.dispose();
-    if (isUrlTarget(path)) await this.secrets.delete(serverPasswordKey(path));
+    if (isUrlTarget(path)) {
+      await this.secrets.delete(serverPasswordKey(path));
+      await this.secrets.delete(serverUrlKey(path));
+    }
     await this.persist();
     this.log.info(`disconnected ${path}`);
     this.changed.fire();
@@ -131,7 +167,8 @@ export class ConnectionStore implements vscode.Disposable {
     const settings = readSettings();
     const started = Date.now();
     try {
-      connection.db ??= await IsolatedDatabase.open(connection.path, {
+      const target = isUrlTarget(connection.path) ? ((await this.secrets.get(serverUrlKey(connection.path))) ?? connection.path) : connection.path;
+      connection.db ??= await IsolatedDatabase.open(target, {
         workerScript: this.workerScript,
         timeoutMs: settings.queryTimeoutMs,
         maxRows: settings.maxRows,
@@ -164,11 +201,3 @@ export class ConnectionStore implements vscode.Disposable {
   }
 }
 
-function passwordInUrl(url: string): string | undefined {
-  try {
-    const password = new URL(url).password;
-    return password ? decodeURIComponent(password) : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -7,6 +7,7 @@ import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, Rep
 import type { EvalReport } from '../core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
 import { webviewHtml } from './webviewHtml';
+import type { ServerCredentials } from './ConnectionStore';
 
 const DETAIL_ROWS = 50;
 
@@ -24,7 +25,7 @@ export class EvalPanel implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     private readonly reportsDir: string,
-    private readonly passwordOf: (path: string) => Promise<string | undefined>,
+    private readonly credentialsOf: (path: string) => Promise<ServerCredentials>,
   ) {
     let markReady!: () => void;
     this.ready = new Promise((resolve) => (markReady = resolve));
@@ -39,7 +40,7 @@ export class EvalPanel implements vscode.Disposable {
   }
 
   /** The panel, created or revealed. */
-  static show(extensionUri: vscode.Uri, reportsDir: string, passwordOf: (path: string) => Promise<string | undefined>): EvalPanel {
+  static show(extensionUri: vscode.Uri, reportsDir: string, credentialsOf: (path: string) => Promise<ServerCredentials>): EvalPanel {
     if (EvalPanel.current) {
       EvalPanel.current.panel.reveal();
       return EvalPanel.current;
@@ -50,7 +51,7 @@ export class EvalPanel implements vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
-    EvalPanel.current = new EvalPanel(panel, extensionUri, reportsDir, passwordOf);
+    EvalPanel.current = new EvalPanel(panel, extensionUri, reportsDir, credentialsOf);
     return EvalPanel.current;
   }
 
@@ -129,7 +130,8 @@ export class EvalPanel implements vscode.Disposable {
     let db = this.connections.get(path);
     if (!db) {
       const workerScript = vscode.Uri.joinPath(this.extensionUri, 'dist', 'dbWorker.js').fsPath;
-      db = this.passwordOf(path).then((password) => IsolatedDatabase.open(path, { workerScript, maxRows: DETAIL_ROWS, ...(password ? { password } : {}) }));
+      // A report names its databases itself: a server there gets saved credentials only when the user connected it.
+      db = this.credentialsOf(path).then((credentials) => IsolatedDatabase.open(path, { workerScript, maxRows: DETAIL_ROWS, ...credentials }));
       this.connections.set(path, db);
     }
     return db;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { redactingLog } from './redactingLog';
 import { askInEnglish, type AskArgs } from './commands/askInEnglish';
 import { buildDatasetFromHistory, type BuildDatasetArgs } from './commands/buildDatasetFromHistory';
 import { connectDatabase, type ServerTarget } from './commands/connectDatabase';
@@ -32,7 +33,7 @@ export interface QuarryApi {
 }
 
 export function activate(context: vscode.ExtensionContext): QuarryApi {
-  const log = vscode.window.createOutputChannel('Quarry', { log: true });
+  const log = redactingLog(vscode.window.createOutputChannel('Quarry', { log: true }));
   const workerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'dbWorker.js').fsPath;
   const store = new ConnectionStore(context.workspaceState, workerScript, log, context.secrets);
   const tree = new DatabasesTreeProvider(store);
@@ -74,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
       buildDatasetFromHistory(store, models, workerScript, log, args),
     ),
     registerCommand(COMMANDS.openEvaluation, log, async (reportPath?: string, comparePath?: string) => {
-      const panel = EvalPanel.show(context.extensionUri, reportsDir, (path) => store.passwordOf(path));
+      const panel = EvalPanel.show(context.extensionUri, reportsDir, (path) => store.credentialsForDataTarget(path));
       if (reportPath) await panel.post({ event: 'show', path: reportPath, comparePath });
     }),
     registerCommand(COMMANDS.askInEnglish, log, (args?: AskArgs | DatabaseNode) =>

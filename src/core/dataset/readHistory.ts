@@ -34,6 +34,13 @@ export interface ReadOptions {
 
 const SQL_FIELDS = ['query', 'sql', 'statement', 'query_text', 'querytext'];
 
+/**
+ * The longest line read whole, in characters: no statement in a history is near it, and a file with
+ * no newlines at all (a dump, a binary) must not be held in memory whole. A longer line is skipped
+ * and reported as unreadable.
+ */
+export const MAX_HISTORY_LINE_CHARS = 1 << 20;
+
 /** A csvlog line starts with its log_time and the user: `2026-12-01 17:00:00.123 UTC,"alice",…`. */
 const CSVLOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? [A-Za-z0-9+:-]+,/;
 /** The message Postgres logs a statement with, after any log_line_prefix: simple protocol, or a prepared statement's execution. */
@@ -61,27 +68,64 @@ export function detectHistoryKind(path: string): HistoryKind {
  */
 export async function* readHistory(path: string, options: ReadOptions = {}): AsyncGenerator<HistoryStatement> {
   const kind = detectHistoryKind(path);
-  const lines = streamLines(path, options);
-  if (kind === 'jsonl') yield* jsonlStatements(lines, path);
-  else if (kind === 'csv') yield* csvStatements(lines, path);
-  else if (kind === 'postgres-log') yield* postgresLogStatements(lines, path);
-  else if (kind === 'postgres-csvlog') yield* postgresCsvlogStatements(lines, path);
-  else yield* sqlStatements(lines, path, kind === 'shell');
+  const overlong: number[] = [];
+  const lines = streamLines(path, options, overlong);
+  const statements =
+    kind === 'jsonl' ? jsonlStatements(lines, path)
+    : kind === 'csv' ? csvStatements(lines, path)
+    : kind === 'postgres-log' ? postgresLogStatements(lines, path)
+    : kind === 'postgres-csvlog' ? postgresCsvlogStatements(lines, path)
+    : sqlStatements(lines, path, kind === 'shell');
+  for await (const statement of statements) {
+    yield* overlongLines(overlong, path);
+    yield statement;
+  }
+  yield* overlongLines(overlong, path);
 }
 
-async function* streamLines(path: string, options: ReadOptions): AsyncGenerator<string> {
+function* overlongLines(lines: number[], source: string): Generator<HistoryStatement> {
+  for (const line of lines.splice(0)) {
+    yield { sql: '', source, line, unreadable: `line longer than ${MAX_HISTORY_LINE_CHARS / (1 << 20)} M characters: skipped` };
+  }
+}
+
+/**
+ * The file's lines, a chunk at a time; a line over MAX_HISTORY_LINE_CHARS is read past, not kept,
+ * and comes out empty with its number in `overlong`, so memory stays bounded by the cap.
+ */
+async function* streamLines(path: string, options: ReadOptions, overlong: number[]): AsyncGenerator<string> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let bytes = 0;
   let rest = '';
+  let skipping = false;
+  let lineNumber = 0;
   for await (const chunk of stream as AsyncIterable<string>) {
     options.signal?.throwIfAborted();
     bytes += Buffer.byteLength(chunk);
     options.onBytes?.(bytes);
     const parts = (rest + chunk).split('\n');
     rest = parts.pop()!;
-    for (const part of parts) yield part.replace(/\r$/, '');
+    for (const part of parts) {
+      lineNumber++;
+      if (skipping || part.length > MAX_HISTORY_LINE_CHARS) {
+        skipping = false;
+        overlong.push(lineNumber);
+        yield '';
+      } else {
+        yield part.replace(/\r$/, '');
+      }
+    }
+    if (rest.length > MAX_HISTORY_LINE_CHARS) {
+      skipping = true;
+      rest = '';
+    }
   }
-  if (rest) yield rest;
+  if (skipping) {
+    overlong.push(lineNumber + 1);
+    yield '';
+  } else if (rest) {
+    yield rest;
+  }
 }
 
 async function* sqlStatements(lines: AsyncGenerator<string>, source: string, shell: boolean): AsyncGenerator<HistoryStatement> {
@@ -134,6 +178,10 @@ async function* jsonlStatements(lines: AsyncGenerator<string>, source: string): 
       entry = JSON.parse(line) as Record<string, unknown>;
     } catch (error) {
       yield { sql: line, source, line: lineNumber, unreadable: `not valid JSON (${(error as Error).message})` };
+      continue;
+    }
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      yield { sql: line, source, line: lineNumber, unreadable: `not a JSON object (${entry === null ? 'null' : Array.isArray(entry) ? 'an array' : typeof entry})` };
       continue;
     }
     if (typeof entry.error_severity === 'string') {

@@ -6,6 +6,11 @@ export interface AdapterOptions {
   memoryLimitMb: number;
   /** A server's password when neither the URL nor the environment has one (the editor's secret storage). */
   password?: string;
+  /**
+   * The target came from a data file (a dataset, an rft file, a report), not from the user: a server
+   * gets only the password written in its own URL, never PGPASSWORD, ~/.pgpass or `password`.
+   */
+  fromDataFile?: boolean;
 }
 
 /**

@@ -7,6 +7,8 @@ export type DbErrorCode =
   | 'locked'
   /** A database server that does not answer at its address (down, wrong host or port, firewalled). */
   | 'unreachable'
+  /** A server connection that dropped mid-statement (terminated, the server crashed or restarted, the network went). */
+  | 'connection-lost'
   /** A server that refused the user or password. */
   | 'auth-failed'
   | 'refused'

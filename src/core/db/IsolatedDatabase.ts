@@ -21,9 +21,11 @@ export interface IsolatedDatabaseOptions {
   memoryLimitMb?: number;
   /** A server's password when neither its URL nor the environment (PGPASSWORD, ~/.pgpass) has one. */
   password?: string;
+  /** The target was named by a data file, not the user: a server gets only its URL's own password. */
+  fromDataFile?: boolean;
 }
 
-type ResolvedOptions = Required<Omit<IsolatedDatabaseOptions, 'password'>> & { password?: string };
+type ResolvedOptions = Required<Omit<IsolatedDatabaseOptions, 'password' | 'fromDataFile'>> & Pick<IsolatedDatabaseOptions, 'password' | 'fromDataFile'>;
 
 /** How much longer than its timeout a statement on a server that cancels it itself may take before the worker is stopped. */
 const SERVER_CANCEL_GRACE_MS = 2000;
@@ -60,6 +62,7 @@ export class IsolatedDatabase implements Database {
       schemaTimeoutMs: options.schemaTimeoutMs ?? DEFAULT_SCHEMA_TIMEOUT_MS,
       memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
       ...(options.password ? { password: options.password } : {}),
+      ...(options.fromDataFile ? { fromDataFile: true } : {}),
     };
     // Here, before a worker starts: a missing file, a folder, a FIFO or an unknown URL fails at once, with its own words.
     const server = checkDatabaseTarget(path);
@@ -143,7 +146,12 @@ const WORKER_START_MS = 2000;
 async function startWorker(path: string, options: ResolvedOptions): Promise<{ rpc: ChildRpc<DbWorkerMethods>; dialect: Dialect }> {
   const rpc = ChildRpc.spawn<DbWorkerMethods>(options.workerScript, 'database worker', DB_WORKER_ABORT_POLICIES);
   const limit = options.timeoutMs + WORKER_START_MS;
-  const params = { path, memoryLimitMb: options.memoryLimitMb, ...(options.password ? { password: options.password } : {}) };
+  const params = {
+    path,
+    memoryLimitMb: options.memoryLimitMb,
+    ...(options.password ? { password: options.password } : {}),
+    ...(options.fromDataFile ? { fromDataFile: true } : {}),
+  };
   const outcome = await rpc.request('open', params, { timeoutMs: limit });
   if (!outcome.ok) rpc.dispose();
   if (!outcome.ok && outcome.error.code === 'timeout') {

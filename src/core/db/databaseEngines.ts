@@ -40,7 +40,7 @@ const ENGINES: readonly DatabaseEngine[] = [
     label: 'PostgreSQL',
     target: 'server',
     claims: (url, header) => header === null && isPostgresUrl(url),
-    open: async (url, options) => (await import('./postgres/PostgresAdapter.js')).PostgresAdapter.open(url, options.password),
+    open: async (url, options) => (await import('./postgres/PostgresAdapter.js')).PostgresAdapter.open(url, options),
     cancelsOnServer: true,
     databaseName: postgresDatabaseName,
     describe: redactedPostgresUrl,

@@ -10,7 +10,18 @@ export interface ModelEngineOptions {
   /** The bundled server; by default modelServer.mjs next to the running bundle. */
   serverScript?: string;
   log?: (line: string) => void;
+  /** A generation's deadline: `baseMs` (the prompt, the grammar) plus `msPerToken` for each token of its budget. */
+  deadline?: { baseMs: number; msPerToken: number };
 }
+
+/**
+ * Room for the slowest machine Quarry runs on: a long prompt on a large model on a laptop CPU, then
+ * two tokens a second. A server past it is stuck (a hung decode, a deadlocked backend), not slow,
+ * and is stopped, so a request never waits forever in the editor or the CLI.
+ */
+const DEFAULT_DEADLINE = { baseMs: 120_000, msPerToken: 500 };
+/** Counting a prompt's tokens is quick on any machine. */
+const COUNT_TOKENS_MS = 60_000;
 
 /**
  * The parent's handle on the embedded model server: starts it on first use, keeps it warm, and
@@ -74,19 +85,26 @@ export class ModelEngine implements LanguageModel {
 
   async generate(params: GenerateParams, signal?: AbortSignal): Promise<GenerateResult> {
     const rpc = await this.loadedServer(signal);
-    return unwrap(await rpc.request('generate', params, { signal }), 'the model server');
+    return unwrap(await rpc.request('generate', params, { signal, timeoutMs: this.deadlineOf([params]) }), 'the model server');
   }
 
   /** Several prompts generated side by side (the load's `batchSequences`); each answer succeeds or fails on its own. */
   async generateBatch(requests: GenerateParams[], signal?: AbortSignal): Promise<BatchItemOutcome[]> {
     if (requests.length === 0) return [];
     const rpc = await this.loadedServer(signal);
-    return unwrap(await rpc.request('generateBatch', { requests }, { signal }), 'the model server').results;
+    return unwrap(await rpc.request('generateBatch', { requests }, { signal, timeoutMs: this.deadlineOf(requests) }), 'the model server').results;
   }
 
   async countTokens(text: string, signal?: AbortSignal): Promise<number> {
     const rpc = await this.loadedServer(signal);
-    return unwrap(await rpc.request('countTokens', { text }, { signal }), 'the model server').count;
+    return unwrap(await rpc.request('countTokens', { text }, { signal, timeoutMs: COUNT_TOKENS_MS }), 'the model server').count;
+  }
+
+  /** Every token the requests may write (thinking included), as if none ran side by side: a deadline, not an estimate. */
+  private deadlineOf(requests: GenerateParams[]): number {
+    const { baseMs, msPerToken } = this.options.deadline ?? DEFAULT_DEADLINE;
+    const tokens = requests.reduce((sum, r) => sum + r.maxTokens + (r.reasoning?.thinkingTokens ?? 0), 0);
+    return baseMs + tokens * msPerToken;
   }
 
   /** Ends the server and forgets the model: nothing is reloaded behind the caller's back; the next use loads one. */
@@ -143,5 +161,6 @@ function sameLoad(a: LoadParams | null, b: LoadParams): boolean {
 function unwrap<T>(outcome: Outcome<T, string>, who: string): T {
   if (outcome.ok) return outcome.value;
   if (outcome.error.code === 'worker-crashed') throw new EngineError('generation-failed', `${who} stopped: ${outcome.error.message}`);
+  if (outcome.error.code === 'timeout') throw new EngineError('generation-failed', `${who} did not answer in time and was stopped (${outcome.error.message}); it is started again on the next request`);
   throw EngineError.fromData(outcome.error);
 }

@@ -21,14 +21,20 @@ export class EvalConnections {
   private readonly open = new Map<string, DatabaseAdapter>();
   private readonly golds = new Map<string, { path: string; result: PreparedRows; values: number }>();
   private cachedValues = 0;
-  /** Servers' passwords, as items bring them (the editor's SecretStorage; the CLI relies on PGPASSWORD or ~/.pgpass). */
-  private readonly passwords = new Map<string, string>();
+  /** Servers' credentials, as items bring them (the editor's SecretStorage; the CLI relies on PGPASSWORD or ~/.pgpass). */
+  private readonly credentials = new Map<string, Pick<EvalItem, 'password' | 'fromDataFile'>>();
 
   constructor(private readonly memoryLimitMb: number) {}
 
   /** One item's verdict: why its gold query cannot be compared, or the prediction's error, or whether it matches. */
   async score(item: EvalItem, maxRows: number): Promise<EvalItemVerdict> {
-    if (item.password) this.passwords.set(item.path, item.password);
+    if (!this.credentials.has(item.path)) this.credentials.set(item.path, { ...(item.password ? { password: item.password } : {}), ...(item.fromDataFile ? { fromDataFile: true } : {}) });
+    try {
+      await this.connection(item.path);
+    } catch (error) {
+      // Not the gold query's fault: the summary must say the database could not be reached, and why.
+      return { goldError: `database cannot be opened: ${(error as Error).message}` };
+    }
     let gold: PreparedRows | 'over-cap';
     try {
       gold = await this.goldResult(item.path, item.gold, maxRows);
@@ -76,8 +82,7 @@ export class EvalConnections {
     const known = this.open.get(path);
     if (known) return known;
     if (this.open.size >= MAX_OPEN) this.evict(this.open.keys().next().value!);
-    const password = this.passwords.get(path);
-    const adapter = await openAdapter(path, { memoryLimitMb: this.memoryLimitMb, ...(password ? { password } : {}) });
+    const adapter = await openAdapter(path, { memoryLimitMb: this.memoryLimitMb, ...this.credentials.get(path) });
     this.open.set(path, adapter);
     return adapter;
   }

@@ -20,9 +20,11 @@ import { checkOutputFile } from '../files/checkOutputPath';
 import { FileError } from '../files/FileError';
 import { fingerprintFile, type FileFingerprint } from '../files/fingerprintFile';
 import { isUrlTarget } from '../db/databaseEngines';
+import { trustsDataTarget, type DataUrlTrust } from '../db/dataUrlTrust';
 import { OutputLock } from '../files/OutputLock';
 import { writeAtomically } from '../files/writeAtomically';
 import { seedFromText } from '../util/seededRandom';
+import { redactSecrets, redactSecretsIn } from '../util/redactSecrets';
 
 export type { EvalReport, EvalSummary, ExampleResult };
 
@@ -55,6 +57,8 @@ export interface EvalOptions {
   workerScript?: string;
   /** Servers' passwords by database URL, where the caller holds them (the editor's SecretStorage). */
   passwords?: Record<string, string>;
+  /** Which servers the dataset names may get the user's credentials (default: none but by their own URL's password). */
+  dataUrls?: DataUrlTrust;
   signal?: AbortSignal;
   onProgress?: (progress: { done: number; total: number; correct: number; evaluated: number }) => void;
 }
@@ -87,7 +91,9 @@ const PROGRESS_START = /^\{"settings":/;
 
 async function evaluateAll(examples: EvalExample[], predictor: Predictor, options: EvalOptions, progressFile: string): Promise<EvalReport> {
   const started = performance.now();
-  const header: ProgressHeader = { settings: options.settings, inputs: (options.inputs ?? []).map(fingerprintFile) };
+  // Recorded settings name endpoints and URLs: their keys and passwords stay out of every file.
+  const settings = redactSecretsIn(options.settings);
+  const header: ProgressHeader = { settings, inputs: (options.inputs ?? []).map(fingerprintFile) };
   const done = options.resume ? readProgress(progressFile, header) : new Map<number, ExampleResult>();
   if (!options.resume || !existsSync(progressFile)) writeFileSync(progressFile, `${JSON.stringify(header)}\n`);
   const todo = examples.filter((e) => !done.has(e.index));
@@ -121,7 +127,7 @@ async function evaluateAll(examples: EvalExample[], predictor: Predictor, option
   }
 
   const ordered = examples.map((e) => done.get(e.index)).filter((r): r is ExampleResult => r !== undefined);
-  const report: EvalReport = { settings: options.settings, summary: summarize(ordered, (performance.now() - started) / 1000), examples: ordered };
+  const report: EvalReport = { settings, summary: summarize(ordered, (performance.now() - started) / 1000), examples: ordered };
   writeAtomically(options.report, `${JSON.stringify(report, null, 1)}\n`);
   return report;
 }
@@ -221,7 +227,7 @@ async function openGroupTools(dbPath: string, group: EvalExample[], context: Lan
       ? await IsolatedDatabase.open(dbPath, {
           timeoutMs: options.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
           ...(options.workerScript ? { workerScript: options.workerScript } : {}),
-          ...(options.passwords?.[dbPath] ? { password: options.passwords[dbPath] } : {}),
+          ...credentialsFor(dbPath, options),
         })
       : null;
   try {
@@ -310,8 +316,14 @@ function preparedExample(example: EvalExample, predSql: string | undefined, dbPa
         ? 'more than one statement (--single-statement: Quarry runs only single statements)'
         : undefined;
   const prediction = predSql === undefined || notRun ? null : prepareForEval(predSql, text);
+  return { example, predSql, item: { path: dbPath, gold, prediction, ...credentialsFor(dbPath, options) }, ...(notRun ? { notRun } : {}) };
+}
+
+/** A server the dataset names gets the user's credentials only when the user configured or trusted it. */
+function credentialsFor(dbPath: string, options: EvalOptions): { password?: string; fromDataFile?: boolean } {
+  if (!trustsDataTarget(dbPath, options.dataUrls)) return { fromDataFile: true };
   const password = options.passwords?.[dbPath];
-  return { example, predSql, item: { path: dbPath, gold, prediction, ...(password ? { password } : {}) }, ...(notRun ? { notRun } : {}) };
+  return password ? { password } : {};
 }
 
 async function concluded(prepared: PreparedExample, verdict: EvalItemVerdict, tools: GroupTools, context: LaneContext, ms: number): Promise<ExampleResult> {
@@ -372,7 +384,7 @@ function describe(example: EvalExample) {
   return {
     index: example.index,
     db_id: example.dbId,
-    ...(example.dbPath ? { dbPath: example.dbPath } : {}),
+    ...(example.dbPath ? { dbPath: redactSecrets(example.dbPath) } : {}),
     question: example.question,
     goldSql: example.goldSql,
     hardness: hardnessOf(example.goldSql),

@@ -36,6 +36,10 @@ export class OutputLock {
             `${option} ${target} is being written by another Quarry run${owner ? ` (pid ${owner.pid}, started ${owner.started})` : ''}; wait for it, or give another path`,
           );
         }
+        // Only a lock Quarry wrote, whose run is gone, is taken over; anything else at that path is somebody's file.
+        if (owner === null) {
+          throw new FileError('output-locked', `${option} ${target}: ${path} exists and is not a lock Quarry wrote; delete it if nothing is writing there, or give another path`);
+        }
         rmSync(path, { force: true });
       }
     }
@@ -52,9 +56,12 @@ export class OutputLock {
 /** How long a lock whose owner cannot be read yet (created, not yet written) counts as held. */
 const UNREADABLE_LOCK_GRACE_MS = 5000;
 
+/** The owner a lock Quarry wrote names; null for anything else (not yet written, or not Quarry's). */
 function readOwner(path: string): LockOwner | null {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner> | null;
+    const ours = owner !== null && typeof owner === 'object' && Number.isInteger(owner.pid) && typeof owner.host === 'string' && typeof owner.started === 'string';
+    return ours ? (owner as LockOwner) : null;
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { AbortPolicies, ErrorData, MethodMap, Outcome, RpcCancel, RpcRequest, RpcResponse } from '../protocol/rpc';
+import { PARENT_PID_ENV } from './watchParent';
 
 /** Why a request ended without an answer from the child. */
 export type ChildRpcStopCode = 'timeout' | 'cancelled' | 'worker-crashed';
@@ -14,6 +15,21 @@ export interface RequestOptions {
 const CANCEL_GRACE_MS = 5000;
 
 const STDERR_TAIL_CHARS = 2000;
+
+/** Every child this process has started and not yet seen end: what stopAllChildren ends. */
+const LIVE_CHILDREN = new Set<ChildProcess>();
+
+/**
+ * Ends every child process at once (SIGKILL: one held by native code hears nothing else), for a
+ * process about to exit on a signal. Children also end themselves when their parent goes
+ * (watchParent), but a parent that can should not leave them to notice.
+ */
+export function stopAllChildren(): void {
+  for (const child of LIVE_CHILDREN) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  LIVE_CHILDREN.clear();
+}
 
 /**
  * A typed request/response channel to a child Node process. A request that runs too long stops the
@@ -36,7 +52,9 @@ export class ChildRpc<M extends MethodMap> {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
     });
+    LIVE_CHILDREN.add(child);
     child.on('exit', (code, signal) => {
+      LIVE_CHILDREN.delete(child);
       this.stopped = true;
       const detail = signal ? `signal ${signal}` : `exit code ${code}`;
       const lines = this.stderrTail.split('\n').map((line) => line.trim()).filter(Boolean);
@@ -52,7 +70,7 @@ export class ChildRpc<M extends MethodMap> {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       execArgv: [],
       // Inside an Electron-based editor the same binary must run as plain Node.
-      env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1', [PARENT_PID_ENV]: String(process.pid) },
     });
     return new ChildRpc<M>(child, name, abortPolicies);
   }

@@ -1,4 +1,5 @@
 import type { ErrorData, MethodMap, RpcCancel, RpcRequest, RpcResponse } from '../protocol/rpc';
+import { watchParent } from './watchParent';
 
 export type RpcHandlers<M extends MethodMap> = {
   [K in keyof M]: (params: M[K]['params'], signal: AbortSignal) => Promise<M[K]['result']>;
@@ -18,6 +19,7 @@ export interface ServeOptions {
 export function serveRpc<M extends MethodMap>(handlers: RpcHandlers<M>, options: ServeOptions): void {
   const running = new Map<number, AbortController>();
   let queue = Promise.resolve();
+  watchParent();
 
   const answer = async (request: RpcRequest<M>): Promise<void> => {
     const controller = new AbortController();
@@ -44,7 +46,9 @@ export function serveRpc<M extends MethodMap>(handlers: RpcHandlers<M>, options:
     else queue = queue.then(() => answer(message));
   });
   process.on('disconnect', () => {
-    const exit = () => process.exit(0);
+    // Not process.exit: it stops the parent watchdog's thread first and then can hang for good in an
+    // engine's teardown (DuckDB waits for its running query), an orphan at full CPU holding the file's lock.
+    const exit = () => process.kill(process.pid, 'SIGKILL');
     setTimeout(exit, CLEANUP_GRACE_MS).unref();
     Promise.resolve()
       .then(options.onDisconnect)

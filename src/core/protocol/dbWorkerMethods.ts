@@ -9,8 +9,11 @@ import type { AbortPolicies } from './rpc';
  * runs in a process of its own there too.
  */
 export type DbWorkerMethods = {
-  /** `path` is a file, or a server's URL; `password` a server's, when the URL and the environment have none. */
-  open: { params: { path: string; memoryLimitMb: number; password?: string }; result: { dialect: Dialect } };
+  /**
+   * `path` is a file, or a server's URL; `password` a server's, when the URL and the environment have
+   * none; `fromDataFile` a URL a data file named, which gets no credentials but its own.
+   */
+  open: { params: { path: string; memoryLimitMb: number; password?: string; fromDataFile?: boolean }; result: { dialect: Dialect } };
   /** `timeoutMs` reaches engines that stop a statement on the server (Postgres); the others are stopped with their worker. */
   query: { params: { sql: string; maxRows: number; timeoutMs: number }; result: QueryResult };
   readSchema: { params: SchemaOptions; result: DatabaseSchema };
@@ -27,6 +30,8 @@ export interface EvalItem {
   path: string;
   /** A server's password, when the caller holds one (the editor's SecretStorage). */
   password?: string;
+  /** A URL the dataset named that the user did not: it gets no credentials but its own. */
+  fromDataFile?: boolean;
   gold: string;
   /** The prediction; null asks for the gold query alone (is it runnable, under the row cap?). */
   prediction: string | null;

@@ -28,10 +28,10 @@ function connected(): DatabaseAdapter {
 
 serveRpc<DbWorkerMethods>(
   {
-    async open({ path, memoryLimitMb, password }) {
+    async open({ path, memoryLimitMb, password, fromDataFile }) {
       adapter?.close();
       adapter = null;
-      adapter = await openAdapter(path, { memoryLimitMb, ...(password ? { password } : {}) });
+      adapter = await openAdapter(path, { memoryLimitMb, ...(password ? { password } : {}), ...(fromDataFile ? { fromDataFile } : {}) });
       return { dialect: adapter.dialect };
     },
     async query({ sql, maxRows, timeoutMs }) {

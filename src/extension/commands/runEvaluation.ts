@@ -46,7 +46,7 @@ export async function runEvaluationCommand(
   if (choices.limit) examples = examples.slice(0, choices.limit);
   const label = `${basename(choices.spider ?? choices.dataset ?? 'dataset')}-${choices.useModel ? basename(readSettings().model.source) : basename(choices.predictions ?? '')}`;
   const report = join(reportsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${label.replace(/[^\w.-]+/g, '_')}.json`);
-  const panel = EvalPanel.show(extensionUri, reportsDir, (path) => store.passwordOf(path));
+  const panel = EvalPanel.show(extensionUri, reportsDir, (path) => store.credentialsForDataTarget(path));
   const passwords = await serverPasswords(store, examples);
   return withCancellableProgress('Quarry: evaluating', async (show, signal) => {
     try {
@@ -65,6 +65,7 @@ export async function runEvaluationCommand(
         concurrency: choices.useModel && models.engine.status?.device === 'remote' ? DEFAULT_REMOTE_CONCURRENCY : 1,
         workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'dbWorker.js').fsPath,
         passwords,
+        dataUrls: store.dataUrlTrust(),
         signal,
         onProgress: (p) => {
           show(`${p.done}/${p.total}`, (100 * p.done) / Math.max(p.total, 1));
@@ -117,11 +118,11 @@ async function chooseInputs(args: RunEvaluationArgs): Promise<(RunEvaluationArgs
   return { ...chosen, split: chosen.split ?? 'dev' };
 }
 
-/** The SecretStorage passwords of the servers a dataset names (connected before under the same URL). */
+/** The SecretStorage passwords of the servers a dataset names that match a connection the user configured. */
 async function serverPasswords(store: ConnectionStore, examples: EvalExample[]): Promise<Record<string, string>> {
   const passwords: Record<string, string> = {};
   for (const url of new Set(examples.flatMap((e) => (e.dbPath && isUrlTarget(e.dbPath) ? [e.dbPath] : [])))) {
-    const password = await store.passwordOf(url);
+    const { password } = await store.credentialsForDataTarget(url);
     if (password) passwords[url] = password;
   }
   return passwords;

@@ -3,6 +3,7 @@ import Cursor from 'pg-cursor';
 import type { QueryResult, TypedRows } from '../../types/QueryResult';
 import type { DatabaseSchema, SchemaOptions } from '../../types/DatabaseSchema';
 import type { DatabaseAdapter } from '../DatabaseAdapter';
+import type { AdapterOptions } from '../DatabaseEngine';
 import { DbError, isProgrammingError } from '../DbError';
 import { DEFAULT_TIMEOUT_MS } from '../../defaults';
 import { markInternal } from '../internalQueryMark';
@@ -42,8 +43,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     this.client = client;
   }
 
-  static async open(url: string, password?: string): Promise<PostgresAdapter> {
-    const config = { ...postgresClientConfig(url, password), types: RAW_TEXT_TYPES };
+  static async open(url: string, credentials: Pick<AdapterOptions, 'password' | 'fromDataFile'> = {}): Promise<PostgresAdapter> {
+    const config = { ...postgresClientConfig(url, credentials), types: RAW_TEXT_TYPES };
     const label = redactedPostgresUrl(url);
     const [client] = await Promise.all([connect(config, label), loadPostgresParser()]);
     return new PostgresAdapter(config, label, client);
@@ -103,15 +104,21 @@ export class PostgresAdapter implements DatabaseAdapter {
     const cursor = client.query(new Cursor(sql, [], { rowMode: 'array', types: RAW_TEXT_TYPES }));
     // statement_timeout stops it on the server; should the server not answer, the driver's cancel request follows.
     const watchdog = setTimeout(() => this.cancel(client, cursor), timeoutMs + CANCEL_GRACE_MS);
+    let failed = false;
     try {
       const rows = await new Promise<{ rows: (string | null)[][]; fields: RawResult['fields'] }>((resolve, reject) =>
         cursor.read(maxRows + 1, (error, rows, result) => (error ? reject(error) : resolve({ rows: rows as (string | null)[][], fields: result?.fields ?? [] }))),
       );
       const fields = rows.fields.length > 0 ? rows.fields : ((cursor as unknown as { _result?: { fields: RawResult['fields'] } })._result?.fields ?? []);
       return { fields, rows: rows.rows.slice(0, maxRows), truncated: rows.rows.length > maxRows };
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
       clearTimeout(watchdog);
-      await cursor.close().catch(() => undefined);
+      // A failed cursor is not closed: closing waits for the server's ReadyForQuery, which a lost
+      // connection never sends (the query then hung until the worker's timeout). ROLLBACK follows anyway.
+      if (!failed) await cursor.close().catch(() => undefined);
     }
   }
 
@@ -131,7 +138,7 @@ export class PostgresAdapter implements DatabaseAdapter {
       await client.query(`${markInternal('BEGIN READ ONLY')}; ${markInternal(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`)}`);
       return await work(client);
     } catch (error) {
-      throw postgresError(error, this.label);
+      throw postgresError(error, this.label, 'statement');
     } finally {
       await this.reset(client);
     }
@@ -178,16 +185,26 @@ async function connect(config: pg.ClientConfig, label: string): Promise<pg.Clien
     return client;
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw postgresError(error, label);
+    throw postgresError(error, label, 'connect');
   }
 }
 
+/**
+ * SQLSTATEs of a session the server ended (an administrator's pg_terminate_backend, a crash of
+ * another backend, a shutdown), and the driver's words for a socket that went.
+ */
+const LOST_STATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const LOST_WORDS = /Connection terminated|ECONNRESET|EPIPE|socket hang up|not queryable/i;
+
 /** SQLSTATE classes and codes Quarry tells apart (PostgreSQL's errcodes appendix). */
-function postgresError(error: unknown, label: string): DbError {
+function postgresError(error: unknown, label: string, during: 'connect' | 'statement'): DbError {
   if (error instanceof DbError) return error;
   if (isProgrammingError(error)) return new DbError('internal', String(error));
   const { code, message } = error as { code?: string; message?: string };
   const text = message ?? String(error);
+  if (during === 'statement' && ((code && LOST_STATES.has(code)) || LOST_WORDS.test(text) || LOST_WORDS.test(code ?? ''))) {
+    return new DbError('connection-lost', `${label}: connection lost (${text}); the next statement reconnects`);
+  }
   if (code === '57014') return new DbError('timeout', text);
   if (code === '25006') return new DbError('refused', `refused: ${text}`);
   if (code === '28P01' || code === '28000') return new DbError('auth-failed', `${label}: ${text} (set the password in the URL, PGPASSWORD or ~/.pgpass)`);

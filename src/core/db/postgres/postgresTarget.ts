@@ -1,6 +1,7 @@
 import type { ClientConfig } from 'pg';
 import { parse, toClientConfig } from 'pg-connection-string';
 import { DbError } from '../DbError';
+import { redactUrl } from '../../util/redactSecrets';
 
 const URL_PATTERN = /^postgres(ql)?:\/\//i;
 
@@ -8,14 +9,17 @@ export function isPostgresUrl(target: string): boolean {
   return URL_PATTERN.test(target);
 }
 
-/** The URL without its password, for logs, messages and saved settings. */
+/** The URL without its password (in the user part, `?password=`, `?sslpassword=`), for logs, messages and saved settings. */
 export function redactedPostgresUrl(url: string): string {
+  return redactUrl(url);
+}
+
+/** The password a URL carries itself, in its user part or as `?password=`. */
+export function passwordInUrl(url: string): string | undefined {
   try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '';
-    return parsed.toString().replace(/^(postgres(?:ql)?:\/\/[^:@/]*):@/i, '$1@');
+    return parse(url).password || undefined;
   } catch {
-    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1@');
+    return undefined;
   }
 }
 
@@ -23,6 +27,15 @@ export function redactedPostgresUrl(url: string): string {
 export function postgresDatabaseName(url: string): string {
   const database = parse(url).database;
   return database && database.length > 0 ? database : 'postgres';
+}
+
+function refuseToSendCredentials(url: string): () => never {
+  return () => {
+    throw new DbError(
+      'auth-failed',
+      `${redactedPostgresUrl(url)} asks for a password, but it was named in a data file, so Quarry sends it none of yours (PGPASSWORD, ~/.pgpass, saved passwords); connect to it yourself (quarry --db, Connect Database…) or pass --trust-data-urls`,
+    );
+  };
 }
 
 /** Session settings every Quarry connection starts with: read-only by default, idle transactions ended, a dead client noticed. */
@@ -36,12 +49,14 @@ const SESSION_OPTIONS = [
 /**
  * node-postgres's configuration for a URL: TLS from the URL's sslmode/sslrootcert/sslcert/sslkey
  * (pg-connection-string reads them), the password from the URL, else `password`, else PGPASSWORD
- * or ~/.pgpass (which pg reads itself). sslmode means what it means to psql and libpq (`require`
+ * or ~/.pgpass (which pg reads itself). A URL from a data file gets its own password or none: a
+ * function stands in for the password, so pg neither reads PGPASSWORD nor ~/.pgpass, and a server
+ * that asks for one is told why there is none. sslmode means what it means to psql and libpq (`require`
  * encrypts without checking the certificate, `verify-full` checks it and the host name): a URL
  * copied from psql must not change meaning here. node-postgres's own reading (`require` checks the
  * certificate) is there with `uselibpqcompat=false`.
  */
-export function postgresClientConfig(url: string, password: string | undefined): ClientConfig {
+export function postgresClientConfig(url: string, credentials: { password?: string; fromDataFile?: boolean } = {}): ClientConfig {
   let config: ClientConfig;
   try {
     config = toClientConfig(parse(url, /[?&]uselibpqcompat=/i.test(url) ? {} : { useLibpqCompat: true }));
@@ -50,7 +65,7 @@ export function postgresClientConfig(url: string, password: string | undefined):
   }
   return {
     ...config,
-    password: config.password || password || undefined,
+    password: config.password || (credentials.fromDataFile ? refuseToSendCredentials(url) : credentials.password || undefined),
     application_name: config.application_name ?? 'quarry',
     // Quarry's settings replace any the URL asks for: none of them may be turned off from outside.
     options: SESSION_OPTIONS.map((option) => `-c ${option}`).join(' '),

@@ -3,6 +3,7 @@ import { EngineError } from '../EngineError';
 import type { LanguageModel, ModelCapabilities } from '../LanguageModel';
 import { REMOTE_API_SHAPES, type RemoteApi } from './remoteApis';
 import { readStreamedJson, request, requestJson, type HttpOptions } from './remoteHttp';
+import { redactUrl } from '../../util/redactSecrets';
 
 export interface RemoteModelOptions {
   /** The server's OpenAI-style base URL, `http://host:port/v1`. */
@@ -25,6 +26,15 @@ export const DEFAULT_REMOTE_CONCURRENCY = 8;
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_RETRIES = 3;
 const FALLBACK_CONTEXT_SIZE = 8192;
+/**
+ * The slowest generation a streamed answer is given time for (4 tokens a second), on top of the
+ * quiet-gap timeout: its deadline follows from its token budget, however busily the server streams.
+ */
+const SLOWEST_MS_PER_TOKEN = 250;
+/** Pieces a server may stream past max_tokens (a role-only first event, a last one with usage) before Quarry stops reading. */
+const EXTRA_PIECES = 8;
+/** A piece is a token or a few: an answer this much longer than its budget in characters is not honouring max_tokens. */
+const MAX_CHARS_PER_TOKEN = 64;
 
 /** OpenAI's token counts of an answer, in its last streamed event. */
 type Usage = { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
@@ -64,17 +74,21 @@ export class RemoteModel implements LanguageModel {
   /** Whether fill-in-the-middle (llama-server's /infill, Ollama's suffix) works for the served model, which needs the tokens for it; null until tried. */
   private infill: boolean | null = null;
 
+  /** The endpoint as it may be shown and logged: an API key or password in the URL left out. */
+  private readonly label: string;
+
   constructor(private readonly options: RemoteModelOptions) {
     this.root = options.endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.label = redactUrl(options.endpoint);
   }
 
   get status(): ModelStatus | null {
     return this.connected?.status ?? null;
   }
 
-  /** The server's base URL, as given. */
+  /** The server's base URL, as it may be shown (without a key or password written in it). */
   get endpoint(): string {
-    return this.options.endpoint;
+    return this.label;
   }
 
   /** The served model's name where a GGUF has its general.name: what the prompt format is detected from. */
@@ -106,15 +120,15 @@ export class RemoteModel implements LanguageModel {
     if (this.options.api === 'ollama' || (!this.options.api && (await this.isOllama(signal)))) return this.connectOllama(started, signal);
     const models = ((await requestJson(`${this.base}/models`, { method: 'GET' }, http)) as { data?: { id: string; owned_by?: string; max_model_len?: number }[] }).data ?? [];
     const modelName = this.options.modelName ?? models[0]?.id;
-    if (!modelName) throw new EngineError('server-error', `the model server at ${this.options.endpoint} serves no model`);
+    if (!modelName) throw new EngineError('server-error', `the model server at ${this.label} serves no model`);
     const served = models.find((m) => m.id === modelName);
     if (models.length && !served) {
-      throw new EngineError('server-error', `the model server at ${this.options.endpoint} does not serve '${modelName}'; it serves: ${models.map((m) => m.id).join(', ')}`);
+      throw new EngineError('server-error', `the model server at ${this.label} does not serve '${modelName}'; it serves: ${models.map((m) => m.id).join(', ')}`);
     }
     const props = await this.props(signal);
     const api = this.options.api ?? (props ? 'llama-server' : served?.owned_by === 'vllm' ? 'vllm' : served?.owned_by === 'sglang' ? 'sglang' : 'openai');
     const contextSize = this.options.contextSize ?? served?.max_model_len ?? props?.contextSize ?? FALLBACK_CONTEXT_SIZE;
-    const status: ModelStatus = { modelPath: `${modelName} at ${this.options.endpoint}`, loraPath: null, device: 'remote', contextSize, chatTemplate: true, loadMs: performance.now() - started };
+    const status: ModelStatus = { modelPath: `${modelName} at ${this.label}`, loraPath: null, device: 'remote', contextSize, chatTemplate: true, loadMs: performance.now() - started };
     this.connected = { status, api, modelName };
     return status;
   }
@@ -142,7 +156,7 @@ export class RemoteModel implements LanguageModel {
       stream: true,
       stream_options: { include_usage: true },
     };
-    return this.stream(`${this.base}${params.rawCompletion ? '/completions' : '/chat/completions'}`, body, signal);
+    return this.stream(`${this.base}${params.rawCompletion ? '/completions' : '/chat/completions'}`, body, params.maxTokens, signal);
   }
 
   async generateBatch(requests: GenerateParams[], signal?: AbortSignal): Promise<BatchItemOutcome[]> {
@@ -203,19 +217,24 @@ export class RemoteModel implements LanguageModel {
     }
   }
 
-  /** One streamed answer: OpenAI's events (`choices`, `usage`), llama-server's own (`content`, `stop`, token counts) or Ollama's JSON lines. */
-  private async stream(url: string, body: Record<string, unknown>, signal?: AbortSignal, framing: 'sse' | 'ndjson' = 'sse'): Promise<GenerateResult> {
+  /**
+   * One streamed answer: OpenAI's events (`choices`, `usage`), llama-server's own (`content`, `stop`,
+   * token counts) or Ollama's JSON lines. The budget is kept here too: a server that ignores
+   * max_tokens is stopped when its pieces or characters outrun it, and the whole answer has a
+   * deadline that follows from the budget.
+   */
+  private async stream(url: string, body: Record<string, unknown>, maxTokens: number, signal?: AbortSignal, framing: 'sse' | 'ndjson' = 'sse'): Promise<GenerateResult> {
     const started = performance.now();
     const http = this.http(signal);
-    const response = await request(url, { method: 'POST', body }, http);
+    const answer = await request(url, { method: 'POST', body }, { ...http, deadlineMs: http.timeoutMs + maxTokens * SLOWEST_MS_PER_TOKEN });
     let text = '';
     let firstAt: number | null = null;
     let finish: string | null = null;
     let usage = null as Usage | null;
     let chunks = 0;
-    for await (const event of readStreamedJson(url, response, http, framing)) {
+    for await (const event of readStreamedJson(answer, framing)) {
       const data = event as StreamEvent;
-      if (data.error) throw new EngineError('server-error', `the model server at ${url} failed while answering: ${typeof data.error === 'string' ? data.error : (data.error.message ?? 'no message')}`);
+      if (data.error) throw new EngineError('server-error', `the model server at ${redactUrl(url)} failed while answering: ${typeof data.error === 'string' ? data.error : (data.error.message ?? 'no message')}`);
       if (data.usage) usage = data.usage;
       if (data.stop) {
         finish = data.stop_type === 'limit' ? 'length' : 'stop';
@@ -233,8 +252,15 @@ export class RemoteModel implements LanguageModel {
         chunks++;
       }
       if (choice?.finish_reason) finish = choice.finish_reason;
+      if (chunks > maxTokens + EXTRA_PIECES || text.length > Math.max(1, maxTokens) * MAX_CHARS_PER_TOKEN) {
+        // Leaving the loop cancels the body: the server stops generating for nobody.
+        finish = 'length';
+        text = text.slice(0, Math.max(1, maxTokens) * MAX_CHARS_PER_TOKEN);
+        usage = { ...usage, completion_tokens: Math.min(chunks, maxTokens) };
+        break;
+      }
     }
-    if (finish === null && !text) throw new EngineError('server-error', `the model server at ${url} ended its answer without a word or a reason`);
+    if (finish === null && !text) throw new EngineError('server-error', `the model server at ${redactUrl(url)} ended its answer without a word or a reason`);
     const ended = performance.now();
     const promptMs = (firstAt ?? ended) - started;
     return {
@@ -264,14 +290,14 @@ export class RemoteModel implements LanguageModel {
     const http = this.http(signal);
     const models = ((await requestJson(`${this.root}/api/tags`, { method: 'GET' }, http)) as { models?: { name: string }[] }).models ?? [];
     const modelName = this.options.modelName ?? models[0]?.name;
-    if (!modelName) throw new EngineError('server-error', `the Ollama server at ${this.options.endpoint} has no model pulled (ollama pull <model>)`);
+    if (!modelName) throw new EngineError('server-error', `the Ollama server at ${this.label} has no model pulled (ollama pull <model>)`);
     if (!models.some((m) => m.name === modelName || m.name === `${modelName}:latest`)) {
-      throw new EngineError('server-error', `the Ollama server at ${this.options.endpoint} has no model '${modelName}'; it has: ${models.map((m) => m.name).join(', ')}`);
+      throw new EngineError('server-error', `the Ollama server at ${this.label} has no model '${modelName}'; it has: ${models.map((m) => m.name).join(', ')}`);
     }
     const shown = (await requestJson(`${this.root}/api/show`, { method: 'POST', body: { model: modelName } }, http)) as { model_info?: Record<string, unknown> };
     const length = Object.entries(shown.model_info ?? {}).find(([key]) => key.endsWith('.context_length'))?.[1];
     const contextSize = this.options.contextSize ?? (typeof length === 'number' ? length : FALLBACK_CONTEXT_SIZE);
-    const status: ModelStatus = { modelPath: `${modelName} at ${this.options.endpoint}`, loraPath: null, device: 'remote', contextSize, chatTemplate: true, loadMs: performance.now() - started };
+    const status: ModelStatus = { modelPath: `${modelName} at ${this.label}`, loraPath: null, device: 'remote', contextSize, chatTemplate: true, loadMs: performance.now() - started };
     this.connected = { status, api: 'ollama', modelName };
     return status;
   }
@@ -279,8 +305,8 @@ export class RemoteModel implements LanguageModel {
   /** Ollama: a chat (/api/chat), or a raw prompt (/api/generate with `raw`). */
   private async generateOllama(params: GenerateParams, modelName: string, signal?: AbortSignal): Promise<GenerateResult> {
     const options = ollamaOptions(params);
-    if (params.rawCompletion) return this.stream(`${this.root}/api/generate`, { model: modelName, prompt: params.completion + (params.responsePrefix ?? ''), raw: true, stream: true, options }, signal, 'ndjson');
-    return this.stream(`${this.root}/api/chat`, { model: modelName, messages: chatMessages(params), stream: true, options }, signal, 'ndjson');
+    if (params.rawCompletion) return this.stream(`${this.root}/api/generate`, { model: modelName, prompt: params.completion + (params.responsePrefix ?? ''), raw: true, stream: true, options }, params.maxTokens, signal, 'ndjson');
+    return this.stream(`${this.root}/api/chat`, { model: modelName, messages: chatMessages(params), stream: true, options }, params.maxTokens, signal, 'ndjson');
   }
 
   /**
@@ -294,7 +320,7 @@ export class RemoteModel implements LanguageModel {
     try {
       const result =
         api === 'ollama'
-          ? await this.stream(`${this.root}/api/generate`, { model: modelName, prompt: prefix, suffix: params.suffix, stream: true, options: ollamaOptions(params) }, signal, 'ndjson')
+          ? await this.stream(`${this.root}/api/generate`, { model: modelName, prompt: prefix, suffix: params.suffix, stream: true, options: ollamaOptions(params) }, params.maxTokens, signal, 'ndjson')
           : await this.stream(
               `${this.root}/infill`,
               {
@@ -308,6 +334,7 @@ export class RemoteModel implements LanguageModel {
                 ...(params.grammar ? { grammar: params.grammar } : {}),
                 stream: true,
               },
+              params.maxTokens,
               signal,
             );
       this.infill = true;
@@ -350,7 +377,7 @@ export class RemoteModel implements LanguageModel {
 
   private ready(): { modelName: string; api: RemoteApi } {
     this.throwIfDisposed();
-    if (!this.connected) throw new EngineError('no-model', `not connected to the model server at ${this.options.endpoint}`);
+    if (!this.connected) throw new EngineError('no-model', `not connected to the model server at ${this.label}`);
     return this.connected;
   }
 
