@@ -2,7 +2,7 @@ import { DEFAULT_MEMORY_LIMIT_MB } from '../core/defaults';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { formatTable } from './formatTable';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
-import { writeJsonResult } from './writeJsonResult';
+import { JsonResultWriter } from './writeJsonResult';
 import { UsageError } from './UsageError';
 
 export const SQL_HELP = `Usage: quarry sql --db <file|url> [--timeout-ms N] [--max-rows N] [--memory-limit-mb N] [--json] "<sql>"
@@ -39,9 +39,14 @@ export async function sqlCommand(args: string[], write: (text: string) => void):
   const memoryLimitMb = integerOption('sql', 'memory-limit-mb', values['memory-limit-mb'], 16);
   const db = await IsolatedDatabase.open(path, { ...(timeoutMs ? { timeoutMs } : {}), ...(memoryLimitMb ? { memoryLimitMb } : {}) });
   try {
-    const result = await db.query(positionals[0]!, { maxRows });
-    if (values.json) await writeJsonResult(process.stdout, result);
-    else write(formatTable(result));
+    if (values.json) {
+      // Written page by page as the worker sends them: this process never holds the whole result.
+      const writer = new JsonResultWriter(process.stdout);
+      const result = await db.queryPages(positionals[0]!, { maxRows }, (rows, head) => writer.rows(head.columns, rows));
+      await writer.end(result.columns, result.truncated);
+    } else {
+      write(formatTable(await db.query(positionals[0]!, { maxRows })));
+    }
   } finally {
     await db.dispose();
   }

@@ -30,6 +30,8 @@ export interface QuarryApi {
   inlineCompletion: SqlInlineCompletionProvider;
   /** Settles once the workspace's saved connections are open and their schemas read. */
   ready: Promise<void>;
+  /** The folder VS Code writes this extension's logs to (the Quarry output channel's file among them). */
+  logFolder: string;
 }
 
 export function activate(context: vscode.ExtensionContext): QuarryApi {
@@ -89,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   log.info(`Quarry ${context.extension.packageJSON.version} activated`);
   // Activation must not wait on reading schemas: the view fills in as each connection opens.
   const ready = store.restore();
-  return { connections: store, databasesTree: tree, databasesView, models, sqlBinding, inlineCompletion, ready };
+  return { connections: store, databasesTree: tree, databasesView, models, sqlBinding, inlineCompletion, ready, logFolder: context.logUri.fsPath };
 }
 
 /** Settings that change what is loaded; quarry.model.grammar applies to the next question without a reload. */

@@ -48,13 +48,17 @@ export interface UiStep {
   selector: string;
   /** … until it shows this text (a quick pick's title, a notification's message). */
   text: string;
-  /** `paste`: text in one input event; `wait`: milliseconds; `click`: the exact text of something inside the element (a button). */
-  keys?: ({ type: string } | { paste: string } | { press: string } | { wait: number } | { click: string })[];
+  /**
+   * `paste`: text in one input event; `settle`: wait until the quick input is idle and its list
+   * steady (never a fixed pause: those fail on a loaded machine); `click`: the exact text of
+   * something inside the element (a button).
+   */
+  keys?: ({ type: string } | { paste: string } | { press: string } | { settle: true } | { click: string })[];
 }
 
 /** What the element showed before the keys were sent; fails the test if it never showed the text. */
 export async function atKeyboard(file: string, step: UiStep): Promise<string> {
-  const shown = await hostAnswer(`quarry-test:ui ${file} ${JSON.stringify(step)}`, file, 30_000);
+  const shown = await hostAnswer(`quarry-test:ui ${file} ${JSON.stringify(step)}`, file, 120_000);
   if (shown.startsWith('ui step failed')) throw new Error(`"${step.text}" never showed in ${step.selector}: ${shown}`);
   return shown;
 }

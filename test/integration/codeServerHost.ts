@@ -179,14 +179,41 @@ const UI_REQUEST = /^quarry-test:ui (\S+) (\{.*\})$/;
 interface UiStep {
   selector: string;
   text: string;
-  keys?: ({ type: string } | { paste: string } | { press: string } | { wait: number } | { click: string })[];
+  keys?: ({ type: string } | { paste: string } | { press: string } | { settle: true } | { click: string })[];
+}
+
+/** How long a step may wait for the editor to catch up, on a machine that is busy with something else. */
+const UI_PATIENCE_MS = 60_000;
+
+/**
+ * Waits until the quick input has done what the last keys asked: not busy (its progress bar idle:
+ * the file dialog reads the folder a typed path names) and its list the same on two looks in a row.
+ * A fixed pause here failed under CPU load, when Enter came before the dialog had caught up.
+ */
+async function settled(page: Page): Promise<void> {
+  const deadline = Date.now() + UI_PATIENCE_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    const now = await page.evaluate(() => {
+      const widget = document.querySelector('.quick-input-widget');
+      const bar = widget?.querySelector('.monaco-progress-container');
+      const busy = !!bar && bar.classList.contains('active') && getComputedStyle(bar).display !== 'none';
+      const input = widget?.querySelector('input');
+      const rows = [...(widget?.querySelectorAll('.monaco-list-row') ?? [])].map((row) => row.textContent).join('\n');
+      return busy ? null : `${input?.value ?? ''}\n${rows}`;
+    });
+    if (now !== null && now === last) return;
+    last = now ?? '';
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the quick input was still busy after ${UI_PATIENCE_MS / 1000} s`);
 }
 
 async function driveUi(page: Page, target: string, step: UiStep): Promise<void> {
   let shown: string;
   try {
     const element = page.locator(step.selector).filter({ hasText: step.text }).first();
-    await element.waitFor({ state: 'visible', timeout: 20_000 });
+    await element.waitFor({ state: 'visible', timeout: UI_PATIENCE_MS });
     await page.waitForTimeout(300);
     shown = await element.innerText();
     for (const key of step.keys ?? []) {
@@ -194,7 +221,7 @@ async function driveUi(page: Page, target: string, step: UiStep): Promise<void> 
       else if ('paste' in key) await page.keyboard.insertText(key.paste);
       else if ('press' in key) await page.keyboard.press(key.press);
       else if ('click' in key) await page.locator(step.selector).getByText(key.click, { exact: true }).first().click();
-      else await page.waitForTimeout(key.wait);
+      else await settled(page);
       await page.waitForTimeout(300);
     }
   } catch (error) {

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskResult } from '../../src/core/ask/askQuestion';
 import type { ResultsView } from '../../src/core/protocol/resultsPanelMessages';
-import { PROJECT_ROOT, spiderDb } from '../helpers/fixtures';
+import { filesUnder, PROJECT_ROOT, spiderDb } from '../helpers/fixtures';
 import { MODEL_CATALOG } from '../../src/core/models/modelCatalog';
 import { startModelHttpServer } from '../helpers/modelHttpServer';
 import { startOpenAiCompatibleServer } from '../helpers/openAiCompatibleServer';
@@ -284,7 +284,7 @@ suite('Databases view (first window)', () => {
       const page = await atKeyboard(join(workspace, 'ui-model-1-catalog.txt'), {
         selector: '.quick-input-widget',
         text: 'Quarry: the model that writes SQL',
-        keys: [{ type: 'Prem-1B' }, { wait: 500 }, { press: 'Enter' }],
+        keys: [{ type: 'Prem-1B' }, { settle: true }, { press: 'Enter' }],
       });
       assert.match(page, /OmniSQL-7B[\s\S]*7\.6B · 4\.7 GB download · needs about 5\.6 GB · Apache-2\.0[\s\S]*omnisql format · reported: Spider dev 81\.2/);
       assert.match(page, /Arctic-Text2SQL-R1-7B/);
@@ -334,7 +334,7 @@ suite('Databases view (first window)', () => {
     const ghost = await atKeyboard(join(workspace, 'ui-completion-2-ghost.txt'), {
       selector: '.monaco-editor .view-lines',
       text: 'SELECT',
-      keys: [{ wait: 300 }, { press: 'Tab' }],
+      keys: [{ settle: true }, { press: 'Tab' }],
     });
     // The editor draws spaces as no-break spaces.
     assert.match(ghost.replace(/\u00a0/g, ' '), /how many singers are older than 30\?\s+SELECT /);
@@ -441,7 +441,7 @@ suite('Databases view (first window)', () => {
     await atKeyboard(join(workspace, 'ui-2-history.txt'), {
       selector: quickInput,
       text: 'Query history files',
-      keys: [{ press: 'Control+a' }, { paste: history }, { wait: 1000 }, { press: 'Enter' }],
+      keys: [{ press: 'Control+a' }, { paste: history }, { settle: true }, { press: 'Enter' }],
     });
     const options = await atKeyboard(join(workspace, 'ui-3-options.txt'), {
       selector: quickInput,
@@ -452,7 +452,7 @@ suite('Databases view (first window)', () => {
     await atKeyboard(join(workspace, 'ui-4-folder.txt'), {
       selector: quickInput,
       text: 'Where to write the dataset',
-      keys: [{ press: 'Control+a' }, { paste: `${parent}/` }, { wait: 1000 }, { press: 'Enter' }],
+      keys: [{ press: 'Control+a' }, { paste: `${parent}/` }, { settle: true }, { press: 'Enter' }],
     });
     const target = await running;
     assert.equal(target, join(parent, 'quarry-dataset-concert_singer'));
@@ -484,8 +484,10 @@ suite('Databases view (first window)', () => {
     for (const [key, value] of [['model.source', TINY_MODEL], ['model.threads', 1], ['model.gpu', 'off'], ['model.grammar', 'narrow']] as const) {
       await config.update(key, value, vscode.ConfigurationTarget.Workspace);
     }
-    await vscode.commands.executeCommand('quarry.connectDatabase', { url: process.env.QUARRY_TEST_PG_FIXTURE_URL!, password });
+    // A password in the query string moves to SecretStorage as one in the user part does.
+    await vscode.commands.executeCommand('quarry.connectDatabase', { url: `${process.env.QUARRY_TEST_PG_FIXTURE_URL!}?password=${encodeURIComponent(password)}` });
     await vscode.commands.executeCommand('quarry.connectDatabase', { url: url.replace('postgres@', `postgres:${password}@`) });
+    assert.ok(api.connections.get(process.env.QUARRY_TEST_PG_FIXTURE_URL!)?.schema, 'the fixture connected, kept under its URL without the password');
     // Kept under the URL without its password, the password itself only in SecretStorage.
     const concert = api.connections.get(url);
     assert.ok(concert?.schema, concert?.error?.message ?? 'the server connected');
@@ -518,6 +520,11 @@ suite('Databases view (first window)', () => {
     await vscode.commands.executeCommand<string>('quarry.buildDataset', { connection: url, histories: [history], out, schemaOnly: false, questions: 'history' });
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     assert.deepEqual([manifest.counts.kept, manifest.counts.dropped['write statement'], manifest.database], [2, 1, url]);
+
+    // Nothing an Ask, an evaluation or a dataset build wrote, nor the log, holds the password.
+    const written = [report, `${report}.progress.jsonl`, ...filesUnder(out), ...filesUnder(dirname(api.logFolder)).filter((f) => f.endsWith('.log'))];
+    assert.ok(written.some((f) => f.endsWith('Quarry.log')), `the Quarry log is among ${written.join(', ')}`);
+    for (const file of written.filter((f) => existsSync(f))) assert.ok(!readFileSync(file, 'utf8').includes(password), `${file} holds the password`);
 
     await vscode.commands.executeCommand('quarry.disconnectDatabase', { kind: 'connection', connection: api.connections.get(url)! });
     await vscode.commands.executeCommand('quarry.disconnectDatabase', { kind: 'connection', connection: api.connections.get(process.env.QUARRY_TEST_PG_FIXTURE_URL!)! });

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PassThrough } from 'node:stream';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { writeJsonResult } from '../../src/cli/writeJsonResult';
 import { readHistory } from '../../src/core/dataset/readHistory';
 import { checkGgufFile } from '../../src/core/engine/checkGgufFile';
@@ -144,4 +145,73 @@ test('JSON results stream a chunk of rows at a time and equal what JSON.stringif
   const parsed = JSON.parse(big.stdout);
   assert.equal(parsed.rows.length, 300000);
   assert.deepEqual(parsed.rows[299999], [299999, 'x']);
+});
+
+test('a JSONL history line that is null, a number or an array is dropped as unreadable, and the rest is read', async () => {
+  const history = join(temp.dir, 'odd.jsonl');
+  writeFileSync(history, ['{"query": "SELECT 1"}', 'null', '42', '[1, 2]', '"SELECT 2"', '{"query": "SELECT 3"}'].join('\n') + '\n');
+  const statements = [];
+  for await (const statement of readHistory(history)) statements.push(statement);
+  assert.deepEqual(
+    statements.map((s) => s.unreadable ?? s.sql),
+    ['SELECT 1', 'not a JSON object (null)', 'not a JSON object (number)', 'not a JSON object (an array)', 'not a JSON object (string)', 'SELECT 3'],
+  );
+});
+
+test('a history with no newlines is read in bounded memory: its overlong line is reported and skipped', async () => {
+  const history = join(temp.dir, 'one-line.sql');
+  // 64 MB of statements and no newline: held whole, it took gigabytes.
+  const piece = 'SELECT name FROM airports WHERE id = 1;'.repeat(1 << 10);
+  writeFileSync(history, '');
+  const { appendFileSync } = await import('node:fs');
+  for (let i = 0; i < (64 << 20) / piece.length; i++) appendFileSync(history, piece);
+  appendFileSync(history, '\nSELECT 2;\n');
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const statements = [];
+  for await (const statement of readHistory(history)) {
+    statements.push(statement);
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  assert.deepEqual(statements.map((s) => s.unreadable ?? s.sql), ['line longer than 1 M characters: skipped', 'SELECT 2']);
+  assert.equal(statements[0]!.line, 1);
+  assert.ok(peak - before < 200 * 1024 * 1024, `memory grew by ${Math.round((peak - before) / 1024 / 1024)} MB`);
+});
+
+test("special files of the system (/proc/self/mem) are refused with a clear message, as a database, a history, a dataset and a model", () => {
+  const world = spiderDb('world_1');
+  for (const [args, pattern] of [
+    [['schema', '--db', '/proc/self/mem'], /\/proc\/self\/mem is a special file of the system \(\/proc\), not a database file/],
+    [['dataset', 'build', '--db', world, '--history', '/proc/self/mem', '--questions', 'none', '--out', join(temp.dir, 'never')], /history file \/proc\/self\/mem is a special file of the system/],
+    [['eval', '--dataset', '/proc/self/mem', '--predictions', '/proc/self/mem'], /\/proc\/self\/mem is a special file of the system/],
+    [['ask', '--db', world, '--model', '/proc/self/mem', 'How many?'], /model \/proc\/self\/mem is a special file of the system/],
+  ] as const) {
+    const run = quarry([...args]);
+    assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, pattern);
+    assert.equal(run.stderr.trim().split('\n').length, 1, 'one line');
+  }
+});
+
+test('a DuckDB file damaged past its header is `corrupt` (exit 2) when a query reaches the damage, not an SQL error', async () => {
+  const damaged = join(temp.dir, 'damaged.duckdb');
+  const instance = await DuckDBInstance.create(damaged);
+  const connection = await instance.connect();
+  await connection.run('CREATE TABLE t AS SELECT range AS n, md5(range::varchar) AS s FROM range(300000)');
+  connection.closeSync();
+  instance.closeSync();
+  const bytes = readFileSync(damaged);
+  // The header and catalog stay; a megabyte of the table's data blocks in the middle is overwritten.
+  for (let i = bytes.length >> 1; i < (bytes.length >> 1) + (1 << 20); i++) bytes[i] = (i * 13) % 256;
+  writeFileSync(damaged, bytes);
+  const sql = 'SELECT sum(n), count(s) FROM t';
+  const run = quarry(['sql', '--db', damaged, sql]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /the DuckDB file is damaged/);
+  const db = await openTestDb(damaged);
+  try {
+    await rejectsWith(db.query(sql), 'corrupt');
+  } finally {
+    await db.dispose();
+  }
 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { trustsDataTarget } from '../../src/core/db/dataUrlTrust';
 import { redactSecrets, redactUrl } from '../../src/core/util/redactSecrets';
-import { makeTempDir } from '../helpers/fixtures';
+import { filesUnder, makeTempDir } from '../helpers/fixtures';
 import { quarryInBackground, type CliRun } from '../helpers/runCli';
 import { startTestPostgres, type TestPostgres } from '../helpers/testPostgres';
 import { TINY_MODEL } from '../helpers/tinyModel';
@@ -159,21 +159,12 @@ describe('passwords never reach an output or a log', () => {
     temp.dispose();
   });
 
-  /** Every file under `dir`, with its text. */
-  function filesUnder(dir: string): { path: string; text: string }[] {
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .map((name) => join(dir, name))
-      .filter((path) => statSync(path).isFile())
-      .map((path) => ({ path, text: readFileSync(path).toString('latin1') }));
-  }
-
   test('an eval, a dataset build and an Ask write no password anywhere: files, stdout, stderr, error messages', async () => {
     const secret = postgres.password;
     const inUser = `postgresql://postgres:${secret}@127.0.0.1:${postgres.port}/car_1`;
     const inQuery = `postgresql://postgres@127.0.0.1:${postgres.port}/car_1?password=${secret}&sslmode=disable`;
     const work = join(temp.dir, 'work');
     const runs: CliRun[] = [];
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(work);
     const dataset = join(work, 'ds.jsonl');
     writeFileSync(dataset, [inUser, inQuery].map((db) => JSON.stringify({ question: 'How many cars?', sql: 'SELECT count(*) FROM cars_data', db })).join('\n') + '\n');
@@ -191,9 +182,9 @@ describe('passwords never reach an output or a log', () => {
     runs.push(await quarryInBackground(['schema', '--db', `postgresql://postgres@127.0.0.1:1/car_1?password=${secret}`]));
     assert.equal(runs.at(-1)!.code, 1, runs.at(-1)!.stderr);
     assert.match(runs.at(-1)!.stderr, /postgresql:\/\/postgres@127\.0\.0\.1:1\/car_1: cannot reach the server/);
-    for (const { path, text } of filesUnder(work)) {
+    for (const path of filesUnder(work)) {
       if (path === dataset) continue;
-      assert.ok(!text.includes(secret), `${path} holds the password`);
+      assert.ok(!readFileSync(path).toString('latin1').includes(secret), `${path} holds the password`);
     }
     assert.ok(filesUnder(work).length >= 6, 'the report, its progress file and the dataset folder were written');
     for (const run of runs) assert.ok(!(run.stdout + run.stderr).includes(secret), `printed the password: ${run.stdout}${run.stderr}`);

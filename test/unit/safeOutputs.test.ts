@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { copyInto, makeTempDir, sha256, SPIDER_DIR, spiderDb } from '../helpers/fixtures';
@@ -173,5 +173,24 @@ test('predictions out of step with the dataset are refused: a line too few or to
     const run = quarry(['eval', '--spider', SPIDER_DIR, '--limit', '2', '--predictions', jsonl, '--report', join(temp.dir, 'r3.json')]);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, message);
+  }
+});
+
+test("a .lock file that is not Quarry's own is never deleted: the run refuses and names it", () => {
+  const { dir, dispose } = makeTempDir();
+  try {
+    const report = join(dir, 'report.json');
+    for (const content of ['my notes, not a lock', '{"pid": "nope"}', '']) {
+      writeFileSync(`${report}.lock`, content);
+      // Old enough that an empty lock is no run starting up.
+      utimesSync(`${report}.lock`, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      writeFileSync(join(dir, 'p.sql'), 'SELECT 1\n');
+      const run = quarry(['eval', '--spider', SPIDER_DIR, '--predictions', join(dir, 'p.sql'), '--report', report, '--limit', '1']);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /report\.json\.lock exists and is not a lock Quarry wrote/);
+      assert.equal(readFileSync(`${report}.lock`, 'utf8'), content, 'the file was changed');
+    }
+  } finally {
+    dispose();
   }
 });

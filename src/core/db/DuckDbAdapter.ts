@@ -10,6 +10,7 @@ import {
 } from '@duckdb/node-api';
 import type { QueryResult, SqlValue, TypedRows, TypedValue } from '../types/QueryResult';
 import type { DatabaseAdapter } from './DatabaseAdapter';
+import type { RowCursor } from './RowCursor';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
 import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../types/DatabaseSchema';
@@ -72,6 +73,43 @@ export class DuckDbAdapter implements DatabaseAdapter {
     } finally {
       prepared.destroySync();
     }
+  }
+
+  async openCursor(statement: string, explained: string | null): Promise<RowCursor> {
+    const prepared = await this.prepareRead(statement, explained === null ? [StatementType.SELECT] : [StatementType.EXPLAIN]);
+    if (explained !== null) (await this.prepareRead(explained, [StatementType.SELECT])).destroySync();
+    let result;
+    try {
+      // A streaming result: DuckDB computes chunks as they are fetched, not the whole result up front.
+      result = await prepared.stream();
+    } catch (error) {
+      prepared.destroySync();
+      throw queryError(error);
+    }
+    let buffered: SqlValue[][] = [];
+    let ended = false;
+    return {
+      columns: result.columnNames(),
+      columnTypes: result.columnTypes().map((type) => type.toString()),
+      async next(max) {
+        try {
+          while (buffered.length < max && !ended) {
+            const chunk = await result.fetchChunk();
+            if (!chunk || chunk.rowCount === 0) ended = true;
+            else for (const row of chunk.getRows()) buffered.push(row.map(fromDuckDb));
+          }
+        } catch (error) {
+          throw queryError(error);
+        }
+        const page = buffered.slice(0, max);
+        buffered = buffered.slice(max);
+        return page;
+      },
+      close() {
+        buffered = [];
+        prepared.destroySync();
+      },
+    };
   }
 
   async queryTyped(statement: string, explained: string | null, maxRows: number): Promise<TypedRows> {
@@ -313,6 +351,10 @@ function queryError(error: unknown): DbError {
   if (isProgrammingError(error)) return new DbError('internal', String(error));
   const message = messageOf(error).replace(/^Failed to extract statements: /, '');
   if (/^INTERRUPT/i.test(message)) return new DbError('timeout', message);
+  // Damage found past the header, when a query reaches the block: the file's fault, not the SQL's.
+  if (/Corrupt database file|checksum .* does not match|Serialization Error|Could not read enough bytes/i.test(message)) {
+    return new DbError('corrupt', `the DuckDB file is damaged (${message}); restore it from a copy`);
+  }
   if (/^Permission Error/i.test(message)) return new DbError('refused', `refused: ${message}`);
   if (/Cannot execute statement of type .* in read-only mode|read-only mode/i.test(message)) {
     return new DbError('refused', `refused: ${message}`);

@@ -76,14 +76,40 @@ export class IsolatedDatabase implements Database {
   }
 
   query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    let rows: QueryResult['rows'] = [];
+    return this.queryPages(sql, options, (page) => {
+      // A loop, not push(...page): a spread of many rows overflows the stack.
+      if (rows.length === 0) rows = page;
+      else for (const row of page) rows.push(row);
+    }).then((result) => ({ ...result, rows }));
+  }
+
+  /**
+   * The same statement with its rows handed over a page at a time as the worker sends them, so
+   * a caller that writes them out (quarry sql --json) never holds the whole result. Each page
+   * has the query's timeout; the next is asked for only once `onPage` has finished with this one.
+   */
+  queryPages(sql: string, options: QueryOptions, onPage: (rows: QueryResult['rows'], head: Omit<QueryResult, 'rows'>) => void | Promise<void>): Promise<Omit<QueryResult, 'rows'>> {
     const maxRows = options.maxRows ?? this.options.maxRows;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const limits = { timeoutMs: this.workerLimit(timeoutMs), signal: options.signal };
+    const timedOut = (outcome: { ok: boolean; error?: { code: string } }) => {
+      if (!outcome.ok && outcome.error?.code === 'timeout') throw new DbError('timeout', `query timed out after ${timeoutMs} ms and was stopped`);
+    };
     return this.serialized(async (rpc) => {
-      const outcome = await rpc.request('query', { sql, maxRows, timeoutMs }, { timeoutMs: this.workerLimit(timeoutMs), signal: options.signal });
-      if (!outcome.ok && outcome.error.code === 'timeout') {
-        throw new DbError('timeout', `query timed out after ${timeoutMs} ms and was stopped`);
+      const outcome = await rpc.request('query', { sql, maxRows, timeoutMs }, limits);
+      timedOut(outcome);
+      const { rows, more, ...first } = unwrap(outcome);
+      await onPage(rows, first);
+      let page = { more, truncated: first.truncated };
+      while (page.more) {
+        const next = await rpc.request('moreRows', {}, limits);
+        timedOut(next);
+        const { rows: nextRows, ...rest } = unwrap(next);
+        await onPage(nextRows, first);
+        page = rest;
       }
-      return unwrap(outcome);
+      return { ...first, truncated: page.truncated };
     });
   }
 

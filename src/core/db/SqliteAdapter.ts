@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
 import type { QueryResult, SqlValue, TypedRows, TypedValue } from '../types/QueryResult';
 import type { DatabaseAdapter } from './DatabaseAdapter';
+import type { RowCursor } from './RowCursor';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
 import type { DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../types/DatabaseSchema';
@@ -49,6 +50,35 @@ export class SqliteAdapter implements DatabaseAdapter {
     const described = prepared.columns();
     const { rows, truncated } = readRows(prepared, maxRows, fromSqlite);
     return { columns: described.map((c) => c.name), columnTypes: described.map((c) => c.type ?? ''), rows, truncated, elapsedMs: performance.now() - started };
+  }
+
+  async openCursor(statement: string, explained: string | null): Promise<RowCursor> {
+    const prepared = this.prepareRead(statement);
+    if (explained !== null) this.prepareRead(explained);
+    const described = prepared.columns();
+    prepared.raw(true).safeIntegers(true);
+    // SQLite steps the statement as rows are asked for: nothing past the page is read.
+    const rows = prepared.iterate() as IterableIterator<unknown[]>;
+    return {
+      columns: described.map((c) => c.name),
+      columnTypes: described.map((c) => c.type ?? ''),
+      async next(max) {
+        const page: SqlValue[][] = [];
+        try {
+          while (page.length < max) {
+            const step = rows.next();
+            if (step.done) break;
+            page.push(step.value.map(fromSqlite));
+          }
+        } catch (error) {
+          throw sqliteError(error);
+        }
+        return page;
+      },
+      close() {
+        rows.return?.();
+      },
+    };
   }
 
   async queryTyped(statement: string, explained: string | null, maxRows: number): Promise<TypedRows> {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { DbError } from './DbError';
-import { describeFileKind } from '../files/checkInputFile';
+import { describeFileKind, systemFolderOf } from '../files/checkInputFile';
 
 /**
  * Stat only, never open: a missing file, a folder or a FIFO (whose open would wait for a writer
@@ -15,4 +15,6 @@ export function checkDatabaseFile(path: string): void {
     throw new DbError('file-missing', `database file not found: ${path}`);
   }
   if (!stat.isFile()) throw new DbError('not-a-database', `${path} is ${describeFileKind(stat)}, not a database file`);
+  const system = systemFolderOf(path);
+  if (system) throw new DbError('not-a-database', `${path} is a special file of the system (${system}), not a database file`);
 }

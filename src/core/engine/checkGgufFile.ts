@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { systemFolderOf } from '../files/checkInputFile';
 import { EngineError } from './EngineError';
 
 /** What the header says, as far as Quarry needs it: scalars and short strings (arrays are skipped, never read into memory). */
@@ -35,6 +36,8 @@ export function checkGgufFile(path: string, role = 'model'): GgufSummary {
   try {
     const stat = statSync(path);
     if (!stat.isFile()) throw new EngineError('model-invalid', `${role} ${path} is not a file`);
+    const system = systemFolderOf(path);
+    if (system) throw new EngineError('model-invalid', `${role} ${path} is a special file of the system (${system}), not a GGUF file`);
     size = stat.size;
   } catch (error) {
     if (error instanceof EngineError) throw error;

@@ -136,8 +136,9 @@ function readText(file: string): string {
   checkInputFile(file, 'file');
   try {
     return readFileSync(file, 'utf8');
-  } catch {
-    throw new EvalInputError(`file not found: ${file}`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new EvalInputError(code === 'ENOENT' ? `file not found: ${file}` : `cannot read ${file}: ${(error as Error).message}`);
   }
 }
 

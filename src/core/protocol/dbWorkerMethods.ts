@@ -1,4 +1,4 @@
-import type { Dialect, QueryResult } from '../types/QueryResult';
+import type { Dialect, QueryResult, SqlValue } from '../types/QueryResult';
 import type { InstanceOptions } from '../types/InstanceOptions';
 import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
 import type { AbortPolicies } from './rpc';
@@ -14,8 +14,14 @@ export type DbWorkerMethods = {
    * none; `fromDataFile` a URL a data file named, which gets no credentials but its own.
    */
   open: { params: { path: string; memoryLimitMb: number; password?: string; fromDataFile?: boolean }; result: { dialect: Dialect } };
-  /** `timeoutMs` reaches engines that stop a statement on the server (Postgres); the others are stopped with their worker. */
-  query: { params: { sql: string; maxRows: number; timeoutMs: number }; result: QueryResult };
+  /**
+   * `timeoutMs` reaches engines that stop a statement on the server (Postgres); the others are
+   * stopped with their worker. The result's first page: with `more`, `moreRows` brings the next
+   * (a large result crosses a page at a time, never as one message).
+   */
+  query: { params: { sql: string; maxRows: number; timeoutMs: number }; result: QueryResult & { more: boolean } };
+  /** The next page of the last query's rows; `truncated` once the row cap cut it. */
+  moreRows: { params: Record<string, never>; result: RowsPage };
   readSchema: { params: SchemaOptions; result: DatabaseSchema };
   validate: { params: { sql: string }; result: null };
   generateInstances: { params: { source: string; options: InstanceOptions }; result: { paths: string[] } };
@@ -25,6 +31,12 @@ export type DbWorkerMethods = {
    */
   evalBatch: { params: { items: EvalItem[]; maxRows: number; memoryLimitMb: number }; result: { verdicts: EvalItemVerdict[] } };
 };
+
+export interface RowsPage {
+  rows: SqlValue[][];
+  more: boolean;
+  truncated: boolean;
+}
 
 export interface EvalItem {
   path: string;
@@ -44,6 +56,7 @@ export type EvalItemVerdict = { goldError: string } | { predError: string } | { 
 export const DB_WORKER_ABORT_POLICIES: AbortPolicies<DbWorkerMethods> = {
   open: 'stop-child',
   query: 'stop-child',
+  moreRows: 'stop-child',
   readSchema: 'stop-child',
   validate: 'stop-child',
   generateInstances: 'stop-child',

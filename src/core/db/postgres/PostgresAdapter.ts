@@ -4,6 +4,7 @@ import type { QueryResult, TypedRows } from '../../types/QueryResult';
 import type { DatabaseSchema, SchemaOptions } from '../../types/DatabaseSchema';
 import type { DatabaseAdapter } from '../DatabaseAdapter';
 import type { AdapterOptions } from '../DatabaseEngine';
+import { cursorOver, type RowCursor } from '../RowCursor';
 import { DbError, isProgrammingError } from '../DbError';
 import { DEFAULT_TIMEOUT_MS } from '../../defaults';
 import { markInternal } from '../internalQueryMark';
@@ -56,6 +57,14 @@ export class PostgresAdapter implements DatabaseAdapter {
     const columnTypes = await this.typeNamesOf(raw.fields.map((f) => f.dataTypeID));
     const rows = raw.rows.map((row) => row.map((value, i) => fromPostgres(value, raw.fields[i]!.dataTypeID)));
     return { columns: raw.fields.map((f) => f.name), columnTypes, rows, truncated: raw.truncated, elapsedMs: performance.now() - started };
+  }
+
+  /**
+   * Postgres reads up to the row cap inside its READ ONLY transaction, which ends with the
+   * statement: the pages come from that. One row more than the cap, so the reader can tell it cut.
+   */
+  async openCursor(statement: string, explained: string | null, maxRows: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RowCursor> {
+    return cursorOver(await this.query(statement, explained, maxRows + 1, timeoutMs));
   }
 
   async queryTyped(statement: string, _explained: string | null, maxRows: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<TypedRows> {
