@@ -94,12 +94,12 @@ test('quarry eval on a Quarry JSONL dataset whose db is a postgresql:// URL: gol
   const predictions = join(temp.dir, 'gold.sql');
   // Columns in another order and a reordered bag still match; the ORDER BY query must keep its order.
   writeFileSync(predictions, ['SELECT count(*) FROM singer', 'SELECT name FROM singer ORDER BY age DESC', 'SELECT avg(age), country FROM singer GROUP BY 2 ORDER BY 2 DESC', 'SELECT capacity, name FROM stadium WHERE capacity > 10000'].join('\n') + '\n');
-  const fromGold = quarry(['eval', '--dataset', dataset, '--predictions', predictions, '--report', join(temp.dir, 'gold.json')]);
+  const fromGold = quarry(['eval', '--dataset', dataset, '--trust-data-urls', '--predictions', predictions, '--report', join(temp.dir, 'gold.json')]);
   assert.equal(fromGold.code, 0, fromGold.stderr);
   const goldReport = JSON.parse(readFileSync(join(temp.dir, 'gold.json'), 'utf8')) as { summary: { evaluated: number; execAccuracy: number } };
   assert.deepEqual([goldReport.summary.evaluated, goldReport.summary.execAccuracy], [4, 1]);
 
-  const byModel = quarry(['eval', '--dataset', dataset, '--model', TINY_MODEL, '--threads', '1', '--grammar', 'narrow', '--report', join(temp.dir, 'model.json')], { timeoutMs: 300_000 });
+  const byModel = quarry(['eval', '--dataset', dataset, '--trust-data-urls', '--model', TINY_MODEL, '--threads', '1', '--grammar', 'narrow', '--report', join(temp.dir, 'model.json')], { timeoutMs: 300_000 });
   assert.equal(byModel.code, 0, byModel.stderr);
   const modelReport = JSON.parse(readFileSync(join(temp.dir, 'model.json'), 'utf8')) as { summary: { evaluated: number; skipped: number } };
   assert.deepEqual([modelReport.summary.evaluated, modelReport.summary.skipped], [4, 0]);

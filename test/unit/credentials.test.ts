@@ -123,6 +123,12 @@ describe('credentials go only where the user sent them', () => {
     assert.match(run.stdout + run.stderr, /named in a data file.*--trust-data-urls/);
   });
 
+  test('an evaluation whose every database is out of reach exits 1 and says why', async () => {
+    const run = await evaluate('closed', 'postgresql://postgres@127.0.0.1:1/car_1');
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /no example could be evaluated; 1 of 1: database cannot be opened: .*cannot reach the server \(ECONNREFUSED\)/);
+  });
+
   test('--trust-data-urls sends it, as the user asked', async () => {
     await evaluate('trusted', `postgresql://postgres@127.0.0.1:${catcher.port}/car_1`, ['--trust-data-urls']);
     assert.deepEqual(catcher.received, [postgres.password]);

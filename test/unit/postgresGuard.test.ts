@@ -38,6 +38,9 @@ before(async () => {
     "CREATE FUNCTION quiet_kill(p int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_terminate_backend(p)'",
     "CREATE FUNCTION kill_op(a int, b int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_terminate_backend(a)'",
     'CREATE OPERATOR ### (LEFTARG = int, RIGHTARG = int, FUNCTION = kill_op)',
+    // An aggregate records no volatility of its own; its transition function ends a session for each row.
+    "CREATE FUNCTION kill_step(state int, p int) RETURNS int LANGUAGE sql AS 'SELECT CASE WHEN pg_terminate_backend(p) THEN 1 ELSE 0 END'",
+    'CREATE AGGREGATE kill_all(int) (SFUNC = kill_step, STYPE = int, INITCOND = 0)',
     // A function falsely marked IMMUTABLE that reaches a table: the documented limit, shown below.
     "CREATE FUNCTION total_victims() RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT count(*) FROM victims'",
     `CREATE ROLE reader LOGIN PASSWORD '${READER_PASSWORD}'`,
@@ -66,6 +69,8 @@ function bypasses(victimPid: number): string[] {
     `SELECT public.quiet_kill(${victimPid})`,
     `SELECT ${victimPid} ### 0`,
     `SELECT count(*) FROM victims WHERE id = 1 AND ${victimPid} OPERATOR(public.###) 0`,
+    `SELECT 1 WHERE ${victimPid} ### ANY (SELECT 0)`,
+    `SELECT kill_all(${victimPid}) FROM victims`,
     `SELECT * FROM dblink('${dblinkTarget}', 'SELECT 1') AS t(a int)`,
     'SELECT pg_sleep(5)',
     "SELECT setseed(0.5)",

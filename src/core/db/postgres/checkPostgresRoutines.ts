@@ -5,8 +5,16 @@ import { routineRefusal, type RoutineFacts } from './routineSafety';
 /** Runs one catalog query on the statement's own connection and transaction (so with its search_path). */
 export type CatalogRows = (sql: string, params: unknown[]) => Promise<unknown[][]>;
 
-/** The facts routineRefusal judges, and what resolution needs: arity, defaults, VARIADIC, whether the first argument is a row. */
-const FACTS = `p.oid::regprocedure::text, p.proname::text, n.nspname::text, p.provolatile::text, l.lanname::text, l.lanpltrusted,
+/**
+ * The facts routineRefusal judges, and what resolution needs: arity, defaults, VARIADIC, whether the
+ * first argument is a row. An aggregate is as volatile as the worst function it runs for each row
+ * (CREATE AGGREGATE records none of its own; a transition function may do anything).
+ */
+const FACTS = `p.oid::regprocedure::text, p.proname::text, n.nspname::text,
+  CASE WHEN p.prokind = 'a' AND EXISTS (SELECT 1 FROM pg_aggregate a JOIN pg_proc f
+      ON f.oid IN (a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn, a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn)
+      WHERE a.aggfnoid = p.oid AND f.provolatile = 'v') THEN 'v' ELSE p.provolatile::text END,
+  l.lanname::text, l.lanpltrusted,
   (SELECT e.extname::text FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
     WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' LIMIT 1),
   p.pronargs::int, p.pronargdefaults::int, p.provariadic <> 0,

@@ -91,6 +91,12 @@ function findProblem(node: unknown, called: CalledRoutines): string | null {
       const use = operatorUse(value);
       if (use) called.operators.push(use);
     }
+    // `x ### ANY (SELECT …)` and `ORDER BY x USING ###` name operators outside any A_Expr.
+    if (key === 'SubLink' || key === 'SortBy') {
+      const { operName, useOp } = value as { operName?: unknown[]; useOp?: unknown[] };
+      const use = operatorNamed(operName ?? useOp);
+      if (use) called.operators.push(use);
+    }
     if (key === 'ColumnRef') {
       const fields = names((value as { fields?: unknown[] }).fields);
       if (fields.length >= 2) called.functions.push({ schema: null, name: fields.at(-1)!, argCount: 1, attribute: true });
@@ -123,6 +129,10 @@ function functionCall(call: unknown): FunctionCall | null {
 function operatorUse(expression: unknown): OperatorUse | null {
   const { kind, name } = expression as { kind?: string; name?: unknown[] };
   if (!kind || !OPERATOR_KINDS.has(kind)) return null;
+  return operatorNamed(name);
+}
+
+function operatorNamed(name: unknown[] | undefined): OperatorUse | null {
   const parts = names(name);
   const operator = parts.at(-1);
   // LIKE and friends carry their operator (~~, ~~*), BETWEEN and IN a keyword or `=`/`<>`: only operator characters name one.
