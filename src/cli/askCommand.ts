@@ -17,6 +17,7 @@ import { checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, R
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
+import { completionInput } from '../core/protocol/completionInput';
 
 export const ASK_HELP = `Usage: quarry ask --db <file|url> (--model <path|url|hf:…> | --endpoint <url>) [options] "<question>"
 
@@ -32,7 +33,8 @@ ${MODEL_HELP}
 ${REMOTE_HELP}
   --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device", "promptFormat"}
 ${PROMPT_FORMAT_HELP}
-  --print-prompt        print what the model would be sent (chat turns as labelled blocks) and stop;
+  --print-prompt        print what the model would be sent (chat turns as labelled blocks; for a
+                        local --model without a chat template, the completion text it is sent) and stop;
                         needs no model (the format: --prompt-format, else a local --model's name,
                         else quarry; --json: {"format", "messages"} or {"format", "completion"},
                         with "responsePrefix" where the format begins the model's turn)
@@ -75,8 +77,11 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const question = positionals[0]!;
   const model = values.model ?? process.env.QUARRY_MODEL;
   if (values['print-prompt']) {
-    const format = PROMPT_FORMATS[formatId ?? localModelFormat(model, values.lora) ?? 'quarry'];
-    return printPrompt(path, format, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json }, write);
+    const local = localModel(model, values.lora);
+    const format = PROMPT_FORMATS[formatId ?? local?.format ?? 'quarry'];
+    // A local model without a chat template is sent the completion text whatever the format; without a model, the format says.
+    const asCompletion = local ? !local.chatTemplate : false;
+    return printPrompt(path, format, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json, asCompletion }, write);
   }
   const remote = remoteModelOptions('ask', values);
   const modelRef = remote ? null : requiredModel('ask', model);
@@ -142,15 +147,18 @@ export async function askCommand(args: string[], write: (text: string) => void):
 }
 
 /** The format a model file on disk names (nothing is downloaded to print a prompt). */
-function localModelFormat(model: string | undefined, lora: string | undefined): PromptFormatId | undefined {
-  return model && existsSync(model) ? detectPromptFormat(checkGgufFile(model).metadata, { adapter: lora }).id : undefined;
+/** A local GGUF's prompt format and whether it has a chat template (what the model server reads: tokenizer.chat_template). */
+function localModel(model: string | undefined, lora: string | undefined): { format: PromptFormatId; chatTemplate: boolean } | undefined {
+  if (!model || !existsSync(model)) return undefined;
+  const summary = checkGgufFile(model);
+  return { format: detectPromptFormat(summary.metadata, { adapter: lora }).id, chatTemplate: summary.keys.has('tokenizer.chat_template') };
 }
 
 /** The prompt for the whole schema, as the format builds it: chat turns (a format with no system turn shows none), or the raw completion. */
 async function printPrompt(
   path: string,
   format: PromptFormat,
-  request: { question: string; evidence?: string; schemaOnly: boolean; json: boolean },
+  request: { question: string; evidence?: string; schemaOnly: boolean; json: boolean; asCompletion: boolean },
   write: (text: string) => void,
 ): Promise<number> {
   const db = await IsolatedDatabase.open(path);
@@ -163,8 +171,9 @@ async function printPrompt(
   const prompt = format.build({ schema, schemaText: format.renderSchema(schema), question: request.question, evidence: request.evidence });
   const messages = [...(prompt.system ? [{ role: 'system', content: prompt.system }] : []), { role: 'user', content: prompt.user }];
   const begun = prompt.responsePrefix ? { responsePrefix: prompt.responsePrefix } : {};
-  if (request.json) write(toJson(prompt.rawCompletion ? { format: format.id, completion: prompt.completion, ...begun } : { format: format.id, messages, ...begun }));
-  else if (prompt.rawCompletion) write(prompt.completion + (prompt.responsePrefix ?? ''));
+  const completion = prompt.rawCompletion || request.asCompletion;
+  if (request.json) write(toJson(completion ? { format: format.id, completion: prompt.completion, ...begun } : { format: format.id, messages, ...begun }));
+  else if (completion) write(completionInput(prompt));
   else {
     const blocks = messages.map((message) => `=== ${message.role} ===\n${message.content}`);
     // The start of the model's own turn, written for it (Arctic's harness does so).

@@ -9,6 +9,7 @@ import { GRAMMAR_ARGS, grammarOption, integerOption, parseCommandArgs, requiredD
 import { UsageError } from './UsageError';
 import { isUrlTarget } from '../core/db/databaseEngines';
 import { PG_STAT_STATEMENTS } from '../core/dataset/readPgStatStatements';
+import { DATASET_PROMPTS_HELP, datasetPromptsCommand } from './datasetPromptsCommand';
 
 export const DATASET_HELP = `Usage: quarry dataset build --db <file|url> --history <file>... --out <dir> [options]
 
@@ -41,8 +42,9 @@ ${REMOTE_HELP}
 
 export async function datasetCommand(args: string[], write: (text: string) => void): Promise<number | void> {
   const [sub, ...rest] = args;
-  if (!sub || sub === '--help' || sub === '-h') return write(DATASET_HELP);
-  if (sub !== 'build') throw new UsageError(`dataset: unknown subcommand '${sub}' (use: quarry dataset build …)`);
+  if (!sub || sub === '--help' || sub === '-h') return write(`${DATASET_HELP}\n\n${DATASET_PROMPTS_HELP}`);
+  if (sub === 'prompts') return datasetPromptsCommand(rest, write);
+  if (sub !== 'build') throw new UsageError(`dataset: unknown subcommand '${sub}' (use: quarry dataset build … or quarry dataset prompts …)`);
   const { values } = parseCommandArgs('dataset build', rest, {
     db: { type: 'string' },
     history: { type: 'string', multiple: true },

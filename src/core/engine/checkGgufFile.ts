@@ -7,6 +7,8 @@ export interface GgufSummary {
   version: number;
   tensorCount: number;
   metadata: Map<string, string | number | bigint | boolean>;
+  /** Every metadata key, kept or not (a chat template longer than the kept strings is still there). */
+  keys: Set<string>;
 }
 
 /** GGUF versions whose layout Quarry can walk (v1 had 32-bit counts and is no longer written by anyone). */
@@ -63,9 +65,11 @@ function readHeader(reader: BoundedReader, role: string, path: string): GgufSumm
   const tensorCount = reader.count('tensors', 8 + 4 + 8 + 4 + 8);
   const kvCount = reader.count('metadata keys', 8 + 4 + 1);
   const metadata = new Map<string, string | number | bigint | boolean>();
+  const keys = new Set<string>();
   for (let i = 0; i < kvCount; i++) {
     const key = reader.string('a metadata key', MAX_KEPT_STRING);
     if (key === undefined) throw reader.invalid('has a metadata key longer than any llama.cpp writes');
+    keys.add(key);
     const value = readValue(reader, reader.u32(), key, 0);
     if (value !== undefined) metadata.set(key, value);
   }
@@ -76,7 +80,7 @@ function readHeader(reader: BoundedReader, role: string, path: string): GgufSumm
     reader.skip(8 * dims + 4 + 8, 'a tensor description');
   }
   if (typeof metadata.get('general.architecture') !== 'string') throw reader.invalid('has no general.architecture: it is not a model or adapter llama.cpp can load');
-  return { version, tensorCount, metadata };
+  return { version, tensorCount, metadata, keys };
 }
 
 function readValue(reader: BoundedReader, type: number, key: string, depth: number): string | number | bigint | boolean | undefined {

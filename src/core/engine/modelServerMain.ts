@@ -22,6 +22,7 @@ import {
 import { serveRpc } from '../ipc/serveRpc';
 import type { BatchItemOutcome, GenerateParams, GenerateResult, LoadParams, ModelServerMethods, ModelStatus, ReasoningShape } from '../protocol/modelServerMethods';
 import { EngineError } from './EngineError';
+import { completionInput } from '../protocol/completionInput';
 import { DEFAULT_BATCH_SEQUENCES } from '../defaults';
 import type { Device } from '../types/ModelSettings';
 
@@ -166,7 +167,7 @@ function promptFor(state: Loaded, params: GenerateParams): { input: string | Lla
   // Free SQL without a template ends at a blank line or `;`; a grammar ends it itself, and thinking has blank lines.
   const freeSql = !params.grammar && !params.reasoning;
   const stop = params.stop ?? [];
-  if (!state.status.chatTemplate || params.rawCompletion) return { input: params.completion + prefix, stopTriggers: [...(freeSql ? ['\n\n', ';'] : []), ...stop] };
+  if (!state.status.chatTemplate || params.rawCompletion) return { input: completionInput(params), stopTriggers: [...(freeSql ? ['\n\n', ';'] : []), ...stop] };
   const wrapper = resolveChatWrapper(state.model);
   const { contextText, stopGenerationTriggers } = wrapper.generateContextState({
     chatHistory: [

@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DEFAULT_EVAL_TIMEOUT_MS, DEFAULT_MEMORY_LIMIT_MB } from '../defaults';
@@ -23,6 +23,7 @@ import { isUrlTarget } from '../db/databaseEngines';
 import { trustsDataTarget, type DataUrlTrust } from '../db/dataUrlTrust';
 import { OutputLock } from '../files/OutputLock';
 import { writeAtomically } from '../files/writeAtomically';
+import { startsLike } from '../files/startsLike';
 import { seedFromText } from '../util/seededRandom';
 import { redactSecrets, redactSecretsIn } from '../util/redactSecrets';
 
@@ -463,16 +464,6 @@ function headerDifference(saved: Partial<ProgressHeader> | null, current: Progre
     if (before.size !== input.size || before.sha256 !== input.sha256) return `${input.path} changed since (size or content)`;
   }
   return null;
-}
-
-function startsLike(path: string, start: RegExp): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(256);
-    return start.test(head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8'));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function safeParse(text: string): unknown {
