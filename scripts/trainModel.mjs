@@ -1,0 +1,177 @@
+// npm run train:model [-- --force] [--minutes N] [--epochs N]: trains Quarry's sample model from scratch.
+//
+// Steps (each skipped when its output is already there, so a stopped run resumes):
+//   1. prompts   Quarry renders the training prompts itself (`quarry dataset prompts`): no copy of the
+//                prompt code anywhere else, so the model is trained on exactly what it will be sent.
+//   2. tokenizer train/train.py trains a SentencePiece vocabulary and writes it as a vocabulary-only GGUF.
+//   3. tokens    node-llama-cpp tokenizes every example as the product does (BOS, then the text with
+//                trimLeadingSpace, the answer as it continues the prompt, then EOS).
+//   4. fit       train/train.py trains, checkpointing to models/.work/checkpoints (resumable).
+//   5. export    train/train.py writes the GGUF; node-llama-cpp must then give torch's greedy tokens
+//                on 20 prompts, or the file is not kept.
+// Python is Debian's torch: apt-get install -y python3-torch python3-sentencepiece python3-numpy libopenblas0-pthread
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(import.meta.dirname, '..');
+// Ignored by git; QUARRY_TRAIN_WORK moves it (a trial run on a few examples).
+const WORK = process.env.QUARRY_TRAIN_WORK ? resolve(process.env.QUARRY_TRAIN_WORK) : join(ROOT, 'models', '.work');
+const MODEL = join(ROOT, 'models', 'quarry-mini-sql.gguf');
+const PYTHON = '/usr/bin/python3';
+const SPIDER = resolve(ROOT, '..', 'shared', 'data', 'spider');
+const PARITY_CASES = 20;
+const PARITY_TOKENS = 48;
+
+const { values, positionals } = parseArgs({
+  options: {
+    force: { type: 'boolean' },
+    minutes: { type: 'string' },
+    epochs: { type: 'string' },
+    vocab: { type: 'string' },
+  },
+  allowPositionals: true,
+});
+
+function run(command, args) {
+  console.log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: ROOT });
+  if (result.status !== 0) throw new Error(`${command} ${args[0]} failed (exit ${result.status})`);
+}
+
+function checkPython() {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch, sentencepiece, numpy'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    throw new Error(`${PYTHON} cannot import torch, sentencepiece and numpy; install Debian's: apt-get install -y python3-torch python3-sentencepiece python3-numpy libopenblas0-pthread`);
+  }
+}
+
+const files = {
+  prompts: join(WORK, 'prompts-spider-train.jsonl'),
+  tokenizer: join(WORK, 'tokenizer.model'),
+  vocabGguf: join(WORK, 'vocab.gguf'),
+  tokens: join(WORK, 'tokens'),
+  checkpoints: join(WORK, 'checkpoints'),
+  cases: join(WORK, 'parity-cases.json'),
+  casesTorch: join(WORK, 'parity-cases-torch.json'),
+};
+
+async function loadLlama() {
+  const { getLlama } = await import('node-llama-cpp');
+  return getLlama({ gpu: false, logLevel: 'error' });
+}
+
+/** Step 3: every example as token ids, the way LlamaCompletion tokenizes what the model server sends. */
+async function tokenize() {
+  const llama = await loadLlama();
+  const model = await llama.loadModel({ modelPath: files.vocabGguf, vocabOnly: true });
+  const bos = model.tokens.bos;
+  const eos = model.tokens.eos;
+  const text = (value) => model.tokenize(value, false, 'trimLeadingSpace');
+  const rows = readFileSync(files.prompts, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const ids = [];
+  const index = [];
+  let unshared = 0;
+  const cases = [];
+  const schemas = new Map();
+  for (const row of rows) {
+    const prompt = [bos, ...text(row.prompt)];
+    const whole = [bos, ...text(row.prompt + row.completion)];
+    // The answer is what follows the prompt's own tokens when the two are read as one text.
+    if (!prompt.every((token, i) => whole[i] === token)) throw new Error(`the prompt's tokens are not a prefix of prompt + answer: ${row.db_id}: ${row.question}`);
+    const answer = [...whole.slice(prompt.length), eos];
+    // The schema's tokens end where its text and the prompt's part ways (a piece such as `\n--` may
+    // straddle the boundary); every question of a database must then share those tokens exactly.
+    const schemaText = row.prompt.slice(0, row.prompt.lastIndexOf('-- Question:'));
+    const alone = [bos, ...text(schemaText)];
+    let common = 0;
+    while (common < alone.length && alone[common] === prompt[common]) common++;
+    const first = schemas.get(schemaText) ?? prompt.slice(0, common);
+    schemas.set(schemaText, first);
+    const shared = common > 1 && first.length === common && first.every((token, i) => prompt[i] === token);
+    if (!shared) unshared++;
+    const schemaLength = shared ? common : prompt.length;
+    index.push({
+      offset: ids.length,
+      length: prompt.length + answer.length,
+      schemaLength,
+      answerStart: prompt.length,
+      schemaKey: shared ? schemaText : `${row.db_id}\n${row.question}\n${index.length}`,
+    });
+    for (const token of prompt) ids.push(token);
+    for (const token of answer) ids.push(token);
+    if (cases.length < PARITY_CASES && index.length % 97 === 1) cases.push({ question: row.question, prompt });
+  }
+  const buffer = Buffer.alloc(ids.length * 4);
+  ids.forEach((token, i) => buffer.writeInt32LE(token, i * 4));
+  writeFileSync(`${files.tokens}.bin`, buffer);
+  writeFileSync(`${files.tokens}.json`, JSON.stringify(index));
+  writeFileSync(`${files.tokens}.vocab.json`, JSON.stringify({ size: JSON.parse(readFileSync(`${files.tokenizer}.json`, 'utf8')).size, bos, eos }));
+  writeFileSync(files.cases, JSON.stringify(cases));
+  console.log(`${rows.length} examples, ${ids.length} tokens (${Math.round(ids.length / rows.length)} an example); ${unshared} whose schema tokens are not a prefix of their prompt`);
+  await model.dispose();
+  await llama.dispose();
+}
+
+/** Step 5's check: node-llama-cpp's greedy tokens for each case equal torch's (F32 KV cache, no flash attention, one thread). */
+async function parity(modelPath) {
+  const llama = await loadLlama();
+  const model = await llama.loadModel({ modelPath });
+  const context = await model.createContext({ contextSize: 2048, threads: 1, flashAttention: false, experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
+  const cases = JSON.parse(readFileSync(files.casesTorch, 'utf8'));
+  let agreed = 0;
+  for (const item of cases) {
+    const sequence = context.getSequence();
+    const got = [];
+    for await (const token of sequence.evaluate(item.prompt, { temperature: 0 })) {
+      got.push(token);
+      if (token === model.tokens.eos || got.length >= item.torch.length) break;
+    }
+    sequence.dispose();
+    const same = got.length === item.torch.length && got.every((token, i) => token === item.torch[i]);
+    if (same) agreed++;
+    else console.log(`differs on "${item.question}":\n  torch     ${item.torch.join(' ')}\n  llama.cpp ${got.join(' ')}`);
+  }
+  await context.dispose();
+  await model.dispose();
+  await llama.dispose();
+  console.log(`greedy tokens agree on ${agreed} of ${cases.length} prompts`);
+  return agreed === cases.length;
+}
+
+async function main() {
+  const step = positionals[0] ?? 'all';
+  mkdirSync(WORK, { recursive: true });
+  mkdirSync(join(ROOT, 'models'), { recursive: true });
+  if (step === 'parity') return process.exit((await parity(positionals[1] ?? MODEL)) ? 0 : 1);
+  checkPython();
+  if (!values.force && existsSync(MODEL) && step === 'all') {
+    throw new Error(`${MODEL} is committed; pass --force (npm run train:model -- --force) to train and replace it`);
+  }
+  if (!existsSync(files.prompts)) {
+    run(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'dataset', 'prompts', '--spider', SPIDER, '--split', 'train', '--out', files.prompts]);
+  }
+  if (!existsSync(files.vocabGguf)) {
+    run(PYTHON, ['train/train.py', 'tokenizer', '--prompts', files.prompts, '--vocab', values.vocab ?? '4096', '--out', files.tokenizer, '--gguf', files.vocabGguf]);
+  }
+  if (!existsSync(`${files.tokens}.bin`)) await tokenize();
+  if (step === 'tokens') return;
+  run(PYTHON, ['train/train.py', 'fit', '--tokens', files.tokens, '--checkpoints', files.checkpoints, ...(values.minutes ? ['--minutes', values.minutes] : []), ...(values.epochs ? ['--epochs', values.epochs] : [])]);
+  if (step === 'fit') return;
+  const temporary = `${MODEL}.tmp`;
+  rmSync(temporary, { force: true });
+  run(PYTHON, ['train/train.py', 'export', '--checkpoints', files.checkpoints, '--tokenizer', files.tokenizer, '--out', MODEL, '--cases', files.cases, '--cases-out', files.casesTorch, '--max-new', String(PARITY_TOKENS), ...(values.force ? ['--force'] : [])]);
+  if (!(await parity(temporary))) {
+    rmSync(temporary, { force: true });
+    throw new Error('llama.cpp does not give torch\'s greedy tokens: the model file was not written');
+  }
+  renameSync(temporary, MODEL);
+  const sha = execFileSync('sha256sum', [MODEL], { encoding: 'utf8' }).split(' ')[0];
+  console.log(`wrote ${MODEL}: ${(statSync(MODEL).size / 1024 / 1024).toFixed(1)} MB, sha256 ${sha}`);
+}
+
+main().catch((error) => {
+  console.error(`train:model: ${error.message}`);
+  process.exit(1);
+});

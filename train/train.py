@@ -1,0 +1,241 @@
+"""Trains Quarry's sample model: `tokenizer`, `fit` (resumable) and `export` steps, driven by scripts/trainModel.mjs.
+
+The data is what Quarry itself renders (`quarry dataset prompts`), tokenized by node-llama-cpp as
+the product tokenizes (scripts/trainModel.mjs): no prompt or tokenization is copied here. Examples
+of one database share one copy of its schema: each question's tokens attend to the schema and to
+themselves only, at the positions they have when asked alone, so a packed sequence computes exactly
+what Quarry's model server will, at a fraction of the cost.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gguf import fp16_rounded, write_llama_gguf  # noqa: E402
+from model import Config, Llama  # noqa: E402
+from tokenizer import train_tokenizer, vocabulary  # noqa: E402
+
+
+def cmd_tokenizer(args):
+    rows = [json.loads(line) for line in open(args.prompts, encoding='utf-8')]
+    seen, texts = set(), []
+    for row in rows:
+        schema, _, question = row['prompt'].rpartition('-- Question:')
+        # One copy of each schema: the vocabulary should not be all column names.
+        if schema not in seen:
+            seen.add(schema)
+            texts.append(schema)
+        texts.append('-- Question:' + question + row['completion'])
+    train_tokenizer(texts, args.vocab, args.out)
+    vocab = vocabulary(args.out)
+    write_llama_gguf(args.gguf, Config(vocab_size=len(vocab['pieces'])), None, vocab, 'quarry-mini-sql vocabulary')
+    json.dump({'size': len(vocab['pieces'])}, open(args.out + '.json', 'w'))
+    print(f'{len(vocab["pieces"])} pieces from {len(texts)} texts')
+
+
+def load_examples(prefix):
+    """Tokens from scripts/trainModel.mjs: per example, the shared schema prefix, then its question and answer."""
+    tokens = np.fromfile(prefix + '.bin', dtype='<i4')
+    index = json.load(open(prefix + '.json', encoding='utf-8'))
+    return tokens, index
+
+
+def packs(index, tokens, context, rng):
+    """Packed sequences: a database's schema once, then as many of its questions as fit, shuffled."""
+    by_schema = {}
+    for example in index:
+        by_schema.setdefault(example['schemaKey'], []).append(example)
+    out = []
+    for group in by_schema.values():
+        rng.shuffle(group)
+        first = group[0]
+        schema = tokens[first['offset']:first['offset'] + first['schemaLength']].tolist()
+        current = []
+        length = len(schema)
+        for example in group:
+            start = example['offset'] + example['schemaLength']
+            segment = tokens[start:example['offset'] + example['length']].tolist()
+            if current and length + len(segment) > context:
+                out.append((schema, current))
+                current, length = [], len(schema)
+            current.append((segment, example['answerStart'] - example['schemaLength']))
+            length += len(segment)
+        if current:
+            out.append((schema, current))
+    rng.shuffle(out)
+    return out
+
+
+def tensors_for(pack, context, answer_weight, other_weight):
+    """Token ids, targets, loss weights, positions and the attention mask of one packed sequence."""
+    schema, segments = pack
+    ids = list(schema)
+    positions = list(range(len(schema)))
+    segment_of = [0] * len(schema)
+    targets = [-1] * len(schema)
+    weights = [other_weight] * len(schema)
+    # The schema predicts its own next tokens; each segment's first token is predicted from the schema's end, per segment.
+    for i in range(len(schema) - 1):
+        targets[i] = schema[i + 1]
+    for number, (segment, answer_at) in enumerate(segments, start=1):
+        base = len(schema)
+        for j, token in enumerate(segment):
+            ids.append(token)
+            positions.append(base + j)
+            segment_of.append(number)
+            nxt = segment[j + 1] if j + 1 < len(segment) else -1
+            targets.append(nxt)
+            weights.append(answer_weight if j + 1 >= answer_at else other_weight)
+    t = len(ids)
+    pos = torch.tensor(positions)
+    seg = torch.tensor(segment_of)
+    same = (seg.unsqueeze(1) == seg.unsqueeze(0)) | (seg.unsqueeze(0) == 0)
+    order = torch.arange(t)
+    allowed = same & (order.unsqueeze(1) >= order.unsqueeze(0))
+    return torch.tensor(ids), torch.tensor(targets), torch.tensor(weights), pos, ~allowed
+
+
+def forward_packed(model, ids, pos, mask):
+    cos = model.cos[pos].unsqueeze(0).unsqueeze(0)
+    sin = model.sin[pos].unsqueeze(0).unsqueeze(0)
+    x = model.embed(ids.unsqueeze(0))
+    m = mask.unsqueeze(0).unsqueeze(0)
+    for block in model.blocks:
+        x = block(x, cos, sin, m)
+    return model.norm(x) @ model.embed.weight.t()
+
+
+def cmd_fit(args):
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    tokens, index = load_examples(args.tokens)
+    vocab_size = int(json.load(open(args.tokens + '.vocab.json'))['size'])
+    os.makedirs(args.checkpoints, exist_ok=True)
+    latest = os.path.join(args.checkpoints, 'latest.pt')
+    config = Config(vocab_size=vocab_size, dim=args.dim, n_layers=args.layers, n_heads=args.heads, ffn_dim=args.ffn, context=args.context)
+    model = Llama(config)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1)
+    state = {'epoch': 0, 'step': 0, 'seconds': 0.0, 'losses': []}
+    if os.path.exists(latest):
+        saved = torch.load(latest)
+        model.load_state_dict(saved['model'])
+        optimizer.load_state_dict(saved['optimizer'])
+        state = saved['state']
+        print(f'resumed at epoch {state["epoch"]}, step {state["step"]}, {state["seconds"] / 60:.1f} min trained', flush=True)
+    print(f'{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M parameters, {len(index)} examples', flush=True)
+    deadline = time.time() + args.minutes * 60
+    while state['epoch'] < args.epochs and time.time() < deadline:
+        rng = random.Random(args.seed * 1000 + state['epoch'])
+        all_packs = packs(index, tokens, args.context, rng)
+        total_steps = args.epochs * len(all_packs)
+        started_epoch = time.time()
+        epoch_loss, epoch_weight = 0.0, 0.0
+        for n, pack in enumerate(all_packs):
+            if n < state.get('pack', 0):
+                continue
+            ids, targets, weights, pos, mask = tensors_for(pack, args.context, 1.0, args.prompt_weight)
+            lr = args.lr * min(1.0, (state['step'] + 1) / args.warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, state['step'] / total_steps)))
+            for group in optimizer.param_groups:
+                group['lr'] = max(lr, args.lr * 0.05)
+            started = time.time()
+            logits = forward_packed(model, ids, pos, mask)[0]
+            valid = targets >= 0
+            loss_each = F.cross_entropy(logits[valid], targets[valid], reduction='none') * weights[valid]
+            loss = loss_each.sum() / weights[valid].sum()
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            state['step'] += 1
+            state['pack'] = n + 1
+            state['seconds'] += time.time() - started
+            epoch_loss += float(loss) * float(weights[valid].sum())
+            epoch_weight += float(weights[valid].sum())
+            if state['step'] % args.log_every == 0:
+                print(f'epoch {state["epoch"]} pack {n + 1}/{len(all_packs)} loss {float(loss):.3f} lr {lr:.2e} {len(ids) / (time.time() - started):.0f} tok/s', flush=True)
+            if state['step'] % args.save_every == 0 or time.time() > deadline:
+                save(latest, model, optimizer, state, config)
+            if time.time() > deadline:
+                break
+        else:
+            state['losses'].append(epoch_loss / max(epoch_weight, 1e-9))
+            print(f'epoch {state["epoch"]} done: loss {state["losses"][-1]:.3f} in {(time.time() - started_epoch) / 60:.1f} min', flush=True)
+            state['epoch'] += 1
+            state['pack'] = 0
+            save(latest, model, optimizer, state, config)
+    save(latest, model, optimizer, state, config)
+
+
+def save(path, model, optimizer, state, config):
+    """Written beside and renamed: a run killed mid-save keeps its last checkpoint."""
+    temporary = path + '.tmp'
+    torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'state': state, 'config': config.to_dict()}, temporary)
+    os.replace(temporary, path)
+
+
+def cmd_export(args):
+    saved = torch.load(os.path.join(args.checkpoints, 'latest.pt'))
+    config = Config(**saved['config'])
+    if os.path.exists(args.out) and not args.force:
+        sys.exit(f'train.py: {args.out} exists; pass --force to replace the committed model')
+    vocab = vocabulary(args.tokenizer)
+    temporary = args.out + '.tmp'
+    size = write_llama_gguf(temporary, config, saved['model'], vocab, 'quarry-mini-sql')
+    # The torch model as the file holds it (F16 matrices), for the token-for-token check against llama.cpp.
+    model = Llama(config)
+    model.load_state_dict(fp16_rounded(saved['model']))
+    model.eval()
+    cases = json.load(open(args.cases, encoding='utf-8'))
+    for case in cases:
+        case['torch'] = model.greedy(case['prompt'], args.max_new, vocab['eos'])
+    json.dump(cases, open(args.cases_out, 'w', encoding='utf-8'))
+    print(json.dumps({'file': temporary, 'bytes': size, 'parameters': sum(p.numel() for p in model.parameters()), 'state': saved['state']}))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest='command', required=True)
+    t = sub.add_parser('tokenizer')
+    t.add_argument('--prompts', required=True)
+    t.add_argument('--vocab', type=int, default=4096)
+    t.add_argument('--out', required=True)
+    t.add_argument('--gguf', required=True)
+    f = sub.add_parser('fit')
+    f.add_argument('--tokens', required=True)
+    f.add_argument('--checkpoints', required=True)
+    f.add_argument('--dim', type=int, default=288)
+    f.add_argument('--layers', type=int, default=6)
+    f.add_argument('--heads', type=int, default=6)
+    f.add_argument('--ffn', type=int, default=768)
+    f.add_argument('--context', type=int, default=2048)
+    f.add_argument('--lr', type=float, default=1e-3)
+    f.add_argument('--warmup', type=int, default=200)
+    f.add_argument('--epochs', type=int, default=20)
+    f.add_argument('--minutes', type=float, default=1e9)
+    f.add_argument('--prompt-weight', type=float, default=0.1)
+    f.add_argument('--threads', type=int, default=2)
+    f.add_argument('--seed', type=int, default=1)
+    f.add_argument('--log-every', type=int, default=20)
+    f.add_argument('--save-every', type=int, default=100)
+    e = sub.add_parser('export')
+    e.add_argument('--checkpoints', required=True)
+    e.add_argument('--tokenizer', required=True)
+    e.add_argument('--out', required=True)
+    e.add_argument('--cases', required=True)
+    e.add_argument('--cases-out', required=True)
+    e.add_argument('--max-new', type=int, default=64)
+    e.add_argument('--force', action='store_true')
+    args = parser.parse_args()
+    {'tokenizer': cmd_tokenizer, 'fit': cmd_fit, 'export': cmd_export}[args.command](args)
+
+
+if __name__ == '__main__':
+    main()
