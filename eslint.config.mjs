@@ -27,7 +27,7 @@ export const CORE_LAYERS = {
   ask: ['types', 'sql', 'schema', 'db', 'engine', 'prompt', 'defaults'],
   complete: ['types', 'sql', 'schema', 'engine', 'prompt', 'protocol', 'defaults'],
   eval: ['types', 'util', 'sql', 'db', 'files', 'ipc', 'protocol', 'engine', 'ask', 'instances', 'defaults'],
-  dataset: ['types', 'util', 'sql', 'schema', 'db', 'files', 'protocol', 'engine', 'prompt', 'instances', 'eval', 'defaults'],
+  dataset: ['types', 'util', 'sql', 'schema', 'db', 'files', 'protocol', 'engine', 'prompt', 'instances', 'eval', 'ask', 'defaults'],
   workers: ['types', 'sql', 'schema', 'db', 'ipc', 'protocol', 'instances', 'eval'],
 };
 

@@ -150,7 +150,8 @@ async function main() {
     throw new Error(`${MODEL} is committed; pass --force (npm run train:model -- --force) to train and replace it`);
   }
   if (!existsSync(files.prompts)) {
-    run(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'dataset', 'prompts', '--spider', SPIDER, '--split', 'train', '--out', files.prompts]);
+    // A correction turn for a quarter of the questions, so that Ask's --attempts has something to work with.
+    run(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'dataset', 'prompts', '--spider', SPIDER, '--split', 'train', '--corrections', '0.25', '--out', files.prompts]);
   }
   if (!existsSync(files.vocabGguf)) {
     run(PYTHON, ['train/train.py', 'tokenizer', '--prompts', files.prompts, '--vocab', values.vocab ?? '4096', '--out', files.tokenizer, '--gguf', files.vocabGguf]);

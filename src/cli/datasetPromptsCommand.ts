@@ -26,6 +26,10 @@ Options:
   --out <file.jsonl>    where to write (a new file, or one this command wrote before; written whole)
 ${PROMPT_FORMAT_HELP}
   --schema-only         no example values in the schema, as 'quarry ask --schema-only' sends it
+  --corrections F       also a correction turn for this share of examples (0 to 1, default 0): a
+                        name of the gold query replaced by an invented one, its database error, and
+                        the prompt Ask then sends; the line has "correction": {"sql", "error"}
+  --seed N              which examples and names (default 1)
   --limit N             only the first N examples
   -h, --help            show this help`;
 
@@ -40,6 +44,8 @@ export async function datasetPromptsCommand(args: string[], write: (text: string
     out: { type: 'string' },
     'prompt-format': { type: 'string' },
     'schema-only': { type: 'boolean' },
+    corrections: { type: 'string' },
+    seed: { type: 'string' },
     limit: { type: 'string' },
   });
   if (values.help) return write(DATASET_PROMPTS_HELP);
@@ -48,6 +54,9 @@ export async function datasetPromptsCommand(args: string[], write: (text: string
   const split = values.split ?? 'train';
   if (split !== 'dev' && split !== 'train') throw new UsageError(`dataset prompts: --split must be train or dev, got '${split}'`);
   const limit = integerOption('dataset prompts', 'limit', values.limit, 1);
+  const seed = integerOption('dataset prompts', 'seed', values.seed, 0) ?? 1;
+  const corrections = values.corrections === undefined ? 0 : Number(values.corrections);
+  if (!(corrections >= 0 && corrections <= 1)) throw new UsageError(`dataset prompts: --corrections must be between 0 and 1, got '${values.corrections}'`);
   const format = PROMPT_FORMATS[promptFormatOption('dataset prompts', values['prompt-format']) ?? 'quarry'];
   const input = values.spider ? spiderSplitFile(values.spider, split) : resolve(values.dataset!);
   const out = resolve(values.out);
@@ -61,12 +70,15 @@ export async function datasetPromptsCommand(args: string[], write: (text: string
     const result = await exportPrompts(examples, {
       format,
       schemaOnly: !!values['schema-only'],
+      corrections,
+      seed,
       signal: interrupt.signal,
       onProgress: (done, total) => tty && process.stderr.write(`\r\x1b[Kprompts… ${done}/${total}`),
     });
     if (tty) process.stderr.write('\r\x1b[K');
     writeAtomically(out, result.examples.map((example) => JSON.stringify(example)).join('\n') + (result.examples.length ? '\n' : ''));
-    write(`${result.examples.length} prompts (${format.id} format) written to ${out}${result.missing ? `; ${result.missing} left out: their database is missing` : ''}`);
+    const turns = result.examples.filter((e) => e.correction).length;
+    write(`${result.examples.length} prompts (${format.id} format${turns ? `, ${turns} of them correction turns` : ''}) written to ${out}${result.missing ? `; ${result.missing} left out: their database is missing` : ''}`);
   } finally {
     interrupt.dispose();
     lock.release();

@@ -2,6 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { askQuestion } from '../../src/core/ask/askQuestion';
+import type { LanguageModel } from '../../src/core/engine/LanguageModel';
+import { completionInput } from '../../src/core/protocol/completionInput';
+import type { GenerateParams, GenerateResult } from '../../src/core/protocol/modelServerMethods';
+import { openTestDb } from '../helpers/dbAssertions';
 import { makeTempDir, PROJECT_ROOT, SPIDER_DIR } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
 import { TINY_MODEL } from '../helpers/tinyModel';
@@ -14,6 +19,7 @@ interface Exported {
   question: string;
   prompt: string;
   completion: string;
+  correction?: { sql: string; error: string };
 }
 
 const read = (file: string): Exported[] => readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Exported);
@@ -61,4 +67,38 @@ test('--print-prompt for a model with no chat template prints the completion tex
   assert.match(withModel.stdout, /^-- SQLite database schema\n/);
   const withoutModel = quarry(['ask', '--print-prompt', '--db', db, 'How many orders?']);
   assert.match(withoutModel.stdout, /^=== system ===\nYou write SQLite SQL/);
+});
+
+test('correction turns: an invented name, the database\'s own words on it, and exactly the prompt Ask sends after that failure', async () => {
+  const out = join(temp.dir, 'corrections.jsonl');
+  const run = quarry(['dataset', 'prompts', '--spider', SPIDER_DIR, '--limit', '12', '--corrections', '1', '--out', out]);
+  assert.equal(run.code, 0, run.stderr);
+  const turns = read(out).filter((e) => e.correction);
+  assert.ok(turns.length >= 8, `${turns.length} correction turns of 12`);
+  for (const turn of turns) assert.match(turn.correction!.error, /no such (column|table)/);
+  // Ask itself, on a model that answers with the wrong query first: its second prompt is the export's.
+  const turn = turns[0]!;
+  const db = await openTestDb(join(SPIDER_DIR, 'database', turn.db_id, `${turn.db_id}.sqlite`));
+  try {
+    const schema = await db.readSchema();
+    const sent: GenerateParams[] = [];
+    const answers = [turn.correction!.sql, turn.completion];
+    const model: LanguageModel = {
+      status: { modelPath: 'scripted', loraPath: null, device: 'cpu', contextSize: 8192, chatTemplate: false, loadMs: 0 },
+      metadata: new Map(),
+      capabilities: { grammar: true, infill: false, chatTemplate: false, batching: false },
+      async generate(params) {
+        sent.push(params);
+        return { text: answers[sent.length - 1] ?? '', stopReason: 'eogToken', promptTokens: 1, reusedTokens: 0, generatedTokens: 1, promptMs: 0, generateMs: 0 } as GenerateResult;
+      },
+      generateBatch: async () => [],
+      countTokens: async (text) => Math.ceil(text.length / 4),
+    };
+    const result = await askQuestion(db, schema, model, turn.question, { promptFormat: 'quarry', grammar: 'off' });
+    assert.equal(result.valid, true);
+    assert.equal(sent.length, 2);
+    assert.equal(completionInput(sent[1]!), turn.prompt);
+  } finally {
+    await db.dispose();
+  }
 });

@@ -180,7 +180,8 @@ function voteByResult(answers: { sql: string; error: string | null; result: Quer
   return [...groups.values()].sort((a, b) => b.count - a.count || a.first - b.first);
 }
 
-async function checkSql(
+/** The database's verdict on an answer: its error as the correction prompt quotes it, or its result. */
+export async function checkSql(
   db: Database,
   sql: string,
   options: AskOptions,
@@ -190,7 +191,8 @@ async function checkSql(
   return outcome.ok ? { error: null, result: outcome.value } : { error: outcome.error.message, result: null };
 }
 
-function validNames(schema: DatabaseSchema): string {
+/** The names a correction prompt lists: every table with its columns. */
+export function validNames(schema: DatabaseSchema): string {
   return schema.tables.map((t) => `${t.name}(${t.columns.map((c) => c.name).join(', ')})`).join('; ');
 }
 

@@ -2,6 +2,9 @@ import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { EvalExample } from '../eval/EvalDataset';
 import { completionInput } from '../protocol/completionInput';
 import type { PromptFormat } from '../prompt/PromptFormat';
+import { checkSql, validNames } from '../ask/askQuestion';
+import { mulberry32 } from '../util/seededRandom';
+import { inventName } from './inventName';
 
 /** One training example: exactly the text a model without a chat template is sent, and the SQL it should write. */
 export interface PromptExample {
@@ -9,6 +12,8 @@ export interface PromptExample {
   question: string;
   prompt: string;
   completion: string;
+  /** A correction turn: the wrong first answer and the database's words on it, which the prompt carries. */
+  correction?: { sql: string; error: string };
 }
 
 export interface ExportPromptsOptions {
@@ -17,6 +22,12 @@ export interface ExportPromptsOptions {
   schemaOnly?: boolean;
   /** Trusted as the user's own: the databases are opened as `quarry ask --db` opens them. */
   workerScript?: string;
+  /**
+   * The share of examples that also get a correction turn (0 to 1): a name of the gold query
+   * replaced by an invented one, run on the database, and the prompt Ask sends with that error.
+   */
+  corrections?: number;
+  seed?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -38,6 +49,7 @@ export async function exportPrompts(examples: EvalExample[], options: ExportProm
     byDb.set(example.dbPath, [...(byDb.get(example.dbPath) ?? []), example]);
   }
   const out: { at: number; example: PromptExample }[] = [];
+  const random = mulberry32(options.seed ?? 1);
   const at = new Map(examples.map((example, i) => [example, i]));
   let done = missing;
   for (const [dbPath, group] of byDb) {
@@ -47,8 +59,16 @@ export async function exportPrompts(examples: EvalExample[], options: ExportProm
       const schema = await db.readSchema({ ...(options.schemaOnly ? { sampleValues: 0 } : {}), ...(options.signal ? { signal: options.signal } : {}) });
       const schemaText = options.format.renderSchema(schema);
       for (const example of group) {
-        const prompt = options.format.build({ schema, schemaText, question: example.question, ...(example.evidence ? { evidence: example.evidence } : {}) });
-        out.push({ at: at.get(example)!, example: { db_id: example.dbId, question: example.question, prompt: completionInput(prompt), completion: example.goldSql.trim() } });
+        const asked = { schema, schemaText, question: example.question, ...(example.evidence ? { evidence: example.evidence } : {}) };
+        const base = { db_id: example.dbId, question: example.question, completion: example.goldSql.trim() };
+        out.push({ at: at.get(example)!, example: { ...base, prompt: completionInput(options.format.build(asked)) } });
+        if (random() >= (options.corrections ?? 0)) continue;
+        const wrong = inventName(base.completion, schema, random);
+        const verdict = wrong === null ? null : await checkSql(db, wrong, {});
+        if (wrong === null || !verdict?.error) continue;
+        // As askQuestion asks again after a failed answer: the same prompt, with the answer, the database's words and the valid names.
+        const correction = { sql: wrong, error: verdict.error, validNames: validNames(schema) };
+        out.push({ at: at.get(example)!, example: { ...base, prompt: completionInput(options.format.build({ ...asked, correction })), correction: { sql: wrong, error: verdict.error } } });
       }
     } finally {
       await db.dispose();
