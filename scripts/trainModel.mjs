@@ -47,8 +47,14 @@ function checkPython() {
   }
 }
 
+/** The bundled example's history is small beside Spider's 7,000 questions: it is seen this many times an epoch. */
+const EXAMPLE_REPEATS = 4;
+
 const files = {
-  prompts: join(WORK, 'prompts-spider-train.jsonl'),
+  prompts: join(WORK, 'prompts.jsonl'),
+  spiderPrompts: join(WORK, 'prompts-spider-train.jsonl'),
+  shopDataset: join(WORK, 'shop-dataset'),
+  shopPrompts: join(WORK, 'prompts-shop.jsonl'),
   tokenizer: join(WORK, 'tokenizer.model'),
   vocabGguf: join(WORK, 'vocab.gguf'),
   tokens: join(WORK, 'tokens'),
@@ -140,6 +146,26 @@ async function parity(modelPath) {
   return agreed === cases.length;
 }
 
+/**
+ * Step 1: Spider train, and the bundled example database's history turned into examples by
+ * `quarry dataset build` (both of its splits: the held-out questions are examples/shop-heldout.jsonl),
+ * each with a correction turn for a quarter of the questions, so that Ask's --attempts has
+ * something to work with. Spider dev and OpenFlights are never trained on.
+ */
+function writePrompts() {
+  const cli = join(ROOT, 'dist', 'cli.js');
+  run(process.execPath, [cli, 'dataset', 'prompts', '--spider', SPIDER, '--split', 'train', '--corrections', '0.25', '--out', files.spiderPrompts]);
+  rmSync(files.shopDataset, { recursive: true, force: true });
+  run(process.execPath, [cli, 'dataset', 'build', '--db', join(ROOT, 'examples', 'shop.sqlite'), '--history', join(ROOT, 'examples', 'shop-history.sql'), '--questions', 'history', '--formats', 'quarry', '--out', files.shopDataset]);
+  const shop = [];
+  for (const split of ['train', 'test']) {
+    const out = `${files.shopPrompts}.${split}`;
+    run(process.execPath, [cli, 'dataset', 'prompts', '--dataset', join(files.shopDataset, split, 'quarry.jsonl'), '--corrections', '0.25', '--out', out]);
+    shop.push(readFileSync(out, 'utf8'));
+  }
+  writeFileSync(files.prompts, readFileSync(files.spiderPrompts, 'utf8') + shop.join('').repeat(EXAMPLE_REPEATS));
+}
+
 async function main() {
   const step = positionals[0] ?? 'all';
   mkdirSync(WORK, { recursive: true });
@@ -149,10 +175,7 @@ async function main() {
   if (!values.force && existsSync(MODEL) && step === 'all') {
     throw new Error(`${MODEL} is committed; pass --force (npm run train:model -- --force) to train and replace it`);
   }
-  if (!existsSync(files.prompts)) {
-    // A correction turn for a quarter of the questions, so that Ask's --attempts has something to work with.
-    run(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'dataset', 'prompts', '--spider', SPIDER, '--split', 'train', '--corrections', '0.25', '--out', files.prompts]);
-  }
+  if (!existsSync(files.prompts)) writePrompts();
   if (!existsSync(files.vocabGguf)) {
     run(PYTHON, ['train/train.py', 'tokenizer', '--prompts', files.prompts, '--vocab', values.vocab ?? '4096', '--out', files.tokenizer, '--gguf', files.vocabGguf]);
   }
