@@ -48,11 +48,13 @@ def load_examples(prefix):
     return tokens, index
 
 
-def packs(index, tokens, context, rng):
-    """Packed sequences: a database's schema once, then as many of its questions as fit, shuffled."""
+def packs(index, tokens, context, rng, positions):
+    """Packed sequences: a database's schema once, then as many of its questions as fit, shuffled.
+    An example longer than the model's positions is left out: Ask would cut that schema to fit."""
     by_schema = {}
     for example in index:
-        by_schema.setdefault(example['schemaKey'], []).append(example)
+        if example['length'] <= positions:
+            by_schema.setdefault(example['schemaKey'], []).append(example)
     out = []
     for group in by_schema.values():
         rng.shuffle(group)
@@ -74,7 +76,7 @@ def packs(index, tokens, context, rng):
     return out
 
 
-def tensors_for(pack, context, answer_weight, other_weight):
+def tensors_for(pack, answer_weight, other_weight):
     """Token ids, targets, loss weights, positions and the attention mask of one packed sequence."""
     schema, segments = pack
     ids = list(schema)
@@ -134,14 +136,14 @@ def cmd_fit(args):
     deadline = time.time() + args.minutes * 60
     while state['epoch'] < args.epochs and time.time() < deadline:
         rng = random.Random(args.seed * 1000 + state['epoch'])
-        all_packs = packs(index, tokens, args.context, rng)
+        all_packs = packs(index, tokens, args.pack, rng, args.context)
         total_steps = args.epochs * len(all_packs)
         started_epoch = time.time()
         epoch_loss, epoch_weight = 0.0, 0.0
         for n, pack in enumerate(all_packs):
             if n < state.get('pack', 0):
                 continue
-            ids, targets, weights, pos, mask = tensors_for(pack, args.context, 1.0, args.prompt_weight)
+            ids, targets, weights, pos, mask = tensors_for(pack, 1.0, args.prompt_weight)
             lr = args.lr * min(1.0, (state['step'] + 1) / args.warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, state['step'] / total_steps)))
             for group in optimizer.param_groups:
                 group['lr'] = max(lr, args.lr * 0.05)
@@ -216,6 +218,8 @@ def main():
     f.add_argument('--heads', type=int, default=6)
     f.add_argument('--ffn', type=int, default=768)
     f.add_argument('--context', type=int, default=2048)
+    # Attention costs grow with a sequence's square: short packs (a schema and a few questions) train faster per token.
+    f.add_argument('--pack', type=int, default=1024)
     f.add_argument('--lr', type=float, default=1e-3)
     f.add_argument('--warmup', type=int, default=200)
     f.add_argument('--epochs', type=int, default=20)
