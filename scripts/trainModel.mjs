@@ -135,7 +135,9 @@ async function parity(modelPath) {
       if (token === model.tokens.eos || got.length >= item.torch.length) break;
     }
     sequence.dispose();
-    const same = got.length === item.torch.length && got.every((token, i) => token === item.torch[i]);
+    // node-llama-cpp ends at the end-of-generation token without yielding it: torch's EOS is that end.
+    const expected = item.torch.at(-1) === model.tokens.eos ? item.torch.slice(0, -1) : item.torch;
+    const same = got.length === expected.length && got.every((token, i) => token === expected[i]);
     if (same) agreed++;
     else console.log(`differs on "${item.question}":\n  torch     ${item.torch.join(' ')}\n  llama.cpp ${got.join(' ')}`);
   }
