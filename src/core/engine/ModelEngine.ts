@@ -15,11 +15,12 @@ export interface ModelEngineOptions {
 }
 
 /**
- * Room for the slowest machine Quarry runs on: a long prompt on a large model on a laptop CPU, then
- * two tokens a second. A server past it is stuck (a hung decode, a deadlocked backend), not slow,
- * and is stopped, so a request never waits forever in the editor or the CLI.
+ * Room for the slowest machine Quarry runs on: a long prompt on a 32B model on a laptop CPU, then
+ * half a token a second. A server past it is stuck (a hung decode, a deadlocked backend), not slow,
+ * and is stopped, so a request never waits forever in the editor or the CLI; a tighter deadline
+ * would cut off a large model's right answer.
  */
-const DEFAULT_DEADLINE = { baseMs: 120_000, msPerToken: 500 };
+const DEFAULT_DEADLINE = { baseMs: 300_000, msPerToken: 2_000 };
 /** Counting a prompt's tokens is quick on any machine. */
 const COUNT_TOKENS_MS = 60_000;
 

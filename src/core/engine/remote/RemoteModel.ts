@@ -4,6 +4,7 @@ import type { LanguageModel, ModelCapabilities } from '../LanguageModel';
 import { REMOTE_API_SHAPES, type RemoteApi } from './remoteApis';
 import { readStreamedJson, request, requestJson, type HttpOptions } from './remoteHttp';
 import { redactUrl } from '../../util/redactSecrets';
+import { completionInput } from '../../protocol/completionInput';
 
 export interface RemoteModelOptions {
   /** The server's OpenAI-style base URL, `http://host:port/v1`. */
@@ -27,10 +28,11 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_RETRIES = 3;
 const FALLBACK_CONTEXT_SIZE = 8192;
 /**
- * The slowest generation a streamed answer is given time for (4 tokens a second), on top of the
- * quiet-gap timeout: its deadline follows from its token budget, however busily the server streams.
+ * The slowest generation a streamed answer is given time for (a token a second: Ollama on a laptop
+ * CPU, a busy shared server), on top of the quiet-gap timeout: its deadline follows from its token
+ * budget, however busily the server streams. A stall is caught sooner, by the quiet gap.
  */
-const SLOWEST_MS_PER_TOKEN = 250;
+const SLOWEST_MS_PER_TOKEN = 1_000;
 /** Pieces a server may stream past max_tokens (a role-only first event, a last one with usage) before Quarry stops reading. */
 const EXTRA_PIECES = 8;
 /** A piece is a token or a few: an answer this much longer than its budget in characters is not honouring max_tokens. */
@@ -145,7 +147,7 @@ export class RemoteModel implements LanguageModel {
     const prefill = !!params.responsePrefix && !params.rawCompletion;
     const body = {
       model: modelName,
-      ...(params.rawCompletion ? { prompt: params.completion + (params.responsePrefix ?? '') } : { messages }),
+      ...(params.rawCompletion ? { prompt: completionInput(params) } : { messages }),
       max_tokens: params.maxTokens,
       temperature: params.temperature,
       ...(params.topP !== undefined ? { top_p: params.topP } : {}),
@@ -305,7 +307,7 @@ export class RemoteModel implements LanguageModel {
   /** Ollama: a chat (/api/chat), or a raw prompt (/api/generate with `raw`). */
   private async generateOllama(params: GenerateParams, modelName: string, signal?: AbortSignal): Promise<GenerateResult> {
     const options = ollamaOptions(params);
-    if (params.rawCompletion) return this.stream(`${this.root}/api/generate`, { model: modelName, prompt: params.completion + (params.responsePrefix ?? ''), raw: true, stream: true, options }, params.maxTokens, signal, 'ndjson');
+    if (params.rawCompletion) return this.stream(`${this.root}/api/generate`, { model: modelName, prompt: completionInput(params), raw: true, stream: true, options }, params.maxTokens, signal, 'ndjson');
     return this.stream(`${this.root}/api/chat`, { model: modelName, messages: chatMessages(params), stream: true, options }, params.maxTokens, signal, 'ndjson');
   }
 
@@ -316,7 +318,7 @@ export class RemoteModel implements LanguageModel {
    * without the suffix, and later requests do not try again.
    */
   private async fillInTheMiddle(params: GenerateParams, modelName: string, api: RemoteApi, signal?: AbortSignal): Promise<GenerateResult | null> {
-    const prefix = params.completion + (params.responsePrefix ?? '');
+    const prefix = completionInput(params);
     try {
       const result =
         api === 'ollama'
