@@ -19,8 +19,8 @@ export const CORE_LAYERS = {
   ipc: ['protocol'],
   sql: ['types'],
   schema: ['types', 'sql', 'defaults'],
-  db: ['types', 'sql', 'schema', 'files', 'ipc', 'protocol', 'defaults'],
-  engine: ['types', 'files', 'ipc', 'protocol', 'defaults'],
+  db: ['types', 'util', 'sql', 'schema', 'files', 'ipc', 'protocol', 'defaults'],
+  engine: ['types', 'util', 'files', 'ipc', 'protocol', 'defaults'],
   models: ['types', 'prompt'],
   prompt: ['types', 'sql', 'schema'],
   instances: ['types', 'util', 'sql', 'db', 'ipc', 'protocol'],
@@ -46,7 +46,7 @@ function layerRule(folder) {
           patterns: [
             NO_EXTENSION,
             ...(forbidden.length
-              ? [{ regex: `^\\.\\./(${forbidden.join('|')})(/|$)`, message: `src/core/${folder} may import only ${[...allowed].join(', ')} (see CORE_LAYERS in eslint.config.mjs).` }]
+              ? [{ regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`, message: `src/core/${folder} may import only ${[...allowed].join(', ')} (see CORE_LAYERS in eslint.config.mjs).` }]
               : []),
           ],
         },

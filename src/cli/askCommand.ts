@@ -146,8 +146,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
   }
 }
 
-/** The format a model file on disk names (nothing is downloaded to print a prompt). */
-/** A local GGUF's prompt format and whether it has a chat template (what the model server reads: tokenizer.chat_template). */
+/** A local GGUF's prompt format (nothing is downloaded to print a prompt) and whether it has a chat template (what the model server reads: tokenizer.chat_template). */
 function localModel(model: string | undefined, lora: string | undefined): { format: PromptFormatId; chatTemplate: boolean } | undefined {
   if (!model || !existsSync(model)) return undefined;
   const summary = checkGgufFile(model);

@@ -180,10 +180,15 @@ function progressBar() {
   };
 }
 
-function mostCommonReason(summary: EvalSummary): string {
+/** Each reason examples were skipped for, with how many, most first. */
+function skipReasons(summary: EvalSummary): [string, number][] {
   const reasons = new Map<string, number>();
   for (const s of summary.skippedExamples) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
-  const [reason, count] = [...reasons].sort((a, b) => b[1] - a[1])[0] ?? ['none was run', summary.total];
+  return [...reasons].sort((a, b) => b[1] - a[1]);
+}
+
+function mostCommonReason(summary: EvalSummary): string {
+  const [reason, count] = skipReasons(summary)[0] ?? ['none was run', summary.total];
   return `${count} of ${summary.total}: ${reason}`;
 }
 
@@ -201,11 +206,7 @@ function formatSummary(summary: EvalSummary, report: string): string {
     `crash rate          ${percent(summary.crashRate)}`,
     ...(summary.rescuedByCorrection ? [`rescued by correction  ${summary.rescuedByCorrection}`] : []),
   ];
-  if (summary.skippedExamples.length) {
-    const reasons = new Map<string, number>();
-    for (const s of summary.skippedExamples) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
-    lines.push('skipped:', ...[...reasons].map(([reason, count]) => `  ${count} × ${reason}`));
-  }
+  if (summary.skippedExamples.length) lines.push('skipped:', ...skipReasons(summary).map(([reason, count]) => `  ${count} × ${reason}`));
   lines.push(`${summary.seconds.toFixed(1)} s · report: ${report}`);
   return lines.join('\n');
 }

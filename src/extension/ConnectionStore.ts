@@ -6,6 +6,7 @@ import { describeTarget, isUrlTarget } from '../core/db/databaseEngines';
 import { trustsDataTarget, type DataUrlTrust } from '../core/db/dataUrlTrust';
 import { passwordInUrl } from '../core/db/postgres/postgresTarget';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
+import type { ServerCredentials } from '../core/types/ServerCredentials';
 import { readSettings } from './settings';
 
 const STATE_KEY = 'quarry.connections';
@@ -28,11 +29,6 @@ function serverUrlKey(url: string): string {
   return `quarry.serverUrl:${url}`;
 }
 
-/** Credentials for one connection to a server: a saved password, or none but the URL's own for a server only a data file named. */
-export interface ServerCredentials {
-  password?: string;
-  fromDataFile?: boolean;
-}
 
 /** The workspace's connected database files and servers, their open connections and last-read schemas. */
 export class ConnectionStore implements vscode.Disposable {
@@ -100,8 +96,7 @@ export class ConnectionStore implements vscode.Disposable {
     if (!isUrlTarget(target)) return {};
     const configured = this.list().find((c) => trustsDataTarget(target, { configured: [c.path], trustAll: false }));
     if (!configured) return { fromDataFile: true };
-    const password = await this.passwordOf(configured.path);
-    return password ? { password } : {};
+    return { password: await this.passwordOf(configured.path) };
   }
 
   /** The servers the user connected to, as data files' URLs are matched against them. */

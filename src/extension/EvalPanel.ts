@@ -7,7 +7,7 @@ import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, Rep
 import type { EvalReport } from '../core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
 import { webviewHtml } from './webviewHtml';
-import type { ServerCredentials } from './ConnectionStore';
+import type { ServerCredentials } from '../core/types/ServerCredentials';
 
 const DETAIL_ROWS = 50;
 

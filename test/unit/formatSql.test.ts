@@ -13,7 +13,14 @@ test('formatting never changes what a query means: every Spider dev gold query g
     let db = open.get(example.dbPath);
     if (!db) open.set(example.dbPath, (db = SqliteAdapter.open(example.dbPath)));
     const formatted = formatSql(example.goldSql, 'sqlite');
-    const rows = async (sql: string) => (await db.query(sql, null, 1_000_000)).rows;
+    const rows = async (sql: string) => {
+      const cursor = await db.openCursor(sql, null);
+      try {
+        return await cursor.next(1_000_000);
+      } finally {
+        cursor.close();
+      }
+    };
     assert.deepEqual(await rows(formatted), await rows(example.goldSql), `${example.goldSql}\n→\n${formatted}`);
     compared++;
   }

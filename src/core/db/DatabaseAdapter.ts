@@ -1,5 +1,5 @@
 import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
-import type { Dialect, QueryResult, TypedRows } from '../types/QueryResult';
+import type { Dialect, TypedRows } from '../types/QueryResult';
 import type { RowCursor } from './RowCursor';
 
 /**
@@ -10,14 +10,11 @@ import type { RowCursor } from './RowCursor';
 export interface DatabaseAdapter {
   readonly dialect: Dialect;
   /**
-   * Runs a statement that checkReadOnlyStatement already admitted; the adapter asks its engine
-   * whether the statement (and the one an EXPLAIN wraps) really only reads.
-   */
-  query(statement: string, explained: string | null, maxRows: number, timeoutMs?: number): Promise<QueryResult>;
-  /**
-   * The same statement's rows as a cursor, for a result read a page at a time (the worker sends
-   * pages, never one huge message). It gives every row (or at least one past `maxRows`, where the
-   * engine must read up front): the reader counts, and cuts at the cap.
+   * Runs a statement that checkReadOnlyStatement already admitted (the adapter asks its engine
+   * whether the statement, and the one an EXPLAIN wraps, really only reads) and gives its rows as a
+   * cursor, read a page at a time: the worker sends pages, never one huge message. It gives every
+   * row (or at least one past `maxRows`, where the engine must read up front): the reader counts,
+   * and cuts at the cap.
    */
   openCursor(statement: string, explained: string | null, maxRows: number, timeoutMs?: number): Promise<RowCursor>;
   /** The same, with the engine's own value types kept (integer vs real, blob vs text), for execution accuracy. */

@@ -1,16 +1,10 @@
 import type { Dialect } from '../types/QueryResult';
+import type { ServerCredentials } from '../types/ServerCredentials';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 
-export interface AdapterOptions {
+export interface AdapterOptions extends ServerCredentials {
   /** DuckDB's memory_limit for this connection, in MB. */
   memoryLimitMb: number;
-  /** A server's password when neither the URL nor the environment has one (the editor's secret storage). */
-  password?: string;
-  /**
-   * The target came from a data file (a dataset, an rft file, a report), not from the user: a server
-   * gets only the password written in its own URL, never PGPASSWORD, ~/.pgpass or `password`.
-   */
-  fromDataFile?: boolean;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type DuckDBPreparedStatement,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { QueryResult, SqlValue, TypedRows, TypedValue } from '../types/QueryResult';
+import type { SqlValue, TypedRows, TypedValue } from '../types/QueryResult';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 import type { RowCursor } from './RowCursor';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
@@ -55,23 +55,6 @@ export class DuckDbAdapter implements DatabaseAdapter {
     } catch (error) {
       instance.closeSync();
       throw openError(error, path);
-    }
-  }
-
-  async query(statement: string, explained: string | null, maxRows: number): Promise<QueryResult> {
-    const started = performance.now();
-    const prepared = await this.prepareRead(statement, explained === null ? [StatementType.SELECT] : [StatementType.EXPLAIN]);
-    if (explained !== null) (await this.prepareRead(explained, [StatementType.SELECT])).destroySync();
-    try {
-      const reader = await prepared.streamAndReadUntil(maxRows + 1);
-      const all = reader.getRows();
-      const rows = all.slice(0, maxRows).map((row) => row.map(fromDuckDb));
-      const columnTypes = reader.columnTypes().map((type) => type.toString());
-      return { columns: reader.columnNames(), columnTypes, rows, truncated: all.length > maxRows, elapsedMs: performance.now() - started };
-    } catch (error) {
-      throw queryError(error);
-    } finally {
-      prepared.destroySync();
     }
   }
 

@@ -5,11 +5,12 @@ import type { Outcome } from '../protocol/rpc';
 import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
 import type { Database, QueryOptions } from './Database';
 import type { Dialect, QueryResult } from '../types/QueryResult';
+import type { ServerCredentials } from '../types/ServerCredentials';
 import { DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from '../defaults';
 import { checkDatabaseTarget, databaseNameOf, describeTarget } from './databaseEngines';
 import { DbError, type DbErrorCode } from './DbError';
 
-export interface IsolatedDatabaseOptions {
+export interface IsolatedDatabaseOptions extends ServerCredentials {
   /** The bundled worker script; by default dbWorker.js next to the running bundle. */
   workerScript?: string;
   /** Defaults for queries that do not say otherwise. */
@@ -19,13 +20,9 @@ export interface IsolatedDatabaseOptions {
   schemaTimeoutMs?: number;
   /** DuckDB's memory limit per connection, in MB. */
   memoryLimitMb?: number;
-  /** A server's password when neither its URL nor the environment (PGPASSWORD, ~/.pgpass) has one. */
-  password?: string;
-  /** The target was named by a data file, not the user: a server gets only its URL's own password. */
-  fromDataFile?: boolean;
 }
 
-type ResolvedOptions = Required<Omit<IsolatedDatabaseOptions, 'password' | 'fromDataFile'>> & Pick<IsolatedDatabaseOptions, 'password' | 'fromDataFile'>;
+type ResolvedOptions = Required<Omit<IsolatedDatabaseOptions, keyof ServerCredentials>> & ServerCredentials;
 
 /** How much longer than its timeout a statement on a server that cancels it itself may take before the worker is stopped. */
 const SERVER_CANCEL_GRACE_MS = 2000;
@@ -61,8 +58,8 @@ export class IsolatedDatabase implements Database {
       maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
       schemaTimeoutMs: options.schemaTimeoutMs ?? DEFAULT_SCHEMA_TIMEOUT_MS,
       memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
-      ...(options.password ? { password: options.password } : {}),
-      ...(options.fromDataFile ? { fromDataFile: true } : {}),
+      password: options.password,
+      fromDataFile: options.fromDataFile,
     };
     // Here, before a worker starts: a missing file, a folder, a FIFO or an unknown URL fails at once, with its own words.
     const server = checkDatabaseTarget(path);
@@ -172,12 +169,7 @@ const WORKER_START_MS = 2000;
 async function startWorker(path: string, options: ResolvedOptions): Promise<{ rpc: ChildRpc<DbWorkerMethods>; dialect: Dialect }> {
   const rpc = ChildRpc.spawn<DbWorkerMethods>(options.workerScript, 'database worker', DB_WORKER_ABORT_POLICIES);
   const limit = options.timeoutMs + WORKER_START_MS;
-  const params = {
-    path,
-    memoryLimitMb: options.memoryLimitMb,
-    ...(options.password ? { password: options.password } : {}),
-    ...(options.fromDataFile ? { fromDataFile: true } : {}),
-  };
+  const params = { path, memoryLimitMb: options.memoryLimitMb, password: options.password, fromDataFile: options.fromDataFile };
   const outcome = await rpc.request('open', params, { timeoutMs: limit });
   if (!outcome.ok) rpc.dispose();
   if (!outcome.ok && outcome.error.code === 'timeout') {

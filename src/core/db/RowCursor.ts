@@ -12,8 +12,8 @@ export interface RowCursor {
   close(): void;
 }
 
-/** A cursor over a result an engine has already read whole (Postgres reads up to the row cap in its transaction). */
-export function cursorOver(result: QueryResult): RowCursor {
+/** A cursor over rows an engine has already read whole (Postgres reads up to the row cap in its transaction). */
+export function cursorOver(result: Pick<QueryResult, 'columns' | 'columnTypes' | 'rows'>): RowCursor {
   let at = 0;
   let rows: SqlValue[][] | null = result.rows;
   return {

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
-import type { QueryResult, SqlValue, TypedRows, TypedValue } from '../types/QueryResult';
+import type { SqlValue, TypedRows, TypedValue } from '../types/QueryResult';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 import type { RowCursor } from './RowCursor';
 import { toHex, toSafeNumber } from './DatabaseAdapter';
@@ -41,15 +41,6 @@ export class SqliteAdapter implements DatabaseAdapter {
       throw sqliteError(error, path);
     }
     return new SqliteAdapter(db);
-  }
-
-  async query(statement: string, explained: string | null, maxRows: number): Promise<QueryResult> {
-    const started = performance.now();
-    const prepared = this.prepareRead(statement);
-    if (explained !== null) this.prepareRead(explained);
-    const described = prepared.columns();
-    const { rows, truncated } = readRows(prepared, maxRows, fromSqlite);
-    return { columns: described.map((c) => c.name), columnTypes: described.map((c) => c.type ?? ''), rows, truncated, elapsedMs: performance.now() - started };
   }
 
   async openCursor(statement: string, explained: string | null): Promise<RowCursor> {

@@ -14,7 +14,7 @@ export interface DataUrlTrust {
   trustAll: boolean;
 }
 
-export const TRUST_NO_DATA_URLS: DataUrlTrust = { configured: [], trustAll: false };
+const TRUST_NO_DATA_URLS: DataUrlTrust = { configured: [], trustAll: false };
 
 /** True for a file (no credentials to send) and for a server the user configured or trusts. */
 export function trustsDataTarget(target: string, trust: DataUrlTrust = TRUST_NO_DATA_URLS): boolean {

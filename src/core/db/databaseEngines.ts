@@ -4,7 +4,8 @@ import type { Dialect } from '../types/QueryResult';
 import type { DatabaseEngine } from './DatabaseEngine';
 import { DbError } from './DbError';
 import { checkDatabaseFile } from './checkDatabaseFile';
-import { isPostgresUrl, postgresDatabaseName, redactedPostgresUrl } from './postgres/postgresTarget';
+import { isPostgresUrl, postgresDatabaseName } from './postgres/postgresTarget';
+import { redactUrl } from '../util/redactSecrets';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const DUCKDB_MAGIC = Buffer.from('DUCK', 'latin1');
@@ -43,7 +44,7 @@ const ENGINES: readonly DatabaseEngine[] = [
     open: async (url, options) => (await import('./postgres/PostgresAdapter.js')).PostgresAdapter.open(url, options),
     cancelsOnServer: true,
     databaseName: postgresDatabaseName,
-    describe: redactedPostgresUrl,
+    describe: redactUrl,
   },
 ];
 

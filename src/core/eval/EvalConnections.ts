@@ -4,6 +4,7 @@ import { openAdapter } from '../db/openAdapter';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
 import type { EvalItem, EvalItemVerdict } from '../protocol/dbWorkerMethods';
 import type { TypedRows } from '../types/QueryResult';
+import type { ServerCredentials } from '../types/ServerCredentials';
 import { PreparedRows, preparedResultsMatch } from './compareResults';
 import { goldOrdersRows } from './prepareForEval';
 
@@ -22,13 +23,13 @@ export class EvalConnections {
   private readonly golds = new Map<string, { path: string; result: PreparedRows; values: number }>();
   private cachedValues = 0;
   /** Servers' credentials, as items bring them (the editor's SecretStorage; the CLI relies on PGPASSWORD or ~/.pgpass). */
-  private readonly credentials = new Map<string, Pick<EvalItem, 'password' | 'fromDataFile'>>();
+  private readonly credentials = new Map<string, ServerCredentials>();
 
   constructor(private readonly memoryLimitMb: number) {}
 
   /** One item's verdict: why its gold query cannot be compared, or the prediction's error, or whether it matches. */
   async score(item: EvalItem, maxRows: number): Promise<EvalItemVerdict> {
-    if (!this.credentials.has(item.path)) this.credentials.set(item.path, { ...(item.password ? { password: item.password } : {}), ...(item.fromDataFile ? { fromDataFile: true } : {}) });
+    if (!this.credentials.has(item.path)) this.credentials.set(item.path, { password: item.password, fromDataFile: item.fromDataFile });
     try {
       await this.connection(item.path);
     } catch (error) {

@@ -7,6 +7,7 @@ import type { Database } from '../db/Database';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { LanguageModel } from '../engine/LanguageModel';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
+import type { ServerCredentials } from '../types/ServerCredentials';
 import type { EvalExample } from './EvalDataset';
 import { extractLiterals } from '../instances/extractLiterals';
 import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
@@ -321,10 +322,8 @@ function preparedExample(example: EvalExample, predSql: string | undefined, dbPa
 }
 
 /** A server the dataset names gets the user's credentials only when the user configured or trusted it. */
-function credentialsFor(dbPath: string, options: EvalOptions): { password?: string; fromDataFile?: boolean } {
-  if (!trustsDataTarget(dbPath, options.dataUrls)) return { fromDataFile: true };
-  const password = options.passwords?.[dbPath];
-  return password ? { password } : {};
+function credentialsFor(dbPath: string, options: EvalOptions): ServerCredentials {
+  return trustsDataTarget(dbPath, options.dataUrls) ? { password: options.passwords?.[dbPath] } : { fromDataFile: true };
 }
 
 async function concluded(prepared: PreparedExample, verdict: EvalItemVerdict, tools: GroupTools, context: LaneContext, ms: number): Promise<ExampleResult> {

@@ -1,5 +1,6 @@
 import type { Dialect, QueryResult, SqlValue } from '../types/QueryResult';
 import type { InstanceOptions } from '../types/InstanceOptions';
+import type { ServerCredentials } from '../types/ServerCredentials';
 import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
 import type { AbortPolicies } from './rpc';
 
@@ -9,11 +10,8 @@ import type { AbortPolicies } from './rpc';
  * runs in a process of its own there too.
  */
 export type DbWorkerMethods = {
-  /**
-   * `path` is a file, or a server's URL; `password` a server's, when the URL and the environment have
-   * none; `fromDataFile` a URL a data file named, which gets no credentials but its own.
-   */
-  open: { params: { path: string; memoryLimitMb: number; password?: string; fromDataFile?: boolean }; result: { dialect: Dialect } };
+  /** `path` is a file, or a server's URL, with what the server may be sent. */
+  open: { params: { path: string; memoryLimitMb: number } & ServerCredentials; result: { dialect: Dialect } };
   /**
    * `timeoutMs` reaches engines that stop a statement on the server (Postgres); the others are
    * stopped with their worker. The result's first page: with `more`, `moreRows` brings the next
@@ -38,12 +36,9 @@ export interface RowsPage {
   truncated: boolean;
 }
 
-export interface EvalItem {
+/** `password` where the caller holds one (the editor's SecretStorage); `fromDataFile` for a URL only the dataset named. */
+export interface EvalItem extends ServerCredentials {
   path: string;
-  /** A server's password, when the caller holds one (the editor's SecretStorage). */
-  password?: string;
-  /** A URL the dataset named that the user did not: it gets no credentials but its own. */
-  fromDataFile?: boolean;
   gold: string;
   /** The prediction; null asks for the gold query alone (is it runnable, under the row cap?). */
   prediction: string | null;

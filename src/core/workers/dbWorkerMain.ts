@@ -79,7 +79,7 @@ serveRpc<DbWorkerMethods>(
       closeOpen();
       adapter?.close();
       adapter = null;
-      adapter = await openAdapter(path, { memoryLimitMb, ...(password ? { password } : {}), ...(fromDataFile ? { fromDataFile } : {}) });
+      adapter = await openAdapter(path, { memoryLimitMb, password, fromDataFile });
       return { dialect: adapter.dialect };
     },
     async query({ sql, maxRows, timeoutMs }) {

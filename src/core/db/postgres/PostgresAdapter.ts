@@ -1,16 +1,17 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import type { QueryResult, TypedRows } from '../../types/QueryResult';
+import type { TypedRows } from '../../types/QueryResult';
 import type { DatabaseSchema, SchemaOptions } from '../../types/DatabaseSchema';
 import type { DatabaseAdapter } from '../DatabaseAdapter';
-import type { AdapterOptions } from '../DatabaseEngine';
+import type { ServerCredentials } from '../../types/ServerCredentials';
+import { redactUrl } from '../../util/redactSecrets';
 import { cursorOver, type RowCursor } from '../RowCursor';
 import { DbError, isProgrammingError } from '../DbError';
 import { DEFAULT_TIMEOUT_MS } from '../../defaults';
 import { markInternal } from '../internalQueryMark';
 import { checkPostgresStatement, loadPostgresParser, type CalledRoutines } from './checkPostgresStatement';
 import { checkPostgresRoutines } from './checkPostgresRoutines';
-import { postgresClientConfig, redactedPostgresUrl } from './postgresTarget';
+import { postgresClientConfig } from './postgresTarget';
 import { fromPostgres, RAW_TEXT_TYPES, typedFromPostgres } from './postgresValues';
 import { readPostgresSchema } from './readPostgresSchema';
 
@@ -44,27 +45,22 @@ export class PostgresAdapter implements DatabaseAdapter {
     this.client = client;
   }
 
-  static async open(url: string, credentials: Pick<AdapterOptions, 'password' | 'fromDataFile'> = {}): Promise<PostgresAdapter> {
+  static async open(url: string, credentials: ServerCredentials = {}): Promise<PostgresAdapter> {
     const config = { ...postgresClientConfig(url, credentials), types: RAW_TEXT_TYPES };
-    const label = redactedPostgresUrl(url);
+    const label = redactUrl(url);
     const [client] = await Promise.all([connect(config, label), loadPostgresParser()]);
     return new PostgresAdapter(config, label, client);
-  }
-
-  async query(statement: string, _explained: string | null, maxRows: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<QueryResult> {
-    const started = performance.now();
-    const raw = await this.runChecked(statement, maxRows, timeoutMs);
-    const columnTypes = await this.typeNamesOf(raw.fields.map((f) => f.dataTypeID));
-    const rows = raw.rows.map((row) => row.map((value, i) => fromPostgres(value, raw.fields[i]!.dataTypeID)));
-    return { columns: raw.fields.map((f) => f.name), columnTypes, rows, truncated: raw.truncated, elapsedMs: performance.now() - started };
   }
 
   /**
    * Postgres reads up to the row cap inside its READ ONLY transaction, which ends with the
    * statement: the pages come from that. One row more than the cap, so the reader can tell it cut.
    */
-  async openCursor(statement: string, explained: string | null, maxRows: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RowCursor> {
-    return cursorOver(await this.query(statement, explained, maxRows + 1, timeoutMs));
+  async openCursor(statement: string, _explained: string | null, maxRows: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RowCursor> {
+    const raw = await this.runChecked(statement, maxRows + 1, timeoutMs);
+    const columnTypes = await this.typeNamesOf(raw.fields.map((f) => f.dataTypeID));
+    const rows = raw.rows.map((row) => row.map((value, i) => fromPostgres(value, raw.fields[i]!.dataTypeID)));
+    return cursorOver({ columns: raw.fields.map((f) => f.name), columnTypes, rows });
   }
 
   async queryTyped(statement: string, _explained: string | null, maxRows: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<TypedRows> {

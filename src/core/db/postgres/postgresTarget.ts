@@ -2,16 +2,12 @@ import type { ClientConfig } from 'pg';
 import { parse, toClientConfig } from 'pg-connection-string';
 import { DbError } from '../DbError';
 import { redactUrl } from '../../util/redactSecrets';
+import type { ServerCredentials } from '../../types/ServerCredentials';
 
 const URL_PATTERN = /^postgres(ql)?:\/\//i;
 
 export function isPostgresUrl(target: string): boolean {
   return URL_PATTERN.test(target);
-}
-
-/** The URL without its password (in the user part, `?password=`, `?sslpassword=`), for logs, messages and saved settings. */
-export function redactedPostgresUrl(url: string): string {
-  return redactUrl(url);
 }
 
 /** The password a URL carries itself, in its user part or as `?password=`. */
@@ -33,7 +29,7 @@ function refuseToSendCredentials(url: string): () => never {
   return () => {
     throw new DbError(
       'auth-failed',
-      `${redactedPostgresUrl(url)} asks for a password, but it was named in a data file, so Quarry sends it none of yours (PGPASSWORD, ~/.pgpass, saved passwords); connect to it yourself (quarry --db, Connect Database…) or pass --trust-data-urls`,
+      `${redactUrl(url)} asks for a password, but it was named in a data file, so Quarry sends it none of yours (PGPASSWORD, ~/.pgpass, saved passwords); connect to it yourself (quarry --db, Connect Database…) or pass --trust-data-urls`,
     );
   };
 }
@@ -56,12 +52,12 @@ const SESSION_OPTIONS = [
  * copied from psql must not change meaning here. node-postgres's own reading (`require` checks the
  * certificate) is there with `uselibpqcompat=false`.
  */
-export function postgresClientConfig(url: string, credentials: { password?: string; fromDataFile?: boolean } = {}): ClientConfig {
+export function postgresClientConfig(url: string, credentials: ServerCredentials = {}): ClientConfig {
   let config: ClientConfig;
   try {
     config = toClientConfig(parse(url, /[?&]uselibpqcompat=/i.test(url) ? {} : { useLibpqCompat: true }));
   } catch (error) {
-    throw new DbError('not-a-database', `${redactedPostgresUrl(url)} is not a valid postgresql:// URL: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DbError('not-a-database', `${redactUrl(url)} is not a valid postgresql:// URL: ${error instanceof Error ? error.message : String(error)}`);
   }
   return {
     ...config,
