@@ -23,6 +23,8 @@ Options:
   --spider <dir>        Spider layout: <dir>/train_spider.json (or .min.json), <dir>/database/<db_id>/<db_id>.sqlite
   --split train|dev     which Spider split (default train)
   --dataset <file>      Quarry JSONL: {"question", "sql", "db"} per line (a dataset build's train/quarry.jsonl)
+  --trust-data-urls     send your Postgres credentials (PGPASSWORD, ~/.pgpass) to the servers the
+                        dataset names; without it a db URL gets only the password written in it
   --out <file.jsonl>    where to write (a new file, or one this command wrote before; written whole)
 ${PROMPT_FORMAT_HELP}
   --schema-only         no example values in the schema, as 'quarry ask --schema-only' sends it
@@ -44,6 +46,7 @@ export async function datasetPromptsCommand(args: string[], write: (text: string
     out: { type: 'string' },
     'prompt-format': { type: 'string' },
     'schema-only': { type: 'boolean' },
+    'trust-data-urls': { type: 'boolean' },
     corrections: { type: 'string' },
     seed: { type: 'string' },
     limit: { type: 'string' },
@@ -72,6 +75,7 @@ export async function datasetPromptsCommand(args: string[], write: (text: string
       schemaOnly: !!values['schema-only'],
       corrections,
       seed,
+      dataUrls: { configured: [], trustAll: values['trust-data-urls'] === true },
       signal: interrupt.signal,
       onProgress: (done, total) => tty && process.stderr.write(`\r\x1b[Kprompts… ${done}/${total}`),
     });

@@ -143,6 +143,13 @@ describe('credentials go only where the user sent them', () => {
     assert.notEqual(run.code, 0);
   });
 
+  test('a dataset exported as training prompts is sent no PGPASSWORD either', async () => {
+    const run = await quarryInBackground(['dataset', 'prompts', '--dataset', dataset('prompts', `postgresql://postgres@127.0.0.1:${catcher.port}/car_1`), '--out', join(temp.dir, 'prompts-out.jsonl')]);
+    assert.deepEqual(catcher.received, []);
+    assert.notEqual(run.code, 0);
+    assert.match(run.stderr, /named in a data file/);
+  });
+
   test('a data URL with its own password is evaluated; the real server, named without one, is not sent PGPASSWORD', async () => {
     const withPassword = await evaluate('own', `postgresql://postgres:${postgres.password}@127.0.0.1:${postgres.port}/car_1`);
     assert.equal(withPassword.code, 0, withPassword.stderr);

@@ -5,6 +5,7 @@ import type { PromptFormat } from '../prompt/PromptFormat';
 import { checkSql, validNames } from '../ask/askQuestion';
 import { mulberry32 } from '../util/seededRandom';
 import { inventName } from './inventName';
+import { trustsDataTarget, type DataUrlTrust } from '../db/dataUrlTrust';
 
 /** One training example: exactly the text a model without a chat template is sent, and the SQL it should write. */
 export interface PromptExample {
@@ -20,8 +21,10 @@ export interface ExportPromptsOptions {
   format: PromptFormat;
   /** No example values in the schema (what `quarry ask --schema-only` sends). */
   schemaOnly?: boolean;
-  /** Trusted as the user's own: the databases are opened as `quarry ask --db` opens them. */
+  /** The database worker script, when not next to the running bundle (tests). */
   workerScript?: string;
+  /** Which servers the dataset names may get the user's credentials (default: none but by their own URL's password). */
+  dataUrls?: DataUrlTrust;
   /**
    * The share of examples that also get a correction turn (0 to 1): a name of the gold query
    * replaced by an invented one, run on the database, and the prompt Ask sends with that error.
@@ -39,36 +42,36 @@ export interface ExportPromptsOptions {
  * byte for byte as it learned. Examples whose database is missing are left out and counted.
  */
 export async function exportPrompts(examples: EvalExample[], options: ExportPromptsOptions): Promise<{ examples: PromptExample[]; missing: number }> {
-  const byDb = new Map<string, EvalExample[]>();
+  // Indexes into `examples`, by database: each database is opened once.
+  const byDb = new Map<string, number[]>();
   let missing = 0;
-  for (const example of examples) {
-    if (!example.dbPath) {
-      missing++;
-      continue;
-    }
-    byDb.set(example.dbPath, [...(byDb.get(example.dbPath) ?? []), example]);
-  }
+  examples.forEach((example, i) => {
+    if (!example.dbPath) missing++;
+    else if (byDb.has(example.dbPath)) byDb.get(example.dbPath)!.push(i);
+    else byDb.set(example.dbPath, [i]);
+  });
   const out: { at: number; example: PromptExample }[] = [];
   const random = mulberry32(options.seed ?? 1);
-  const at = new Map(examples.map((example, i) => [example, i]));
   let done = missing;
   for (const [dbPath, group] of byDb) {
     options.signal?.throwIfAborted();
-    const db = await IsolatedDatabase.open(dbPath, options.workerScript ? { workerScript: options.workerScript } : {});
+    // A server the dataset names is sent the user's credentials only when the user trusts it, as in evaluation.
+    const db = await IsolatedDatabase.open(dbPath, { workerScript: options.workerScript, fromDataFile: !trustsDataTarget(dbPath, options.dataUrls) });
     try {
       const schema = await db.readSchema({ ...(options.schemaOnly ? { sampleValues: 0 } : {}), ...(options.signal ? { signal: options.signal } : {}) });
       const schemaText = options.format.renderSchema(schema);
-      for (const example of group) {
+      for (const at of group) {
+        const example = examples[at]!;
         const asked = { schema, schemaText, question: example.question, ...(example.evidence ? { evidence: example.evidence } : {}) };
         const base = { db_id: example.dbId, question: example.question, completion: example.goldSql.trim() };
-        out.push({ at: at.get(example)!, example: { ...base, prompt: completionInput(options.format.build(asked)) } });
+        out.push({ at, example: { ...base, prompt: completionInput(options.format.build(asked)) } });
         if (random() >= (options.corrections ?? 0)) continue;
         const wrong = inventName(base.completion, schema, random);
         const verdict = wrong === null ? null : await checkSql(db, wrong, {});
         if (wrong === null || !verdict?.error) continue;
         // As askQuestion asks again after a failed answer: the same prompt, with the answer, the database's words and the valid names.
         const correction = { sql: wrong, error: verdict.error, validNames: validNames(schema) };
-        out.push({ at: at.get(example)!, example: { ...base, prompt: completionInput(options.format.build({ ...asked, correction })), correction: { sql: wrong, error: verdict.error } } });
+        out.push({ at, example: { ...base, prompt: completionInput(options.format.build({ ...asked, correction })), correction: { sql: wrong, error: verdict.error } } });
       }
     } finally {
       await db.dispose();
