@@ -48,7 +48,7 @@ function checkPython() {
 }
 
 /** The bundled example's history is small beside Spider's 7,000 questions: it is seen this many times an epoch. */
-const EXAMPLE_REPEATS = 4;
+const EXAMPLE_REPEATS = 6;
 
 const files = {
   prompts: join(WORK, 'prompts.jsonl'),

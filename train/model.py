@@ -51,6 +51,29 @@ def apply_rope(x, cos, sin):
     return torch.stack((rotated_even, rotated_odd), dim=-1).flatten(-2)
 
 
+def planned_attention(q, k, v, plan):
+    """Attention of one sequence (q, k, v: heads x time x head_dim) computed only where a plan says it is
+    needed: each entry is (rows, key ranges, mask of refused pairs), the entries' rows in order and
+    contiguous. A packed sequence of one schema and many questions then costs the schema's square
+    plus each question against the schema and its neighbours, instead of the whole sequence's square.
+    Pieces are cut with split (whose gradient is one concatenation), not by indexing, whose gradient
+    would be a full-size tensor of zeros per piece."""
+    sizes = [rows.stop - rows.start for rows, _, _ in plan]
+    starts = [rows.start for rows, _, _ in plan]
+    heads = []
+    for qh, kh, vh in zip(q.unbind(0), k.unbind(0), v.unbind(0)):
+        q_parts, k_parts, v_parts = qh.split(sizes), kh.split(sizes), vh.split(sizes)
+        outputs = []
+        for (rows, keys, refused), qp in zip(plan, q_parts):
+            pieces = [starts.index(r.start) for r in keys]
+            kc = torch.cat([k_parts[i] for i in pieces]) if len(pieces) > 1 else k_parts[pieces[0]]
+            vc = torch.cat([v_parts[i] for i in pieces]) if len(pieces) > 1 else v_parts[pieces[0]]
+            scores = (qp @ kc.t()).masked_fill(refused, float('-inf'))
+            outputs.append(F.softmax(scores, dim=-1) @ vc)
+        heads.append(torch.cat(outputs))
+    return torch.stack(heads)
+
+
 class Block(nn.Module):
     def __init__(self, c: Config):
         super().__init__()
@@ -73,6 +96,11 @@ class Block(nn.Module):
         k = self.wk(h).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
         v = self.wv(h).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
         q, k = apply_rope(q, cos, sin) * (1.0 / math.sqrt(self.head_dim)), apply_rope(k, cos, sin)
+        if isinstance(mask, list):
+            attn = planned_attention(q[0], k[0], v[0], mask).unsqueeze(0)
+            x = x + self.wo(attn.transpose(1, 2).reshape(b, t, d))
+            h = self.ffn_norm(x)
+            return x + self.w_down(F.silu(self.w_gate(h)) * self.w_up(h))
         # One 2-D product per head: Debian's torch runs batched products (bmm) without BLAS, at a
         # tenth of the speed; a matrix times a transposed view goes to OpenBLAS.
         heads = []
