@@ -10,7 +10,7 @@ import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
 import { mulberry32 } from '../../src/core/util/seededRandom';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
 import { openTestDb } from '../helpers/dbAssertions';
-import { makeTempDir, SHARED_DATA, SPIDER_DIR } from '../helpers/fixtures';
+import { makeTempDir, PROJECT_ROOT, SHARED_DATA, SPIDER_DIR } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
 
 const BIRD_DIR = join(SHARED_DATA, 'bird-dev-json-only');
@@ -196,3 +196,30 @@ test('quarry grammar prints the GBNF and checks statements, saying where each st
 function writeStatements(path: string, lines: string[]): void {
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
+
+test("the columns a derived table or a CTE makes, qualified or bare; a derived table's own query keeps the schema's names", async () => {
+  const loaded = (await load(join(PROJECT_ROOT, 'examples', 'shop.sqlite')))!;
+  const accepted = [
+    'SELECT t.n FROM (SELECT country, count(*) AS n FROM customers GROUP BY country) AS t ORDER BY t.n DESC',
+    // SQLite needs no alias on a derived table.
+    'SELECT n FROM (SELECT count(*) AS n FROM customers)',
+    // An alias made inside the subquery (a window function's), used outside it.
+    'SELECT name FROM (SELECT name, rank() OVER (ORDER BY price_cents DESC) AS r FROM products) WHERE r <= 3',
+    'SELECT c.name, s.total FROM customers c JOIN (SELECT customer_id, count(*) AS total FROM orders GROUP BY customer_id) s ON s.customer_id = c.id ORDER BY s.total DESC',
+    'SELECT avg(k) FROM customers, (SELECT count(*) AS k FROM orders) AS o',
+    'WITH per AS (SELECT customer_id, count(*) AS k FROM orders GROUP BY customer_id) SELECT max(per.k), min(k) FROM per',
+    'SELECT name FROM customers WHERE id IN (SELECT customer_id FROM (SELECT customer_id, count(*) AS k FROM orders GROUP BY customer_id) WHERE k > 1)',
+  ];
+  assert.deepEqual(accepted.filter((sql) => !checkSentence(loaded.grammar, sql).accepted), []);
+  for (const sql of [
+    'SELECT nme FROM customers',
+    'SELECT c.nme FROM customers c',
+    // Without a derived table, an alias is still no column.
+    'SELECT n FROM customers',
+    'SELECT n FROM (SELECT nme AS n FROM customers) t',
+    'SELECT n FROM (SELECT name AS n FROM customerz) t',
+    'SELECT n FROM (SELECT name AS n FROM customers) t JOIN ordrs ON 1 = 1',
+  ]) {
+    assert.equal(checkSentence(loaded.grammar, sql).accepted, false, sql);
+  }
+});

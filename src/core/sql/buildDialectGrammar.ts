@@ -27,7 +27,7 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
   const rules: string[] = [
     // A statement, optionally ended by `;`, with room for a model's leading or trailing newline.
     `root ::= ([ \\t\\n\\r] | line-comment){0,32} statement ws0 (";" ws0)?`,
-    `statement ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
+    `statement ::= query | derived-query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
     `cte ::= ident (ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")? ws ${kw('as')} (ws (${kw('not')} ws)? ${kw('materialized')})? ws0 "(" ws0 cte-query ws0 ")"`,
     ...queryFamily(dialect, { tables: [...tables.filter(bare), ...qualifiedTables], columns: columns.filter(bare), functions: schema.functions }),
     `any-table-name ::= table-name | ident`,
@@ -50,10 +50,12 @@ const FAMILY_EXPRESSION_RULES = [
 ];
 
 /**
- * The query rules, and their copy for a query with a WITH clause. A grammar cannot see which names
- * a CTE defines, so in that copy a table may be any name (a CTE) and a column any name (a CTE's
- * column); in queries without one, tables and columns are the schema's. ORDER BY may also name an
- * output alias (`ORDER BY n` after `count(*) AS n`).
+ * The query rules, and two copies whose names come loose. A grammar cannot see which names a CTE or a
+ * derived table defines, so in a query with a WITH clause (`cte-…`) a table may be any name (a CTE)
+ * and a column any name (a CTE's column), and in a query whose FROM has a derived table (`dt-…`) a
+ * column may be any name (the derived table's output, a window function's alias inside it) while
+ * tables stay the schema's. In queries with neither, tables and columns are the schema's. ORDER BY
+ * may also name an output alias (`ORDER BY n` after `count(*) AS n`).
  */
 function queryFamily(dialect: Dialect, words: TermWords): string[] {
   const nameOf = (rule: string) => rule.slice(0, rule.indexOf(' ::='));
@@ -63,13 +65,28 @@ function queryFamily(dialect: Dialect, words: TermWords): string[] {
   const base = all.filter((rule) => family.includes(nameOf(rule)));
   const shared = all.filter((rule) => !family.includes(nameOf(rule)));
   const pattern = new RegExp(`(?<![\\w-])(${family.join('|')})(?![\\w-])`, 'g');
-  const loose = base.map((rule) =>
-    rule
-      .replace(pattern, 'cte-$1')
-      .replace(/^(cte-table-ref ::= .*)quoted-table-name/, '$1any-table-name')
-      .replace(/^(cte-column-ref ::= )(.*)$/, (_, head: string, body: string) => head + body.replace(/(?<![\w-])(quoted-)?column-name/g, 'any-column-name')),
-  );
-  return [...base, ...loose, ...shared];
+  const looseColumns = (rule: string) =>
+    rule.replace(/^((?:cte|dt)-column-ref ::= )(.*)$/, (_, head: string, body: string) => head + body.replace(/(?<![\w-])(quoted-)?column-name/g, 'any-column-name'));
+  const cte = base.map((rule) => looseColumns(rule.replace(pattern, 'cte-$1').replace(/^(cte-table-ref ::= .*)quoted-table-name/, '$1any-table-name')));
+  const derived = base.map((rule) => looseColumns(rule.replace(pattern, 'dt-$1')));
+  return [...base, ...cte, ...derived, ...derivedQueryRules(), ...shared];
+}
+
+/**
+ * A query whose FROM has at least one derived table, `(SELECT …) AS t`, anywhere among its tables
+ * and joins: only such a query reads its columns loose. The derived table's own query is an
+ * ordinary one (its names the schema's, unless it has a derived table or CTE of its own).
+ */
+function derivedQueryRules(): string[] {
+  const using = `ws ${kw('using')} ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")"`;
+  return [
+    `derived-query ::= ${kw('select')} dt-select-list ws ${kw('from')} ws derived-from`,
+    `derived-from ::= derived-table dt-after-from | table-ref derived-pending`,
+    `derived-pending ::= ws0 "," ws0 derived-from | ws (${kw('natural')} ws)? (join-kind ws)? ${kw('join')} ws derived-join`,
+    `derived-join ::= derived-table dt-after-join | table-ref (ws ${kw('on')} ws dt-expr | ${using})? derived-pending`,
+    // SQLite needs no alias on a derived table.
+    `derived-table ::= "(" ws0 subquery ws0 ")" alias?`,
+  ];
 }
 
 /**
@@ -171,7 +188,7 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
   ];
   const andOr = '(ws term | ws0 paren-term)';
   return [
-    `subquery ::= query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
+    `subquery ::= query | derived-query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
     `join-kind ::= (${kw('left')} | ${kw('right')} | ${kw('full')}) (ws ${kw('outer')})? | ${kw('inner')} | ${kw('cross')}${dialect === 'duckdb' ? ` | ${kw('semi')} | ${kw('anti')} | ${kw('positional')} | ${kw('asof')}` : ''}`,
     // A bare alias needs whitespace before it, or \`ab\` would read as \`a\` aliased \`b\`.
     `alias ::= ws (${kw('as')} ws)? ident`,
