@@ -44,14 +44,23 @@ interface NameCheck {
   answers: number;
   /** Answers with a WITH clause, whose names may be their CTEs': the grammar leaves them free by design. */
   withClause: number;
+  /** Answers cut off by the token limit whose columns were not checked (see below). */
+  unfinished: number;
 }
 
-async function inventedNames(mode: GrammarMode): Promise<NameCheck> {
+/**
+ * `columnsOfUnfinished`: whether to check the columns of an answer cut off by the token limit. Under
+ * the sql grammar, a query whose FROM has a derived table reads its columns loose (they may be the
+ * derived table's aliases, which come after the select list), so an unfinished answer's select list
+ * may hold any name until its FROM is written; a finished one had to name a derived table for that.
+ */
+async function inventedNames(mode: GrammarMode, columnsOfUnfinished: boolean): Promise<NameCheck> {
   const invented: Invented[] = [];
   let checked = 0;
   let unboundQualifiers = 0;
   let answers = 0;
   let withClause = 0;
+  let unfinished = 0;
   for (const [name, question] of DATABASES) {
     const schema = schemas.get(name)!;
     const tables = new Set(schema.tables.map((t) => t.name.toLowerCase()));
@@ -66,28 +75,30 @@ async function inventedNames(mode: GrammarMode): Promise<NameCheck> {
         withClause++;
         continue;
       }
+      const checkColumns = columnsOfUnfinished || answer.stopReason !== 'maxTokens';
+      if (!checkColumns) unfinished++;
       const defined = new Set(names.defined.map((n) => n.toLowerCase()));
       const known = (set: Set<string>) => (n: string) => set.has(n.toLowerCase()) || defined.has(n.toLowerCase());
       const wrong = [
         ...names.tables.filter((n) => !known(tables)(n)),
-        ...names.columns.filter((n) => !known(columns)(n)),
+        ...(checkColumns ? names.columns.filter((n) => !known(columns)(n)) : []),
         ...names.functions.filter((n) => !schema.functions.includes(n.toLowerCase())),
         ...names.collations.filter((n) => !SQLITE_COLLATIONS.has(n.toLowerCase())),
       ];
-      checked += names.tables.length + names.columns.length + names.functions.length + names.collations.length;
+      checked += names.tables.length + (checkColumns ? names.columns.length : 0) + names.functions.length + names.collations.length;
       unboundQualifiers += names.qualifiers.filter((n) => !known(tables)(n)).length;
       if (wrong.length) invented.push({ sql: answer.text, names: wrong });
     }
   }
-  return { invented, checked, unboundQualifiers, answers, withClause };
+  return { invented, checked, unboundQualifiers, answers, withClause, unfinished };
 }
 
 test('under --grammar sql the tiny model writes no table, column or function the database lacks', async (t) => {
-  const { invented, checked, unboundQualifiers, answers, withClause } = await inventedNames('sql');
+  const { invented, checked, unboundQualifiers, answers, withClause, unfinished } = await inventedNames('sql', false);
   // A context-free grammar cannot bind a qualifier to the alias that defines it, nor a name to the CTE
   // that defines it (issue 11, item 2): such references are left to validation and correction, and only counted here.
   t.diagnostic(
-    `${answers} answers (${withClause} with a WITH clause, not checked), ${checked} table, column, function and collation names checked; ` +
+    `${answers} answers (${withClause} with a WITH clause, not checked; ${unfinished} unfinished, their columns not checked), ${checked} table, column, function and collation names checked; ` +
       `${unboundQualifiers} qualifiers name no table or alias of their statement`,
   );
   assert.deepEqual(invented, []);
@@ -96,6 +107,6 @@ test('under --grammar sql the tiny model writes no table, column or function the
 });
 
 test('the same check finds invented names when the grammar is off (so it can fail)', async () => {
-  const { invented, answers } = await inventedNames('off');
+  const { invented, answers } = await inventedNames('off', true);
   assert.ok(invented.length >= answers / 2, `${invented.length} of ${answers} answers with invented names`);
 });

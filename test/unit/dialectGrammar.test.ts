@@ -219,6 +219,8 @@ test("the columns a derived table or a CTE makes, qualified or bare; a derived t
     'SELECT n FROM (SELECT nme AS n FROM customers) t',
     'SELECT n FROM (SELECT name AS n FROM customerz) t',
     'SELECT n FROM (SELECT name AS n FROM customers) t JOIN ordrs ON 1 = 1',
+    // A join's condition before the derived table names real tables only.
+    'SELECT c.name FROM customers c JOIN orders o ON o.custmer_id = c.id JOIN (SELECT 1 AS k) AS d ON d.k = 1',
   ]) {
     assert.equal(checkSentence(loaded.grammar, sql).accepted, false, sql);
   }

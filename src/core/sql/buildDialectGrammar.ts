@@ -83,7 +83,8 @@ function derivedQueryRules(): string[] {
     `derived-query ::= ${kw('select')} dt-select-list ws ${kw('from')} ws derived-from`,
     `derived-from ::= derived-table dt-after-from | table-ref derived-pending`,
     `derived-pending ::= ws0 "," ws0 derived-from | ws (${kw('natural')} ws)? (join-kind ws)? ${kw('join')} ws derived-join`,
-    `derived-join ::= derived-table dt-after-join | table-ref (ws ${kw('on')} ws dt-expr | ${using})? derived-pending`,
+    // Before the derived table, a join's condition can only name the tables joined so far: the schema's names.
+    `derived-join ::= derived-table dt-after-join | table-ref (ws ${kw('on')} ws expr | ${using})? derived-pending`,
     // SQLite needs no alias on a derived table.
     `derived-table ::= "(" ws0 subquery ws0 ")" alias?`,
   ];
