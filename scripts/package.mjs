@@ -83,6 +83,8 @@ async function packageTarget(target) {
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(staged, null, 2)}\n`);
   for (const file of ['README.md', 'LICENSE', 'media']) cpSync(join(ROOT, file), join(stage, file), { recursive: true });
   cpSync(join(ROOT, 'dist'), join(stage, 'dist'), { recursive: true, filter: (path) => !path.endsWith('.map') });
+  // The sample model, offered in "Select Model…" (quarry.model.source "sample").
+  if (existsSync(join(ROOT, 'models', 'quarry-mini-sql.gguf'))) cpSync(join(ROOT, 'models', 'quarry-mini-sql.gguf'), join(stage, 'models', 'quarry-mini-sql.gguf'));
   for (const path of closure) copyPackage(path, join(stage, path), target);
   for (const name of spec.binaries) placePlatformPackage(name, stage);
   writeFileSync(join(stage, '.vscodeignore'), ['**/*.map', '**/*.d.ts', '**/*.md', '!README.md', '**/test/**', '**/docs/**'].join('\n'));

@@ -19,7 +19,7 @@ import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 import { completionInput } from '../core/protocol/completionInput';
 
-export const ASK_HELP = `Usage: quarry ask --db <file|url> (--model <path|url|hf:…> | --endpoint <url>) [options] "<question>"
+export const ASK_HELP = `Usage: quarry ask --db <file|url> [--model <path|url|hf:…> | --endpoint <url>] [options] "<question>"
 
 Writes SQL for an English question with a local GGUF model, checks it on the database,
 and corrects it with the database's own error message when it fails.
@@ -28,7 +28,8 @@ Options:
   --db <file|url>       SQLite or DuckDB file, or postgresql://user@host/db
   --model <ref>         a .gguf path, an https:// URL, hf:<user>/<repo>/<file>.gguf, or
                         hf:<user>/<repo>:<quant> (e.g. :Q4_K_M, found in the repository's file list)
-                        (downloaded once into --models-dir); default: $QUARRY_MODEL
+                        (downloaded once into --models-dir); default: $QUARRY_MODEL, else the
+                        sample model that comes with Quarry (knows SQL for the sample databases, not yours)
 ${MODEL_HELP}
 ${REMOTE_HELP}
   --json                print {"sql", "valid", "attempts": [{"sql", "error"?, "ms"}], "device", "promptFormat"}

@@ -10,7 +10,7 @@ import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandA
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 
-export const COMPLETE_HELP = `Usage: quarry complete --db <file|url> --model <ref> (--prefix <text> | --prefixes <file>) [options]
+export const COMPLETE_HELP = `Usage: quarry complete --db <file|url> [--model <ref>] (--prefix <text> | --prefixes <file>) [options]
 
 Inline completion from the command line: the editor's completer (the same prompt, cache and
 grammar) on text that ends at the cursor. A prefix ending in a comment line and a new line asks for
@@ -20,7 +20,7 @@ time is from the request to the completion; --json adds where a model call's tim
 
 Options:
   --db <file|url>       SQLite or DuckDB file, or postgresql:// URL, whose schema the completion is written against
-  --model <ref>         .gguf path, https:// URL or hf: reference (default: $QUARRY_MODEL)
+  --model <ref>         .gguf path, https:// URL or hf: reference (default: $QUARRY_MODEL, else the sample model)
   --prefix <text>       the text before the cursor
   --prefixes <file>     one prefix per line (\\n inside a line stands for a new line); - reads standard input
   --suffix <text>       text after the cursor (default none)

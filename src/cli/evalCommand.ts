@@ -6,7 +6,7 @@ import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/ru
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
 import { abortOnInterrupt } from './signals';
-import { checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
+import { checkModelOptions, openCliModel, requiredModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs } from './parseCommandArgs';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
@@ -16,7 +16,7 @@ import { UsageError } from './UsageError';
 const MAX_WORKERS = 64;
 
 export const EVAL_HELP = `Usage: quarry eval ((--spider <dir> | --bird <dir>) [--split dev|train] | --dataset <file.jsonl>)
-                   (--predictions <file> | --model <path|url|hf:…> | --endpoint <url>) [options]
+                   [--predictions <file> | --model <path|url|hf:…> | --endpoint <url>] [options]
 
 Execution accuracy: each example's gold and predicted SQL run on its database, compared as the
 Spider test-suite evaluator (exec_eval.py) does: bags of rows; order only when the gold query has
@@ -34,7 +34,8 @@ Options:
   --trust-data-urls     send your Postgres credentials (PGPASSWORD, ~/.pgpass) to the servers the
                         dataset names; without it a db URL gets only the password written in it
   --predictions <file>  one SQL per line in dataset order, or JSONL {"index", "sql"}
-  --model <ref>         generate predictions with a model instead (grammar and corrections as in ask)
+  --model <ref>         generate predictions with a model instead (grammar and corrections as in ask);
+                        without --predictions, --model or --endpoint: $QUARRY_MODEL, else the sample model
 ${PROMPT_FORMAT_HELP}
 ${GRAMMAR_HELP}
   --attempts N          corrections, as for quarry ask
@@ -82,8 +83,10 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   if (values.help) return write(EVAL_HELP);
   if ([values.spider, values.bird, values.dataset].filter(Boolean).length !== 1) throw new UsageError('eval: give one of --spider <dir>, --bird <dir> or --dataset <file.jsonl>');
   const remote = remoteModelOptions('eval', values);
-  const usesModel = !!values.model || !!remote;
-  if (!!values.predictions === usesModel) throw new UsageError('eval: give either --predictions <file> or --model <path|url|hf:…> (or --endpoint <url>)');
+  if (values.predictions && (values.model || remote)) throw new UsageError('eval: give either --predictions <file> or --model <path|url|hf:…> (or --endpoint <url>)');
+  const usesModel = !values.predictions;
+  // Without predictions or a server: --model, else $QUARRY_MODEL, else the sample model.
+  const model = usesModel && !remote ? requiredModel('eval', values.model) : undefined;
   const concurrency = integerOption('eval', 'concurrency', values.concurrency, 1, 256) ?? (remote ? DEFAULT_REMOTE_CONCURRENCY : 1);
   // One local context sequence answers one question at a time; a serving engine batches what it is sent.
   if (concurrency > 1 && !remote) throw new UsageError('eval: --concurrency needs --endpoint <url> (a local model answers one question at a time)');
@@ -106,7 +109,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const settings = {
     dataset: values.spider ? { spider: resolve(values.spider), split } : values.bird ? { bird: resolve(values.bird), split } : { jsonl: resolve(values.dataset!) },
     predictions: values.predictions ? resolve(values.predictions) : undefined,
-    model: values.model ?? (remote ? { endpoint: remote.endpoint, name: remote.modelName ?? null } : undefined),
+    model: model ?? (remote ? { endpoint: remote.endpoint, name: remote.modelName ?? null } : undefined),
     grammar: usesModel ? grammar : undefined,
     promptFormat: usesModel ? (promptFormat ?? 'auto') : undefined,
     corrections: usesModel ? corrections : undefined,
@@ -119,7 +122,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     timeoutMs,
   };
 
-  const modelOptions = values.model ? checkModelOptions('eval', { ...values, model: values.model }) : null;
+  const modelOptions = model ? checkModelOptions('eval', { ...values, model }) : null;
   const interrupt = abortOnInterrupt();
   let engine: (LanguageModel & { dispose(): void }) | null = null;
   try {

@@ -1,11 +1,13 @@
-import { availableParallelism } from 'node:os';
-import { DEFAULT_CONTEXT_SIZE, DEFAULT_MAX_THREADS } from '../core/defaults';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_CONTEXT_SIZE } from '../core/defaults';
 import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
 import { createLanguageModel } from '../core/engine/createLanguageModel';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import type { ModelEngine } from '../core/engine/ModelEngine';
 import type { RemoteModelOptions } from '../core/engine/remote/RemoteModel';
 import { isRemoteApi, REMOTE_APIS, type RemoteApi } from '../core/engine/remote/remoteApis';
+import { SAMPLE_MODEL, sampleModelPath } from '../core/models/sampleModel';
 import type { GpuChoice } from '../core/types/ModelSettings';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { defaultModelsDirectory } from './defaultModelsDirectory';
@@ -108,7 +110,8 @@ export const MODEL_HELP = `  --lora <file>         a LoRA adapter (.gguf) applie
   --sha256 <hex>        expected SHA-256 of a downloaded model
   --models-dir <dir>    where downloads go (default ~/.cache/quarry/models)
   --gpu <choice>        auto (default), off, cuda, vulkan or metal
-  --threads N           CPU threads for the model (default: the cores here, at most 8; never more than the cores)
+  --threads N           CPU threads for the model (default: 1 for a model under 200 MB, which runs
+                        fastest so; else the cores here, at most 8; never more than the cores)
   --context-size N      context window in tokens (default 4096)`;
 
 /** The model options as parseArgs hands them over. */
@@ -133,16 +136,21 @@ export interface CheckedModelOptions {
   sha256?: string;
   modelsDir: string;
   gpu: GpuChoice;
-  threads: number;
+  /** Undefined: by the model's size. */
+  threads?: number;
   contextSize: number;
   batchSequences?: number;
 }
 
-/** The model reference: the --model given, else $QUARRY_MODEL; neither is a usage error. */
+/** The model reference: the --model given, else $QUARRY_MODEL, else the sample model that comes with Quarry (said on stderr, with what it knows). */
 export function requiredModel(command: string, given: string | undefined): string {
   const model = given ?? process.env.QUARRY_MODEL;
-  if (!model) throw new UsageError(`${command}: --model <path|url|hf:…> is required (or set QUARRY_MODEL)`);
-  return model;
+  if (model) return model;
+  // dist/cli.js: the install's root is the folder above.
+  const sample = sampleModelPath(resolve(__dirname, '..'));
+  if (!existsSync(sample)) throw new UsageError(`${command}: --model <path|url|hf:…> is required (or set QUARRY_MODEL); the sample model ${sample} is not in this install`);
+  process.stderr.write(`${command}: no --model given: using ${SAMPLE_MODEL.label} (${SAMPLE_MODEL.description})\n`);
+  return sample;
 }
 
 /** Refuses bad model options at once, with the option's own message, so no database or download is started for nothing. */
@@ -155,7 +163,7 @@ export function checkModelOptions(command: string, options: CliModelOptions): Ch
     sha256: options.sha256,
     modelsDir: options['models-dir'] ?? defaultModelsDirectory(),
     gpu,
-    threads: threadsOption(command, 'threads', options.threads) ?? Math.min(DEFAULT_MAX_THREADS, availableParallelism()),
+    threads: threadsOption(command, 'threads', options.threads),
     contextSize: integerOption(command, 'context-size', options['context-size'], 256) ?? DEFAULT_CONTEXT_SIZE,
     ...(options.batchSequences ? { batchSequences: options.batchSequences } : {}),
   };

@@ -6,6 +6,7 @@ import { createLanguageModel } from '../core/engine/createLanguageModel';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import type { ModelEngine } from '../core/engine/ModelEngine';
 import type { RemoteModel } from '../core/engine/remote/RemoteModel';
+import { SAMPLE_MODEL } from '../core/models/sampleModel';
 import type { ModelStatus } from '../core/protocol/modelServerMethods';
 import { COMMANDS } from './commandIds';
 import { readSettings } from './settings';
@@ -42,6 +43,8 @@ export class ModelManager implements vscode.Disposable {
     private readonly storage: vscode.Uri,
     readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
+    /** The sample model's file in this install: what quarry.model.source "sample" names. */
+    readonly sampleModelPath: string,
   ) {
     this.local = createLanguageModel({ kind: 'llama.cpp', serverScript, log: (line) => log.info(line) });
     this.statusItem.name = 'Quarry model';
@@ -111,7 +114,8 @@ export class ModelManager implements vscode.Disposable {
   private async loadLocal(report: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
     const { source, sha256, lora, huggingFaceEndpoint, ...settings } = readSettings().model;
     report('finding model…');
-    const modelPath = await resolveModelFile(source, {
+    if (source === SAMPLE_MODEL.source) this.log.info(`using ${SAMPLE_MODEL.label} (${SAMPLE_MODEL.description}): ${this.sampleModelPath}`);
+    const modelPath = source === SAMPLE_MODEL.source ? this.sampleModelPath : await resolveModelFile(source, {
       directory: vscode.Uri.joinPath(this.storage, 'models').fsPath,
       sha256: sha256 || undefined,
       huggingFaceEndpoint: huggingFaceEndpoint || undefined,
@@ -164,6 +168,11 @@ export class ModelManager implements vscode.Disposable {
           item.tooltip = `Model ${this.state.status.modelPath} (${this.remote.served.api}), ${this.state.status.contextSize}-token context`;
           break;
         }
+        if (this.state.status.modelPath === this.sampleModelPath) {
+          item.text = `$(beaker) Quarry: ${SAMPLE_MODEL.label}`;
+          item.tooltip = `${SAMPLE_MODEL.label}: ${SAMPLE_MODEL.description}. Choose another with "Quarry: Select Model…"`;
+          break;
+        }
         item.text = `$(hubot) ${basename(this.state.status.modelPath)} · ${this.state.status.device}`;
         item.tooltip = `Model ${this.state.status.modelPath} on ${this.state.status.device}, ${this.state.status.contextSize}-token context`;
         break;
@@ -178,5 +187,6 @@ export class ModelManager implements vscode.Disposable {
 /** What the settings name, and when it is opened. */
 function configuredModel(): string {
   const { model, server } = readSettings();
-  return server.endpoint ? `${server.endpoint} (connects on first use)` : `${model.source} (loads on first use)`;
+  if (server.endpoint) return `${server.endpoint} (connects on first use)`;
+  return `${model.source === SAMPLE_MODEL.source ? `${SAMPLE_MODEL.label} (${SAMPLE_MODEL.description})` : model.source} (loads on first use)`;
 }

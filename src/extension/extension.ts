@@ -19,6 +19,7 @@ import { runQuery, type RunQueryArgs } from './commands/runQuery';
 import { RunQueryCodeLens } from './RunQueryCodeLens';
 import { COMMANDS, DATABASES_VIEW } from './commandIds';
 import { registerCommand } from './registerCommand';
+import { sampleModelPath } from '../core/models/sampleModel';
 
 /** What activate() hands to other extensions and to the integration tests. */
 export interface QuarryApi {
@@ -41,7 +42,13 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const tree = new DatabasesTreeProvider(store);
   const databasesView = vscode.window.createTreeView(DATABASES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   const reportsDir = vscode.Uri.joinPath(context.globalStorageUri, 'evaluations').fsPath;
-  const models = new ModelManager(vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelServer.mjs').fsPath, context.globalStorageUri, context.secrets, log);
+  const models = new ModelManager(
+    vscode.Uri.joinPath(context.extensionUri, 'dist', 'modelServer.mjs').fsPath,
+    context.globalStorageUri,
+    context.secrets,
+    log,
+    sampleModelPath(context.extensionUri.fsPath),
+  );
   const sqlBinding = new SqlConnectionBinding(context.workspaceState, store);
   const inlineCompletion = new SqlInlineCompletionProvider(sqlBinding, models, log);
   const diagnostics = vscode.languages.createDiagnosticCollection('quarry');

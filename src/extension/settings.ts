@@ -7,7 +7,6 @@ import {
   DEFAULT_CORRECTIONS,
   DEFAULT_GRAMMAR,
   DEFAULT_MAX_ROWS,
-  DEFAULT_MAX_THREADS,
   DEFAULT_MEMORY_LIMIT_MB,
   DEFAULT_PROMPT_FORMAT,
   DEFAULT_SAMPLE_VALUES,
@@ -53,8 +52,8 @@ export function readSettings(): QuarrySettings {
       lora: config.get<string>('model.lora', '').trim(),
       huggingFaceEndpoint: config.get<string>('model.huggingFaceEndpoint', '').trim(),
       gpu: config.get<GpuChoice>('model.gpu', 'auto'),
-      // More threads than cores only slows llama.cpp down.
-      threads: Math.min(config.get<number>('model.threads', 0) || DEFAULT_MAX_THREADS, availableParallelism()),
+      // More threads than cores only slows llama.cpp down; 0: by the model's size.
+      ...(config.get<number>('model.threads', 0) > 0 ? { threads: Math.min(config.get<number>('model.threads', 0), availableParallelism()) } : {}),
       contextSize: config.get<number>('model.contextSize', DEFAULT_CONTEXT_SIZE),
       gpuLayers: config.get<number>('model.gpuLayers', -1) < 0 ? 'auto' : config.get<number>('model.gpuLayers', -1),
       batchSequences: config.get<number>('model.batchSequences', DEFAULT_BATCH_SEQUENCES),

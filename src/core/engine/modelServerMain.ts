@@ -24,6 +24,8 @@ import type { BatchItemOutcome, GenerateParams, GenerateResult, LoadParams, Mode
 import { EngineError } from './EngineError';
 import { completionInput } from '../protocol/completionInput';
 import { DEFAULT_BATCH_SEQUENCES } from '../defaults';
+import { defaultThreads } from './defaultThreads';
+import { availableParallelism } from 'node:os';
 import type { Device } from '../types/ModelSettings';
 
 /** A context sequence and the completion object that generates on it. */
@@ -109,7 +111,7 @@ async function disposeLlama(): Promise<void> {
 function createContext(model: LlamaModel, params: LoadParams, sequences: number): Promise<LlamaContext> {
   return model.createContext({
     contextSize: Math.min(params.contextSize, model.trainContextSize),
-    threads: params.threads,
+    threads: params.threads ?? defaultThreads(model.size, availableParallelism()),
     sequences,
     ...(params.loraPath ? { lora: { adapters: [{ filePath: params.loraPath }] } } : {}),
   });

@@ -5,8 +5,8 @@ export type Device = 'cpu' | 'cuda' | 'vulkan' | 'metal' | 'remote';
 /** How to run a model; the same settings in the extension, the CLI and the tests. */
 export interface ModelSettings {
   gpu: GpuChoice;
-  /** CPU threads for evaluation; node-llama-cpp's default oversubscribes small machines. */
-  threads: number;
+  /** CPU threads (node-llama-cpp's default oversubscribes small machines); undefined: by the model's size (defaultThreads). */
+  threads?: number;
   contextSize: number;
   /** Layers to offload to the GPU: 'auto' lets node-llama-cpp fit what the GPU holds. */
   gpuLayers: 'auto' | number;

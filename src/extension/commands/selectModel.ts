@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import { isRemoteModel } from '../../core/engine/downloadModel';
+import { SAMPLE_MODEL } from '../../core/models/sampleModel';
 import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, type CatalogEntry } from '../../core/models/modelCatalog';
 import type { RemoteApi } from '../../core/engine/remote/remoteApis';
 import { SERVER_KEY_SECRET, type ModelManager } from '../ModelManager';
@@ -8,7 +10,7 @@ import { readSettings } from '../settings';
 import { updateSettingWhereSet } from '../updateSettingWhereSet';
 import { withCancellableProgress } from '../withCancellableProgress';
 
-type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'file' | 'url' | 'server' });
+type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'sample' | 'file' | 'url' | 'server' });
 
 /** A model server chosen without the picker (scripts, tests): what "Use a model server…" asks for. */
 export interface ServerChoice {
@@ -20,8 +22,9 @@ export interface ServerChoice {
 }
 
 /**
- * "Quarry: Select Model…": a curated model (downloaded from its listed GGUF), a local .gguf file,
- * or any URL / hf: reference. Returns whether one was chosen.
+ * "Quarry: Select Model…": a curated model (downloaded from its listed GGUF), Quarry's own sample
+ * model (offered for what it is: it knows the sample databases, not the user's), a local .gguf
+ * file, or any URL / hf: reference. Returns whether one was chosen.
  */
 export async function selectModel(models: ModelManager, log: vscode.LogOutputChannel, server?: ServerChoice): Promise<boolean> {
   if (server) return useServer(models, log, server);
@@ -29,6 +32,9 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
     [
       { label: 'Text-to-SQL models', kind: vscode.QuickPickItemKind.Separator },
       ...MODEL_CATALOG.map(catalogChoice),
+      ...(existsSync(models.sampleModelPath)
+        ? [{ label: `$(beaker) ${SAMPLE_MODEL.label}`, description: SAMPLE_MODEL.description, detail: 'comes with Quarry, nothing to download: for trying Quarry out on examples/shop.sqlite', id: 'sample' }]
+        : []),
       { label: 'Other', kind: vscode.QuickPickItemKind.Separator },
       { label: '$(file) Choose a .gguf file…', id: 'file' },
       {
@@ -115,6 +121,7 @@ function catalogChoice(entry: CatalogEntry): Choice {
 }
 
 async function sourceFor(choice: Choice): Promise<string | undefined> {
+  if (choice.id === 'sample') return SAMPLE_MODEL.source;
   if (choice.id === 'catalog') {
     if (choice.entry.download) return choice.entry.download.reference;
     // Nothing to download: the original weights' page, where converting starts.
