@@ -221,6 +221,11 @@ async function generate(state: Loaded, lane: Lane, params: GenerateParams, signa
     ...(params.topP !== undefined ? { topP: params.topP } : {}),
     ...(params.seed !== undefined ? { seed: params.seed } : {}),
     signal,
+    // LlamaCompletion's documented default is a repeat penalty (1.1 over the last 64 tokens); SQL
+    // repeats its names and operators by nature (T1.id = T2.id), text-to-SQL models are trained and
+    // evaluated without one, and vLLM applies none unless asked. (In node-llama-cpp 3.21 it changed no
+    // greedy or seeded answer of the sample model we tried; asked for explicitly all the same.)
+    repeatPenalty: false,
     customStopTriggers: stopTriggers.length ? stopTriggers : undefined,
     onToken: (chunk: Token[]) => {
       firstTokenAt ??= performance.now();
