@@ -129,7 +129,29 @@ def forward_packed(model, ids, pos, plan):
     return model.norm(x) @ model.embed.weight.t()
 
 
+def check_planned_attention():
+    """The packed step must compute what each question alone would: a small random model, a schema and
+    questions of several lengths (one longer than a chunk), packed and planned, against each question
+    run alone after the schema through the ordinary forward. Refuses to train if they differ."""
+    torch.manual_seed(0)
+    model = Llama(Config(vocab_size=300, dim=64, n_layers=2, n_heads=4, ffn_dim=128, context=512))
+    schema = torch.randint(0, 300, (50,)).tolist()
+    segments = [(torch.randint(0, 300, (n,)).tolist(), n // 2) for n in (7, 30, 12, 60, 5)]
+    ids, _, _, pos, plan = tensors_for((schema, segments), 1.0, 0.1, 45)
+    with torch.no_grad():
+        packed = forward_packed(model, ids, pos, plan)[0]
+        worst = float((model(torch.tensor([schema]))[0] - packed[:len(schema)]).abs().max())
+        offset = len(schema)
+        for segment, _ in segments:
+            alone = model(torch.tensor([schema + segment]))[0][len(schema):]
+            worst = max(worst, float((alone - packed[offset:offset + len(segment)]).abs().max()))
+            offset += len(segment)
+    if worst > 1e-4:
+        sys.exit(f'train.py: packed attention differs from each question alone by {worst}')
+
+
 def cmd_fit(args):
+    check_planned_attention()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     tokens, index = load_examples(args.tokens)
