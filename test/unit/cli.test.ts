@@ -106,7 +106,7 @@ test('eval scores predictions, writes the report, and says what went wrong on ba
   const cases: [string[], RegExp][] = [
     [['eval', '--spider', SPIDER_DIR, '--predictions', broken], /broken\.jsonl:2: not valid JSON/],
     [['eval', '--spider', SPIDER_DIR, '--predictions', join(temp.dir, 'none.sql')], /file not found: .*none\.sql/],
-    [['eval', '--spider', SPIDER_DIR], /either --predictions <file> or --model/],
+    [['eval', '--spider', SPIDER_DIR, '--predictions', predictions, '--model', join(temp.dir, 'model.gguf')], /either --predictions <file> or --model/],
     [['eval', '--predictions', predictions], /give one of --spider <dir>, --bird <dir> or --dataset/],
     [['eval', '--dataset', join(temp.dir, 'none.jsonl'), '--predictions', predictions], /file not found: .*none\.jsonl/],
   ];
