@@ -165,6 +165,24 @@ suite('Databases view (first window)', () => {
     assert.equal(state.kind === 'ready' && state.status.device, 'cpu');
   });
 
+  test('the sample model, chosen by its name, answers a question about the shop database with the editor\'s own grammar', async () => {
+    const api = await activateQuarry();
+    const config = vscode.workspace.getConfiguration('quarry');
+    await config.update('model.source', 'sample', vscode.ConfigurationTarget.Workspace);
+    // The editor's own grammar, not the tiny model's.
+    await config.update('model.grammar', undefined, vscode.ConfigurationTarget.Workspace);
+    const shop = join(PROJECT_ROOT, 'examples', 'shop.sqlite');
+    const result = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: shop, question: 'Which country has the most customers?' });
+    assert.ok(result?.valid, JSON.stringify(result?.attempts));
+    const db = api.connections.get(shop)!.db!;
+    const gold = 'SELECT country FROM customers GROUP BY country ORDER BY count(*) DESC LIMIT 1';
+    assert.deepEqual((await db.query(result.sql)).rows, (await db.query(gold)).rows, result.sql);
+    const state = api.models.current;
+    assert.equal(state.kind === 'ready' && state.status.modelPath, join(PROJECT_ROOT, 'models', 'quarry-mini-sql.gguf'));
+    await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
+  });
+
   test('Ask through a model server set in settings, its API key in SecretStorage: the key goes as a bearer token, the grammar where vLLM reads it', async () => {
     const api = await activateQuarry();
     const server = await startOpenAiCompatibleServer({ api: 'vllm', modelName: 'm', apiKey: 'sk-extension-test' });
