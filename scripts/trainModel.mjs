@@ -7,6 +7,8 @@
 //   3. tokens    node-llama-cpp tokenizes every example as the product does (BOS, then the text with
 //                trimLeadingSpace, the answer as it continues the prompt, then EOS).
 //   4. fit       train/train.py trains, checkpointing to models/.work/checkpoints (resumable).
+//   4b. focus    a second, short phase on the bundled example's history (most of each step) and a
+//                sample of Spider, from fit's weights: models/.work/focus (resumable).
 //   5. export    train/train.py writes the GGUF; node-llama-cpp must then give torch's greedy tokens
 //                on 20 prompts, or the file is not kept.
 // Python is Debian's torch: apt-get install -y python3-torch python3-sentencepiece python3-numpy libopenblas0-pthread
@@ -49,6 +51,12 @@ function checkPython() {
 
 /** The bundled example's history is small beside Spider's 7,000 questions: it is seen this many times an epoch. */
 const EXAMPLE_REPEATS = 6;
+/**
+ * The focus phase: five epochs of the example's history twelve times over, with 600 of Spider's
+ * examples (seeded) so that the SQL learnt there is kept. Five epochs of Spider teach SQL's shape;
+ * this is what makes the sample model answer on the sample database.
+ */
+const FOCUS = { repeats: 12, spider: 600, epochs: 5, lr: '1e-3' };
 
 const files = {
   prompts: join(WORK, 'prompts.jsonl'),
@@ -61,6 +69,9 @@ const files = {
   checkpoints: join(WORK, 'checkpoints'),
   cases: join(WORK, 'parity-cases.json'),
   casesTorch: join(WORK, 'parity-cases-torch.json'),
+  focusPrompts: join(WORK, 'focus', 'prompts.jsonl'),
+  focusTokens: join(WORK, 'focus', 'tokens'),
+  focusCheckpoints: join(WORK, 'focus', 'checkpoints'),
 };
 
 async function loadLlama() {
@@ -69,13 +80,13 @@ async function loadLlama() {
 }
 
 /** Step 3: every example as token ids, the way LlamaCompletion tokenizes what the model server sends. */
-async function tokenize() {
+async function tokenize(promptsFile = files.prompts, tokensPrefix = files.tokens, casesFile = files.cases) {
   const llama = await loadLlama();
   const model = await llama.loadModel({ modelPath: files.vocabGguf, vocabOnly: true });
   const bos = model.tokens.bos;
   const eos = model.tokens.eos;
   const text = (value) => model.tokenize(value, false, 'trimLeadingSpace');
-  const rows = readFileSync(files.prompts, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const rows = readFileSync(promptsFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
   const ids = [];
   const index = [];
   let unshared = 0;
@@ -111,10 +122,10 @@ async function tokenize() {
   }
   const buffer = Buffer.alloc(ids.length * 4);
   ids.forEach((token, i) => buffer.writeInt32LE(token, i * 4));
-  writeFileSync(`${files.tokens}.bin`, buffer);
-  writeFileSync(`${files.tokens}.json`, JSON.stringify(index));
-  writeFileSync(`${files.tokens}.vocab.json`, JSON.stringify({ size: JSON.parse(readFileSync(`${files.tokenizer}.json`, 'utf8')).size, bos, eos }));
-  writeFileSync(files.cases, JSON.stringify(cases));
+  writeFileSync(`${tokensPrefix}.bin`, buffer);
+  writeFileSync(`${tokensPrefix}.json`, JSON.stringify(index));
+  writeFileSync(`${tokensPrefix}.vocab.json`, JSON.stringify({ size: JSON.parse(readFileSync(`${files.tokenizer}.json`, 'utf8')).size, bos, eos }));
+  if (casesFile) writeFileSync(casesFile, JSON.stringify(cases));
   console.log(`${rows.length} examples, ${ids.length} tokens (${Math.round(ids.length / rows.length)} an example); ${unshared} whose schema tokens are not a prefix of their prompt`);
   await model.dispose();
   await llama.dispose();
@@ -168,6 +179,26 @@ function writePrompts() {
   writeFileSync(files.prompts, readFileSync(files.spiderPrompts, 'utf8') + shop.join('').repeat(EXAMPLE_REPEATS));
 }
 
+/** Step 4b's data: the example's history, repeated, and a seeded sample of Spider train's examples. */
+function writeFocusPrompts() {
+  mkdirSync(join(WORK, 'focus'), { recursive: true });
+  const shop = ['train', 'test'].map((split) => readFileSync(`${files.shopPrompts}.${split}`, 'utf8')).join('');
+  const spider = readFileSync(files.spiderPrompts, 'utf8').trim().split('\n');
+  // A seeded shuffle (mulberry32), so the sample is the same on every run.
+  let state = 27;
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = spider.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [spider[i], spider[j]] = [spider[j], spider[i]];
+  }
+  writeFileSync(files.focusPrompts, shop.repeat(FOCUS.repeats) + spider.slice(0, FOCUS.spider).join('\n') + '\n');
+}
+
 async function main() {
   const step = positionals[0] ?? 'all';
   mkdirSync(WORK, { recursive: true });
@@ -185,9 +216,13 @@ async function main() {
   if (step === 'tokens') return;
   run(PYTHON, ['train/train.py', 'fit', '--tokens', files.tokens, '--checkpoints', files.checkpoints, ...(values.minutes ? ['--minutes', values.minutes] : []), ...(values.epochs ? ['--epochs', values.epochs] : [])]);
   if (step === 'fit') return;
+  if (!existsSync(files.focusPrompts)) writeFocusPrompts();
+  if (!existsSync(`${files.focusTokens}.bin`)) await tokenize(files.focusPrompts, files.focusTokens, null);
+  run(PYTHON, ['train/train.py', 'fit', '--tokens', files.focusTokens, '--checkpoints', files.focusCheckpoints, '--init', join(files.checkpoints, 'latest.pt'), '--epochs', String(FOCUS.epochs), '--lr', FOCUS.lr, '--warmup', '10', '--log-every', '5']);
+  if (step === 'focus') return;
   const temporary = `${MODEL}.tmp`;
   rmSync(temporary, { force: true });
-  run(PYTHON, ['train/train.py', 'export', '--checkpoints', files.checkpoints, '--tokenizer', files.tokenizer, '--out', MODEL, '--cases', files.cases, '--cases-out', files.casesTorch, '--max-new', String(PARITY_TOKENS), ...(values.force ? ['--force'] : [])]);
+  run(PYTHON, ['train/train.py', 'export', '--checkpoints', files.focusCheckpoints, '--tokenizer', files.tokenizer, '--out', MODEL, '--cases', files.cases, '--cases-out', files.casesTorch, '--max-new', String(PARITY_TOKENS), ...(values.force ? ['--force'] : [])]);
   if (!(await parity(temporary))) {
     rmSync(temporary, { force: true });
     throw new Error('llama.cpp does not give torch\'s greedy tokens: the model file was not written');

@@ -162,6 +162,10 @@ def cmd_fit(args):
     model = Llama(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1)
     state = {'epoch': 0, 'step': 0, 'seconds': 0.0, 'losses': []}
+    if not os.path.exists(latest) and args.init:
+        # A second phase: the first phase's weights, with an optimizer and schedule of its own.
+        model.load_state_dict(torch.load(args.init)['model'])
+        print(f'weights from {args.init}', flush=True)
     if os.path.exists(latest):
         saved = torch.load(latest)
         model.load_state_dict(saved['model'])
@@ -266,6 +270,7 @@ def main():
     # One thread trains faster than two here (860 against 540 tokens/s): the small products do not split well.
     f.add_argument('--threads', type=int, default=1)
     f.add_argument('--seed', type=int, default=1)
+    f.add_argument('--init', help='start from this checkpoint\'s weights (a second phase on other data)')
     f.add_argument('--log-every', type=int, default=20)
     f.add_argument('--save-every', type=int, default=25)
     e = sub.add_parser('export')
