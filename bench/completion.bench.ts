@@ -110,12 +110,12 @@ async function main(): Promise<void> {
     const s = completer.stats;
     const answered = pauses.flatMap((p) => (p.ms === null ? [] : [p.ms]));
     const p95 = percentile(answered, 95);
-    const pausesMet = answered.length === pauses.length && p95 < PAUSE_P95_GOAL_MS;
+    const pausesMet = answered.length === pauses.length && p95 <= PAUSE_P95_GOAL_MS;
     missed ||= !pausesMet;
     console.log(`inline completion under typing: ${s.requests} requests (one per keystroke), ${latencies.length} suggestions shown`);
     for (const pause of pauses) console.log(`  pause after ${JSON.stringify(pause.at.slice(-40))}: ${pause.ms === null ? `NO SUGGESTION (${pause.why})` : `${pause.ms.toFixed(0)} ms`}`);
     console.log(
-      `  suggestion at ${answered.length} of ${pauses.length} pauses of ${PAUSE_MS} ms, p95 ${p95.toFixed(0)} ms from the pause (250 ms debounce included; goal: every pause, p95 < ${PAUSE_P95_GOAL_MS} ms): ${pausesMet ? 'met' : 'MISSED'}`,
+      `  suggestion at ${answered.length} of ${pauses.length} pauses of ${PAUSE_MS} ms, p95 ${p95.toFixed(0)} ms from the pause (${DEFAULT_COMPLETION_SETTINGS.debounceMs} ms debounce included; goal: every pause, p95 <= ${PAUSE_P95_GOAL_MS} ms): ${pausesMet ? 'met' : 'MISSED'}`,
     );
     console.log(`  latency of shown suggestions: all ${percentiles(latencies.map((l) => l.ms))}`);
     const fromModel = latencies.filter((l) => l.source === 'model');

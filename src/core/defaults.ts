@@ -35,7 +35,7 @@ export const DEFAULT_EVAL_TIMEOUT_MS = 60_000;
  * arrive in the pause it is for (Cody cut single-line completions to 60 tokens for the same reason);
  * a whole query under a comment may take longer.
  */
-export const DEFAULT_COMPLETION_SETTINGS = { debounceMs: 250, maxTokens: 128, continuationMaxTokens: 48, onlyOnComment: false } as const;
+export const DEFAULT_COMPLETION_SETTINGS = { debounceMs: 150, maxTokens: 128, continuationMaxTokens: 48, onlyOnComment: false } as const;
 /** Dataset building: the share of templates in the test split, the split's seed, rows kept as ground truth. */
 export const DEFAULT_TEST_FRACTION = 0.2;
 export const DEFAULT_SPLIT_SEED = 42;
