@@ -33,7 +33,8 @@ function questions(): Question[] {
   const list: Question[] = heldOut.map((line) => ({ db: shop, question: (JSON.parse(line) as { question: string }).question }));
   if (existsSync(join(SPIDER_DIR, 'dev.json'))) {
     const dev = loadSpiderDataset(SPIDER_DIR, 'dev').slice(0, SPIDER_QUESTIONS);
-    list.push(...dev.map((example) => ({ db: spiderDb(example.dbId), question: example.question })));
+    // A database missing from ../shared (wta_1 here) is passed over, as quarry eval does.
+    list.push(...dev.filter((example) => existsSync(spiderDb(example.dbId))).map((example) => ({ db: spiderDb(example.dbId), question: example.question })));
   }
   return list;
 }
