@@ -182,6 +182,9 @@ suite('Databases view (first window)', () => {
     assert.equal(state.kind === 'ready' && state.status.modelPath, join(PROJECT_ROOT, 'models', 'quarry-mini-sql.gguf'));
     await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
     await config.update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
+    // Asking connected the shop database; the second window expects the first's two connections only.
+    const connection = rowsUnder(api).find((c) => c.row.label === 'shop.sqlite');
+    await vscode.commands.executeCommand('quarry.disconnectDatabase', connection!.node);
   });
 
   test('Ask through a model server set in settings, its API key in SecretStorage: the key goes as a bearer token, the grammar where vLLM reads it', async () => {
