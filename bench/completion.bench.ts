@@ -15,6 +15,7 @@ import { CompletionSchema, InlineCompleter, type CompletionResult, type Completi
 import { IsolatedDatabase } from '../src/core/db/IsolatedDatabase';
 import { DEFAULT_COMPLETION_SETTINGS, DEFAULT_GRAMMAR } from '../src/core/defaults';
 import { ModelEngine } from '../src/core/engine/ModelEngine';
+import { sampleModelPath } from '../src/core/models/sampleModel';
 import { PROJECT_ROOT, spiderDb, WORKER_SCRIPT } from '../test/helpers/fixtures';
 import { tinyModelParams } from '../test/helpers/tinyModel';
 
@@ -22,7 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KEY_MS = 70;
 const PAUSE_MS = 700;
 const PAUSE_P95_GOAL_MS = 300;
-const SAMPLE_MODEL = join(PROJECT_ROOT, 'models', 'quarry-mini-sql.gguf');
+const SAMPLE_MODEL = sampleModelPath(PROJECT_ROOT);
 const SHOP = join(PROJECT_ROOT, 'examples', 'shop.sqlite');
 
 /** What the user types, a pause after each part. */

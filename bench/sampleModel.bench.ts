@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IsolatedDatabase } from '../src/core/db/IsolatedDatabase';
 import { loadSpiderDataset } from '../src/core/eval/EvalDataset';
+import { sampleModelPath } from '../src/core/models/sampleModel';
 import { PROMPT_FORMATS } from '../src/core/prompt/promptFormats';
 import { completionInput } from '../src/core/protocol/completionInput';
 import type { GenerateParams, GenerateResult } from '../src/core/protocol/modelServerMethods';
@@ -18,7 +19,7 @@ import { grammarFor } from '../src/core/sql/grammarFor';
 import { PROJECT_ROOT, spiderDb, SPIDER_DIR, WORKER_SCRIPT } from '../test/helpers/fixtures';
 import { newEngine, tinyModelParams } from '../test/helpers/tinyModel';
 
-const SAMPLE_MODEL = join(PROJECT_ROOT, 'models', 'quarry-mini-sql.gguf');
+const SAMPLE_MODEL = sampleModelPath(PROJECT_ROOT);
 const SPIDER_QUESTIONS = process.argv.includes('--spider') && process.argv[process.argv.indexOf('--spider') + 1] === 'all' ? Infinity : 60;
 const RATIO_GOAL = 0.4;
 

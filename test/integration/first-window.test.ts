@@ -6,6 +6,7 @@ import type { AskResult } from '../../src/core/ask/askQuestion';
 import type { ResultsView } from '../../src/core/protocol/resultsPanelMessages';
 import { filesUnder, PROJECT_ROOT, spiderDb } from '../helpers/fixtures';
 import { MODEL_CATALOG } from '../../src/core/models/modelCatalog';
+import { sampleModelPath } from '../../src/core/models/sampleModel';
 import { startModelHttpServer } from '../helpers/modelHttpServer';
 import { startOpenAiCompatibleServer } from '../helpers/openAiCompatibleServer';
 import { TINY_MODEL } from '../helpers/tinyModel';
@@ -179,7 +180,7 @@ suite('Databases view (first window)', () => {
     const gold = 'SELECT customers.name FROM customers JOIN orders ON orders.customer_id = customers.id GROUP BY customers.id ORDER BY count(*) DESC LIMIT 1';
     assert.deepEqual((await db.query(result.sql)).rows, (await db.query(gold)).rows, result.sql);
     const state = api.models.current;
-    assert.equal(state.kind === 'ready' && state.status.modelPath, join(PROJECT_ROOT, 'models', 'quarry-mini-sql.gguf'));
+    assert.equal(state.kind === 'ready' && state.status.modelPath, sampleModelPath(PROJECT_ROOT));
     await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
     await config.update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
     // Asking connected the shop database; the second window expects the first's two connections only.
