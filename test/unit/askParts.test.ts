@@ -29,6 +29,7 @@ test('extractSql keeps the SQL and drops fences, prose and what follows the stat
   assert.equal(extractSql("SELECT 'a;b' FROM t; SELECT 2"), "SELECT 'a;b' FROM t");
   assert.equal(extractSql('The answer is SELECT count(*) FROM singer'), 'SELECT count(*) FROM singer');
   assert.equal(extractSql('-- comment\nSELECT 1\n-- trailing'), 'SELECT 1');
+  assert.equal(extractSql('-- select the names, with their city\nSELECT name, city FROM customers'), 'SELECT name, city FROM customers');
   assert.equal(extractSql('no sql here'), 'no sql here');
   // A model that reasons first may show a draft: its answer is the last SQL block, as OmniSQL's parser reads it.
   assert.equal(extractSql('Try ```sql\nSELECT 1\n``` then fix it:\n```sql\nSELECT 2\n```'), 'SELECT 2');

@@ -9,7 +9,8 @@ export function extractSql(answer: string): string {
   const blocks = [...answer.matchAll(/```(sql|sqlite|duckdb)?[ \t]*\n?([\s\S]*?)(?:```|$)/gi)];
   const fenced = blocks.findLast((block) => block[1]) ?? blocks[0];
   let text = fenced ? fenced[2]! : answer;
-  const start = text.search(/\b(SELECT|WITH|VALUES)\b/i);
+  // A keyword inside a comment (`-- select the names`) is not where the statement starts.
+  const start = text.replace(/--[^\n]*/g, (comment) => ' '.repeat(comment.length)).search(/\b(SELECT|WITH|VALUES)\b/i);
   if (start > 0) text = text.slice(start);
   const end = tokenizeSql(text).find((token) => token.kind === 'punct' && token.text === ';');
   if (end) text = text.slice(0, end.start);
