@@ -16,8 +16,8 @@ const quarry = (...args) => {
 quarry('schema', '--db', db);
 
 // Three questions from the shop's query history (examples/shop-history.sql), which the sample model
-// was trained on: it answers those; questions worded apart from it are mostly beyond a 6M-parameter
-// model (models/README.md has the figures). Each answer is checked against the history's own query,
+// was trained on: it answers those (95% of the history); of questions worded apart from its training
+// it answers about a third (models/README.md has the figures). Each answer is checked against the history's own query,
 // here and not by Quarry.
 const QUESTIONS = [
   ['Which customer placed the most orders?', 'SELECT customers.name FROM customers JOIN orders ON orders.customer_id = customers.id GROUP BY customers.id ORDER BY count(*) DESC LIMIT 1'],

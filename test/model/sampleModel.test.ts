@@ -18,7 +18,7 @@ const HELD_OUT = join(PROJECT_ROOT, 'examples', 'shop-heldout.jsonl');
 /**
  * Questions of the shop's history (examples/shop-history.sql, which the model was trained on) that
  * the committed model answers right, one of each shape: a count, a join with grouping, a subquery,
- * HAVING, BETWEEN, IN, a join with a condition. Each must stay right: the test of the whole path
+ * HAVING, BETWEEN, a LEFT JOIN, a join with a condition. Each must stay right: the test of the whole path
  * (prompt, grammar, model, corrections), not of generalization, which the held-out test measures.
  */
 const FIXED: HeldOut[] = [
@@ -28,9 +28,13 @@ const FIXED: HeldOut[] = [
   { question: 'Which orders contain more than one product?', sql: 'SELECT order_id FROM order_items GROUP BY order_id HAVING count(*) > 1' },
   { question: 'How many products does each category have?', sql: 'SELECT category, count(*) FROM products GROUP BY category' },
   { question: 'Which products cost between 40 and 60 dollars?', sql: 'SELECT name FROM products WHERE price_cents BETWEEN 4000 AND 6000' },
-  { question: 'Which customers are from the Netherlands or the United Kingdom?', sql: "SELECT name FROM customers WHERE country IN ('Netherlands', 'United Kingdom')" },
+  { question: 'How many orders has each customer placed?', sql: 'SELECT customers.name, count(orders.id) FROM customers LEFT JOIN orders ON orders.customer_id = customers.id GROUP BY customers.id' },
   { question: 'Which orders were placed by customers from Boston?', sql: "SELECT orders.id FROM orders JOIN customers ON orders.customer_id = customers.id WHERE customers.city = 'Boston'" },
 ];
+
+/** Held-out questions the committed model answers right (models/README.md), and the floor the test holds. */
+const HELD_OUT_MEASURED = 16;
+const HELD_OUT_FLOOR = HELD_OUT_MEASURED - 2;
 
 const temp = makeTempDir('quarry-sample-model-');
 after(() => temp.dispose());
@@ -99,8 +103,10 @@ test('quarry eval with the sample model on the held-out shop questions: measured
   const examples = evaluate('held-out', heldOut);
   assert.equal(examples.length, heldOut.length);
   const right = examples.filter((e) => e.predSql !== null && sameRows(e.goldSql, e.predSql));
-  // Issue 27's goal is 80%; the model card has the measured figure, which this is.
   t.diagnostic(`${right.length} of ${examples.length} right (${((100 * right.length) / examples.length).toFixed(1)}%)`);
+  // Issue 27's goal is 80% and is not met: the model card has the measured figure. This floor, a
+  // little under it, fails when the model, the prompt or the grammar breaks, not on a change of one answer.
+  assert.ok(right.length >= HELD_OUT_FLOOR, `${right.length} of ${examples.length} held-out questions right; the committed model answers ${HELD_OUT_MEASURED}`);
   // Quarry's evaluator (Spider's rule: columns in any order) counts at least what this stricter reference does, and no answer that gives other rows.
   for (const e of examples) {
     if (right.includes(e)) assert.ok(e.execMatch, `the evaluator agrees: ${e.question}`);
