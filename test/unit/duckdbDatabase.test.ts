@@ -33,6 +33,22 @@ describe('DuckDB connection', () => {
     assert.deepEqual(result.rows, [[1, 2.5, 1.5, 'a', null, '00ff', 170141183460469231731687303715884105727n, 7, '2020-01-02', true]]);
   });
 
+  test('has the fine-tuning tutorial\'s tables and column names (scripts/buildOpenFlights.ts)', async () => {
+    const tutorial: Record<string, string[]> = {
+      airlines: ['airline_id', 'name', 'alias', 'iata', 'icao', 'callsign', 'country', 'active'],
+      airports: ['airport_id', 'name', 'city', 'country', 'iata', 'icao', 'latitude', 'longitude', 'altitude', 'timezone', 'dst', 'tz_db', 'type', 'source'],
+      countries: ['name', 'iso_code', 'dafif_code'],
+      planes: ['name', 'iata', 'icao'],
+      routes: ['airline', 'airline_id', 'source_airport', 'source_airport_id', 'destination_airport', 'destination_airport_id', 'codeshare', 'stops', 'equipment'],
+    };
+    for (const [table, columns] of Object.entries(tutorial)) {
+      const result = await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`);
+      assert.deepEqual(result.rows.map((row) => row[0]), columns, table);
+    }
+    const nulls = await db.query("SELECT count(*) FROM airlines WHERE iata IS NULL OR alias IS NULL");
+    assert.ok(Number(nulls.rows[0]![0]) > 0, '\\N is read as NULL');
+  });
+
   test('reads real data', async () => {
     const result = await db.query("SELECT name, iata FROM airports WHERE iata = 'GKA'");
     assert.deepEqual(result.rows, [['Goroka Airport', 'GKA']]);
