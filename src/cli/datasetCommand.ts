@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { ALL_FORMATS, buildDataset, type DatasetFormat } from '../core/dataset/buildDataset';
+import { buildDataset } from '../core/dataset/buildDataset';
+import { ALL_FORMATS, type DatasetFormat } from '../core/dataset/exportFormats';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
 import { DEFAULT_BATCH_SEQUENCES, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../core/defaults';

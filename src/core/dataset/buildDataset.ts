@@ -3,7 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { DEFAULT_GRAMMAR, DEFAULT_GROUND_TRUTH_ROWS, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_TIMEOUT_MS } from '../defaults';
 import type { Dialect, QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
-import { databaseNameOf, describeTarget, detectDialect, isUrlTarget } from '../db/databaseEngines';
+import { describeTarget, detectDialect, isUrlTarget } from '../db/databaseEngines';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { LanguageModel } from '../engine/LanguageModel';
 import type { GenerateParams } from '../protocol/modelServerMethods';
@@ -12,7 +12,6 @@ import { generateInstancesInWorker } from '../instances/generateInstancesInWorke
 import { instanceEngineOf } from '../instances/instanceEngines';
 import { DbError } from '../db/DbError';
 import { isInternalQuery } from '../db/internalQueryMark';
-import { prepareForEval, goldOrdersRows } from '../eval/prepareForEval';
 import { buildAskPrompt } from '../prompt/buildAskPrompt';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
@@ -27,9 +26,8 @@ import { checkInputFile } from '../files/checkInputFile';
 import { checkOutputFolder } from '../files/checkOutputPath';
 import { OutputLock } from '../files/OutputLock';
 import { isDatasetFolder, replaceDatasetFolder, DATASET_GENERATOR } from './datasetFolder';
+import { ALL_FORMATS, EXPORT_FORMATS, type DatasetFormat, type ExportContext, type ExportFormat } from './exportFormats';
 
-export type DatasetFormat = 'quarry' | 'chat' | 'prompt-completion' | 'rft' | 'spider';
-export const ALL_FORMATS: DatasetFormat[] = ['quarry', 'chat', 'prompt-completion', 'rft', 'spider'];
 
 export type DropReason =
   | 'unreadable' | 'dot-command' | 'write statement' | 'parse error' | 'grammar refuses' | 'execution error' | 'timeout' | 'empty result' | 'duplicate'
@@ -411,33 +409,14 @@ function writeFormats(
     const items = examples.filter((e) => e.split === split);
     // A server stays its URL (without a password: that comes from the environment when the file is used).
     const db = isUrlTarget(context.dbPath) ? describeTarget(context.dbPath) : relative(join(finalFolder, split), context.dbPath);
-    const prompt = (question: string) => buildAskPrompt({ dialect: context.dialect, schemaDdl: context.schemaDdl, question });
-    const write = (name: string, lines: unknown[], json = false) => {
-      writeFileSync(join(dir, name), json ? `${JSON.stringify(lines, null, 1)}\n` : lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
-      files.push(`${split}/${name}`);
-    };
-    if (context.formats.includes('quarry')) {
-      write('quarry.jsonl', items.map((e) => ({ question: e.question, sql: e.sql, db, result: e.result, template: e.template, source: e.source, frequency: e.frequency, questionSource: e.questionSource })));
+    const exportContext: ExportContext = { db, dbPath: context.dbPath, prompt: (question) => buildAskPrompt({ dialect: context.dialect, schemaDdl: context.schemaDdl, question }) };
+    // In the registry's order, whatever order --formats named them in.
+    for (const name of ALL_FORMATS.filter((f) => context.formats.includes(f))) {
+      const format: ExportFormat = EXPORT_FORMATS[name];
+      const records = items.map((e) => format.record(e, exportContext));
+      writeFileSync(join(dir, format.file), format.document ? `${JSON.stringify(records, null, 1)}\n` : records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
+      files.push(`${split}/${format.file}`);
     }
-    if (context.formats.includes('chat')) {
-      write('chat.jsonl', items.map((e) => {
-        const p = prompt(e.question);
-        return { messages: [{ role: 'system', content: p.system }, { role: 'user', content: p.user }, { role: 'assistant', content: e.sql }] };
-      }));
-    }
-    if (context.formats.includes('prompt-completion')) write('prompt-completion.jsonl', items.map((e) => ({ prompt: prompt(e.question).completion, completion: e.sql })));
-    if (context.formats.includes('rft')) {
-      write('rft.jsonl', items.map((e) => {
-        const p = prompt(e.question);
-        return {
-          messages: [{ role: 'system', content: p.system }, { role: 'user', content: p.user }],
-          sql: e.sql,
-          db,
-          ground_truth: { ...e.result, orderMatters: goldOrdersRows(prepareForEval(e.sql, { keepDistinct: false })) },
-        };
-      }));
-    }
-    if (context.formats.includes('spider')) write('spider.json', items.map((e) => ({ question: e.question, query: e.sql, db_id: databaseNameOf(context.dbPath) })), true);
   }
   return files;
 }
