@@ -27,6 +27,7 @@ import { DEFAULT_BATCH_SEQUENCES } from '../defaults';
 import { defaultThreads } from './defaultThreads';
 import { availableParallelism } from 'node:os';
 import type { Device } from '../types/ModelSettings';
+import { workPool } from '../util/workPool';
 
 /** A context sequence and the completion object that generates on it. */
 interface Lane {
@@ -187,20 +188,15 @@ async function generateBatch(requests: GenerateParams[], signal: AbortSignal): P
   const state = current();
   const lanes = (await batchLanes(state)).slice(0, requests.length);
   const results: BatchItemOutcome[] = new Array(requests.length);
-  let next = 0;
-  await Promise.all(
-    lanes.map(async (lane) => {
-      for (let i = next++; i < requests.length; i = next++) {
-        try {
-          results[i] = { ok: true, value: await generate(state, lane, requests[i]!, signal) };
-        } catch (error) {
-          if (signal.aborted) throw error;
-          const failure = error instanceof EngineError ? error : new EngineError('generation-failed', `generation failed: ${(error as Error).message}`);
-          results[i] = { ok: false, error: { code: failure.code, message: failure.message } };
-        }
-      }
-    }),
-  );
+  await workPool(requests, lanes.length, async (request, i, worker) => {
+    try {
+      results[i] = { ok: true, value: await generate(state, lanes[worker]!, request, signal) };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const failure = error instanceof EngineError ? error : new EngineError('generation-failed', `generation failed: ${(error as Error).message}`);
+      results[i] = { ok: false, error: { code: failure.code, message: failure.message } };
+    }
+  });
   return results;
 }
 

@@ -27,6 +27,7 @@ import { writeAtomically } from '../files/writeAtomically';
 import { startsLike } from '../files/startsLike';
 import { seedFromText } from '../util/seededRandom';
 import { redactSecrets, redactSecretsIn } from '../util/redactSecrets';
+import { workPool } from '../util/workPool';
 
 export type { EvalReport, EvalSummary, ExampleResult };
 
@@ -205,20 +206,11 @@ async function runLane(context: LaneContext, groups: EvalExample[][], record: (r
     }
     try {
       if (context.predictor.kind === 'predictions') await scoreGivenPredictions(context.predictor.predictions, group, dbPath, tools, context, record);
-      else await inParallel(group, context.options.concurrency ?? 1, async (example) => record(await scoreModelAnswer(example, dbPath, tools, context)));
+      else await workPool(group, context.options.concurrency ?? 1, async (example) => record(await scoreModelAnswer(example, dbPath, tools, context)));
     } finally {
       await tools.dispose();
     }
   }
-}
-
-/** Runs `work` on every item, at most `limit` at once; the first failure stops the rest from starting. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) await work(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 /** The model's connection (its prompt needs the schema) and, in strict mode, the generated instances of the group's database. */

@@ -5,6 +5,7 @@ import { REMOTE_API_SHAPES, type RemoteApi } from './remoteApis';
 import { readStreamedJson, request, requestJson, type HttpOptions } from './remoteHttp';
 import { redactUrl } from '../../util/redactSecrets';
 import { completionInput } from '../../protocol/completionInput';
+import { workPool } from '../../util/workPool';
 
 export interface RemoteModelOptions {
   /** The server's OpenAI-style base URL, `http://host:port/v1`. */
@@ -163,19 +164,15 @@ export class RemoteModel implements LanguageModel {
 
   async generateBatch(requests: GenerateParams[], signal?: AbortSignal): Promise<BatchItemOutcome[]> {
     const results: BatchItemOutcome[] = new Array(requests.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < requests.length; i = next++) {
-        try {
-          results[i] = { ok: true, value: await this.generate(requests[i]!, signal) };
-        } catch (error) {
-          if (signal?.aborted) throw error;
-          const failure = error instanceof EngineError ? error : new EngineError('generation-failed', (error as Error).message);
-          results[i] = { ok: false, error: { code: failure.code, message: failure.message } };
-        }
+    await workPool(requests, this.options.concurrency ?? DEFAULT_REMOTE_CONCURRENCY, async (request, i) => {
+      try {
+        results[i] = { ok: true, value: await this.generate(request, signal) };
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        const failure = error instanceof EngineError ? error : new EngineError('generation-failed', (error as Error).message);
+        results[i] = { ok: false, error: { code: failure.code, message: failure.message } };
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(requests.length, this.options.concurrency ?? DEFAULT_REMOTE_CONCURRENCY) }, worker));
+    });
     return results;
   }
 
