@@ -17,6 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { tokenizeExamples } from './tokenizeExamples.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // Ignored by git; QUARRY_TRAIN_WORK moves it (a trial run on a few examples).
@@ -84,56 +85,9 @@ async function loadLlama() {
 }
 
 /** Step 3: every example as token ids, the way LlamaCompletion tokenizes what the model server sends. */
-async function tokenize(promptsFile = files.prompts, tokensPrefix = files.tokens, casesFile = files.cases) {
-  const llama = await loadLlama();
-  const model = await llama.loadModel({ modelPath: files.vocabGguf, vocabOnly: true });
-  const bos = model.tokens.bos;
-  const eos = model.tokens.eos;
-  const text = (value) => model.tokenize(value, false, 'trimLeadingSpace');
-  const rows = readFileSync(promptsFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-  const ids = [];
-  const index = [];
-  let unshared = 0;
-  const cases = [];
-  const schemas = new Map();
-  for (const row of rows) {
-    const prompt = [bos, ...text(row.prompt)];
-    const whole = [bos, ...text(row.prompt + row.completion)];
-    // The answer is what follows the prompt's own tokens when the two are read as one text.
-    if (!prompt.every((token, i) => whole[i] === token)) throw new Error(`the prompt's tokens are not a prefix of prompt + answer: ${row.db_id}: ${row.question}`);
-    const answer = [...whole.slice(prompt.length), eos];
-    // The schema's tokens end where its text and the prompt's part ways (a piece such as `\n--` may
-    // straddle the boundary); every question of a database must then share those tokens exactly.
-    const schemaText = row.prompt.slice(0, row.prompt.lastIndexOf('-- Question:'));
-    const alone = [bos, ...text(schemaText)];
-    let common = 0;
-    while (common < alone.length && alone[common] === prompt[common]) common++;
-    const first = schemas.get(schemaText) ?? prompt.slice(0, common);
-    schemas.set(schemaText, first);
-    const shared = common > 1 && first.length === common && first.every((token, i) => prompt[i] === token);
-    if (!shared) unshared++;
-    const schemaLength = shared ? common : prompt.length;
-    index.push({
-      offset: ids.length,
-      length: prompt.length + answer.length,
-      schemaLength,
-      answerStart: prompt.length,
-      schemaKey: shared ? schemaText : `${row.db_id}\n${row.question}\n${index.length}`,
-    });
-    for (const token of prompt) ids.push(token);
-    for (const token of answer) ids.push(token);
-    // A case's prompt and answer must fit the context: past it, llama.cpp shifts its context and torch slides a window, which differ.
-    if (cases.length < PARITY_CASES && index.length % 97 === 1 && prompt.length + PARITY_TOKENS <= CONTEXT) cases.push({ question: row.question, prompt });
-  }
-  const buffer = Buffer.alloc(ids.length * 4);
-  ids.forEach((token, i) => buffer.writeInt32LE(token, i * 4));
-  writeFileSync(`${tokensPrefix}.bin`, buffer);
-  writeFileSync(`${tokensPrefix}.json`, JSON.stringify(index));
-  writeFileSync(`${tokensPrefix}.vocab.json`, JSON.stringify({ size: JSON.parse(readFileSync(`${files.tokenizer}.json`, 'utf8')).size, bos, eos }));
-  if (casesFile) writeFileSync(casesFile, JSON.stringify(cases));
-  console.log(`${rows.length} examples, ${ids.length} tokens (${Math.round(ids.length / rows.length)} an example); ${unshared} whose schema tokens are not a prefix of their prompt`);
-  await model.dispose();
-  await llama.dispose();
+function tokenize(promptsFile = files.prompts, tokensPrefix = files.tokens, casesFile = files.cases) {
+  const vocabSize = JSON.parse(readFileSync(`${files.tokenizer}.json`, 'utf8')).size;
+  return tokenizeExamples({ vocabModel: files.vocabGguf, vocabSize, promptsFile, tokensPrefix, casesFile, parityCases: PARITY_CASES, parityTokens: PARITY_TOKENS, context: CONTEXT });
 }
 
 /** Step 5's check: node-llama-cpp's greedy tokens for each case equal torch's (F32 KV cache, no flash attention, one thread). */

@@ -11,7 +11,7 @@ import numpy as np
 
 ALIGNMENT = 32
 
-UINT32, INT32, FLOAT32, BOOL, STRING, ARRAY = 4, 5, 6, 7, 8, 9
+UINT8, INT8, UINT16, INT16, UINT32, INT32, FLOAT32, BOOL, STRING, ARRAY, UINT64, INT64, FLOAT64 = range(13)
 F32, F16 = 0, 1
 
 # SentencePiece piece kinds as llama.cpp's token types: normal, unknown, control, byte.
@@ -102,7 +102,11 @@ def write_llama_gguf(path, config, state, vocab, name, extra=None):
         # Norms stay F32 (llama.cpp multiplies by them in F32); matrices are F16, half the size.
         data = array.astype('<f4') if array.ndim == 1 else array.astype('<f2')
         tensors.append((gguf_name, list(reversed(array.shape)), F32 if array.ndim == 1 else F16, data.tobytes()))
+    return write_gguf(path, kv, tensors)
 
+
+def write_gguf(path, kv, tensors):
+    """kv: (key, type or (ARRAY, type), value); tensors: (name, dims innermost first, F32 or F16, bytes)."""
     out = bytearray()
     out += b'GGUF' + struct.pack('<IQQ', 3, len(tensors), len(kv))
     for key, kind, value in kv:
@@ -131,3 +135,62 @@ def write_llama_gguf(path, config, state, vocab, name, extra=None):
 def fp16_rounded(state):
     """The weights as the F16 file holds them, for a torch model that must match llama.cpp token for token."""
     return {k: (v.half().float() if v.ndim > 1 else v) for k, v in state.items()}
+
+
+_SCALARS = {UINT8: '<B', INT8: '<b', UINT16: '<H', INT16: '<h', UINT32: '<I', INT32: '<i', FLOAT32: '<f', BOOL: '<?', UINT64: '<Q', INT64: '<q', FLOAT64: '<d'}
+
+
+def read_gguf(path):
+    """A GGUF file's metadata and its F32/F16 tensors, each as a float32 array in torch's layout (outermost first)."""
+    data = open(path, 'rb').read()
+    if data[:4] != b'GGUF':
+        raise ValueError(f'{path} is not a GGUF file')
+    at = 4
+    version, n_tensors, n_kv = struct.unpack_from('<IQQ', data, at)
+    at += 20
+
+    def string():
+        nonlocal at
+        (length,) = struct.unpack_from('<Q', data, at)
+        at += 8 + length
+        return data[at - length:at].decode('utf-8')
+
+    def value(kind):
+        nonlocal at
+        if kind == STRING:
+            return string()
+        if kind == ARRAY:
+            item, count = struct.unpack_from('<IQ', data, at)
+            at += 12
+            return [value(item) for _ in range(count)]
+        fmt = _SCALARS[kind]
+        (v,) = struct.unpack_from(fmt, data, at)
+        at += struct.calcsize(fmt)
+        return v
+
+    kv = {}
+    for _ in range(n_kv):
+        key = string()
+        (kind,) = struct.unpack_from('<I', data, at)
+        at += 4
+        kv[key] = value(kind)
+    infos = []
+    for _ in range(n_tensors):
+        name = string()
+        (n_dims,) = struct.unpack_from('<I', data, at)
+        at += 4
+        dims = struct.unpack_from(f'<{n_dims}Q', data, at)
+        at += 8 * n_dims
+        kind, offset = struct.unpack_from('<IQ', data, at)
+        at += 12
+        infos.append((name, dims, kind, offset))
+    alignment = kv.get('general.alignment', ALIGNMENT)
+    start = at + (-at % alignment)
+    tensors = {}
+    for name, dims, kind, offset in infos:
+        if kind not in (F32, F16):
+            raise ValueError(f'{path}: tensor {name} is of GGUF type {kind}; only F32 and F16 are read')
+        count = int(np.prod(dims))
+        array = np.frombuffer(data, dtype='<f4' if kind == F32 else '<f2', count=count, offset=start + offset)
+        tensors[name] = array.astype(np.float32).reshape(list(reversed(dims)))
+    return kv, tensors

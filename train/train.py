@@ -216,6 +216,64 @@ def cmd_fit(args):
     save(latest, model, optimizer, state, config)
 
 
+def cmd_lora(args):
+    """A LoRA adapter on a GGUF model, trained on examples tokenized as for fit; writes the adapter,
+    the merged model, and a JSON record of how (for the model card)."""
+    from lora import TARGETS, attach, load_base, merged_state, write_adapter
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    tokens, index = load_examples(args.tokens)
+    model, kv = load_base(args.base)
+    targets = tuple(args.targets.split(',')) if args.targets else TARGETS
+    adapters = attach(model, args.rank, args.alpha, targets)
+    parameters = [p for lora in adapters.values() for p in (lora.a, lora.b)]
+    optimizer = torch.optim.AdamW(parameters, lr=args.lr, betas=(0.9, 0.95), weight_decay=0.0)
+    print(f'{sum(p.numel() for p in parameters)} adapter parameters (rank {args.rank}, alpha {args.alpha}, {",".join(targets)}), {len(index)} examples', flush=True)
+    started_all = time.time()
+    step, losses = 0, []
+    total_steps = None
+    for epoch in range(args.epochs):
+        rng = random.Random(args.seed * 1000 + epoch)
+        all_packs = packs(index, tokens, args.pack, rng, model.config.context)
+        total_steps = total_steps or args.epochs * len(all_packs)
+        epoch_loss, epoch_weight = 0.0, 0.0
+        for pack in all_packs:
+            ids, targets_, weights, pos, plan = tensors_for(pack, 1.0, 0.0, args.chunk)
+            lr = args.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, step / total_steps)))
+            for group in optimizer.param_groups:
+                group['lr'] = lr
+            logits = forward_packed(model, ids, pos, plan)[0]
+            valid = (targets_ >= 0) & (weights > 0)
+            loss = (F.cross_entropy(logits[valid], targets_[valid], reduction='none') * weights[valid]).sum() / weights[valid].sum()
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(parameters, 1.0)
+            optimizer.step()
+            step += 1
+            epoch_loss += float(loss) * float(weights[valid].sum())
+            epoch_weight += float(weights[valid].sum())
+        losses.append(epoch_loss / max(epoch_weight, 1e-9))
+        if epoch % args.log_every == 0 or epoch == args.epochs - 1:
+            print(f'epoch {epoch} loss {losses[-1]:.3f}', flush=True)
+    seconds = time.time() - started_all
+    size = write_adapter(args.out + '.tmp', model, adapters, args.alpha, kv.get('general.name', 'model') + '-lora')
+    os.replace(args.out + '.tmp', args.out)
+    if args.merged:
+        from gguf import write_llama_gguf
+        vocab = {
+            'pieces': kv['tokenizer.ggml.tokens'], 'scores': kv['tokenizer.ggml.scores'], 'types': kv['tokenizer.ggml.token_type'],
+            'bos': kv['tokenizer.ggml.bos_token_id'], 'eos': kv['tokenizer.ggml.eos_token_id'], 'unk': kv['tokenizer.ggml.unknown_token_id'],
+        }
+        write_llama_gguf(args.merged + '.tmp', model.config, merged_state(model, adapters), vocab, kv.get('general.name', 'model') + '-merged')
+        os.replace(args.merged + '.tmp', args.merged)
+    record = {'base': os.path.basename(args.base), 'rank': args.rank, 'alpha': args.alpha, 'targets': list(targets), 'epochs': args.epochs,
+              'steps': step, 'lr': args.lr, 'seed': args.seed, 'seconds': round(seconds, 1), 'losses': [round(x, 4) for x in losses],
+              'adapter_bytes': size, 'examples': len(index)}
+    if args.record:
+        json.dump(record, open(args.record, 'w'), indent=1)
+    print(json.dumps(record), flush=True)
+
+
 def save(path, model, optimizer, state, config):
     """Written beside and renamed: a run killed mid-save keeps its last checkpoint."""
     temporary = path + '.tmp'
@@ -273,6 +331,22 @@ def main():
     f.add_argument('--init', help='start from this checkpoint\'s weights (a second phase on other data)')
     f.add_argument('--log-every', type=int, default=20)
     f.add_argument('--save-every', type=int, default=25)
+    lo = sub.add_parser('lora')
+    lo.add_argument('--base', required=True, help='the GGUF model the adapter is for')
+    lo.add_argument('--tokens', required=True)
+    lo.add_argument('--out', required=True, help='the adapter GGUF')
+    lo.add_argument('--merged', help='also the merged model GGUF')
+    lo.add_argument('--record', help='a JSON record of the run')
+    lo.add_argument('--rank', type=int, default=8)
+    lo.add_argument('--alpha', type=float, default=16)
+    lo.add_argument('--targets', help='comma-separated, of wq,wk,wv,wo,w_gate,w_up,w_down (default all)')
+    lo.add_argument('--epochs', type=int, default=60)
+    lo.add_argument('--lr', type=float, default=2e-3)
+    lo.add_argument('--pack', type=int, default=4096)
+    lo.add_argument('--chunk', type=int, default=256)
+    lo.add_argument('--threads', type=int, default=1)
+    lo.add_argument('--seed', type=int, default=1)
+    lo.add_argument('--log-every', type=int, default=10)
     e = sub.add_parser('export')
     e.add_argument('--checkpoints', required=True)
     e.add_argument('--tokenizer', required=True)
@@ -282,7 +356,7 @@ def main():
     e.add_argument('--max-new', type=int, default=64)
     e.add_argument('--force', action='store_true')
     args = parser.parse_args()
-    {'tokenizer': cmd_tokenizer, 'fit': cmd_fit, 'export': cmd_export}[args.command](args)
+    {'tokenizer': cmd_tokenizer, 'fit': cmd_fit, 'lora': cmd_lora, 'export': cmd_export}[args.command](args)
 
 
 if __name__ == '__main__':
