@@ -106,7 +106,8 @@ async function disposedOnFailure<T>(engine: { dispose(): void }, open: () => Pro
 }
 
 /** Their help lines, after a command's own --model line. */
-export const MODEL_HELP = `  --lora <file>         a LoRA adapter (.gguf) applied on top of the model
+export const MODEL_HELP = `  --lora <file[:scale]> a LoRA adapter (.gguf) applied on top of the model, at this scale
+                        (default 1: as trained; 0 to 4); one made for another base model is refused
   --sha256 <hex>        expected SHA-256 of a downloaded model
   --models-dir <dir>    where downloads go (default ~/.cache/quarry/models)
   --gpu <choice>        auto (default), off, cuda, vulkan or metal
@@ -133,6 +134,7 @@ const GPU_CHOICES: GpuChoice[] = ['auto', 'off', 'cuda', 'vulkan', 'metal'];
 export interface CheckedModelOptions {
   model: string;
   lora?: string;
+  loraScale?: number;
   sha256?: string;
   modelsDir: string;
   gpu: GpuChoice;
@@ -153,13 +155,29 @@ export function requiredModel(command: string, given: string | undefined): strin
   return sample;
 }
 
+/**
+ * `--lora FILE[:SCALE]`: the text after the last colon is a scale when the whole is not a file and
+ * the suffix is no path (a Windows drive's colon is followed by a backslash).
+ */
+export function loraOption(command: string, value: string | undefined): { path: string; scale: number } | undefined {
+  if (value === undefined) return undefined;
+  const split = /^(.+):([^:\\/]*)$/.exec(value);
+  if (!split || existsSync(value)) return { path: value, scale: 1 };
+  const scale = Number(split[2]);
+  if (split[2]!.trim() === '' || !Number.isFinite(scale) || scale < 0 || scale > 4) {
+    throw new UsageError(`${command}: --lora ${value}: the scale after ':' must be a number from 0 to 4 (1 applies the adapter as trained)`);
+  }
+  return { path: split[1]!, scale };
+}
+
 /** Refuses bad model options at once, with the option's own message, so no database or download is started for nothing. */
 export function checkModelOptions(command: string, options: CliModelOptions): CheckedModelOptions {
   const gpu = (options.gpu ?? 'auto') as GpuChoice;
   if (!GPU_CHOICES.includes(gpu)) throw new UsageError(`${command}: --gpu must be one of ${GPU_CHOICES.join(', ')}, got '${options.gpu}'`);
+  const lora = loraOption(command, options.lora);
   return {
     model: options.model,
-    lora: options.lora,
+    ...(lora ? { lora: lora.path, loraScale: lora.scale } : {}),
     sha256: options.sha256,
     modelsDir: options['models-dir'] ?? defaultModelsDirectory(),
     gpu,
@@ -184,6 +202,6 @@ export async function loadCliModel(
   });
   progress('loading model…');
   const { gpu, threads, contextSize, batchSequences } = options;
-  return engine.load({ modelPath, loraPath: options.lora, gpu, threads, contextSize, gpuLayers: 'auto', ...(batchSequences ? { batchSequences } : {}) }, signal);
+  return engine.load({ modelPath, ...(options.lora ? { loraPath: options.lora, loraScale: options.loraScale ?? 1 } : {}), gpu, threads, contextSize, gpuLayers: 'auto', ...(batchSequences ? { batchSequences } : {}) }, signal);
 }
 

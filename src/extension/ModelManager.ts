@@ -112,7 +112,7 @@ export class ModelManager implements vscode.Disposable {
 
   /** The configured file, downloaded first when it is a URL, into the embedded model server. */
   private async loadLocal(report: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
-    const { source, sha256, lora, huggingFaceEndpoint, ...settings } = readSettings().model;
+    const { source, sha256, lora, loraScale, huggingFaceEndpoint, ...settings } = readSettings().model;
     report('finding model…');
     if (source === SAMPLE_MODEL.source) this.log.info(`using ${SAMPLE_MODEL.label} (${SAMPLE_MODEL.description}): ${this.sampleModelPath}`);
     const modelPath = source === SAMPLE_MODEL.source ? this.sampleModelPath : await resolveModelFile(source, {
@@ -123,7 +123,7 @@ export class ModelManager implements vscode.Disposable {
       onProgress: (download) => report(describeDownload(download), download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : undefined),
     });
     report('loading model…');
-    return this.local.load({ modelPath, loraPath: lora || undefined, ...settings }, signal);
+    return this.local.load({ modelPath, ...(lora ? { loraPath: lora, loraScale } : {}), ...settings }, signal);
   }
 
   /** The configured server, with the key from SecretStorage; it replaces the one before only once it answers. */

@@ -102,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
 }
 
 /** Settings that change what is loaded; quarry.model.grammar applies to the next question without a reload. */
-const MODEL_LOAD_SETTINGS = ['source', 'sha256', 'lora', 'gpu', 'threads', 'contextSize', 'gpuLayers', 'batchSequences', 'endpoint', 'api', 'name'];
+const MODEL_LOAD_SETTINGS = ['source', 'sha256', 'lora', 'loraScale', 'gpu', 'threads', 'contextSize', 'gpuLayers', 'batchSequences', 'endpoint', 'api', 'name'];
 
 /** The inline button on a connection asks about that connection. */
 function askArgsFromNode(node: DatabaseNode): AskArgs {

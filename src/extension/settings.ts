@@ -26,7 +26,7 @@ export interface QuarrySettings {
   /** Example values per text column; 0 when schema-only mode is on. */
   sampleValues: number;
   schemaOnly: boolean;
-  model: ModelSettings & { source: string; sha256: string; lora: string; huggingFaceEndpoint: string };
+  model: ModelSettings & { source: string; sha256: string; lora: string; loraScale: number; huggingFaceEndpoint: string };
   /** A model on a serving engine: used instead of `model.source` when `endpoint` is set (the API key is in SecretStorage). */
   server: { endpoint: string; api: RemoteApi | undefined; name: string };
   grammar: GrammarMode;
@@ -50,6 +50,7 @@ export function readSettings(): QuarrySettings {
       source: config.get<string>('model.source', '').trim(),
       sha256: config.get<string>('model.sha256', '').trim(),
       lora: config.get<string>('model.lora', '').trim(),
+      loraScale: Math.min(4, Math.max(0, config.get<number>('model.loraScale', 1))),
       huggingFaceEndpoint: config.get<string>('model.huggingFaceEndpoint', '').trim(),
       gpu: config.get<GpuChoice>('model.gpu', 'auto'),
       // More threads than cores only slows llama.cpp down; 0: by the model's size.

@@ -9,6 +9,7 @@ import {
   LlamaCompletion,
   LlamaLogLevel,
   LlamaText,
+  readGgufFileInfo,
   resolveChatWrapper,
   type Llama,
   type LlamaContext,
@@ -28,6 +29,7 @@ import { defaultThreads } from './defaultThreads';
 import { availableParallelism } from 'node:os';
 import type { Device } from '../types/ModelSettings';
 import { workPool } from '../util/workPool';
+import { checkLoraFits } from './checkLoraFits';
 
 /** A context sequence and the completion object that generates on it. */
 interface Lane {
@@ -68,6 +70,15 @@ async function load(params: LoadParams): Promise<ModelStatus> {
       llamaLog.findLast((line) => /error|fail|invalid/i.test(line)) ??
       (error as Error).message;
     throw new EngineError('model-load-failed', `model failed to load: ${params.modelPath}: ${reason}`);
+  }
+  if (params.loraPath) {
+    const adapterInfo = await readGgufFileInfo(params.loraPath, { logWarnings: false });
+    try {
+      checkLoraFits({ path: params.modelPath, info: model.fileInfo }, { path: params.loraPath, info: adapterInfo });
+    } catch (error) {
+      await model.dispose();
+      throw error;
+    }
   }
   const context = await createContext(model, params, 1);
   const status: ModelStatus = {
@@ -114,7 +125,7 @@ function createContext(model: LlamaModel, params: LoadParams, sequences: number)
     contextSize: Math.min(params.contextSize, model.trainContextSize),
     threads: params.threads ?? defaultThreads(model.size, availableParallelism()),
     sequences,
-    ...(params.loraPath ? { lora: { adapters: [{ filePath: params.loraPath }] } } : {}),
+    ...(params.loraPath ? { lora: { adapters: [{ filePath: params.loraPath, scale: params.loraScale ?? 1 }] } } : {}),
   });
 }
 

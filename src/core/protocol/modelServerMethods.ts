@@ -4,6 +4,8 @@ import type { AbortPolicies, Outcome } from './rpc';
 export interface LoadParams extends ModelSettings {
   modelPath: string;
   loraPath?: string;
+  /** How much of the adapter to apply: 1 as trained, 0 none (llama.cpp multiplies its alpha / rank by this). */
+  loraScale?: number;
 }
 
 export interface ModelStatus {

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { loraOption } from '../../src/cli/loadCliModel';
+import { makeTempDir } from '../helpers/fixtures';
+
+const temp = makeTempDir('quarry-lora-option-');
+after(() => temp.dispose());
+
+test('--lora FILE[:SCALE]: a scale after the last colon, 1 without one; a file whose name has a colon stays a file', () => {
+  assert.equal(loraOption('ask', undefined), undefined);
+  assert.deepEqual(loraOption('ask', 'adapter.gguf'), { path: 'adapter.gguf', scale: 1 });
+  assert.deepEqual(loraOption('ask', 'adapter.gguf:0.5'), { path: 'adapter.gguf', scale: 0.5 });
+  assert.deepEqual(loraOption('ask', '/models/a.gguf:0'), { path: '/models/a.gguf', scale: 0 });
+  assert.deepEqual(loraOption('ask', 'C:\\models\\a.gguf'), { path: 'C:\\models\\a.gguf', scale: 1 });
+  const colon = join(temp.dir, 'run:2.gguf');
+  writeFileSync(colon, '');
+  assert.deepEqual(loraOption('eval', colon), { path: colon, scale: 1 });
+});
+
+test('--lora with a scale that is no number from 0 to 4 is refused, naming the option', () => {
+  for (const bad of ['a.gguf:', 'a.gguf:abc', 'a.gguf:-1', 'a.gguf:5', 'a.gguf:NaN']) {
+    assert.throws(() => loraOption('complete', bad), (error: Error) => /complete: --lora .*: the scale after ':' must be a number from 0 to 4/.test(error.message), bad);
+  }
+});
