@@ -40,6 +40,7 @@ export const REMOTE_HELP = `  --endpoint <url>      a model server's OpenAI-styl
 
 export interface CliRemoteOptions {
   model?: string;
+  lora?: string;
   endpoint?: string;
   api?: string;
   'model-name'?: string;
@@ -57,6 +58,10 @@ export function remoteModelOptions(command: string, values: CliRemoteOptions): R
     return null;
   }
   if (values.model !== undefined) throw new UsageError(`${command}: give --model <path|url|hf:…> or --endpoint <url>, not both`);
+  // The adapter must live where the model does: Quarry cannot send a file to a server.
+  if (values.lora !== undefined) {
+    throw new UsageError(`${command}: --lora applies an adapter to a local model; with --endpoint, load it on the server (vLLM: --enable-lora --lora-modules NAME=PATH, then --model-name NAME here; llama-server: --lora PATH, applied to every request)`);
+  }
   if (!/^https?:\/\//.test(values.endpoint)) throw new UsageError(`${command}: --endpoint must be an http:// or https:// URL, got '${values.endpoint}'`);
   if (values.api !== undefined && !isRemoteApi(values.api)) throw new UsageError(`${command}: --api must be one of ${REMOTE_APIS.join(', ')}, got '${values.api}'`);
   const keyVariable = values['api-key-env'];

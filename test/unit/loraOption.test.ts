@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { loraOption } from '../../src/cli/loadCliModel';
+import { loraOption, remoteModelOptions } from '../../src/cli/loadCliModel';
 import { makeTempDir } from '../helpers/fixtures';
 
 const temp = makeTempDir('quarry-lora-option-');
@@ -23,4 +23,11 @@ test('--lora with a scale that is no number from 0 to 4 is refused, naming the o
   for (const bad of ['a.gguf:', 'a.gguf:abc', 'a.gguf:-1', 'a.gguf:5', 'a.gguf:NaN']) {
     assert.throws(() => loraOption('complete', bad), (error: Error) => /complete: --lora .*: the scale after ':' must be a number from 0 to 4/.test(error.message), bad);
   }
+});
+
+test('--lora with --endpoint is refused: the adapter must be loaded where the model runs, and the message says how', () => {
+  assert.throws(
+    () => remoteModelOptions('eval', { endpoint: 'http://127.0.0.1:8000/v1', lora: 'adapter.gguf' }),
+    (error: Error) => /eval: --lora applies an adapter to a local model; with --endpoint, load it on the server \(vLLM: --enable-lora --lora-modules/.test(error.message),
+  );
 });
