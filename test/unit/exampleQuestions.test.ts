@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { makeTempDir, PROJECT_ROOT } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
+import { assertHeldOutApart, readHistoryEntries } from '../helpers/exampleSets';
 
 const temp = makeTempDir('quarry-examples-');
 after(() => temp.dispose());
@@ -20,21 +21,7 @@ interface HeldOut {
 
 const heldOut = (): HeldOut[] => readFileSync(HELD_OUT, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as HeldOut);
 
-/** The history's questions and statements, read as a person would: the comment above each statement. */
-function history(): { question: string; sql: string }[] {
-  const entries: { question: string; sql: string }[] = [];
-  const blocks = readFileSync(HISTORY, 'utf8').split(/\n\s*\n/);
-  for (const block of blocks) {
-    const lines = block.trim().split('\n');
-    const sql = lines.filter((line) => !line.startsWith('--')).join(' ').trim();
-    if (sql) entries.push({ question: lines.find((line) => line.startsWith('-- '))!.slice(3), sql: sql.replace(/;$/, '') });
-  }
-  return entries;
-}
-
-/** Literals and spacing aside: two queries of one shape are the same template. */
-const shape = (sql: string) => sql.toLowerCase().replace(/'[^']*'/g, "'?'").replace(/\b\d+(\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim();
-const words = (question: string) => question.toLowerCase().replace(/[^a-z0-9 ]/g, '').trim();
+const history = () => readHistoryEntries(HISTORY);
 
 test("the shop history becomes training examples whole: every statement kept, its comment as the question", () => {
   const out = join(temp.dir, 'shop-dataset');
@@ -48,12 +35,7 @@ test("the shop history becomes training examples whole: every statement kept, it
 test('at least 40 held-out questions, none worded or shaped like a history entry; each gold query runs and the sql grammar can write it', () => {
   const held = heldOut();
   assert.ok(held.length >= 40, `${held.length} held-out questions`);
-  const seenQuestions = new Set(history().map((e) => words(e.question)));
-  const seenShapes = new Set(history().map((e) => shape(e.sql)));
-  for (const example of held) {
-    assert.ok(!seenQuestions.has(words(example.question)), `worded as in the history: ${example.question}`);
-    assert.ok(!seenShapes.has(shape(example.sql)), `shaped as in the history: ${example.sql}`);
-  }
+  assertHeldOutApart(history(), held);
   const predictions = join(temp.dir, 'gold.sql');
   writeFileSync(predictions, held.map((e) => `${e.sql}\n`).join(''));
   const scored = quarry(['eval', '--dataset', HELD_OUT, '--predictions', predictions, '--report', join(temp.dir, 'gold.json')]);

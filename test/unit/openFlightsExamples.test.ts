@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
 import { makeTempDir, PROJECT_ROOT } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
+import { assertHeldOutApart, queryShape, readHistoryEntries, readJsonlEntries, type ExampleEntry } from '../helpers/exampleSets';
 
 /**
  * The fine-tuning loop's data (issue 28): an analyst's OpenFlights history of at least 60 query
@@ -19,26 +20,13 @@ before(() => buildOpenFlightsDuckDb(db));
 const HISTORY = join(PROJECT_ROOT, 'examples', 'openflights-history.sql');
 const HELD_OUT = join(PROJECT_ROOT, 'examples', 'openflights-heldout.jsonl');
 
-interface Example {
-  question: string;
-  sql: string;
-}
-
-/** The history read as a person would: the comment line right above each statement is its question. */
-function history(): Example[] {
-  return readFileSync(HISTORY, 'utf8')
-    .split(/\n\s*\n/)
-    .map((block) => block.trim().split('\n'))
-    .filter((lines) => lines.some((line) => !line.startsWith('--')))
-    .map((lines) => ({ question: lines.filter((line) => line.startsWith('-- ')).at(-1)!.slice(3), sql: lines.filter((line) => !line.startsWith('--')).join(' ').replace(/;$/, '') }));
-}
-const heldOut = (): Example[] => readFileSync(HELD_OUT, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Example);
-const shape = (sql: string) => sql.toLowerCase().replace(/'[^']*'/g, "'?'").replace(/\b\d+(\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim();
-const words = (question: string) => question.toLowerCase().replace(/[^a-z0-9 ]/g, '').trim();
+type Example = ExampleEntry;
+const history = () => readHistoryEntries(HISTORY);
+const heldOut = () => readJsonlEntries<Example>(HELD_OUT);
 
 test('the OpenFlights history becomes a dataset whole: at least 60 shapes, every statement kept, no empty answer', () => {
   const entries = history();
-  assert.ok(new Set(entries.map((e) => shape(e.sql))).size >= 60, `${entries.length} statements`);
+  assert.ok(new Set(entries.map((e) => queryShape(e.sql))).size >= 60, `${entries.length} statements`);
   const out = join(temp.dir, 'dataset');
   const run = quarry(['dataset', 'build', '--db', db, '--history', HISTORY, '--questions', 'history', '--formats', 'quarry', '--out', out], { timeoutMs: 300_000 });
   assert.equal(run.code, 0, run.stderr);
@@ -55,12 +43,7 @@ test('the OpenFlights history becomes a dataset whole: at least 60 shapes, every
 test('at least 40 held-out OpenFlights questions, apart from the history; each gold query runs, returns rows, and the sql grammar can write it', () => {
   const held = heldOut();
   assert.ok(held.length >= 40, `${held.length} held-out questions`);
-  const seenQuestions = new Set(history().map((e) => words(e.question)));
-  const seenShapes = new Set(history().map((e) => shape(e.sql)));
-  for (const example of held) {
-    assert.ok(!seenQuestions.has(words(example.question)), `worded as in the history: ${example.question}`);
-    assert.ok(!seenShapes.has(shape(example.sql)), `shaped as in the history: ${example.sql}`);
-  }
+  assertHeldOutApart(history(), held);
   const dataset = join(temp.dir, 'heldout.jsonl');
   writeFileSync(dataset, held.map((e) => JSON.stringify({ ...e, db })).join('\n'));
   const predictions = join(temp.dir, 'gold.sql');
