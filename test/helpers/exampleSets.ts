@@ -35,3 +35,16 @@ export function assertHeldOutApart(history: ExampleEntry[], heldOut: ExampleEntr
     assert.ok(!seenShapes.has(queryShape(example.sql)), `shaped as in the history: ${example.sql}`);
   }
 }
+
+/**
+ * For `SELECT … FROM … ORDER BY <one key> [ASC|DESC] LIMIT k`: the same query selecting only the key,
+ * one row further, so that a tie at the cut shows. A tie makes the gold answer whichever row the
+ * engine meets first — on DuckDB that changes with its thread count, so it passes on one machine
+ * and not on another. Null for other shapes.
+ */
+export function tieProbe(sql: string): { sql: string; limit: number } | null {
+  const m = /^SELECT .+? FROM (.+) ORDER BY ([^,]+?)( ASC| DESC)? LIMIT (\d+)$/i.exec(sql.trim());
+  if (!m) return null;
+  const limit = Number(m[4]);
+  return { sql: `SELECT ${m[2]} FROM ${m[1]} ORDER BY ${m[2]}${m[3] ?? ''} LIMIT ${limit + 1}`, limit };
+}

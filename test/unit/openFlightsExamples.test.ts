@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { buildOpenFlightsDuckDb } from '../helpers/buildOpenFlightsDuckDb';
 import { makeTempDir, PROJECT_ROOT } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
-import { assertHeldOutApart, queryShape, readHistoryEntries, readJsonlEntries, type ExampleEntry } from '../helpers/exampleSets';
+import { assertHeldOutApart, queryShape, readHistoryEntries, readJsonlEntries, tieProbe, type ExampleEntry } from '../helpers/exampleSets';
 
 /**
  * The fine-tuning loop's data (issue 28): an analyst's OpenFlights history of at least 60 query
@@ -40,7 +40,7 @@ test('the OpenFlights history becomes a dataset whole: at least 60 shapes, every
   }
 });
 
-test('at least 40 held-out OpenFlights questions, apart from the history; each gold query runs, returns rows, and the sql grammar can write it', () => {
+test('at least 40 held-out OpenFlights questions, apart from the history; each gold query runs, returns rows with no tie at a LIMIT, and the sql grammar can write it', () => {
   const held = heldOut();
   assert.ok(held.length >= 40, `${held.length} held-out questions`);
   assertHeldOutApart(history(), held);
@@ -52,13 +52,23 @@ test('at least 40 held-out OpenFlights questions, apart from the history; each g
   assert.equal(scored.code, 0, scored.stderr);
   const report = JSON.parse(readFileSync(join(temp.dir, 'gold.json'), 'utf8')) as { summary: { evaluated: number; execAccuracy: number } };
   assert.deepEqual([report.summary.evaluated, report.summary.execAccuracy], [held.length, 1]);
+  let probed = 0;
   for (const example of held) {
     const rows = quarry(['sql', '--db', db, '--json', example.sql]);
     assert.equal(rows.code, 0, rows.stderr);
     const result = JSON.parse(rows.stdout) as { rows: unknown[][] };
     const only = result.rows.length === 1 && result.rows[0]!.length === 1 ? result.rows[0]![0] : undefined;
     assert.ok(result.rows.length > 0 && only !== 0 && only !== null, `a gold answer of no rows, 0 or NULL tells nothing apart: ${example.question}`);
+    const probe = tieProbe(example.sql);
+    if (probe) {
+      const keys = quarry(['sql', '--db', db, '--json', probe.sql]);
+      assert.equal(keys.code, 0, keys.stderr);
+      const sorted = (JSON.parse(keys.stdout) as { rows: unknown[][] }).rows.map((row) => JSON.stringify(row));
+      assert.ok(sorted.length <= probe.limit || sorted[probe.limit - 1] !== sorted[probe.limit], `a tie at the LIMIT makes the gold rows the engine's choice: ${example.question}`);
+      probed++;
+    }
   }
+  assert.ok(probed >= 5, `${probed} top-N questions checked for ties`);
   const checked = quarry(['grammar', '--db', db, '--check', predictions]);
   assert.equal(checked.code, 0, checked.stdout);
 });
