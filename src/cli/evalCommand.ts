@@ -1,8 +1,10 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { DEFAULT_CORRECTIONS, DEFAULT_EVAL_TIMEOUT_MS } from '../core/defaults';
 import { birdSplitFile, loadBirdDataset, loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
 import { DIFFICULTIES } from '../core/protocol/evalReport';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
+import { compareReports, type ReportComparison } from '../core/eval/compareReports';
+import { readEvalReport } from '../core/eval/readEvalReport';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
 import { abortOnInterrupt } from './signals';
@@ -46,6 +48,9 @@ ${REMOTE_HELP}
   --concurrency N       with --endpoint: questions sent at once (default ${DEFAULT_REMOTE_CONCURRENCY}); a local model takes one at a time
   --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
   --resume              continue an interrupted run with the same settings
+  --compare <report>    an earlier run's report on the same questions (say, the base model before its
+                        LoRA adapter): prints both runs' accuracy and crashing queries, and the
+                        questions that flipped
   --keep-distinct       compare with DISTINCT kept (and the whole prediction run, as the official code does)
   --single-statement    Quarry's stricter rule: a prediction with a second statement is wrong
   --instances K         strict mode: also compare on K generated database instances (random rows that
@@ -72,6 +77,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     ...SAMPLING_ARGS,
     report: { type: 'string' },
     resume: { type: 'boolean' },
+    compare: { type: 'string' },
     'trust-data-urls': { type: 'boolean' },
     'keep-distinct': { type: 'boolean' },
     'single-statement': { type: 'boolean' },
@@ -98,6 +104,10 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const sampling = samplingOption('eval', values);
   const report = resolve(values.report ?? 'quarry-eval.json');
   const instances = integerOption('eval', 'instances', values.instances, 0) ?? 0;
+  const compareWith = values.compare ? resolve(values.compare) : null;
+  if (compareWith === report) throw new UsageError('eval: --compare names the report this run writes; give the earlier run\'s report');
+  // Read first: a missing or wrong report fails before an hour of generation, not after.
+  const earlier = compareWith ? readEvalReport(compareWith) : null;
 
   const timeoutMs = integerOption('eval', 'timeout-ms', values['timeout-ms'], 1) ?? DEFAULT_EVAL_TIMEOUT_MS;
   const workers = integerOption('eval', 'workers', values.workers, 1, MAX_WORKERS);
@@ -156,6 +166,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     });
     bar.end();
     write(formatSummary(result.summary, report));
+    if (earlier) write(formatComparison(compareReports(earlier, result, { before: basename(compareWith!), after: basename(report) }), basename(compareWith!)));
     // A run that scored nothing (every database unreachable, say) is a failed run, whatever it wrote.
     if (result.summary.total > 0 && result.summary.evaluated === 0) {
       process.stderr.write(`quarry: eval: no example could be evaluated; ${mostCommonReason(result.summary)}\n`);
@@ -211,5 +222,24 @@ function formatSummary(summary: EvalSummary, report: string): string {
   ];
   if (summary.skippedExamples.length) lines.push('skipped:', ...skipReasons(summary).map(([reason, count]) => `  ${count} × ${reason}`));
   lines.push(`${summary.seconds.toFixed(1)} s · report: ${report}`);
+  return lines.join('\n');
+}
+
+/** Two runs in SQLForge's form (accuracy, correct, crashing queries, before and after), then each question that flipped. */
+function formatComparison(comparison: ReportComparison, earlierName: string): string {
+  const { before, after, gained, lost } = comparison;
+  const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} points`;
+  const rows = [
+    ['', earlierName, 'this run', ''],
+    ['execution accuracy', `${percent(before.execAccuracy)} (${before.correct} of ${before.evaluated})`, `${percent(after.execAccuracy)} (${after.correct} of ${after.evaluated})`, points(after.execAccuracy - before.execAccuracy)],
+    ['crashing queries', `${before.crashed} (${percent(before.crashRate)})`, `${after.crashed} (${percent(after.crashRate)})`, `${after.crashed - before.crashed >= 0 ? '+' : ''}${after.crashed - before.crashed}`],
+  ];
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const lines = ['', `compared with ${earlierName}:`, ...rows.map((r) => `  ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ')}`.trimEnd())];
+  lines.push(`flipped: ${gained.length} gained, ${lost.length} lost`);
+  for (const [sign, examples] of [['+', gained], ['-', lost]] as const) {
+    for (const e of examples) lines.push(`  ${sign} #${e.index} ${e.question}`);
+  }
   return lines.join('\n');
 }

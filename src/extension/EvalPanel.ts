@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Database } from '../core/db/Database';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../core/protocol/evalPanelMessages';
-import type { EvalReport } from '../core/protocol/evalReport';
+import { readEvalReport } from '../core/eval/readEvalReport';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
 import { webviewHtml } from './webviewHtml';
 import type { ServerCredentials } from '../core/types/ServerCredentials';
@@ -74,7 +74,7 @@ export class EvalPanel implements vscode.Disposable {
         case 'listReports':
           return { id: message.id, ok: true, value: this.listReports() };
         case 'openReport':
-          return { id: message.id, ok: true, value: readReport((message.params as { path: string }).path) };
+          return { id: message.id, ok: true, value: readEvalReport((message.params as { path: string }).path) };
         case 'exampleDetail': {
           const { path, index } = message.params as { path: string; index: number };
           return { id: message.id, ok: true, value: await this.exampleDetail(path, index) };
@@ -97,7 +97,7 @@ export class EvalPanel implements vscode.Disposable {
     for (const name of readdirSync(this.reportsDir).filter((n) => n.endsWith('.json'))) {
       const path = join(this.reportsDir, name);
       try {
-        const report = readReport(path);
+        const report = readEvalReport(path);
         listings.push({
           path,
           name: basename(name, '.json'),
@@ -114,7 +114,7 @@ export class EvalPanel implements vscode.Disposable {
   }
 
   private async exampleDetail(path: string, index: number): Promise<ExampleDetail> {
-    const example = readReport(path).examples.find((e) => e.index === index);
+    const example = readEvalReport(path).examples.find((e) => e.index === index);
     if (!example) throw new Error(`example ${index} is not in ${basename(path)}`);
     const base = { index, question: example.question, goldSql: example.goldSql, predSql: example.predSql ?? null, attempts: example.attempts ?? [] };
     if (!example.dbPath) return { ...base, gold: { error: example.skipped ?? 'the database is missing' }, predicted: null };
@@ -174,12 +174,6 @@ tr.wrong td:nth-child(5), tr.crashed td:nth-child(5) { color: var(--vscode-error
 pre { white-space: pre-wrap; background: var(--vscode-textCodeBlock-background); padding: 6px; }
 .sql-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; } .error { color: var(--vscode-errorForeground); }
 table.rows { font-family: var(--vscode-editor-font-family); font-size: 12px; }`;
-
-function readReport(path: string): EvalReport {
-  const report = JSON.parse(readFileSync(path, 'utf8')) as EvalReport;
-  if (!report?.summary || !Array.isArray(report.examples)) throw new Error(`${basename(path)} is not a Quarry evaluation report`);
-  return report;
-}
 
 async function outcome(db: Database, sql: string): Promise<QueryOutcome> {
   try {

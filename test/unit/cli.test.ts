@@ -81,6 +81,44 @@ test('exit codes: 1 for SQL errors and timeouts, 2 for refused statements and ba
   assert.equal(sha256(copy), before);
 });
 
+test('eval --compare: both runs\' accuracy and crashing queries, and each question that flipped; runs over other questions are refused', () => {
+  const gold = readFileSync(join(SPIDER_DIR, 'dev_gold.sql'), 'utf8').split('\n').slice(0, 10).map((l: string) => l.split('\t')[0]!);
+  const questions = (JSON.parse(readFileSync(join(SPIDER_DIR, 'dev.json'), 'utf8')) as { question: string }[]).map((e) => e.question);
+  const WRONG = 'SELECT 1';
+  const CRASH = 'SELECT no_such_column FROM singer';
+  // Before: 7 of 10 right, #6 and #8 wrong, #7 crashes. After: 9 right, #5 crashes.
+  const runs = {
+    before: gold.map((sql, i) => (i === 6 || i === 8 ? WRONG : i === 7 ? CRASH : sql)),
+    after: gold.map((sql, i) => (i === 5 ? CRASH : sql)),
+  };
+  for (const [name, lines] of Object.entries(runs)) writeFileSync(join(temp.dir, `${name}.sql`), lines.join('\n'));
+  const eval10 = (name: string, ...more: string[]) => quarry('eval', '--spider', SPIDER_DIR, '--limit', '10', '--predictions', join(temp.dir, `${name}.sql`), '--report', join(temp.dir, `${name}.json`), ...more);
+  const first = eval10('before');
+  assert.equal(first.code, 0, first.stderr);
+  const run = eval10('after', '--compare', join(temp.dir, 'before.json'));
+  assert.equal(run.code, 0, run.stderr);
+  const compared = run.stdout.slice(run.stdout.indexOf('compared with before.json:'));
+  assert.match(compared, /execution accuracy +70\.0% \(7 of 10\) +90\.0% \(9 of 10\) +\+20\.0 points/);
+  assert.match(compared, /crashing queries +1 \(10\.0%\) +1 \(10\.0%\) +\+0/);
+  assert.match(compared, /flipped: 3 gained, 1 lost/);
+  const flips = compared.split('\n').filter((line) => /^ {2}[+-] #/.test(line));
+  assert.deepEqual(flips, [`  + #6 ${questions[6]}`, `  + #7 ${questions[7]}`, `  + #8 ${questions[8]}`, `  - #5 ${questions[5]}`]);
+
+  writeFileSync(join(temp.dir, 'five.sql'), gold.slice(0, 5).join('\n'));
+  assert.equal(quarry('eval', '--spider', SPIDER_DIR, '--limit', '5', '--predictions', join(temp.dir, 'five.sql'), '--report', join(temp.dir, 'five.json')).code, 0);
+  const cases: [string[], RegExp][] = [
+    [['--compare', join(temp.dir, 'five.json')], /five\.json and after\.json are runs over different questions \(5 and 10 examples\)/],
+    [['--compare', join(temp.dir, 'after.sql')], /after\.sql is not a Quarry evaluation report: not valid JSON/],
+    [['--compare', join(temp.dir, 'missing.json')], /the evaluation report not found: .*missing\.json/],
+    [['--compare', join(temp.dir, 'after.json')], /--compare names the report this run writes/],
+  ];
+  for (const [more, message] of cases) {
+    const failed = eval10('after', ...more);
+    assert.equal(failed.code, 2, `${more.join(' ')}: ${failed.stderr}`);
+    assert.match(failed.stderr, message);
+  }
+});
+
 test('--help works on every command', () => {
   for (const args of [['--help'], ['schema', '--help'], ['sql', '--help'], ['help', 'sql']]) {
     const run = quarry(...args);
