@@ -12,6 +12,18 @@ import { startOpenAiCompatibleServer } from '../helpers/openAiCompatibleServer';
 import { TINY_MODEL } from '../helpers/tinyModel';
 import { activateQuarry, allFramesText, atKeyboard, rowsUnder, sideBarText } from '../helpers/quarryExtension';
 
+const LORA_ADAPTER = join(PROJECT_ROOT, 'models', 'quarry-mini-sql-openflights.lora.gguf');
+
+/** The adapter steps write the settings where they are set, the user's when nowhere: both are cleared, and the tiny model is back. */
+async function forgetAdapter(): Promise<void> {
+  const config = vscode.workspace.getConfiguration('quarry');
+  for (const target of [vscode.ConfigurationTarget.Workspace, vscode.ConfigurationTarget.Global]) {
+    await config.update('model.lora', undefined, target);
+    await config.update('model.loraScale', undefined, target);
+  }
+  await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+}
+
 const workspace = process.env.QUARRY_TEST_WORKSPACE!;
 
 suite('Databases view (first window)', () => {
@@ -186,6 +198,74 @@ suite('Databases view (first window)', () => {
     // Asking connected the shop database; the second window expects the first's two connections only.
     const connection = rowsUnder(api).find((c) => c.row.label === 'shop.sqlite');
     await vscode.commands.executeCommand('quarry.disconnectDatabase', connection!.node);
+  });
+
+  test('Select Model… adds a LoRA adapter to this model: the ones beside it are offered, then its scale, and the model loads with it', async () => {
+    const api = await activateQuarry();
+    const config = vscode.workspace.getConfiguration('quarry');
+    await config.update('model.source', 'sample', vscode.ConfigurationTarget.Workspace);
+    try {
+      const adding = vscode.commands.executeCommand<boolean>('quarry.selectModel');
+      await atKeyboard(join(workspace, 'ui-lora-1-pick.txt'), {
+        selector: '.quick-input-widget',
+        text: 'Add a LoRA adapter to this model',
+        keys: [{ type: 'Add a LoRA' }, { settle: true }, { press: 'Enter' }],
+      });
+      const offered = await atKeyboard(join(workspace, 'ui-lora-2-adapter.txt'), {
+        selector: '.quick-input-widget',
+        text: 'a LoRA adapter for quarry-mini-sql.gguf (1/2)',
+        keys: [{ type: 'openflights' }, { settle: true }, { press: 'Enter' }],
+      });
+      assert.match(offered, /quarry-mini-sql-openflights\.lora\.gguf[\s\S]*Choose an adapter file/);
+      await atKeyboard(join(workspace, 'ui-lora-3-scale.txt'), {
+        selector: '.quick-input-widget',
+        text: 'its scale',
+        keys: [{ press: 'Control+a' }, { type: '0.5' }, { settle: true }, { press: 'Enter' }],
+      });
+      assert.equal(await adding, true, JSON.stringify(api.models.current));
+      const state = api.models.current;
+      assert.equal(state.kind === 'ready' && state.status.loraPath, LORA_ADAPTER);
+      const now = vscode.workspace.getConfiguration('quarry');
+      assert.deepEqual([now.get('model.lora'), now.get('model.loraScale')], [LORA_ADAPTER, 0.5]);
+    } finally {
+      await forgetAdapter();
+      api.models.reset();
+    }
+  });
+
+  test('an adapter for another base model, chosen as a file, is refused naming both, and the setting goes back', async () => {
+    const api = await activateQuarry();
+    // The tiny model is another base than the one the adapter was trained on.
+    try {
+      const refused = vscode.commands.executeCommand<boolean>('quarry.selectModel');
+      await atKeyboard(join(workspace, 'ui-lora-4-pick.txt'), {
+        selector: '.quick-input-widget',
+        text: 'Add a LoRA adapter to this model',
+        keys: [{ type: 'Add a LoRA' }, { settle: true }, { press: 'Enter' }],
+      });
+      await atKeyboard(join(workspace, 'ui-lora-5-adapter.txt'), {
+        selector: '.quick-input-widget',
+        text: 'a LoRA adapter for llama-2-tiny-random.gguf (1/2)',
+        keys: [{ type: 'Choose an adapter' }, { settle: true }, { press: 'Enter' }],
+      });
+      // The browser has no native dialog: VS Code's own file dialog takes a typed path.
+      await atKeyboard(join(workspace, 'ui-lora-6-file.txt'), {
+        selector: '.quick-input-widget',
+        text: 'A LoRA adapter for llama-2-tiny-random.gguf',
+        keys: [{ press: 'Control+a' }, { paste: LORA_ADAPTER }, { settle: true }, { press: 'Enter' }],
+      });
+      await atKeyboard(join(workspace, 'ui-lora-7-scale.txt'), { selector: '.quick-input-widget', text: 'its scale', keys: [{ press: 'Enter' }] });
+      assert.equal(await refused, false);
+      await vscode.commands.executeCommand('notifications.showList');
+      const toast = await atKeyboard(join(workspace, 'ui-lora-8-refused.txt'), { selector: '.notifications-center', text: 'does not fit the model' });
+      assert.match(toast, /the LoRA adapter quarry-mini-sql-openflights\.lora\.gguf does not fit the model llama-2-tiny-random\.gguf/);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('notifications.hideList');
+      assert.equal(vscode.workspace.getConfiguration('quarry').get('model.lora'), '', 'the adapter that failed is not left in the settings');
+    } finally {
+      await forgetAdapter();
+      api.models.reset();
+    }
   });
 
   test('Ask through a model server set in settings, its API key in SecretStorage: the key goes as a bearer token, the grammar where vLLM reads it', async () => {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { isRemoteModel } from '../../core/engine/downloadModel';
 import { SAMPLE_MODEL } from '../../core/models/sampleModel';
 import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, type CatalogEntry } from '../../core/models/modelCatalog';
@@ -10,7 +11,7 @@ import { readSettings } from '../settings';
 import { updateSettingWhereSet } from '../updateSettingWhereSet';
 import { withCancellableProgress } from '../withCancellableProgress';
 
-type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'sample' | 'file' | 'url' | 'server' });
+type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'sample' | 'file' | 'url' | 'server' | 'lora' | 'no-lora' });
 
 /** A model server chosen without the picker (scripts, tests): what "Use a model server…" asks for. */
 export interface ServerChoice {
@@ -28,8 +29,23 @@ export interface ServerChoice {
  */
 export async function selectModel(models: ModelManager, log: vscode.LogOutputChannel, server?: ServerChoice): Promise<boolean> {
   if (server) return useServer(models, log, server);
+  const settings = readSettings();
+  // An adapter is applied by llama.cpp to a local model; a server loads its own (see the docs).
+  const local = !settings.server.endpoint && settings.model.source !== '';
+  const adapterChoices: Choice[] = local
+    ? [
+        { label: 'This model', kind: vscode.QuickPickItemKind.Separator, id: 'lora' },
+        {
+          label: settings.model.lora ? '$(layers) Change the LoRA adapter…' : '$(layers) Add a LoRA adapter to this model…',
+          id: 'lora',
+          detail: settings.model.lora ? `now: ${basename(settings.model.lora)} at scale ${settings.model.loraScale}` : 'a .gguf adapter trained for this model (npm run train:lora, or llama.cpp\'s convert_lora_to_gguf.py), with its scale',
+        },
+        ...(settings.model.lora ? [{ label: '$(close) Remove the LoRA adapter', id: 'no-lora' } as Choice] : []),
+      ]
+    : [];
   const choice = await vscode.window.showQuickPick<Choice>(
     [
+      ...adapterChoices,
       { label: 'Text-to-SQL models', kind: vscode.QuickPickItemKind.Separator },
       ...MODEL_CATALOG.map(catalogChoice),
       ...(existsSync(models.sampleModelPath)
@@ -51,6 +67,12 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
     { title: 'Quarry: the model that writes SQL', matchOnDescription: true, matchOnDetail: true },
   );
   if (!choice) return false;
+  if (choice.id === 'lora') return addAdapter(models, log);
+  if (choice.id === 'no-lora') {
+    await updateSettingWhereSet('model.lora', '');
+    await loadChosen(models, log);
+    return models.current.kind === 'ready';
+  }
   if (choice.id === 'server') {
     const asked = await askForServer();
     return asked ? useServer(models, log, asked) : false;
@@ -60,6 +82,8 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
   // A file or download replaces a server chosen before.
   if (readSettings().server.endpoint) await updateSettingWhereSet('model.endpoint', '');
   await updateSettingWhereSet('model.source', source.trim());
+  // An adapter belongs to the model it was trained on, not to the next one.
+  if (readSettings().model.lora) await updateSettingWhereSet('model.lora', '');
   if (choice.id === 'catalog') await widenContext(choice.entry.contextTokens);
   await loadChosen(models, log);
   return true;
@@ -75,6 +99,59 @@ async function loadChosen(models: ModelManager, log: vscode.LogOutputChannel): P
       if (!signal.aborted) reportError(log, 'model', error);
     }
   });
+}
+
+type AdapterChoice = vscode.QuickPickItem & { path: string | null };
+
+/**
+ * "Add a LoRA adapter to this model": an adapter file (those beside the model are offered first),
+ * then its scale; the model loads again with it. One made for another base model is refused by
+ * the load, naming both files, and the setting goes back to what it was.
+ */
+async function addAdapter(models: ModelManager, log: vscode.LogOutputChannel): Promise<boolean> {
+  const before = readSettings().model;
+  const loaded = models.current.kind === 'ready' && models.current.status.device !== 'remote' ? models.current.status.modelPath : null;
+  // A download's file is known once loaded; a path or the sample is known from the setting.
+  const modelPath = before.source === 'sample' ? models.sampleModelPath : existsSync(before.source) ? before.source : (loaded ?? before.source);
+  const beside = adaptersBeside(modelPath);
+  const picked = await vscode.window.showQuickPick<AdapterChoice>(
+    [
+      ...beside.map((path) => ({ label: `$(layers) ${basename(path)}`, description: dirname(path), path })),
+      { label: '$(file) Choose an adapter file…', path: null },
+    ],
+    { title: `Quarry: a LoRA adapter for ${basename(modelPath)} (1/2)`, matchOnDescription: true },
+  );
+  if (!picked) return false;
+  const path = picked.path ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GGUF LoRA adapters': ['gguf'] }, title: `A LoRA adapter for ${basename(modelPath)}`, openLabel: 'Use Adapter' }))?.[0]?.fsPath;
+  if (!path) return false;
+  const scale = await vscode.window.showInputBox({
+    title: `Quarry: a LoRA adapter for ${basename(modelPath)} (2/2): its scale`,
+    prompt: 'How much of the adapter to apply: 1 as trained, 0 not at all (up to 4)',
+    value: String(before.lora === path ? before.loraScale : 1),
+    validateInput: (text) => (/^\s*\d+(\.\d+)?\s*$/.test(text) && Number(text) <= 4 ? null : 'A number from 0 to 4; 1 applies the adapter as trained'),
+  });
+  if (scale === undefined) return false;
+  await updateSettingWhereSet('model.lora', path);
+  await updateSettingWhereSet('model.loraScale', Number(scale));
+  await loadChosen(models, log);
+  if (models.current.kind === 'ready') return true;
+  // The load said why (reportError); the model stays usable without the adapter that failed.
+  await updateSettingWhereSet('model.lora', before.lora);
+  await updateSettingWhereSet('model.loraScale', before.loraScale);
+  return false;
+}
+
+/** .gguf files in the model's folder whose names say they are adapters (`lora`, `adapter`). */
+function adaptersBeside(modelPath: string): string[] {
+  try {
+    const folder = dirname(modelPath);
+    return readdirSync(folder)
+      .filter((name) => /\.gguf$/i.test(name) && /lora|adapter/i.test(name) && name !== basename(modelPath))
+      .sort()
+      .map((name) => join(folder, name));
+  } catch {
+    return [];
+  }
 }
 
 /** The server's URL, the model's name and the API key, asked in turn; undefined when the person backs out. */
