@@ -119,7 +119,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const settings = {
     dataset: values.spider ? { spider: resolve(values.spider), split } : values.bird ? { bird: resolve(values.bird), split } : { jsonl: resolve(values.dataset!) },
     predictions: values.predictions ? resolve(values.predictions) : undefined,
-    model: model ?? (remote ? { endpoint: remote.endpoint, name: remote.modelName ?? null } : undefined),
+    model: model ?? (remote ? { endpoint: remote.endpoint, name: remote.modelName ?? null, adapter: remote.adapter ?? null } : undefined),
     grammar: usesModel ? grammar : undefined,
     promptFormat: usesModel ? (promptFormat ?? 'auto') : undefined,
     corrections: usesModel ? corrections : undefined,

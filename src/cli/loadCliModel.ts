@@ -33,7 +33,9 @@ export const REMOTE_ARGS = {
   'api-key-env': { type: 'string' },
 } as const;
 
-export const REMOTE_HELP = `  --endpoint <url>      a model server's OpenAI-style base URL (http://host:8000/v1) instead of --model
+export const REMOTE_HELP = `  --endpoint <url>      a model server's OpenAI-style base URL (http://host:8000/v1) instead of --model;
+                        with it, --lora NAME[:SCALE] names an adapter the server loaded: vLLM's
+                        --lora-modules NAME (scale 1), llama-server's --lora file (any scale)
   --api <engine>        vllm, llama-server, sglang, ollama or openai (default: asked of the server)
   --model-name <name>   the served model to use (default: the server's first)
   --api-key-env <VAR>   the environment variable holding the server's API key (sent as a bearer token)`;
@@ -58,10 +60,8 @@ export function remoteModelOptions(command: string, values: CliRemoteOptions): R
     return null;
   }
   if (values.model !== undefined) throw new UsageError(`${command}: give --model <path|url|hf:…> or --endpoint <url>, not both`);
-  // The adapter must live where the model does: Quarry cannot send a file to a server.
-  if (values.lora !== undefined) {
-    throw new UsageError(`${command}: --lora applies an adapter to a local model; with --endpoint, load it on the server (vLLM: --enable-lora --lora-modules NAME=PATH, then --model-name NAME here; llama-server: --lora PATH, applied to every request)`);
-  }
+  // The adapter must live where the model does: Quarry cannot send a file to a server, only name one it loaded.
+  const adapter = loraOption(command, values.lora);
   if (!/^https?:\/\//.test(values.endpoint)) throw new UsageError(`${command}: --endpoint must be an http:// or https:// URL, got '${values.endpoint}'`);
   if (values.api !== undefined && !isRemoteApi(values.api)) throw new UsageError(`${command}: --api must be one of ${REMOTE_APIS.join(', ')}, got '${values.api}'`);
   const keyVariable = values['api-key-env'];
@@ -74,6 +74,7 @@ export function remoteModelOptions(command: string, values: CliRemoteOptions): R
     ...(values['model-name'] ? { modelName: values['model-name'] } : {}),
     ...(apiKey ? { apiKey } : {}),
     ...(contextSize ? { contextSize } : {}),
+    ...(adapter ? { adapter: { name: adapter.path, scale: adapter.scale } } : {}),
   };
 }
 

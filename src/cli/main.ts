@@ -47,7 +47,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
 };
 
 /** Model problems the user fixes by pointing at another file or URL. */
-const BAD_MODEL_CODES: ReadonlySet<EngineErrorCode> = new Set(['model-missing', 'model-invalid', 'model-load-failed', 'download-failed', 'checksum-mismatch']);
+const BAD_MODEL_CODES: ReadonlySet<EngineErrorCode> = new Set(['model-missing', 'model-invalid', 'model-load-failed', 'download-failed', 'checksum-mismatch', 'unsupported']);
 
 export async function main(argv: string[]): Promise<number> {
   const write = (text: string) => void process.stdout.write(`${text}\n`);

@@ -128,10 +128,13 @@ export class ModelManager implements vscode.Disposable {
 
   /** The configured server, with the key from SecretStorage; it replaces the one before only once it answers. */
   private async connectServer(report: LoadProgress, signal?: AbortSignal): Promise<ModelStatus> {
-    const { endpoint, api, name } = readSettings().server;
+    const { server, model } = readSettings();
+    const { endpoint, api, name } = server;
     report(`connecting to ${endpoint}…`);
     const apiKey = await this.secrets.get(SERVER_KEY_SECRET);
-    const remote = createLanguageModel({ kind: 'remote', endpoint, ...(api ? { api } : {}), ...(name ? { modelName: name } : {}), ...(apiKey ? { apiKey } : {}) });
+    // With a server, quarry.model.lora names an adapter the server loaded.
+    const adapter = model.lora ? { adapter: { name: model.lora, scale: model.loraScale } } : {};
+    const remote = createLanguageModel({ kind: 'remote', endpoint, ...(api ? { api } : {}), ...(name ? { modelName: name } : {}), ...(apiKey ? { apiKey } : {}), ...adapter });
     let status: ModelStatus;
     try {
       status = await remote.connect(signal);

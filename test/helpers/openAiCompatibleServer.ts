@@ -28,6 +28,14 @@ export interface ServerOptions {
   parallel?: number;
   /** Only this bearer token is let in. */
   apiKey?: string;
+  /** The GGUF served (default: the tiny model). */
+  modelPath?: string;
+  /**
+   * A LoRA adapter the server loaded, applied for real (node-llama-cpp): vLLM lists it as a model
+   * named `name` whose parent is the served model; llama-server lists it at GET /lora-adapters as
+   * id 0, at `initScale` for requests that do not say (0: --lora-init-without-apply).
+   */
+  lora?: { path: string; name: string; initScale: number };
 }
 
 /**
@@ -39,7 +47,7 @@ export interface ServerOptions {
 export async function startOpenAiCompatibleServer(options: ServerOptions): Promise<OpenAiCompatibleServer> {
   const { getLlama, LlamaCompletion } = await import('node-llama-cpp');
   const llama: Llama = await getLlama({ gpu: false });
-  const model: LlamaModel = await llama.loadModel({ modelPath: TINY_MODEL });
+  const model: LlamaModel = await llama.loadModel({ modelPath: options.modelPath ?? TINY_MODEL });
   // A context per request in flight, not sequences of one: batched sums come out in another order, and
   // the random model's near-ties would then make the same question give another answer under load.
   const contexts: LlamaContext[] = [];
@@ -57,6 +65,35 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
       await sequence.clearHistory();
       give(sequence);
     }
+  };
+  // A context of its own for each adapter scale asked for, one request at a time on it.
+  const adapted = new Map<number, { sequence: LlamaContextSequence; turn: Promise<void> }>();
+  const withAdaptedSequence = async (scale: number, work: (sequence: LlamaContextSequence) => Promise<void>) => {
+    let lane = adapted.get(scale);
+    if (!lane) {
+      const context = await model.createContext({ contextSize: 2048, threads: 1, lora: { adapters: [{ filePath: options.lora!.path, scale }] } });
+      contexts.push(context);
+      adapted.set(scale, (lane = { sequence: context.getSequence(), turn: Promise.resolve() }));
+    }
+    const mine = lane.turn.then(async () => {
+      try {
+        await work(lane.sequence);
+      } finally {
+        await lane.sequence.clearHistory();
+      }
+    });
+    lane.turn = mine.catch(() => undefined);
+    return mine;
+  };
+  /** The adapter's scale for a request, as the engine reads it: vLLM by the model asked for, llama-server by its `lora` field. */
+  const loraScaleIn = (body: Record<string, unknown>): number => {
+    if (!options.lora) return 0;
+    if (options.api === 'vllm') return body.model === options.lora.name ? 1 : 0;
+    if (options.api === 'llama-server') {
+      const asked = body.lora as { id: number; scale: number }[] | undefined;
+      return asked ? (asked.find((a) => a.id === 0)?.scale ?? 0) : options.lora.initScale;
+    }
+    return 0;
   };
   const grammars = new Map<string, LlamaGrammar>();
   const grammarFor = async (gbnf: string | undefined) => {
@@ -86,7 +123,9 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     const send = (data: unknown) => response.write(`data: ${JSON.stringify(data)}\n\n`);
     let completionTokens = 0;
-    await withSequence(async (sequence) => {
+    const scale = loraScaleIn(body);
+    const on = scale > 0 ? (work: (sequence: LlamaContextSequence) => Promise<void>) => withAdaptedSequence(scale, work) : withSequence;
+    await on(async (sequence) => {
       const completion = new LlamaCompletion({ contextSequence: sequence });
       const result = await completion.generateCompletionWithMeta(prompt, {
         maxTokens: Number(body.max_tokens ?? 64),
@@ -170,7 +209,13 @@ export async function startOpenAiCompatibleServer(options: ServerOptions): Promi
     };
     if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) return json(401, { error: { message: 'Invalid API key' } });
     if (options.api !== 'ollama' && path.startsWith('/api/')) return json(404, { error: { message: `no route ${path}` } });
-    if (path === '/v1/models') return json(200, { object: 'list', data: [{ id: modelName, object: 'model', owned_by: options.api === 'openai' ? 'organization-owner' : options.api, ...(options.api === 'vllm' ? { max_model_len: 2048 } : {}) }] });
+    if (path === '/v1/models') {
+      const owner = options.api === 'openai' ? 'organization-owner' : options.api;
+      const served: Record<string, unknown>[] = [{ id: modelName, object: 'model', owned_by: owner, ...(options.api === 'vllm' ? { max_model_len: 2048, root: modelName, parent: null } : {}) }];
+      if (options.api === 'vllm' && options.lora) served.push({ id: options.lora.name, object: 'model', owned_by: owner, max_model_len: 2048, root: options.lora.path, parent: modelName });
+      return json(200, { object: 'list', data: served });
+    }
+    if (path === '/lora-adapters' && options.api === 'llama-server') return json(200, options.lora ? [{ id: 0, path: options.lora.path, scale: options.lora.initScale }] : []);
     if (path === '/props' && options.api === 'llama-server') return json(200, { default_generation_settings: { n_ctx: 2048 } });
     if (path === '/tokenize' && options.api === 'vllm') return json(200, { count: model.tokenize(String(body?.prompt ?? '')).length });
     if (path === '/tokenize' && options.api === 'llama-server') return json(200, { tokens: model.tokenize(String(body?.content ?? '')) });

@@ -150,3 +150,32 @@ test("Ollama's own API: detected from /api/version, the model from /api/tags and
   assert.equal(server.requests[0]!.body!.suffix, ' FROM singer');
   model.dispose();
 });
+
+test('reason, then answer, on a server: free thinking to its marker within the budget (the markers written for the model when it runs out), then the answer under the grammar, going on from the thought', async () => {
+  const server = servers.get('llama-server')!;
+  const model = new RemoteModel({ endpoint: server.url, apiKey: KEY });
+  await model.connect();
+  server.requests.length = 0;
+  const result = await model.generate({
+    system: 'sys',
+    user: 'How many singers?',
+    completion: '',
+    grammar: 'root ::= "SELECT 1"',
+    maxTokens: 8,
+    temperature: 0,
+    reasoning: { after: '</think>', open: '```sql', close: '```', thinkingTokens: 6 },
+  });
+  const [thinking, answer, ...rest] = generations(server);
+  assert.deepEqual(rest, [], 'the budget was spent on the first marker: no second free step');
+  assert.deepEqual([thinking!.body!.grammar, thinking!.body!.max_tokens, thinking!.body!.stop], [undefined, 6, ['</think>']]);
+  // The tiny model's six free tokens: what the first request streamed back.
+  const thought = result.text.slice(0, result.text.indexOf('\n</think>'));
+  assert.ok(thought.length > 0);
+  const messages = answer!.body!.messages as { role: string; content: string }[];
+  assert.equal(messages.at(-1)!.role, 'assistant');
+  assert.equal(messages.at(-1)!.content, `${thought}\n</think>\n\`\`\`sql\n`, 'the thought, the markers written for the model, the fence');
+  assert.equal(answer!.body!.grammar, 'root ::= "SELECT 1"');
+  assert.equal(result.text, `${thought}\n</think>\n\`\`\`sql\nSELECT 1`);
+  assert.deepEqual([result.fenceForced, result.thinkingTokens], [true, 6]);
+  model.dispose();
+});

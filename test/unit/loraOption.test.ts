@@ -25,9 +25,8 @@ test('--lora with a scale that is no number from 0 to 4 is refused, naming the o
   }
 });
 
-test('--lora with --endpoint is refused: the adapter must be loaded where the model runs, and the message says how', () => {
-  assert.throws(
-    () => remoteModelOptions('eval', { endpoint: 'http://127.0.0.1:8000/v1', lora: 'adapter.gguf' }),
-    (error: Error) => /eval: --lora applies an adapter to a local model; with --endpoint, load it on the server \(vLLM: --enable-lora --lora-modules/.test(error.message),
-  );
+test('--lora with --endpoint names an adapter the server loaded, with its scale; a bad scale is a usage error', () => {
+  assert.deepEqual(remoteModelOptions('eval', { endpoint: 'http://127.0.0.1:8000/v1', lora: 'openflights:0.5' })?.adapter, { name: 'openflights', scale: 0.5 });
+  assert.deepEqual(remoteModelOptions('eval', { endpoint: 'http://127.0.0.1:8000/v1', lora: 'adapter.gguf' })?.adapter, { name: 'adapter.gguf', scale: 1 });
+  assert.throws(() => remoteModelOptions('eval', { endpoint: 'http://127.0.0.1:8000/v1', lora: 'openflights:7' }), /eval: --lora openflights:7: the scale after ':' must be a number from 0 to 4/);
 });

@@ -13,6 +13,8 @@ export type EngineErrorCode =
   | 'server-unreachable'
   /** A model server answered with an error (its status and its own words are in the message). */
   | 'server-error'
+  /** The engine cannot do what was asked (a LoRA adapter on a server that applies none per request). */
+  | 'unsupported'
   /** The engine was disposed; its owner made a new one or shut down. */
   | 'closed'
   | 'internal';

@@ -4,6 +4,7 @@
  * parent reports it and starts a fresh one on the next request. Built as an ES module because
  * node-llama-cpp is one.
  */
+import { reasonThenAnswer } from './reasonThenAnswer';
 import {
   getLlama,
   LlamaCompletion,
@@ -243,7 +244,7 @@ async function generate(state: Loaded, lane: Lane, params: GenerateParams, signa
   try {
     const infill = !!params.suffix?.trim() && typeof input === 'string' && lane.completion.infillSupported;
     const answer = params.reasoning
-      ? await reasonThenAnswer(lane, input, params.reasoning, grammar, options)
+      ? await reasonThenAnswerHere(lane, input, params.reasoning, grammar, options)
       : infill
         ? toAnswer(await lane.completion.generateInfillCompletionWithMeta(input, params.suffix!, { ...options, grammar }))
         : toAnswer(await lane.completion.generateCompletionWithMeta(input, { ...options, grammar }));
@@ -292,14 +293,11 @@ function toAnswer({ response, metadata }: LlamaCompletionResponse): Answer {
 }
 
 /**
- * Two phases on one sequence: free text until the model opens its SQL fence (or its thinking budget
- * runs out, and the fence is written for it), then the same text fed back with the fence, which
- * the context already holds, and the rest generated under the grammar. With `after` (`</think>`),
- * the free text first runs to that marker, so a draft block inside the thinking is not the answer. node-llama-cpp has no lazy
- * grammar (one that wakes on a trigger), and a grammar whose first part is free text would make
- * llama.cpp check every token of the thinking against it.
+ * Two phases on one sequence (reasonThenAnswer): the free text, then the same text fed back with
+ * the fence, which the context already holds, and the rest generated under the grammar.
+ * node-llama-cpp has no lazy grammar (one that wakes on a trigger).
  */
-async function reasonThenAnswer(
+async function reasonThenAnswerHere(
   lane: Lane,
   input: string | LlamaText,
   shape: ReasoningShape,
@@ -307,35 +305,28 @@ async function reasonThenAnswer(
   options: LlamaCompletionGenerationOptions,
 ): Promise<Answer> {
   const withText = (text: string) => (typeof input === 'string' ? input + text : LlamaText([input, text]));
-  let thought = '';
-  let thinkingTokens = 0;
-  let forced = false;
-  // Free text up to each marker in turn (the end of the thinking, then the fence), all within the one budget.
-  for (const marker of [...(shape.after ? [shape.after] : []), shape.open]) {
-    const budget = shape.thinkingTokens - thinkingTokens;
-    const part =
-      budget > 0
-        ? await lane.completion.generateCompletionWithMeta(withText(thought), {
-            ...options,
-            maxTokens: budget,
-            customStopTriggers: [...(options.customStopTriggers ?? []), marker],
-            onToken: (chunk) => {
-              thinkingTokens += chunk.length;
-              options.onToken?.(chunk);
-            },
-          })
-        : null;
-    thought += part?.response ?? '';
-    const reached = part?.metadata.stopReason === 'customStopTrigger' && part.metadata.customStopTrigger.join('') === marker;
-    if (part && !reached && part.metadata.stopReason !== 'maxTokens') return { text: thought, stopReason: part.metadata.stopReason, thinkingTokens, fenceForced: false };
-    forced ||= !reached;
-    thought += reached ? marker : `\n${marker}`;
-  }
-  thought += '\n';
-  // Without a grammar to end the block, the closing fence does.
-  const closing = grammar ? {} : { customStopTriggers: [...(options.customStopTriggers ?? []), shape.close] };
-  const answer = await lane.completion.generateCompletionWithMeta(withText(thought), { ...options, grammar, ...closing });
-  return { text: thought + answer.response, stopReason: answer.metadata.stopReason, thinkingTokens, fenceForced: forced };
+  let lastStop: Answer['stopReason'] = 'eogToken';
+  const reasoned = await reasonThenAnswer(shape, !!grammar, {
+    think: async (thought, budget, marker) => {
+      let tokens = 0;
+      const part = await lane.completion.generateCompletionWithMeta(withText(thought), {
+        ...options,
+        maxTokens: budget,
+        customStopTriggers: [...(options.customStopTriggers ?? []), marker],
+        onToken: (chunk) => {
+          tokens += chunk.length;
+          options.onToken?.(chunk);
+        },
+      });
+      lastStop = part.metadata.stopReason;
+      const reached = part.metadata.stopReason === 'customStopTrigger' && part.metadata.customStopTrigger.join('') === marker;
+      return { text: part.response, tokens, ended: reached ? 'marker' : part.metadata.stopReason === 'maxTokens' ? 'budget' : 'end' };
+    },
+    answer: (thought, closing) =>
+      lane.completion.generateCompletionWithMeta(withText(thought), { ...options, grammar, ...(closing ? { customStopTriggers: [...(options.customStopTriggers ?? []), closing] } : {}) }),
+  });
+  if (reasoned.kind === 'ended') return { text: reasoned.thought, stopReason: lastStop, thinkingTokens: reasoned.thinkingTokens, fenceForced: false };
+  return { text: reasoned.thought + reasoned.answer.response, stopReason: reasoned.answer.metadata.stopReason, thinkingTokens: reasoned.thinkingTokens, fenceForced: reasoned.fenceForced };
 }
 
 serveRpc<ModelServerMethods>(

@@ -179,6 +179,8 @@ async function useServer(models: ModelManager, log: vscode.LogOutputChannel, ser
   }
   await updateSettingWhereSet('model.endpoint', server.endpoint);
   await updateSettingWhereSet('model.name', server.modelName ?? '');
+  // A local model's adapter file means nothing to the server (there, quarry.model.lora names one it loaded).
+  if (readSettings().model.lora) await updateSettingWhereSet('model.lora', '');
   if (server.api) await updateSettingWhereSet('model.api', server.api);
   await loadChosen(models, log);
   return models.current.kind === 'ready';

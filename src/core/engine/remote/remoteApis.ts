@@ -14,6 +14,12 @@ export interface RemoteApiShape {
   fillsInTheMiddle: boolean;
   /** Fields that make a chat request go on from its last, assistant, message instead of starting a new one. */
   continueFinalMessage: Record<string, unknown>;
+  /**
+   * How a request asks for a LoRA adapter the server loaded: `model-name` (vLLM serves each of its
+   * --lora-modules as a model of its own), `lora-field` (llama-server's `lora: [{id, scale}]`, ids
+   * from GET /lora-adapters), or null: the engine applies none per request.
+   */
+  adapters: 'model-name' | 'lora-field' | null;
   /** The engine's tokenizer endpoint (at the server's root), and how to read a count from its answer; null: estimated. */
   tokenize: { path: string; body(model: string, text: string): unknown; count(answer: unknown): number } | null;
 }
@@ -24,6 +30,7 @@ export const REMOTE_API_SHAPES: Record<RemoteApi, RemoteApiShape> = {
     grammar: (gbnf) => ({ structured_outputs: { grammar: gbnf } }),
     continueFinalMessage: { continue_final_message: true, add_generation_prompt: false },
     fillsInTheMiddle: false,
+    adapters: 'model-name',
     tokenize: { path: '/tokenize', body: (model, text) => ({ model, prompt: text, add_special_tokens: false }), count: (answer) => numberField(answer, 'count') },
   },
   // llama.cpp's llama-server: `grammar` in the body (its OpenAI endpoints pass it through); a final assistant message is prefilled.
@@ -31,6 +38,7 @@ export const REMOTE_API_SHAPES: Record<RemoteApi, RemoteApiShape> = {
     grammar: (gbnf) => ({ grammar: gbnf }),
     continueFinalMessage: {},
     fillsInTheMiddle: true,
+    adapters: 'lora-field',
     tokenize: { path: '/tokenize', body: (_model, text) => ({ content: text }), count: (answer) => arrayField(answer, 'tokens').length },
   },
   // SGLang: `ebnf` (the GBNF dialect XGrammar reads) in the OpenAI body.
@@ -38,11 +46,13 @@ export const REMOTE_API_SHAPES: Record<RemoteApi, RemoteApiShape> = {
     grammar: (gbnf) => ({ ebnf: gbnf }),
     continueFinalMessage: { continue_final_message: true },
     fillsInTheMiddle: false,
+    adapters: null,
     tokenize: null,
   },
-  // Ollama's own API (/api/chat, /api/generate; RemoteModel speaks it): JSON-schema `format` only, so no grammar; a final assistant message is continued.
-  ollama: { grammar: null, continueFinalMessage: {}, fillsInTheMiddle: true, tokenize: null },
-  openai: { grammar: null, continueFinalMessage: {}, fillsInTheMiddle: false, tokenize: null },
+  // Ollama's own API (/api/chat, /api/generate; ollamaProtocol speaks it): JSON-schema `format` only, so no grammar; a final assistant message is continued.
+  // An adapter is part of a model there (a Modelfile's ADAPTER line), never of a request.
+  ollama: { grammar: null, continueFinalMessage: {}, fillsInTheMiddle: true, adapters: null, tokenize: null },
+  openai: { grammar: null, continueFinalMessage: {}, fillsInTheMiddle: false, adapters: null, tokenize: null },
 };
 
 export function isRemoteApi(value: string): value is RemoteApi {
