@@ -25,8 +25,12 @@ const MERGED = join(WORK, 'quarry-mini-sql-openflights-merged.gguf');
 const PYTHON = '/usr/bin/python3';
 const CLI = join(ROOT, 'dist', 'cli.js');
 
-/** Rank 8 on every matrix of every block, alpha 16 (the usual alpha = 2 × rank): under 1 MB as F32. */
-const LORA = { rank: '8', alpha: '16', epochs: '20', lr: '3e-3' };
+/**
+ * Rank 16 on every matrix of every block, alpha 32 (the usual alpha = 2 × rank): 1.9 MB as F32, under
+ * the 2 MB the repository allows an adapter. 60 epochs: at rank 8 and 20 epochs the loss was still
+ * falling (0.95) and four of five held-out queries still failed to run; at this size they mostly run.
+ */
+const LORA = { rank: '16', alpha: '32', epochs: '60', lr: '3e-3' };
 
 const { values } = parseArgs({ options: { force: { type: 'boolean' }, epochs: { type: 'string' } } });
 

@@ -64,10 +64,15 @@ function renderSummary(): void {
     el('tr', {}, el('th', { text: label }), el('td', { text: x }), ...(compare ? [el('td', { text: y ?? '' })] : []));
   const table = el('table', { className: 'summary' });
   if (compare) table.append(el('tr', {}, el('th'), el('th', { text: 'A' }), el('th', { text: 'B' })));
+  const runs = [current.report, ...(compare ? [compare.report] : [])].map(tally);
+  const flips = compare ? current.report.examples.map(flipped) : [];
   table.append(
+    row('Model', modelLabel(current.report.settings), compare ? modelLabel(compare.report.settings) : undefined),
     row('Execution accuracy', percent(a.execAccuracy), b && percent(b.execAccuracy)),
+    row('Correct', `${runs[0]!.correct} of ${runs[0]!.scored}`, runs[1] && `${runs[1].correct} of ${runs[1].scored}`),
     ...(a.strictAccuracy !== undefined || b?.strictAccuracy !== undefined ? [row('Strict accuracy', percent(a.strictAccuracy), b && percent(b.strictAccuracy))] : []),
-    row('Crash rate', percent(a.crashRate), b && percent(b.crashRate)),
+    row('Crashing queries', `${runs[0]!.crashed} (${percent(a.crashRate)})`, runs[1] && b && `${runs[1].crashed} (${percent(b.crashRate)})`),
+    ...(compare ? [row('Flipped', '', `${flips.filter((f) => f === 'gained').length} gained, ${flips.filter((f) => f === 'lost').length} lost`)] : []),
     row('Rescued by correction', String(a.rescuedByCorrection), b && String(b.rescuedByCorrection)),
     row('Evaluated / skipped', `${a.evaluated} / ${a.skipped}`, b && `${b.evaluated} / ${b.skipped}`),
   );
@@ -112,6 +117,22 @@ function levelChart<L extends string>(
 interface LevelStat {
   count: number;
   execAccuracy: number;
+}
+
+/** Counts of one run, from its examples: how many scored, right, and failed to execute. */
+function tally(report: EvalReport): { scored: number; correct: number; crashed: number } {
+  const scored = report.examples.filter((e) => e.execMatch !== undefined);
+  return { scored: scored.length, correct: scored.filter((e) => e.execMatch === 1).length, crashed: scored.filter((e) => e.predError).length };
+}
+
+/** The model a run used, by file name, with its LoRA adapter and scale when it had one. */
+function modelLabel(settings: Record<string, unknown>): string {
+  const name = (path: string) => path.split(/[\\/]/).pop() ?? path;
+  const model = settings.model as string | { endpoint: string; name: string | null; adapter?: { name: string; scale: number } | null } | undefined;
+  // A local run's adapter is `lora`; a server's is the model's `adapter`.
+  const adapter = (settings.lora as { path: string; scale: number } | undefined) ?? (typeof model === 'object' && model.adapter ? { path: model.adapter.name, scale: model.adapter.scale } : undefined);
+  const base = typeof model === 'string' ? name(model) : model ? `${model.name ?? 'the first model'} at ${model.endpoint}` : settings.predictions ? `predictions ${name(String(settings.predictions))}` : '–';
+  return adapter ? `${base} + ${name(adapter.path)}${adapter.scale !== 1 ? ` at ${adapter.scale}` : ''}` : base;
 }
 
 function flipped(example: ExampleResult): 'gained' | 'lost' | null {

@@ -116,10 +116,13 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const datasetFile = values.spider ? spiderSplitFile(values.spider, split) : values.bird ? birdSplitFile(values.bird, split) : resolve(values.dataset!);
   const grammar = grammarOption('eval', values);
   const promptFormat = promptFormatOption('eval', values['prompt-format']);
+  const modelOptions = model ? checkModelOptions('eval', { ...values, model }) : null;
   const settings = {
     dataset: values.spider ? { spider: resolve(values.spider), split } : values.bird ? { bird: resolve(values.bird), split } : { jsonl: resolve(values.dataset!) },
     predictions: values.predictions ? resolve(values.predictions) : undefined,
     model: model ?? (remote ? { endpoint: remote.endpoint, name: remote.modelName ?? null, adapter: remote.adapter ?? null } : undefined),
+    // Which run had the adapter: what a run-vs-run view is about.
+    lora: modelOptions?.lora ? { path: resolve(modelOptions.lora), scale: modelOptions.loraScale ?? 1 } : undefined,
     grammar: usesModel ? grammar : undefined,
     promptFormat: usesModel ? (promptFormat ?? 'auto') : undefined,
     corrections: usesModel ? corrections : undefined,
@@ -132,7 +135,6 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     timeoutMs,
   };
 
-  const modelOptions = model ? checkModelOptions('eval', { ...values, model }) : null;
   const interrupt = abortOnInterrupt();
   let engine: (LanguageModel & { dispose(): void }) | null = null;
   try {

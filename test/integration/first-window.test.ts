@@ -507,6 +507,36 @@ suite('Databases view (first window)', () => {
     assert.match(compared, /Gold result[\s\S]*Joe Sharp[\s\S]*Predicted result[\s\S]*Netherlands/);
   });
 
+  test('the panel shows the OpenFlights before and after side by side: the model and its adapter, EX, correct, crashing queries, the flips', async () => {
+    // The card's own runs (models/README.md), as `quarry eval` wrote them; the expected figures are counted here from the files.
+    const before = join(PROJECT_ROOT, 'models', 'openflights-eval', 'base.json');
+    const after = join(PROJECT_ROOT, 'models', 'openflights-eval', 'base+adapter.json');
+    type Run = { examples: { index: number; execMatch?: 0 | 1; predError?: string }[] };
+    const [a, b] = [before, after].map((file) => JSON.parse(readFileSync(file, 'utf8')) as Run);
+    const figures = (run: Run) => {
+      const scored = run.examples.filter((e) => e.execMatch !== undefined);
+      const correct = scored.filter((e) => e.execMatch === 1).length;
+      const crashed = scored.filter((e) => e.predError).length;
+      const pct = (n: number) => `${((100 * n) / scored.length).toFixed(1)}%`;
+      return { ex: pct(correct), correct: `${correct} of ${scored.length}`, crashed: `${crashed} (${pct(crashed)})` };
+    };
+    const [x, y] = [figures(a!), figures(b!)];
+    const gained = b!.examples.filter((e, i) => e.execMatch === 1 && a!.examples[i]!.execMatch === 0).length;
+    const lost = b!.examples.filter((e, i) => e.execMatch === 0 && a!.examples[i]!.execMatch === 1).length;
+    await vscode.commands.executeCommand('quarry.openEvaluation', before, after);
+    let shown = '';
+    for (let attempt = 0; attempt < 20 && !shown.includes('openflights.lora.gguf'); attempt++) {
+      shown = await allFramesText(join(workspace, `evaluation-openflights-${attempt}.txt`));
+    }
+    const cells = (...texts: string[]) => new RegExp(texts.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
+    assert.match(shown, cells('Model', 'quarry-mini-sql.gguf', 'quarry-mini-sql.gguf + quarry-mini-sql-openflights.lora.gguf'));
+    assert.match(shown, cells('Execution accuracy', x.ex, y.ex));
+    assert.match(shown, cells('Correct', x.correct, y.correct));
+    assert.match(shown, cells('Crashing queries', x.crashed, y.crashed));
+    assert.match(shown, cells('Flipped', `${gained} gained, ${lost} lost`));
+    assert.equal((shown.match(/\b(gained|lost)\b/g) ?? []).length, 2 + gained + lost, 'the Flipped row\'s two words, then each flipped question marked in the table');
+  });
+
   test('Build Dataset from Query History writes the dataset and its manifest', async () => {
     // A dataset is for a model that writes SQL itself: kept queries are those the sql grammar can write.
     await vscode.workspace.getConfiguration('quarry').update('model.grammar', 'sql', vscode.ConfigurationTarget.Workspace);

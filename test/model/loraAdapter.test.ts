@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -73,4 +74,38 @@ test('an adapter made for another base model is refused, naming both files; a sc
   const scale = spawnSync(process.execPath, [CLI_SCRIPT, 'ask', '--db', db, '--lora', `${ADAPTER}:9`, 'How many airports are there?'], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(scale.status, 2, scale.stderr);
   assert.match(scale.stderr, /--lora .*:9: the scale after ':' must be a number from 0 to 4/);
+});
+
+test('on a fresh clone, quarry eval with and without the adapter gives the answers of the card\'s committed runs, and --compare prints both numbers and the flips', () => {
+  // The first questions only: the whole split is the card's run (models/openflights-eval), minutes on one core.
+  const LIMIT = 10;
+  type Run = { examples: { index: number; predSql?: string; execMatch?: 0 | 1; predError?: string; question: string }[] };
+  const committed = ['base.json', 'base+adapter.json'].map((name) => JSON.parse(readFileSync(join(PROJECT_ROOT, 'models', 'openflights-eval', name), 'utf8')) as Run);
+  const dataset = join(temp.dir, 'heldout.jsonl');
+  const lines = readFileSync(join(PROJECT_ROOT, 'examples', 'openflights-heldout.jsonl'), 'utf8').trim().split('\n');
+  writeFileSync(dataset, lines.map((line) => JSON.stringify({ ...(JSON.parse(line) as object), db })).join('\n'));
+  const env = { ...process.env };
+  delete env.QUARRY_MODEL;
+  const evaluate = (report: string, ...more: string[]) =>
+    spawnSync(process.execPath, [CLI_SCRIPT, 'eval', '--dataset', dataset, '--threads', '1', '--limit', String(LIMIT), '--report', join(temp.dir, report), ...more], { encoding: 'utf8', env, timeout: 600_000 });
+  const base = evaluate('before.json');
+  assert.equal(base.status, 0, base.stderr);
+  const adapted = evaluate('after.json', '--lora', ADAPTER, '--compare', join(temp.dir, 'before.json'));
+  assert.equal(adapted.status, 0, adapted.stderr);
+  for (const [i, name] of [[0, 'before.json'], [1, 'after.json']] as const) {
+    const run = JSON.parse(readFileSync(join(temp.dir, name), 'utf8')) as Run;
+    const card = committed[i]!.examples.slice(0, LIMIT);
+    assert.deepEqual(run.examples.map((e) => [e.predSql, e.execMatch]), card.map((e) => [e.predSql, e.execMatch]), `${name}: the same answers as the committed run`);
+  }
+  const [before, after] = committed.map((run) => run.examples.slice(0, LIMIT));
+  const count = (run: Run['examples'], f: (e: Run['examples'][number]) => boolean) => run.filter(f).length;
+  const right = [count(before!, (e) => e.execMatch === 1), count(after!, (e) => e.execMatch === 1)];
+  const crashed = [count(before!, (e) => !!e.predError), count(after!, (e) => !!e.predError)];
+  assert.match(adapted.stdout, new RegExp(`execution accuracy +${((100 * right[0]!) / LIMIT).toFixed(1)}% \\(${right[0]} of ${LIMIT}\\) +${((100 * right[1]!) / LIMIT).toFixed(1)}% \\(${right[1]} of ${LIMIT}\\)`));
+  assert.match(adapted.stdout, new RegExp(`crashing queries +${crashed[0]} \\(${((100 * crashed[0]!) / LIMIT).toFixed(1)}%\\) +${crashed[1]} \\(`));
+  const gained = after!.filter((e, i) => e.execMatch === 1 && before![i]!.execMatch === 0);
+  const lost = after!.filter((e, i) => e.execMatch === 0 && before![i]!.execMatch === 1);
+  assert.match(adapted.stdout, new RegExp(`flipped: ${gained.length} gained, ${lost.length} lost`));
+  for (const e of gained) assert.ok(adapted.stdout.includes(`  + #${e.index} ${e.question}`));
+  for (const e of lost) assert.ok(adapted.stdout.includes(`  - #${e.index} ${e.question}`));
 });
