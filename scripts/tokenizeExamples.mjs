@@ -6,9 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
  * prompt, EOS. Writes <tokensPrefix>.bin (int32), .json (each example's offset, length, where its
  * shared schema ends and its answer starts) and .vocab.json; and, given casesFile, up to parityCases
  * prompts (each with room for parityTokens in the context) for a torch/llama.cpp parity check.
- * Used by train:model and train:lora.
+ * vocabSize is the size a model trained from scratch gets (train:model); train:lora leaves it out,
+ * as the base model it adapts has its own. Used by train:model and train:lora.
  */
-export async function tokenizeExamples({ vocabModel, vocabSize, promptsFile, tokensPrefix, casesFile, parityCases = 20, parityTokens = 48, context = 2048 }) {
+export async function tokenizeExamples({ vocabModel, vocabSize = null, promptsFile, tokensPrefix, casesFile, parityCases = 20, parityTokens = 48, context = 2048 }) {
   const { getLlama } = await import('node-llama-cpp');
   const llama = await getLlama({ gpu: false, logLevel: 'error' });
   const model = await llama.loadModel({ modelPath: vocabModel, vocabOnly: true });
@@ -54,7 +55,7 @@ export async function tokenizeExamples({ vocabModel, vocabSize, promptsFile, tok
   ids.forEach((token, i) => buffer.writeInt32LE(token, i * 4));
   writeFileSync(`${tokensPrefix}.bin`, buffer);
   writeFileSync(`${tokensPrefix}.json`, JSON.stringify(index));
-  writeFileSync(`${tokensPrefix}.vocab.json`, JSON.stringify({ size: vocabSize, bos, eos }));
+  writeFileSync(`${tokensPrefix}.vocab.json`, JSON.stringify({ ...(vocabSize ? { size: vocabSize } : {}), bos, eos }));
   if (casesFile) writeFileSync(casesFile, JSON.stringify(cases));
   console.log(`${rows.length} examples, ${ids.length} tokens (${Math.round(ids.length / rows.length)} an example); ${unshared} whose schema tokens are not a prefix of their prompt`);
   await model.dispose();

@@ -61,7 +61,7 @@ async function main() {
   writeFileSync(prompts, parts.join(''));
   const tokens = join(WORK, 'tokens');
   // train.py lora takes the vocabulary's size from the base model itself.
-  await tokenizeExamples({ vocabModel: BASE, vocabSize: null, promptsFile: prompts, tokensPrefix: tokens, casesFile: null });
+  await tokenizeExamples({ vocabModel: BASE, promptsFile: prompts, tokensPrefix: tokens, casesFile: null });
   const record = join(WORK, 'record.json');
   const adapter = join(WORK, 'adapter.gguf');
   run(PYTHON, ['train/train.py', 'lora', '--base', BASE, '--tokens', tokens, '--out', adapter, '--merged', MERGED, '--record', record, '--rank', LORA.rank, '--alpha', LORA.alpha, '--epochs', values.epochs ?? LORA.epochs, '--lr', LORA.lr]);

@@ -150,6 +150,23 @@ def check_planned_attention():
         sys.exit(f'train.py: packed attention differs from each question alone by {worst}')
 
 
+def train_step(model, optimizer, parameters, pack, prompt_weight, chunk, lr):
+    """One optimizer step on one pack, for the whole model (fit) or an adapter's matrices (lora):
+    the answer's tokens at weight 1, the prompt's at prompt_weight, gradients clipped at 1.
+    Returns the loss, the weight it was averaged over, and the pack's length."""
+    ids, targets, weights, pos, plan = tensors_for(pack, 1.0, prompt_weight, chunk)
+    for group in optimizer.param_groups:
+        group['lr'] = lr
+    logits = forward_packed(model, ids, pos, plan)[0]
+    valid = (targets >= 0) & (weights > 0)
+    loss = (F.cross_entropy(logits[valid], targets[valid], reduction='none') * weights[valid]).sum() / weights[valid].sum()
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(parameters, 1.0)
+    optimizer.step()
+    return float(loss), float(weights[valid].sum()), len(ids)
+
+
 def cmd_fit(args):
     check_planned_attention()
     torch.manual_seed(args.seed)
@@ -183,26 +200,16 @@ def cmd_fit(args):
         for n, pack in enumerate(all_packs):
             if n < state.get('pack', 0):
                 continue
-            ids, targets, weights, pos, plan = tensors_for(pack, 1.0, args.prompt_weight, args.chunk)
             lr = args.lr * min(1.0, (state['step'] + 1) / args.warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, state['step'] / total_steps)))
-            for group in optimizer.param_groups:
-                group['lr'] = max(lr, args.lr * 0.05)
             started = time.time()
-            logits = forward_packed(model, ids, pos, plan)[0]
-            valid = targets >= 0
-            loss_each = F.cross_entropy(logits[valid], targets[valid], reduction='none') * weights[valid]
-            loss = loss_each.sum() / weights[valid].sum()
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
+            loss, weight, length = train_step(model, optimizer, list(model.parameters()), pack, args.prompt_weight, args.chunk, max(lr, args.lr * 0.05))
             state['step'] += 1
             state['pack'] = n + 1
             state['seconds'] += time.time() - started
-            epoch_loss += float(loss) * float(weights[valid].sum())
-            epoch_weight += float(weights[valid].sum())
+            epoch_loss += loss * weight
+            epoch_weight += weight
             if state['step'] % args.log_every == 0:
-                print(f'epoch {state["epoch"]} pack {n + 1}/{len(all_packs)} loss {float(loss):.3f} lr {lr:.2e} {len(ids) / (time.time() - started):.0f} tok/s', flush=True)
+                print(f'epoch {state["epoch"]} pack {n + 1}/{len(all_packs)} loss {loss:.3f} lr {lr:.2e} {length / (time.time() - started):.0f} tok/s', flush=True)
             if state['step'] % args.save_every == 0 or time.time() > deadline:
                 save(latest, model, optimizer, state, config)
             if time.time() > deadline:
@@ -238,20 +245,12 @@ def cmd_lora(args):
         total_steps = total_steps or args.epochs * len(all_packs)
         epoch_loss, epoch_weight = 0.0, 0.0
         for pack in all_packs:
-            ids, targets_, weights, pos, plan = tensors_for(pack, 1.0, 0.0, args.chunk)
+            # The loss on the answer only: the prompt is Quarry's, not the model's to learn.
             lr = args.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, step / total_steps)))
-            for group in optimizer.param_groups:
-                group['lr'] = lr
-            logits = forward_packed(model, ids, pos, plan)[0]
-            valid = (targets_ >= 0) & (weights > 0)
-            loss = (F.cross_entropy(logits[valid], targets_[valid], reduction='none') * weights[valid]).sum() / weights[valid].sum()
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(parameters, 1.0)
-            optimizer.step()
+            loss, weight, _ = train_step(model, optimizer, parameters, pack, 0.0, args.chunk, lr)
             step += 1
-            epoch_loss += float(loss) * float(weights[valid].sum())
-            epoch_weight += float(weights[valid].sum())
+            epoch_loss += loss * weight
+            epoch_weight += weight
         losses.append(epoch_loss / max(epoch_weight, 1e-9))
         if epoch % args.log_every == 0 or epoch == args.epochs - 1:
             print(f'epoch {epoch} loss {losses[-1]:.3f}', flush=True)
