@@ -34,6 +34,19 @@ const byId = (id: string) => document.getElementById(id)!;
 const percent = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
 const cellText = (value: unknown) => (value === null ? 'NULL' : String(value));
 
+/** The metric a report leads with: the first it was scored by (older reports: Spider's). */
+const headlineOf = (report: EvalReport) => Object.keys(report.summary.metrics ?? {})[0] ?? 'spider-exec';
+/** An example's verdict by a report's headline metric. */
+const scoreIn = (report: EvalReport, example: ExampleResult) => example.scores?.[headlineOf(report)] ?? example.execMatch;
+
+/** Why two runs cannot be compared (another rule or time limit makes other numbers); null when they can. */
+function incomparable(a: EvalReport, b: EvalReport): string | null {
+  if (headlineOf(a) !== headlineOf(b)) return `A is scored by ${headlineOf(a)} and B by ${headlineOf(b)}: their numbers are not comparable. Score both with one --metric.`;
+  const [x, y] = [a.settings.timeoutMs, b.settings.timeoutMs];
+  if (x !== undefined && y !== undefined && x !== y) return `A gave each query ${Number(x) / 1000} s and B ${Number(y) / 1000} s: their numbers are not comparable.`;
+  return null;
+}
+
 function showError(error: unknown): void {
   byId('status').textContent = `Error: ${(error as Error).message}`;
 }
@@ -68,7 +81,11 @@ function renderSummary(): void {
   const flips = compare ? current.report.examples.map(flipped) : [];
   table.append(
     row('Model', modelLabel(current.report.settings), compare ? modelLabel(compare.report.settings) : undefined),
-    row('Execution accuracy', percent(a.execAccuracy), b && percent(b.execAccuracy)),
+    // Each metric the run was scored by, its headline first; an older report has Spider's alone.
+    ...Object.entries(a.metrics ?? { 'spider-exec': a.execAccuracy }).map(([id, value], i) =>
+      row(i === 0 ? 'Execution accuracy' : a.metricLabels?.[id] ?? id, percent(value), b && percent(b.metrics?.[id] ?? (id === 'spider-exec' ? b.execAccuracy : undefined))),
+    ),
+    row('Scored by', a.metricLabels?.[headlineOf(current.report)] ?? headlineOf(current.report), compare ? (b?.metricLabels?.[headlineOf(compare.report)] ?? headlineOf(compare.report)) : undefined),
     row('Correct', `${runs[0]!.correct} of ${runs[0]!.scored}`, runs[1] && `${runs[1].correct} of ${runs[1].scored}`),
     ...(a.strictAccuracy !== undefined || b?.strictAccuracy !== undefined ? [row('Strict accuracy', percent(a.strictAccuracy), b && percent(b.strictAccuracy))] : []),
     row('Crashing queries', `${runs[0]!.crashed} (${percent(a.crashRate)})`, runs[1] && b && `${runs[1].crashed} (${percent(b.crashRate)})`),
@@ -122,7 +139,7 @@ interface LevelStat {
 /** Counts of one run, from its examples: how many scored, right, and failed to execute. */
 function tally(report: EvalReport): { scored: number; correct: number; crashed: number } {
   const scored = report.examples.filter((e) => e.execMatch !== undefined);
-  return { scored: scored.length, correct: scored.filter((e) => e.execMatch === 1).length, crashed: scored.filter((e) => e.predError).length };
+  return { scored: scored.length, correct: scored.filter((e) => scoreIn(report, e) === 1).length, crashed: scored.filter((e) => e.predError).length };
 }
 
 /** The model a run used, by file name, with its LoRA adapter and scale when it had one. */
@@ -137,8 +154,10 @@ function modelLabel(settings: Record<string, unknown>): string {
 
 function flipped(example: ExampleResult): 'gained' | 'lost' | null {
   const other = compare?.report.examples[example.index];
-  if (!other || other.execMatch === undefined || example.execMatch === undefined || other.execMatch === example.execMatch) return null;
-  return other.execMatch === 1 ? 'gained' : 'lost';
+  if (!other || !current || !compare) return null;
+  const [was, now] = [scoreIn(current.report, example), scoreIn(compare.report, other)];
+  if (was === undefined || now === undefined || was === now) return null;
+  return now === 1 ? 'gained' : 'lost';
 }
 
 function visibleExamples(): ExampleResult[] {
@@ -149,7 +168,7 @@ function visibleExamples(): ExampleResult[] {
     if (db && e.db_id !== db) return false;
     if (hardness && e.hardness !== hardness) return false;
     switch (filter) {
-      case 'failed': return e.execMatch === 0;
+      case 'failed': return scoreIn(current!.report, e) === 0;
       case 'crashed': return !!e.predError;
       case 'corrected': return !!e.corrected;
       case 'skipped': return !!e.skipped;
@@ -172,8 +191,9 @@ function renderExamples(): void {
   head.replaceChildren(...['#', 'database', 'hardness', 'question', 'verdict', ...(compare ? ['A → B'] : [])].map((t) => el('th', { text: t })));
   const body = byId('examples-body');
   body.replaceChildren();
+  const shown = current;
   for (const example of visibleExamples().slice(0, 500)) {
-    const verdict = example.skipped ? 'skipped' : example.execMatch ? 'correct' : example.predError ? 'crashed' : 'wrong';
+    const verdict = example.skipped ? 'skipped' : shown && scoreIn(shown.report, example) ? 'correct' : example.predError ? 'crashed' : 'wrong';
     const change = flipped(example);
     const row = el(
       'tr',
@@ -239,8 +259,14 @@ async function load(path: string, into: 'a' | 'b'): Promise<void> {
     if (into === 'b') compare = null;
   } else {
     const report = await request('openReport', { path });
+    const why = into === 'b' && current ? incomparable(current.report, report) : into === 'a' && compare ? incomparable(report, compare.report) : null;
     if (into === 'a') current = { path, report };
     else compare = { path, report };
+    if (why) {
+      // Side by side, two runs scored by other rules would show a difference that is only the rule.
+      compare = null;
+      showError(new Error(why));
+    }
   }
   (byId('filter-db') as HTMLSelectElement).replaceChildren(Object.assign(el('option', { text: 'all databases' }), { value: '' }));
   renderRunPickers();

@@ -1,9 +1,10 @@
 import { basename, resolve } from 'node:path';
 import { DEFAULT_CORRECTIONS, DEFAULT_EVAL_TIMEOUT_MS } from '../core/defaults';
 import { birdSplitFile, loadBirdDataset, loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
-import { DIFFICULTIES } from '../core/protocol/evalReport';
+import { DIFFICULTIES, HARDNESS_LEVELS, type LevelFigures } from '../core/protocol/evalReport';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { compareReports, type ReportComparison } from '../core/eval/compareReports';
+import { EVAL_METRICS, isMetricId, METRIC_IDS, type MetricId } from '../core/eval/metrics/evalMetrics';
 import { readEvalReport } from '../core/eval/readEvalReport';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
@@ -13,6 +14,18 @@ import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandA
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
 import { UsageError } from './UsageError';
+
+/** BIRD's evaluation.py gives each query 30 s. */
+const BIRD_TIMEOUT_MS = 30_000;
+
+/** `--metric a,b`: known ids, none twice; the default when not given. */
+function metricOption(value: string | undefined, fallback: MetricId): MetricId[] {
+  if (value === undefined) return [fallback];
+  const ids = value.split(',').map((id) => id.trim());
+  for (const id of ids) if (!isMetricId(id)) throw new UsageError(`eval: --metric '${id}' is not a metric; the metrics are ${METRIC_IDS.join(', ')}`);
+  if (new Set(ids).size !== ids.length) throw new UsageError(`eval: --metric names a metric twice: ${value}`);
+  return ids as MetricId[];
+}
 
 /** Each worker is a process; past a few per core they only wait for each other. */
 const MAX_WORKERS = 64;
@@ -56,7 +69,13 @@ ${REMOTE_HELP}
   --instances K         strict mode: also compare on K generated database instances (random rows that
                         respect types and keys, seeded with the queries' literals); reports both numbers
   --limit N             only the first N examples
-  --timeout-ms N        per query (default 60000, the official evaluator's); a slower prediction counts as failed
+  --metric <ids>        how a prediction is scored, one or several (comma-separated; the first is the
+                        headline); default spider-exec, with --bird bird-ex:
+${METRIC_IDS.map((id) => `                          ${id.padEnd(15)} ${EVAL_METRICS[id].rule}`).join('\n')}
+  --timeout S           seconds per query (default 60, the Spider evaluator's; with --bird 30, BIRD's;
+                        OmniSQL's and Arctic's harnesses use 10): a slower prediction scores 0 and
+                        is counted as a time-out
+  --timeout-ms N        the same in milliseconds
   --workers N           parallel database workers (default: the cores here; at most 64)
   -h, --help            show this help`;
 
@@ -84,6 +103,8 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     instances: { type: 'string' },
     limit: { type: 'string' },
     'timeout-ms': { type: 'string' },
+    timeout: { type: 'string' },
+    metric: { type: 'string' },
     workers: { type: 'string' },
   });
   if (values.help) return write(EVAL_HELP);
@@ -109,7 +130,12 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   // Read first: a missing or wrong report fails before an hour of generation, not after.
   const earlier = compareWith ? readEvalReport(compareWith) : null;
 
-  const timeoutMs = integerOption('eval', 'timeout-ms', values['timeout-ms'], 1) ?? DEFAULT_EVAL_TIMEOUT_MS;
+  if (values.timeout !== undefined && values['timeout-ms'] !== undefined) throw new UsageError('eval: give --timeout (seconds) or --timeout-ms, not both');
+  const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw new UsageError(`eval: --timeout must be a number of seconds above 0, got '${values.timeout}'`);
+  const timeoutMs =
+    (timeoutSeconds !== undefined ? Math.round(timeoutSeconds * 1000) : integerOption('eval', 'timeout-ms', values['timeout-ms'], 1)) ?? (values.bird ? BIRD_TIMEOUT_MS : DEFAULT_EVAL_TIMEOUT_MS);
+  const metrics = metricOption(values.metric, values.bird ? 'bird-ex' : 'spider-exec');
   const workers = integerOption('eval', 'workers', values.workers, 1, MAX_WORKERS);
   const all: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : values.bird ? loadBirdDataset(values.bird, split) : loadJsonlDataset(values.dataset!);
   const examples = limit ? all.slice(0, limit) : all;
@@ -133,6 +159,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     instances,
     limit: limit ?? null,
     timeoutMs,
+    metrics,
   };
 
   const interrupt = abortOnInterrupt();
@@ -160,6 +187,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       singleStatement: values['single-statement'],
       instances,
       timeoutMs,
+      metrics,
       workers,
       concurrency,
       dataUrls: { configured: [], trustAll: values['trust-data-urls'] === true },
@@ -210,16 +238,18 @@ function mostCommonReason(summary: EvalSummary): string {
 
 function formatSummary(summary: EvalSummary, report: string): string {
   const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const metrics = Object.entries(summary.metrics ?? { 'spider-exec': summary.execAccuracy });
+  const headline = metrics[0]![0];
+  const label = (id: string) => `${summary.metricLabels?.[id] ?? id} [${id}]`;
+  const level = (figures: LevelFigures) => percent(figures.metrics?.[headline] ?? figures.execAccuracy).padStart(6);
   const lines = [
-    `execution accuracy  ${percent(summary.execAccuracy)}  (${summary.evaluated} evaluated, ${summary.skipped} skipped, ${summary.total} total)`,
+    `execution accuracy  ${percent(metrics[0]![1])}  (${summary.evaluated} evaluated, ${summary.skipped} skipped, ${summary.total} total)`,
+    `  scored by ${label(headline)}${metrics.length > 1 ? `; also ${metrics.slice(1).map(([id, value]) => `${label(id)} ${percent(value)}`).join(', ')}` : ''}`,
     ...(summary.strictAccuracy !== undefined ? [`strict accuracy     ${percent(summary.strictAccuracy)}  (real database and every generated instance)`] : []),
-    ...(['easy', 'medium', 'hard', 'extra', 'unknown'] as const)
-      .filter((level) => summary.byHardness[level].count > 0)
-      .map((level) => `  ${level.padEnd(8)} ${percent(summary.byHardness[level].execAccuracy).padStart(6)}  (${summary.byHardness[level].count})`),
-    ...(summary.byDifficulty
-      ? DIFFICULTIES.map((level) => `  ${level.padEnd(11)} ${percent(summary.byDifficulty![level].execAccuracy).padStart(6)}  (${summary.byDifficulty![level].count})`)
-      : []),
+    ...HARDNESS_LEVELS.filter((name) => summary.byHardness[name].count > 0).map((name) => `  ${name.padEnd(8)} ${level(summary.byHardness[name])}  (${summary.byHardness[name].count})`),
+    ...(summary.byDifficulty ? DIFFICULTIES.map((name) => `  ${name.padEnd(11)} ${level(summary.byDifficulty![name])}  (${summary.byDifficulty![name].count})`) : []),
     `crash rate          ${percent(summary.crashRate)}`,
+    ...(summary.timeouts ? [`timed out           ${summary.timeouts}`] : []),
     ...(summary.rescuedByCorrection ? [`rescued by correction  ${summary.rescuedByCorrection}`] : []),
   ];
   if (summary.skippedExamples.length) lines.push('skipped:', ...skipReasons(summary).map(([reason, count]) => `  ${count} × ${reason}`));

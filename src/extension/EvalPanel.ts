@@ -102,7 +102,8 @@ export class EvalPanel implements vscode.Disposable {
           path,
           name: basename(name, '.json'),
           createdAt: statSync(path).mtime.toISOString(),
-          execAccuracy: report.summary.execAccuracy,
+          // The run's headline metric: the first it was scored by.
+          execAccuracy: Object.values(report.summary.metrics ?? {})[0] ?? report.summary.execAccuracy,
           strictAccuracy: report.summary.strictAccuracy,
           evaluated: report.summary.evaluated,
         });

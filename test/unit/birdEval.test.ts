@@ -32,13 +32,18 @@ test('quarry eval --bird scores BIRD dev gold as predictions at 100% of 1534, pe
   const run = quarry(['eval', '--bird', dir, '--predictions', predictions, '--report', report]);
   assert.equal(run.code, 0, run.stderr);
   for (const level of ['simple', 'moderate', 'challenging']) assert.match(run.stdout, new RegExp(`\\n  ${level} +100\\.0%`));
-  const { summary, examples: results } = JSON.parse(readFileSync(report, 'utf8')) as EvalReport;
+  const { summary, examples: results, settings } = JSON.parse(readFileSync(report, 'utf8')) as EvalReport;
+  // BIRD is scored by BIRD's own rule and time limit unless asked otherwise.
+  assert.deepEqual([settings.metrics, settings.timeoutMs], [['bird-ex'], 30_000]);
+  assert.match(run.stdout, /scored by EX \(BIRD\) \[bird-ex\]/);
+  assert.deepEqual(Object.keys(summary.metrics!), ['bird-ex', 'spider-exec']);
+  assert.equal(summary.metrics!['bird-ex'], 1);
   assert.equal(summary.total, 1534);
   assert.equal(summary.evaluated, 1534);
   assert.equal(summary.execAccuracy, 1);
   const counts = Object.fromEntries(['simple', 'moderate', 'challenging'].map((level) => [level, examples.filter((e) => e.difficulty === level).length]));
   assert.deepEqual(Object.fromEntries(Object.entries(summary.byDifficulty!).map(([level, stat]) => [level, stat.count])), counts);
-  assert.ok(Object.values(summary.byDifficulty!).every((stat) => stat.execAccuracy === 1));
+  assert.ok(Object.values(summary.byDifficulty!).every((stat) => stat.execAccuracy === 1 && stat.metrics!['bird-ex'] === 1));
   const withEvidence = examples.findIndex((e) => e.evidence.trim());
   assert.equal(results[withEvidence]!.evidence, examples[withEvidence]!.evidence);
 });

@@ -2,11 +2,12 @@ import type { DatabaseAdapter } from '../db/DatabaseAdapter';
 import { DbError } from '../db/DbError';
 import { openAdapter } from '../db/openAdapter';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
-import type { EvalItem, EvalItemVerdict } from '../protocol/dbWorkerMethods';
+import type { EvalItem, EvalItemVerdict, MetricVerdict } from '../protocol/dbWorkerMethods';
 import type { TypedRows } from '../types/QueryResult';
 import type { ServerCredentials } from '../types/ServerCredentials';
-import { PreparedRows, preparedResultsMatch } from './compareResults';
-import { goldOrdersRows } from './prepareForEval';
+import { PreparedRows } from './compareResults';
+import { EVAL_METRICS, isMetricId } from './metrics/evalMetrics';
+import type { EvalMetric } from './metrics/EvalMetric';
 
 /** Databases kept open in one evaluation worker; examples come grouped by database, so a few suffice. */
 const MAX_OPEN = 4;
@@ -27,7 +28,11 @@ export class EvalConnections {
 
   constructor(private readonly memoryLimitMb: number) {}
 
-  /** One item's verdict: why its gold query cannot be compared, or the prediction's error, or whether it matches. */
+  /**
+   * One item's verdict: why its gold query cannot be compared, or each metric's verdict on the
+   * prediction. Each metric runs the queries as its authors' harness does; a text two metrics
+   * prepare alike runs once.
+   */
   async score(item: EvalItem, maxRows: number): Promise<EvalItemVerdict> {
     if (!this.credentials.has(item.path)) this.credentials.set(item.path, { password: item.password, fromDataFile: item.fromDataFile });
     try {
@@ -36,23 +41,40 @@ export class EvalConnections {
       // Not the gold query's fault: the summary must say the database could not be reached, and why.
       return { goldError: `database cannot be opened: ${(error as Error).message}` };
     }
-    let gold: PreparedRows | 'over-cap';
-    try {
-      gold = await this.goldResult(item.path, item.gold, maxRows);
-    } catch (error) {
-      return { goldError: `gold query fails: ${(error as Error).message}` };
+    const metrics: EvalMetric[] = item.metrics.map((id) => {
+      if (!isMetricId(id)) throw new Error(`no evaluation metric '${id}'`);
+      return EVAL_METRICS[id];
+    });
+    const text = { keepDistinct: item.keepDistinct };
+    const golds = new Map<string, { sql: string; rows: PreparedRows }>();
+    for (const metric of metrics) {
+      const sql = metric.prepare(item.gold, text);
+      let rows: PreparedRows | 'over-cap';
+      try {
+        rows = await this.goldResult(item.path, sql, maxRows);
+      } catch (error) {
+        return { goldError: `gold query fails: ${(error as Error).message}` };
+      }
+      if (rows === 'over-cap') return { goldError: `gold result has more than ${maxRows} rows, the row cap: not compared` };
+      golds.set(metric.id, { sql, rows });
     }
-    if (gold === 'over-cap') return { goldError: `gold result has more than ${maxRows} rows, the row cap: not compared` };
     if (item.prediction === null) return { goldOk: true };
-    let predicted: TypedRows;
-    try {
-      predicted = await this.run(item.path, item.prediction, maxRows);
-    } catch (error) {
-      return { predError: (error as Error).message };
+    const runs = new Map<string, TypedRows | Error>();
+    const scored: Record<string, MetricVerdict> = {};
+    for (const metric of metrics) {
+      const refused = metric.refuses(item.prediction);
+      if (refused) {
+        scored[metric.id] = { error: refused };
+        continue;
+      }
+      const sql = metric.prepare(item.prediction, text);
+      if (!runs.has(sql)) runs.set(sql, await this.run(item.path, sql, maxRows).catch((error: Error) => error));
+      const predicted = runs.get(sql)!;
+      const gold = golds.get(metric.id)!;
+      // Gold fits under the cap and the prediction does not: their row counts differ, so no match.
+      scored[metric.id] = predicted instanceof Error ? { error: predicted.message } : { match: !predicted.truncated && metric.matches(gold.rows, predicted.rows, gold.sql) };
     }
-    // Gold fits under the cap and the prediction does not: their row counts differ, so no match.
-    if (predicted.truncated) return { match: false };
-    return { match: preparedResultsMatch(gold, predicted.rows, goldOrdersRows(item.gold)) };
+    return { scored };
   }
 
   /** The gold query's result, prepared for comparing, from the first time it ran. */

@@ -56,10 +56,10 @@ export class EvalScorer {
     if (!gold.ok) return { goldError: `gold query fails: ${gold.message}` };
     if (!('goldOk' in gold.verdicts[0]!) || item.prediction === null) return gold.verdicts[0]!;
     const scored = await this.request(this.lanes[lane]!, [item], signal);
-    return scored.ok ? scored.verdicts[0]! : { predError: scored.message };
+    return scored.ok ? scored.verdicts[0]! : { predError: scored.message, ...(scored.timedOut ? { timedOut: true } : {}) };
   }
 
-  private async request(state: Lane, items: EvalItem[], signal?: AbortSignal): Promise<{ ok: true; verdicts: EvalItemVerdict[] } | { ok: false; message: string }> {
+  private async request(state: Lane, items: EvalItem[], signal?: AbortSignal): Promise<{ ok: true; verdicts: EvalItemVerdict[] } | { ok: false; message: string; timedOut: boolean }> {
     if (!state.rpc.alive) {
       state.rpc = this.spawn();
       state.warm = false;
@@ -69,7 +69,7 @@ export class EvalScorer {
     const outcome = await state.rpc.request('evalBatch', params, { timeoutMs, signal });
     signal?.throwIfAborted();
     if (state.rpc.alive) state.warm = true;
-    return outcome.ok ? { ok: true, verdicts: outcome.value.verdicts } : { ok: false, message: outcome.error.message };
+    return outcome.ok ? { ok: true, verdicts: outcome.value.verdicts } : { ok: false, message: outcome.error.message, timedOut: outcome.error.code === 'timeout' };
   }
 
   private spawn(): ChildRpc<DbWorkerMethods> {

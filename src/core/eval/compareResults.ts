@@ -128,14 +128,25 @@ function unorderRow(row: EvalValue[], typed: boolean): string {
 
 /** `str(x) + str(type(x))` for the value as Python's sqlite3 returns it. */
 export function pythonSortKey(value: EvalValue, typed = false): string {
-  if (value === null) return "None<class 'NoneType'>";
-  if (typeof value === 'bigint') return `${value}<class 'int'>`;
-  if (typeof value === 'boolean') return `${value ? 1 : 0}<class 'int'>`;
-  if (typeof value === 'number') {
-    return !typed && Number.isInteger(value) ? `${BigInt(value)}<class 'int'>` : `${pythonFloatRepr(value)}<class 'float'>`;
-  }
-  if (value instanceof Uint8Array) return `${pythonBytesRepr(value)}<class 'bytes'>`;
-  return `${value}<class 'str'>`;
+  return `${pythonStr(value, typed)}<class '${pythonType(value, typed)}'>`;
+}
+
+/** `str(x)` for the value as Python's sqlite3 returns it (with `typed`, a number is always a float). */
+export function pythonStr(value: EvalValue, typed = true): string {
+  if (value === null) return 'None';
+  if (typeof value === 'bigint') return `${value}`;
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'number') return !typed && Number.isInteger(value) ? `${BigInt(value)}` : pythonFloatRepr(value);
+  if (value instanceof Uint8Array) return pythonBytesRepr(value);
+  return value;
+}
+
+function pythonType(value: EvalValue, typed: boolean): string {
+  if (value === null) return 'NoneType';
+  if (typeof value === 'bigint' || typeof value === 'boolean') return 'int';
+  if (typeof value === 'number') return !typed && Number.isInteger(value) ? 'int' : 'float';
+  if (value instanceof Uint8Array) return 'bytes';
+  return 'str';
 }
 
 /** Python's repr of a float: the shortest digits that round-trip, fixed from 1e-4 up to 1e16, else an exponent of two digits at least. */

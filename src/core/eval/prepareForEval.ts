@@ -28,6 +28,12 @@ export function firstStatement(sql: string): string {
   return end ? sql.slice(0, end.start + 1) : sql;
 }
 
+/** Text after the first statement's `;` that is more than another `;` (comments and spaces aside): a second statement. */
+export function hasSecondStatement(sql: string): boolean {
+  const first = firstStatement(sql);
+  return first.length < sql.length && tokenizeSql(sql.slice(first.length)).some((token) => !(token.kind === 'punct' && token.text === ';'));
+}
+
 /** parse.py `remove_distinct`: statement 0 (as firstStatement), without every token whose text is `distinct`, in any case; one pass of the lexer. */
 function firstStatementWithoutDistinct(sql: string): string {
   let result = '';

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DEFAULT_EVAL_TIMEOUT_MS, DEFAULT_MEMORY_LIMIT_MB } from '../defaults';
@@ -12,14 +12,15 @@ import type { EvalExample } from './EvalDataset';
 import { extractLiterals } from '../instances/extractLiterals';
 import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
 import { EvalScorer } from './EvalScorer';
-import type { EvalItem, EvalItemVerdict } from '../protocol/dbWorkerMethods';
-import { firstStatement, prepareForEval } from './prepareForEval';
-import { tokenizeSql } from '../sql/tokenizeSql';
-import { DIFFICULTIES, type EvalReport, type EvalSummary, type ExampleResult, type Hardness } from '../protocol/evalReport';
+import type { EvalItem, EvalItemVerdict, MetricVerdict } from '../protocol/dbWorkerMethods';
+import { hasSecondStatement } from './prepareForEval';
+import type { MetricId } from './metrics/evalMetrics';
+import { ProgressWriter, readProgress, type ProgressHeader } from './evalProgress';
+import { scoreOf, summarizeResults } from './summarizeResults';
+import type { EvalReport, EvalSummary, ExampleResult, Hardness } from '../protocol/evalReport';
 import { spiderHardness } from './spiderHardness';
 import { checkOutputFile } from '../files/checkOutputPath';
-import { FileError } from '../files/FileError';
-import { fingerprintFile, type FileFingerprint } from '../files/fingerprintFile';
+import { fingerprintFile } from '../files/fingerprintFile';
 import { isUrlTarget } from '../db/databaseEngines';
 import { trustsDataTarget, type DataUrlTrust } from '../db/dataUrlTrust';
 import { OutputLock } from '../files/OutputLock';
@@ -43,6 +44,11 @@ export interface EvalOptions {
   /** Files the verdicts depend on (dataset, predictions, model): a resumed run refuses if one changed. */
   inputs?: string[];
   keepDistinct?: boolean;
+  /**
+   * The metrics to score by, the first the run's headline (default: spider-exec). spider-exec is
+   * always scored too: `execMatch` and `execAccuracy` are its figures.
+   */
+  metrics?: MetricId[];
   /** Quarry's stricter rule: a prediction with a second statement is wrong (the official evaluator runs its first statement). */
   singleStatement?: boolean;
   /** Extra generated database instances a prediction must also match on (strict mode); 0 by default. */
@@ -100,14 +106,16 @@ async function evaluateAll(examples: EvalExample[], predictor: Predictor, option
   const done = options.resume ? readProgress(progressFile, header) : new Map<number, ExampleResult>();
   if (!options.resume || !existsSync(progressFile)) writeFileSync(progressFile, `${JSON.stringify(header)}\n`);
   const todo = examples.filter((e) => !done.has(e.index));
-  const counters = { done: done.size, correct: [...done.values()].filter((r) => r.execMatch === 1).length, evaluated: [...done.values()].filter((r) => r.execMatch !== undefined).length };
+  const headline = primaryMetric(options);
+  const right = (r: ExampleResult) => scoreOf(r, headline) === 1;
+  const counters = { done: done.size, correct: [...done.values()].filter(right).length, evaluated: [...done.values()].filter((r) => r.execMatch !== undefined).length };
   const progress = new ProgressWriter(progressFile);
   const record = (result: ExampleResult) => {
     done.set(result.index, result);
     progress.append(result);
     counters.done++;
     if (result.execMatch !== undefined) counters.evaluated++;
-    if (result.execMatch === 1) counters.correct++;
+    if (right(result)) counters.correct++;
     options.onProgress?.({ ...counters, total: examples.length });
   };
   options.onProgress?.({ ...counters, total: examples.length });
@@ -130,33 +138,10 @@ async function evaluateAll(examples: EvalExample[], predictor: Predictor, option
   }
 
   const ordered = examples.map((e) => done.get(e.index)).filter((r): r is ExampleResult => r !== undefined);
-  const report: EvalReport = { settings, summary: summarize(ordered, (performance.now() - started) / 1000), examples: ordered };
+  const report: EvalReport = { settings, summary: summarizeResults(ordered, (performance.now() - started) / 1000, scoredMetrics(options)), examples: ordered };
   writeAtomically(options.report, `${JSON.stringify(report, null, 1)}\n`);
   return report;
 }
-
-/** Finished examples go to the progress file in small batches: one write per example would cost more than scoring it. */
-class ProgressWriter {
-  private pending: string[] = [];
-  private lastFlush = performance.now();
-
-  constructor(private readonly file: string) {}
-
-  append(result: ExampleResult): void {
-    this.pending.push(JSON.stringify(result));
-    if (this.pending.length >= PROGRESS_BATCH || performance.now() - this.lastFlush >= PROGRESS_FLUSH_MS) this.flush();
-  }
-
-  flush(): void {
-    if (this.pending.length) appendFileSync(this.file, `${this.pending.join('\n')}\n`);
-    this.pending = [];
-    this.lastFlush = performance.now();
-  }
-}
-
-/** At most this many finished examples, or this much time, is lost when a run is killed outright. */
-const PROGRESS_BATCH = 200;
-const PROGRESS_FLUSH_MS = 500;
 
 /** Groups examples by database and deals the groups to lanes, largest first, to balance the work. */
 function assignLanes(examples: EvalExample[], count: number): EvalExample[][][] {
@@ -301,17 +286,27 @@ interface PreparedExample {
 }
 
 function preparedExample(example: EvalExample, predSql: string | undefined, dbPath: string, options: EvalOptions): PreparedExample {
-  const text = { keepDistinct: options.keepDistinct ?? false };
-  const gold = prepareForEval(example.goldSql, text);
   const notRun =
     predSql === undefined
       ? 'no prediction for this example'
       : options.singleStatement && hasSecondStatement(predSql)
         ? 'more than one statement (--single-statement: Quarry runs only single statements)'
         : undefined;
-  const prediction = predSql === undefined || notRun ? null : prepareForEval(predSql, text);
-  return { example, predSql, item: { path: dbPath, gold, prediction, ...credentialsFor(dbPath, options) }, ...(notRun ? { notRun } : {}) };
+  const prediction = predSql === undefined || notRun ? null : predSql;
+  const item: EvalItem = { path: dbPath, gold: example.goldSql, prediction, metrics: scoredMetrics(options), keepDistinct: options.keepDistinct ?? false, ...credentialsFor(dbPath, options) };
+  return { example, predSql, item, ...(notRun ? { notRun } : {}) };
 }
+
+/** The run's headline metric: the first asked for. */
+function primaryMetric(options: EvalOptions): MetricId {
+  return options.metrics?.[0] ?? 'spider-exec';
+}
+
+/** The metrics asked for, and spider-exec, whose figures execMatch and execAccuracy keep. */
+function scoredMetrics(options: EvalOptions): MetricId[] {
+  return [...new Set<MetricId>([...(options.metrics ?? []), 'spider-exec'])];
+}
+
 
 /** A server the dataset names gets the user's credentials only when the user configured or trusted it. */
 function credentialsFor(dbPath: string, options: EvalOptions): ServerCredentials {
@@ -322,18 +317,29 @@ async function concluded(prepared: PreparedExample, verdict: EvalItemVerdict, to
   const { example, predSql, item, notRun } = prepared;
   if ('goldError' in verdict) return skip(example, verdict.goldError);
   const result: ExampleResult = { ...describe(example), ...(predSql !== undefined ? { predSql } : {}), ms };
-  if (notRun) return { ...result, execMatch: 0, predError: notRun };
-  if ('predError' in verdict) return { ...result, execMatch: 0, predError: verdict.predError };
-  const match = 'match' in verdict && verdict.match;
-  if (!context.options.instances) return { ...result, execMatch: match ? 1 : 0 };
+  const zeros = Object.fromEntries(item.metrics.map((id) => [id, 0 as const]));
+  if (notRun) return { ...result, execMatch: 0, scores: zeros, predError: notRun };
+  if ('predError' in verdict) return { ...result, execMatch: 0, scores: zeros, predError: verdict.predError, ...(verdict.timedOut ? { timedOut: true } : {}) };
+  if (!('scored' in verdict)) throw new Error('the worker scored no metric');
+  const scores = Object.fromEntries(Object.entries(verdict.scored).map(([id, v]) => [id, 'match' in v && v.match ? (1 as const) : (0 as const)]));
+  // A crash is the headline metric's: the prediction failed to run as that benchmark runs it.
+  const failed = verdict.scored[primaryMetric(context.options)];
+  const crash = failed && 'error' in failed ? { predError: failed.error } : {};
+  const match = scores['spider-exec'] === 1;
+  const scoredResult: ExampleResult = { ...result, execMatch: match ? 1 : 0, scores, ...crash };
+  if (!context.options.instances) return scoredResult;
   const strict = match && (await matchesEverywhere(tools.instancePaths, item, context));
-  return { ...result, execMatch: match ? 1 : 0, strictMatch: strict ? 1 : 0 };
+  return { ...scoredResult, strictMatch: strict ? 1 : 0 };
 }
 
 /** The prediction agrees with the gold query on every generated instance where the gold query runs. */
 async function matchesEverywhere(instancePaths: string[], item: EvalItem, context: LaneContext): Promise<boolean> {
-  const verdicts = await context.scorer.score(context.lane, instancePaths.map((path) => ({ ...item, path })), context.options.signal);
-  return verdicts.every((verdict) => 'goldError' in verdict || ('match' in verdict && verdict.match));
+  const verdicts = await context.scorer.score(context.lane, instancePaths.map((path) => ({ ...item, path, metrics: ['spider-exec'] })), context.options.signal);
+  return verdicts.every((verdict) => 'goldError' in verdict || ('scored' in verdict && isMatch(verdict.scored['spider-exec'])));
+}
+
+function isMatch(verdict: MetricVerdict | undefined): boolean {
+  return !!verdict && 'match' in verdict && verdict.match;
 }
 
 /** K instances of one database, seeded with the literals of its examples' gold (and given predicted) queries. */
@@ -351,12 +357,6 @@ async function generateGroupInstances(dbPath: string, group: EvalExample[], pred
     rmSync(directory, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** Text after the first statement's `;` that is more than another `;`: a second statement. */
-function hasSecondStatement(sql: string): boolean {
-  const first = firstStatement(sql);
-  return first.length < sql.length && tokenizeSql(sql.slice(first.length)).some((token) => !(token.kind === 'punct' && token.text === ';'));
 }
 
 const hardnessCache = new Map<string, Hardness | null>();
@@ -389,78 +389,3 @@ function skip(example: EvalExample, reason: string): ExampleResult {
   return { ...describe(example), skipped: reason, ms: 0 };
 }
 
-export function summarize(results: ExampleResult[], seconds: number): EvalSummary {
-  const evaluated = results.filter((r) => r.execMatch !== undefined);
-  const accuracy = (list: ExampleResult[]) => (list.length ? list.filter((r) => r.execMatch === 1).length / list.length : 0);
-  const byLevel = <L extends string>(levels: readonly L[], levelOf: (r: ExampleResult) => string | undefined) =>
-    Object.fromEntries(
-      levels.map((level) => {
-        const list = evaluated.filter((r) => levelOf(r) === level);
-        return [level, { count: list.length, execAccuracy: accuracy(list) }];
-      }),
-    ) as Record<L, { count: number; execAccuracy: number }>;
-  const byHardness = byLevel(['easy', 'medium', 'hard', 'extra', 'unknown'], (r) => r.hardness ?? 'unknown');
-  const skipped = results.filter((r) => r.skipped);
-  const byDifficulty = results.some((r) => r.difficulty) ? byLevel(DIFFICULTIES, (r) => r.difficulty) : undefined;
-  return {
-    total: results.length,
-    evaluated: evaluated.length,
-    skipped: skipped.length,
-    execAccuracy: accuracy(evaluated),
-    ...(evaluated.some((r) => r.strictMatch !== undefined)
-      ? { strictAccuracy: evaluated.length ? evaluated.filter((r) => r.strictMatch === 1).length / evaluated.length : 0 }
-      : {}),
-    byHardness,
-    ...(byDifficulty ? { byDifficulty } : {}),
-    crashRate: evaluated.length ? evaluated.filter((r) => r.predError).length / evaluated.length : 0,
-    rescuedByCorrection: evaluated.filter((r) => r.corrected && r.execMatch === 1).length,
-    skippedExamples: skipped.map((r) => ({ index: r.index, db_id: r.db_id, reason: r.skipped! })),
-    seconds,
-  };
-}
-
-interface ProgressHeader {
-  settings: Record<string, unknown>;
-  inputs: FileFingerprint[];
-}
-
-/** The finished examples of an earlier run with the same inputs and settings; a torn last line is dropped. */
-function readProgress(file: string, current: ProgressHeader): Map<number, ExampleResult> {
-  const done = new Map<number, ExampleResult>();
-  if (!existsSync(file)) return done;
-  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  const saved = safeParse(lines[0] ?? '') as Partial<ProgressHeader> | null;
-  const difference = headerDifference(saved, current);
-  if (difference) throw new FileError('resume-mismatch', `cannot resume from ${file}: ${difference}; run again without --resume to start over`);
-  for (const line of lines.slice(1)) {
-    const result = safeParse(line) as ExampleResult | null;
-    if (result && Number.isInteger(result.index)) done.set(result.index, result);
-  }
-  return done;
-}
-
-/** The first thing that differs between the interrupted run and this one, in words; null when nothing does. */
-function headerDifference(saved: Partial<ProgressHeader> | null, current: ProgressHeader): string | null {
-  if (!saved?.settings) return 'it has no settings line';
-  for (const key of new Set([...Object.keys(saved.settings), ...Object.keys(current.settings)])) {
-    const before = JSON.stringify(saved.settings[key]);
-    const now = JSON.stringify(current.settings[key]);
-    if (before !== now) return `setting ${key} was ${before ?? 'unset'} and is now ${now ?? 'unset'}`;
-  }
-  const savedInputs = new Map((saved.inputs ?? []).map((f) => [f.path, f]));
-  if (savedInputs.size !== current.inputs.length) return 'it was run on other input files';
-  for (const input of current.inputs) {
-    const before = savedInputs.get(input.path);
-    if (!before) return `${input.path} was not one of its inputs`;
-    if (before.size !== input.size || before.sha256 !== input.sha256) return `${input.path} changed since (size or content)`;
-  }
-  return null;
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}

@@ -39,13 +39,24 @@ export interface RowsPage {
 /** `password` where the caller holds one (the editor's SecretStorage); `fromDataFile` for a URL only the dataset named. */
 export interface EvalItem extends ServerCredentials {
   path: string;
+  /** The gold query as the dataset has it: each metric prepares it as its authors' harness does. */
   gold: string;
-  /** The prediction; null asks for the gold query alone (is it runnable, under the row cap?). */
+  /** The prediction as written; null asks for the gold query alone (is it runnable, under the row cap?). */
   prediction: string | null;
+  /** The ids of the metrics to score by (src/core/eval/metrics). */
+  metrics: string[];
+  /** Spider's --keep_distinct. */
+  keepDistinct: boolean;
 }
 
-/** Why the gold query cannot be compared (it fails, or its result is over the row cap), else the prediction's error or match. */
-export type EvalItemVerdict = { goldError: string } | { predError: string } | { match: boolean } | { goldOk: true };
+/** One metric's verdict on a prediction: whether its rows count as the gold's, or the error running it as that metric's harness does. */
+export type MetricVerdict = { match: boolean } | { error: string };
+
+/**
+ * Why the gold query cannot be compared (it fails, or its result is over the row cap); the worker's
+ * failure on the prediction (a timeout stops the worker); or each metric's verdict.
+ */
+export type EvalItemVerdict = { goldError: string } | { predError: string; timedOut?: boolean } | { scored: Record<string, MetricVerdict> } | { goldOk: true };
 
 /** Every request runs synchronous native code that only stopping the process interrupts. */
 export const DB_WORKER_ABORT_POLICIES: AbortPolicies<DbWorkerMethods> = {

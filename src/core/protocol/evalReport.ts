@@ -1,5 +1,7 @@
 /** The evaluation report: written by src/core/eval, read by the CLI, the extension and the panel's webview. */
 export type Hardness = 'easy' | 'medium' | 'hard' | 'extra';
+/** Spider's levels in their order, and `unknown` for a gold query its parser cannot rate. */
+export const HARDNESS_LEVELS: readonly (Hardness | 'unknown')[] = ['easy', 'medium', 'hard', 'extra', 'unknown'];
 /** BIRD's own levels, from its dataset. */
 export type Difficulty = 'simple' | 'moderate' | 'challenging';
 export const DIFFICULTIES: readonly Difficulty[] = ['simple', 'moderate', 'challenging'];
@@ -16,7 +18,12 @@ export interface ExampleResult {
   difficulty?: Difficulty;
   /** External knowledge the question came with (BIRD's evidence), passed to the model. */
   evidence?: string;
+  /** Spider's verdict (spider-exec), kept beside `scores` for one release. */
   execMatch?: 0 | 1;
+  /** Each metric's verdict, by metric id (spider-exec, bird-ex, …). */
+  scores?: Record<string, 0 | 1>;
+  /** The prediction ran past the time limit (it scores 0 by every metric). */
+  timedOut?: boolean;
   /** With --instances: 1 only when the prediction also matches on every generated instance. */
   strictMatch?: 0 | 1;
   predSql?: string;
@@ -34,17 +41,32 @@ export interface EvalSummary {
   total: number;
   evaluated: number;
   skipped: number;
+  /** Spider's figure (spider-exec), kept beside `metrics` for one release. */
   execAccuracy: number;
+  /** Accuracy by each metric scored, the run's headline first. */
+  metrics?: Record<string, number>;
+  /** Each metric's name for tables: `EX (BIRD)`. */
+  metricLabels?: Record<string, string>;
   /** With --instances K: accuracy when a prediction must match on the real database and all K instances. */
   strictAccuracy?: number;
-  byHardness: Record<Hardness | 'unknown', { count: number; execAccuracy: number }>;
+  byHardness: Record<Hardness | 'unknown', LevelFigures>;
   /** Accuracy per BIRD level, when the dataset gives levels. */
-  byDifficulty?: Record<Difficulty, { count: number; execAccuracy: number }>;
+  byDifficulty?: Record<Difficulty, LevelFigures>;
+  /** Predictions that failed to run, as the headline metric's harness runs them (time-outs included). */
   crashRate: number;
+  /** Predictions stopped at the time limit. */
+  timeouts?: number;
   /** Examples whose first attempt failed and that ended correct after a correction. */
   rescuedByCorrection: number;
   skippedExamples: { index: number; db_id: string; reason: string }[];
   seconds: number;
+}
+
+/** A level's examples: how many, Spider's accuracy, and each metric's. */
+export interface LevelFigures {
+  count: number;
+  execAccuracy: number;
+  metrics?: Record<string, number>;
 }
 
 export interface EvalReport {

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { EvalReport } from '../../src/core/protocol/evalReport';
+import { makeTempDir } from '../helpers/fixtures';
+import { quarry } from '../helpers/runCli';
+
+/**
+ * Each metric's verdicts through `quarry eval` (the database worker runs the queries), on cases from
+ * BIRD's and Spider's own code paths. The expected verdicts are written out here from the rules:
+ * spider-exec: rows as a bag, columns in any order, DISTINCT removed, the first statement run;
+ * bird-ex: set(pred) == set(gold), columns in order, the
+ * text run as written (a second statement is an error); bird-ex-sorted: each row's values sorted by
+ * str() first; multiset: rows as a bag, columns in order. Values compare as Python's do: 1 == 1.0.
+ */
+const temp = makeTempDir('quarry-metrics-');
+after(() => temp.dispose());
+const db = join(temp.dir, 'cases.sqlite');
+before(() => {
+  const sqlite = new Database(db);
+  sqlite.exec("CREATE TABLE t (a INTEGER, b TEXT, c REAL); INSERT INTO t VALUES (1, 'x', 0.5), (2, 'x', 1.5), (3, 'y', NULL);");
+  sqlite.close();
+});
+
+const RUNAWAY = 'WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r';
+type Verdicts = { 'spider-exec': 0 | 1; 'bird-ex': 0 | 1; 'bird-ex-sorted': 0 | 1; multiset: 0 | 1 };
+const CASES: { name: string; gold: string; pred: string; expected: Verdicts }[] = [
+  { name: 'columns swapped', gold: 'SELECT a, b FROM t', pred: 'SELECT b, a FROM t', expected: { 'spider-exec': 1, 'bird-ex': 0, 'bird-ex-sorted': 1, multiset: 0 } },
+  { name: 'repeats dropped', gold: 'SELECT b FROM t', pred: 'SELECT DISTINCT b FROM t', expected: { 'spider-exec': 1, 'bird-ex': 1, 'bird-ex-sorted': 1, multiset: 0 } },
+  { name: 'repeats added', gold: 'SELECT DISTINCT b FROM t', pred: 'SELECT b FROM t', expected: { 'spider-exec': 1, 'bird-ex': 1, 'bird-ex-sorted': 1, multiset: 0 } },
+  { name: '1 against 1.0', gold: 'SELECT 1', pred: 'SELECT 1.0', expected: { 'spider-exec': 1, 'bird-ex': 1, 'bird-ex-sorted': 1, multiset: 1 } },
+  { name: 'NULL', gold: 'SELECT c FROM t WHERE a = 3', pred: 'SELECT NULL', expected: { 'spider-exec': 1, 'bird-ex': 1, 'bird-ex-sorted': 1, multiset: 1 } },
+  { name: 'text is case-sensitive', gold: "SELECT b FROM t WHERE a = 1", pred: "SELECT 'X'", expected: { 'spider-exec': 0, 'bird-ex': 0, 'bird-ex-sorted': 0, multiset: 0 } },
+  { name: 'a second statement', gold: 'SELECT a FROM t', pred: 'SELECT a FROM t; SELECT 1', expected: { 'spider-exec': 1, 'bird-ex': 0, 'bird-ex-sorted': 0, multiset: 0 } },
+  { name: 'an error', gold: 'SELECT a FROM t', pred: 'SELECT nope FROM t', expected: { 'spider-exec': 0, 'bird-ex': 0, 'bird-ex-sorted': 0, multiset: 0 } },
+  { name: 'a time-out', gold: 'SELECT count(*) FROM t', pred: RUNAWAY, expected: { 'spider-exec': 0, 'bird-ex': 0, 'bird-ex-sorted': 0, multiset: 0 } },
+];
+
+test('each metric scores the cases as its authors\' code does; a time-out scores 0 under every metric and is counted apart', () => {
+  const dataset = join(temp.dir, 'cases.jsonl');
+  writeFileSync(dataset, CASES.map((c) => JSON.stringify({ question: c.name, sql: c.gold, db })).join('\n'));
+  const predictions = join(temp.dir, 'cases.sql');
+  writeFileSync(predictions, CASES.map((c) => c.pred).join('\n'));
+  const report = join(temp.dir, 'cases.json');
+  const run = quarry(['eval', '--dataset', dataset, '--predictions', predictions, '--metric', 'bird-ex,bird-ex-sorted,multiset,spider-exec', '--timeout', '2', '--workers', '1', '--report', report], { timeoutMs: 120_000 });
+  assert.equal(run.code, 0, run.stderr);
+  const { summary, examples, settings } = JSON.parse(readFileSync(report, 'utf8')) as EvalReport;
+  assert.deepEqual([settings.metrics, settings.timeoutMs], [['bird-ex', 'bird-ex-sorted', 'multiset', 'spider-exec'], 2000]);
+  for (const [i, c] of CASES.entries()) assert.deepEqual(examples[i]!.scores, c.expected, c.name);
+  assert.equal(examples.at(-1)!.timedOut, true);
+  assert.equal(summary.timeouts, 1);
+  assert.match(examples[6]!.predError ?? '', /You can only execute one statement at a time/, 'the headline metric\'s (BIRD\'s) error is the crash');
+  // The summary, from the verdicts above: each metric's share of the nine.
+  for (const id of ['spider-exec', 'bird-ex', 'bird-ex-sorted', 'multiset'] as const) {
+    assert.equal(summary.metrics![id], CASES.filter((c) => c.expected[id] === 1).length / CASES.length, id);
+  }
+  assert.equal(summary.execAccuracy, summary.metrics!['spider-exec'], 'execAccuracy stays Spider\'s');
+  assert.match(run.stdout, /execution accuracy +44\.4%[\s\S]*scored by EX \(BIRD\) \[bird-ex\]; also EX \(BIRD, sorted rows\) \[bird-ex-sorted\] 55\.6%, EX \(multiset\) \[multiset\] 22\.2%, EX \(Spider\) \[spider-exec\] 66\.7%[\s\S]*timed out +1/);
+});
+
+test('--metric and --timeout are checked: an unknown metric, one named twice, a bad time, both time options', () => {
+  const dataset = join(temp.dir, 'one.jsonl');
+  writeFileSync(dataset, JSON.stringify({ question: 'q', sql: 'SELECT 1', db }));
+  const predictions = join(temp.dir, 'one.sql');
+  writeFileSync(predictions, 'SELECT 1\n');
+  const cases: [string[], RegExp][] = [
+    [['--metric', 'bird'], /--metric 'bird' is not a metric; the metrics are spider-exec, bird-ex, bird-ex-sorted, multiset/],
+    [['--metric', 'bird-ex,bird-ex'], /--metric names a metric twice/],
+    [['--timeout', '0'], /--timeout must be a number of seconds above 0/],
+    [['--timeout', '3', '--timeout-ms', '3000'], /give --timeout \(seconds\) or --timeout-ms, not both/],
+  ];
+  for (const [more, message] of cases) {
+    const run = quarry(['eval', '--dataset', dataset, '--predictions', predictions, '--report', join(temp.dir, 'one.json'), ...more]);
+    assert.equal(run.code, 2, `${more.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+});
+
+test('--compare refuses runs scored by another metric or time limit, saying why', () => {
+  const dataset = join(temp.dir, 'two.jsonl');
+  writeFileSync(dataset, JSON.stringify({ question: 'q', sql: 'SELECT 1', db }));
+  const predictions = join(temp.dir, 'two.sql');
+  writeFileSync(predictions, 'SELECT 1\n');
+  const evaluate = (name: string, ...more: string[]) => quarry(['eval', '--dataset', dataset, '--predictions', predictions, '--report', join(temp.dir, name), ...more]);
+  assert.equal(evaluate('spider.json').code, 0);
+  const metric = evaluate('bird.json', '--metric', 'bird-ex', '--compare', join(temp.dir, 'spider.json'));
+  assert.equal(metric.code, 2);
+  assert.match(metric.stderr, /spider\.json was scored by spider-exec and bird\.json by bird-ex: their numbers are not comparable; score both with one --metric/);
+  const time = evaluate('ten.json', '--timeout', '10', '--compare', join(temp.dir, 'spider.json'));
+  assert.equal(time.code, 2);
+  assert.match(time.stderr, /spider\.json gave each query 60 s and ten\.json 10 s: their numbers are not comparable/);
+});
