@@ -6,6 +6,7 @@ import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/ru
 import { compareReports, type ReportComparison } from '../core/eval/compareReports';
 import { EVAL_METRICS, isMetricId, METRIC_IDS, type MetricId } from '../core/eval/metrics/evalMetrics';
 import { readEvalReport } from '../core/eval/readEvalReport';
+import { birdPredictFileFor, writeBirdPredictFile } from '../core/eval/writeBirdPredictFile';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
 import { abortOnInterrupt } from './signals';
@@ -33,11 +34,12 @@ const MAX_WORKERS = 64;
 export const EVAL_HELP = `Usage: quarry eval ((--spider <dir> | --bird <dir>) [--split dev|train] | --dataset <file.jsonl>)
                    [--predictions <file> | --model <path|url|hf:…> | --endpoint <url>] [options]
 
-Execution accuracy: each example's gold and predicted SQL run on its database, compared as the
-Spider test-suite evaluator (exec_eval.py) does: bags of rows; order only when the gold query has
-ORDER BY; columns in any order; values as Python compares them; DISTINCT removed and only the first
-statement run unless --keep-distinct. Examples whose database is missing, whose gold query fails or
-whose gold result is over the row cap are skipped and listed, never counted.
+Execution accuracy: each example's gold and predicted SQL run on its database and are scored by the
+rules --metric names (default: as the Spider test-suite evaluator, exec_eval.py: bags of rows, order
+only when the gold query has ORDER BY, columns in any order, values as Python compares them,
+DISTINCT removed and only the first statement run unless --keep-distinct; with --bird, BIRD's own
+rule). Examples whose database is missing, whose gold query fails or whose gold result is over the
+row cap are skipped and listed, never counted.
 
 Options:
   --spider <dir>        Spider layout: <dir>/dev.json and <dir>/database/<db_id>/<db_id>.sqlite
@@ -48,7 +50,9 @@ Options:
   --dataset <file>      Quarry JSONL: {"question", "sql", "db"} per line, db relative to the file
   --trust-data-urls     send your Postgres credentials (PGPASSWORD, ~/.pgpass) to the servers the
                         dataset names; without it a db URL gets only the password written in it
-  --predictions <file>  one SQL per line in dataset order, or JSONL {"index", "sql"}
+  --predictions <file>  one SQL per line in dataset order; JSONL {"index" or "question_id", "sql"}; or
+                        BIRD's predict file (.json: {"<question_id>": "SQL\\t----- bird -----\\t<db_id>"}),
+                        checked question by question; a model run on --bird writes one beside the report
   --model <ref>         generate predictions with a model instead (grammar and corrections as in ask);
                         without --predictions, --model or --endpoint: $QUARRY_MODEL, else the sample model
 ${PROMPT_FORMAT_HELP}
@@ -174,7 +178,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       if (!remote) inputs.push(opened.status.modelPath, ...(opened.status.loraPath ? [opened.status.loraPath] : []));
       predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples, ...sampling } };
     } else {
-      predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!, all.length, examples.length) };
+      predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!, all, examples.length) };
       inputs.push(resolve(values.predictions!));
     }
     const bar = progressBar();
@@ -196,6 +200,12 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     });
     bar.end();
     write(formatSummary(result.summary, report));
+    if (values.bird && usesModel) {
+      // BIRD's own evaluation.py can score the same answers.
+      const predictFile = birdPredictFileFor(report, split);
+      writeBirdPredictFile(predictFile, result, examples, [datasetFile]);
+      write(`BIRD predict file (for BIRD's evaluation.py): ${predictFile}`);
+    }
     if (earlier) write(formatComparison(compareReports(earlier, result, { before: basename(compareWith!), after: basename(report) }), basename(compareWith!)));
     // A run that scored nothing (every database unreachable, say) is a failed run, whatever it wrote.
     if (result.summary.total > 0 && result.summary.evaluated === 0) {

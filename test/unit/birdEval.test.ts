@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { EvalReport } from '../../src/core/protocol/evalReport';
 import { loadJsonlDataset } from '../../src/core/eval/EvalDataset';
-import { makeTempDir, SHARED_DATA, spiderDb } from '../helpers/fixtures';
+import { makeTempDir, spiderDb } from '../helpers/fixtures';
+import { BIRD_DIR, birdLayout } from '../helpers/birdLayout';
 import { quarry } from '../helpers/runCli';
 
-const BIRD_DIR = join(SHARED_DATA, 'bird-dev-json-only');
 const temp = makeTempDir();
 after(() => temp.dispose());
 
-/** BIRD's own layout (dev.json beside dev_databases/<db_id>/<db_id>.sqlite), linked to the shared data rather than copied. */
-function birdLayout(): string {
-  const dir = join(temp.dir, 'bird');
-  mkdirSync(join(dir, 'dev_databases'), { recursive: true });
-  symlinkSync(join(BIRD_DIR, 'dev.json'), join(dir, 'dev.json'));
-  for (const dbId of readdirSync(join(BIRD_DIR, 'schema-only-databases'))) {
-    mkdirSync(join(dir, 'dev_databases', dbId));
-    symlinkSync(join(BIRD_DIR, 'schema-only-databases', dbId, `${dbId}.sqlite`), join(dir, 'dev_databases', dbId, `${dbId}.sqlite`));
-  }
-  return dir;
-}
-
 test('quarry eval --bird scores BIRD dev gold as predictions at 100% of 1534, per difficulty, with each example\'s evidence', () => {
-  const dir = birdLayout();
+  const dir = birdLayout(temp.dir);
   const examples = JSON.parse(readFileSync(join(BIRD_DIR, 'dev.json'), 'utf8')) as { SQL: string; difficulty: string; evidence: string }[];
   const predictions = join(temp.dir, 'gold.jsonl');
   writeFileSync(predictions, examples.map((e, index) => JSON.stringify({ index, sql: e.SQL })).join('\n') + '\n');
@@ -64,4 +52,30 @@ test('a Quarry JSONL dataset may carry evidence for each question', () => {
   const [withEvidence, without] = loadJsonlDataset(file);
   assert.equal(withEvidence!.evidence, 'old means Age > 40');
   assert.equal(without!.evidence, undefined);
+});
+
+test('BIRD\'s own predict file, keyed by question_id, is read question by question: in any key order it scores as the gold; a key, a database or a question out of step is refused', () => {
+  const dir = birdLayout(temp.dir, 'bird-keyed');
+  const examples = JSON.parse(readFileSync(join(BIRD_DIR, 'dev.json'), 'utf8')) as { question_id: number; SQL: string; db_id: string }[];
+  const first = examples.slice(0, 20);
+  const file = join(temp.dir, 'predict_dev.json');
+  const write = (entries: [string, string][]) => writeFileSync(file, JSON.stringify(Object.fromEntries(entries)));
+  const keyed = first.map((e) => [String(e.question_id), `${e.SQL}\t----- bird -----\t${e.db_id}`] as [string, string]);
+  write([...keyed].reverse());
+  const run = quarry(['eval', '--bird', dir, '--limit', '20', '--predictions', file, '--report', join(temp.dir, 'keyed.json')]);
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(readFileSync(join(temp.dir, 'keyed.json'), 'utf8')) as EvalReport;
+  assert.deepEqual(report.examples.map((e) => e.predSql), first.map((e) => e.SQL), 'each prediction paired with its own question, whatever the file\'s order');
+  const other = examples.find((e) => e.db_id !== first[0]!.db_id)!;
+  const cases: [[string, string][], RegExp][] = [
+    [[...keyed, ['999999', 'SELECT 1']], /question_id 999999 is not in the dataset/],
+    [[[keyed[0]![0], `${first[0]!.SQL}\t----- bird -----\t${other.db_id}`], ...keyed.slice(1)], new RegExp(`question_id ${first[0]!.question_id} is predicted on ${other.db_id}, but the dataset asks it of ${first[0]!.db_id}`)],
+    [keyed.slice(1), new RegExp(`has no prediction for 1 of the 20 questions \\(first: question_id ${first[0]!.question_id}\\)`)],
+  ];
+  for (const [entries, message] of cases) {
+    write(entries);
+    const failed = quarry(['eval', '--bird', dir, '--limit', '20', '--predictions', file, '--report', join(temp.dir, 'keyed.json')]);
+    assert.equal(failed.code, 2, failed.stderr);
+    assert.match(failed.stderr, message);
+  }
 });

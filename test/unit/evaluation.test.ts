@@ -153,12 +153,13 @@ test('inputs: JSONL datasets relative to their file, predictions in both formats
   assert.ok(example!.dbPath?.endsWith('concert_singer.sqlite'));
   const text = join(temp.dir, 'preds.sql');
   writeFileSync(text, 'SELECT 1\tconcert_singer\nSELECT 2\n');
-  assert.deepEqual([...loadPredictions(text, 2)], [[0, 'SELECT 1'], [1, 'SELECT 2']]);
+  const two = [example!, { ...example!, index: 1 }];
+  assert.deepEqual([...loadPredictions(text, two)], [[0, 'SELECT 1'], [1, 'SELECT 2']]);
   const jsonl = join(temp.dir, 'preds.jsonl');
   writeFileSync(jsonl, '{"index": 1, "sql": "SELECT 3"}\n{"index": 0, "sql": "SELECT 4"}\n');
-  assert.deepEqual([...loadPredictions(jsonl, 2)], [[1, 'SELECT 3'], [0, 'SELECT 4']]);
+  assert.deepEqual([...loadPredictions(jsonl, two)], [[1, 'SELECT 3'], [0, 'SELECT 4']]);
   writeFileSync(jsonl, '{"index": 3, "sql": "SELECT 3"}\n{"index": 4, "sql": \n');
-  assert.throws(() => loadPredictions(jsonl, 5, 0), (e: unknown) => e instanceof EvalInputError && /preds\.jsonl:2: not valid JSON/.test(e.message));
+  assert.throws(() => loadPredictions(jsonl, Array.from({ length: 5 }, (_, index) => ({ ...example!, index })), 0), (e: unknown) => e instanceof EvalInputError && /preds\.jsonl:2: not valid JSON/.test(e.message));
   assert.throws(() => loadJsonlDataset(join(temp.dir, 'nope.jsonl')), /file not found: .*nope\.jsonl/);
   assert.throws(() => loadSpiderDataset(temp.dir, 'dev'), /no Spider dev file in/);
 });

@@ -15,6 +15,8 @@ export interface EvalExample {
   evidence?: string;
   /** BIRD's level. */
   difficulty?: Difficulty;
+  /** BIRD's `question_id`: what its predict files are keyed by (mini-dev's are not the positions). */
+  questionId?: number;
 }
 
 /** A problem with an input file, named with the file (and line) and how to fix it. */
@@ -47,7 +49,7 @@ export function spiderSplitFile(dir: string, split: 'dev' | 'train'): string {
 /** BIRD layout: `<dir>/<split>.json` (question, evidence, SQL, difficulty, db_id) and `<dir>/<split>_databases/<db_id>/<db_id>.sqlite`. */
 export function loadBirdDataset(dir: string, split: 'dev' | 'train'): EvalExample[] {
   const file = birdSplitFile(dir, split);
-  const entries = parseJson(file) as { question?: string; evidence?: string; SQL?: string; difficulty?: string; db_id?: string }[];
+  const entries = parseJson(file) as { question_id?: number; question?: string; evidence?: string; SQL?: string; difficulty?: string; db_id?: string }[];
   if (!Array.isArray(entries)) throw new EvalInputError(`${file}: expected a JSON array of examples`);
   return entries.map((entry, index) => {
     if (typeof entry.SQL !== 'string' || typeof entry.db_id !== 'string') throw new EvalInputError(`${file}: example ${index} has no "SQL" or "db_id"`);
@@ -61,6 +63,7 @@ export function loadBirdDataset(dir: string, split: 'dev' | 'train'): EvalExampl
       dbPath: existsSync(dbPath) ? dbPath : null,
       ...(entry.evidence?.trim() ? { evidence: entry.evidence } : {}),
       ...(difficulty ? { difficulty } : {}),
+      ...(Number.isInteger(entry.question_id) ? { questionId: entry.question_id } : {}),
     };
   });
 }
@@ -93,13 +96,47 @@ export function loadJsonlDataset(file: string): EvalExample[] {
 }
 
 /**
- * Predictions as the official evaluator reads them (one SQL per line, in dataset order) or JSONL
- * `{"index", "sql"}`, checked against the dataset: a file with a line too many or too few is out of
- * step with it, and every verdict after the gap would be about another question.
- * `needed` examples (the first ones; all by default) must each have exactly one prediction.
+ * Predictions as Spider's evaluator reads them (one SQL per line, in dataset order), as BIRD's reads
+ * them (a JSON object keyed by question_id, `SQL\t----- bird -----\t<db_id>`), or JSONL `{"index" or
+ * "question_id", "sql"}`, checked against the dataset: a file with a line too many or too few, a key
+ * the dataset lacks, or a prediction for another database is out of step with it, and every verdict
+ * after the gap would be about another question (pairing by position scored a right BIRD mini-dev
+ * file at 0.13%). `needed` examples (the first ones; all by default) must each have one prediction.
  */
-export function loadPredictions(file: string, total: number, needed = total): Map<number, string> {
-  return file.endsWith('.jsonl') ? jsonlPredictions(file, total, needed) : textPredictions(file, total, needed);
+export function loadPredictions(file: string, examples: readonly EvalExample[], needed = examples.length): Map<number, string> {
+  if (file.endsWith('.jsonl')) return jsonlPredictions(file, examples, needed);
+  if (file.endsWith('.json')) return birdPredictions(file, examples, needed);
+  return textPredictions(file, examples.length, needed);
+}
+
+/** A BIRD predict file's value: the SQL, BIRD's separator, the database it is for. */
+export const BIRD_SEPARATOR = '\t----- bird -----\t';
+
+/** How a keyed prediction names its example: BIRD's question_id where the dataset has them, else the position. */
+function keyOf(example: EvalExample): string {
+  return String(example.questionId ?? example.index);
+}
+
+function birdPredictions(file: string, examples: readonly EvalExample[], needed: number): Map<number, string> {
+  const parsed = parseJson(file);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new EvalInputError(`${file}: a .json predictions file is BIRD's: an object {"<question_id>": "SQL${'\\t'}----- bird -----${'\\t'}<db_id>"}`);
+  }
+  const byKey = new Map(examples.map((example) => [keyOf(example), example]));
+  const predictions = new Map<number, string>();
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    const example = byKey.get(key);
+    if (!example) throw new EvalInputError(`${file}: question_id ${key} is not in the dataset; predictions must be for this dataset's questions`);
+    if (typeof value !== 'string') throw new EvalInputError(`${file}: question_id ${key}: the prediction must be a string`);
+    const [sql, dbId] = value.split(BIRD_SEPARATOR);
+    if (dbId !== undefined && dbId.trim() !== example.dbId) {
+      throw new EvalInputError(`${file}: question_id ${key} is predicted on ${dbId.trim()}, but the dataset asks it of ${example.dbId}: the file is out of step with the dataset`);
+    }
+    predictions.set(example.index, sql!);
+  }
+  const missing = examples.slice(0, needed).filter((example) => !predictions.has(example.index));
+  if (missing.length) throw new EvalInputError(`${file} has no prediction for ${missing.length} of the ${needed} questions (first: question_id ${keyOf(missing[0]!)})`);
+  return predictions;
 }
 
 function textPredictions(file: string, total: number, needed: number): Map<number, string> {
@@ -112,17 +149,24 @@ function textPredictions(file: string, total: number, needed: number): Map<numbe
   return new Map(lines.map((line, index) => [index, line.split('\t')[0]!.trim()]));
 }
 
-function jsonlPredictions(file: string, total: number, needed: number): Map<number, string> {
+function jsonlPredictions(file: string, examples: readonly EvalExample[], needed: number): Map<number, string> {
+  const total = examples.length;
+  const byQuestionId = new Map(examples.map((example) => [keyOf(example), example.index]));
   const predictions = new Map<number, string>();
   for (const { value, line } of readJsonl(file)) {
-    const entry = value as { index?: unknown; sql?: unknown };
+    const entry = value as { index?: unknown; question_id?: unknown; sql?: unknown };
+    if (Number.isInteger(entry.question_id) && typeof entry.sql === 'string' && entry.index === undefined) {
+      const index = byQuestionId.get(String(entry.question_id));
+      if (index === undefined) throw new EvalInputError(`${file}:${line}: question_id ${String(entry.question_id)} is not in the dataset`);
+      entry.index = index;
+    }
     if (!Number.isInteger(entry.index) || typeof entry.sql !== 'string') {
-      throw new EvalInputError(`${file}:${line}: each line needs an integer "index" and an "sql" string`);
+      throw new EvalInputError(`${file}:${line}: each line needs an integer "index" (or BIRD's "question_id") and an "sql" string`);
     }
     const index = entry.index as number;
     if (index < 0 || index >= total) throw new EvalInputError(`${file}:${line}: index ${index} is outside the dataset (0 to ${total - 1})`);
     if (predictions.has(index)) throw new EvalInputError(`${file}:${line}: a second prediction for index ${index}; keep one per example`);
-    predictions.set(index, entry.sql);
+    predictions.set(index, entry.sql as string);
   }
   const missing = Array.from({ length: needed }, (_, i) => i).filter((i) => !predictions.has(i));
   if (missing.length) {

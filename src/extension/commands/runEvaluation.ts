@@ -35,10 +35,9 @@ export async function runEvaluationCommand(
   if (!choices) return undefined;
   if (choices.useModel && !(await requireModel(models))) return undefined;
   let examples: EvalExample[];
-  let total: number;
+  let all: EvalExample[];
   try {
-    examples = choices.spider ? loadSpiderDataset(choices.spider, choices.split) : loadJsonlDataset(choices.dataset!);
-    total = examples.length;
+    all = examples = choices.spider ? loadSpiderDataset(choices.spider, choices.split) : loadJsonlDataset(choices.dataset!);
   } catch (error) {
     reportError(log, 'evaluation dataset', error);
     return undefined;
@@ -56,7 +55,7 @@ export async function runEvaluationCommand(
         const settings = readSettings();
         predictor = { kind: 'model', engine: models.engine, ask: { promptFormat: settings.promptFormat, grammar: settings.grammar, corrections: settings.corrections } };
       } else {
-        predictor = { kind: 'predictions', predictions: loadPredictions(choices.predictions!, total, examples.length) };
+        predictor = { kind: 'predictions', predictions: loadPredictions(choices.predictions!, all, examples.length) };
       }
       const result = await evaluate(examples, predictor, {
         report,
