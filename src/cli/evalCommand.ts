@@ -5,6 +5,7 @@ import { DIFFICULTIES, HARDNESS_LEVELS, type LevelFigures } from '../core/protoc
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { compareReports, type ReportComparison } from '../core/eval/compareReports';
 import { EVAL_METRICS, isMetricId, METRIC_IDS, type MetricId } from '../core/eval/metrics/evalMetrics';
+import { EFFICIENCY_METRICS, isEfficiencyMetricId, type EfficiencyMetricId } from '../core/eval/metrics/efficiencyMetrics';
 import { readEvalReport } from '../core/eval/readEvalReport';
 import { birdPredictFileFor, writeBirdPredictFile } from '../core/eval/writeBirdPredictFile';
 import type { LanguageModel } from '../core/engine/LanguageModel';
@@ -19,13 +20,21 @@ import { UsageError } from './UsageError';
 /** BIRD's evaluation.py gives each query 30 s. */
 const BIRD_TIMEOUT_MS = 30_000;
 
-/** `--metric a,b`: known ids, none twice; the default when not given. */
-function metricOption(value: string | undefined, fallback: MetricId): MetricId[] {
-  if (value === undefined) return [fallback];
+/** BIRD times each right prediction 100 times. */
+const DEFAULT_VES_RUNS = 100;
+
+/** `--metric a,b`: known ids, none twice, a match metric first (VES needs one to tell right from wrong); the default when not given. */
+function metricOption(value: string | undefined, fallback: MetricId): { metrics: MetricId[]; efficiency: EfficiencyMetricId[] } {
+  if (value === undefined) return { metrics: [fallback], efficiency: [] };
   const ids = value.split(',').map((id) => id.trim());
-  for (const id of ids) if (!isMetricId(id)) throw new UsageError(`eval: --metric '${id}' is not a metric; the metrics are ${METRIC_IDS.join(', ')}`);
+  const known = [...METRIC_IDS, ...Object.keys(EFFICIENCY_METRICS)];
+  for (const id of ids) if (!isMetricId(id) && !isEfficiencyMetricId(id)) throw new UsageError(`eval: --metric '${id}' is not a metric; the metrics are ${known.join(', ')}`);
   if (new Set(ids).size !== ids.length) throw new UsageError(`eval: --metric names a metric twice: ${value}`);
-  return ids as MetricId[];
+  const metrics = ids.filter(isMetricId);
+  const efficiency = ids.filter(isEfficiencyMetricId);
+  // VES counts a wrong prediction as 0: which are right is the first match metric's call.
+  if (!isMetricId(ids[0]!)) throw new UsageError(`eval: --metric ${value}: put a match metric first (${METRIC_IDS.join(', ')}); ${ids[0]} scores the right ones by it`);
+  return { metrics, efficiency };
 }
 
 /** Each worker is a process; past a few per core they only wait for each other. */
@@ -75,7 +84,9 @@ ${REMOTE_HELP}
   --limit N             only the first N examples
   --metric <ids>        how a prediction is scored, one or several (comma-separated; the first is the
                         headline); default spider-exec, with --bird bird-ex:
-${METRIC_IDS.map((id) => `                          ${id.padEnd(15)} ${EVAL_METRICS[id].rule}`).join('\n')}
+${[...METRIC_IDS.map((id) => [id, EVAL_METRICS[id].rule]), ...Object.values(EFFICIENCY_METRICS).map((m) => [m.id, m.rule])].map(([id, rule]) => `                          ${id!.padEnd(15)} ${rule}`).join('\n')}
+  --ves-iterations N    with ves or r-ves: times each right prediction and its gold query are run
+                        (after a warm-up run of each, alternating; default 100, as BIRD)
   --timeout S           seconds per query (default 60, the Spider evaluator's; with --bird 30, BIRD's;
                         OmniSQL's and Arctic's harnesses use 10): a slower prediction scores 0 and
                         is counted as a time-out
@@ -109,6 +120,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     'timeout-ms': { type: 'string' },
     timeout: { type: 'string' },
     metric: { type: 'string' },
+    'ves-iterations': { type: 'string' },
     workers: { type: 'string' },
   });
   if (values.help) return write(EVAL_HELP);
@@ -139,7 +151,9 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw new UsageError(`eval: --timeout must be a number of seconds above 0, got '${values.timeout}'`);
   const timeoutMs =
     (timeoutSeconds !== undefined ? Math.round(timeoutSeconds * 1000) : integerOption('eval', 'timeout-ms', values['timeout-ms'], 1)) ?? (values.bird ? BIRD_TIMEOUT_MS : DEFAULT_EVAL_TIMEOUT_MS);
-  const metrics = metricOption(values.metric, values.bird ? 'bird-ex' : 'spider-exec');
+  const { metrics, efficiency } = metricOption(values.metric, values.bird ? 'bird-ex' : 'spider-exec');
+  const vesRuns = integerOption('eval', 'ves-iterations', values['ves-iterations'], 1, 10_000);
+  if (vesRuns !== undefined && !efficiency.length) throw new UsageError('eval: --ves-iterations goes with --metric ves or r-ves');
   const workers = integerOption('eval', 'workers', values.workers, 1, MAX_WORKERS);
   const all: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : values.bird ? loadBirdDataset(values.bird, split) : loadJsonlDataset(values.dataset!);
   const examples = limit ? all.slice(0, limit) : all;
@@ -163,7 +177,8 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     instances,
     limit: limit ?? null,
     timeoutMs,
-    metrics,
+    metrics: [...metrics, ...efficiency],
+    ...(efficiency.length ? { vesIterations: vesRuns ?? DEFAULT_VES_RUNS } : {}),
   };
 
   const interrupt = abortOnInterrupt();
@@ -192,6 +207,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       instances,
       timeoutMs,
       metrics,
+      ...(efficiency.length ? { efficiency: { metrics: efficiency, runs: vesRuns ?? DEFAULT_VES_RUNS } } : {}),
       workers,
       concurrency,
       dataUrls: { configured: [], trustAll: values['trust-data-urls'] === true },
@@ -251,10 +267,12 @@ function formatSummary(summary: EvalSummary, report: string): string {
   const metrics = Object.entries(summary.metrics ?? { 'spider-exec': summary.execAccuracy });
   const headline = metrics[0]![0];
   const label = (id: string) => `${summary.metricLabels?.[id] ?? id} [${id}]`;
+  // VES and R-VES are no percentages: BIRD prints them × 100, as a number.
+  const figure = (id: string, value: number) => (isEfficiencyMetricId(id) ? (100 * value).toFixed(2) : percent(value));
   const level = (figures: LevelFigures) => percent(figures.metrics?.[headline] ?? figures.execAccuracy).padStart(6);
   const lines = [
     `execution accuracy  ${percent(metrics[0]![1])}  (${summary.evaluated} evaluated, ${summary.skipped} skipped, ${summary.total} total)`,
-    `  scored by ${label(headline)}${metrics.length > 1 ? `; also ${metrics.slice(1).map(([id, value]) => `${label(id)} ${percent(value)}`).join(', ')}` : ''}`,
+    `  scored by ${label(headline)}${metrics.length > 1 ? `; also ${metrics.slice(1).map(([id, value]) => `${label(id)} ${figure(id, value)}`).join(', ')}` : ''}`,
     ...(summary.strictAccuracy !== undefined ? [`strict accuracy     ${percent(summary.strictAccuracy)}  (real database and every generated instance)`] : []),
     ...HARDNESS_LEVELS.filter((name) => summary.byHardness[name].count > 0).map((name) => `  ${name.padEnd(8)} ${level(summary.byHardness[name])}  (${summary.byHardness[name].count})`),
     ...(summary.byDifficulty ? DIFFICULTIES.map((name) => `  ${name.padEnd(11)} ${level(summary.byDifficulty![name])}  (${summary.byDifficulty![name].count})`) : []),

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { EvalReport } from '../../src/core/protocol/evalReport';
 import { makeTempDir } from '../helpers/fixtures';
+import { meanWithoutOutliers, rVesReward } from '../../src/core/eval/metrics/efficiencyMetrics';
 import { quarry } from '../helpers/runCli';
 
 /**
@@ -91,4 +92,48 @@ test('--compare refuses runs scored by another metric or time limit, saying why'
   const time = evaluate('ten.json', '--timeout', '10', '--compare', join(temp.dir, 'spider.json'));
   assert.equal(time.code, 2);
   assert.match(time.stderr, /spider\.json gave each query 60 s and ten\.json 10 s: their numbers are not comparable/);
+});
+
+test('R-VES buckets at their edges, and the ±3σ cut of the time ratios, against the rules written out here', () => {
+  const reward = (ratio: number) => (ratio >= 2 ? 1.25 : ratio >= 1 ? 1 : ratio >= 0.5 ? 0.75 : ratio >= 0.25 ? 0.5 : 0.25);
+  for (const ratio of [0, 0.2499, 0.25, 0.4999, 0.5, 0.9999, 1, 1.9999, 2, 50]) assert.equal(rVesReward(ratio), reward(ratio), String(ratio));
+  assert.deepEqual([rVesReward(0.25), rVesReward(0.5), rVesReward(1), rVesReward(2)], [0.5, 0.75, 1, 1.25]);
+  // Nineteen rounds alike and one far off: BIRD's clean_abnormal drops the one (population σ, strict bounds).
+  const ratios = [...Array.from({ length: 19 }, () => 1), 100];
+  const mean = ratios.reduce((a, b) => a + b) / ratios.length;
+  const sigma = Math.sqrt(ratios.reduce((a, b) => a + (b - mean) ** 2, 0) / ratios.length);
+  assert.ok(100 > mean + 3 * sigma, 'the far one is past 3σ');
+  assert.equal(meanWithoutOutliers(ratios), 1);
+  assert.equal(meanWithoutOutliers([2, 2, 2]), 2, 'every round alike: σ is 0 and nothing is strictly inside, so all are kept (BIRD would divide by zero)');
+  assert.equal(meanWithoutOutliers([1, 2, 3]), 2);
+});
+
+test('VES and R-VES: each right prediction timed, its ratio in the report; the figures follow from the ratios and verdicts by BIRD\'s formulas', () => {
+  const dataset = join(temp.dir, 'ves.jsonl');
+  const rows = [
+    { question: 'right', sql: 'SELECT a, b FROM t', pred: 'SELECT a, b FROM t ORDER BY a' },
+    { question: 'right too', sql: 'SELECT count(*) FROM t', pred: 'SELECT count(a) FROM t' },
+    { question: 'wrong', sql: 'SELECT a FROM t', pred: 'SELECT b FROM t' },
+  ];
+  writeFileSync(dataset, rows.map((r) => JSON.stringify({ question: r.question, sql: r.sql, db })).join('\n'));
+  const predictions = join(temp.dir, 'ves.sql');
+  writeFileSync(predictions, rows.map((r) => r.pred).join('\n'));
+  const report = join(temp.dir, 'ves.json');
+  const run = quarry(['eval', '--dataset', dataset, '--predictions', predictions, '--metric', 'bird-ex,ves,r-ves', '--ves-iterations', '5', '--report', report]);
+  assert.equal(run.code, 0, run.stderr);
+  const { summary, examples, settings } = JSON.parse(readFileSync(report, 'utf8')) as EvalReport;
+  assert.deepEqual([settings.metrics, settings.vesIterations], [['bird-ex', 'ves', 'r-ves'], 5]);
+  assert.deepEqual(examples.map((e) => e.scores?.['bird-ex']), [1, 1, 0]);
+  assert.ok(examples.slice(0, 2).every((e) => typeof e.vesRatio === 'number' && e.vesRatio > 0), 'a ratio for each right one');
+  assert.equal(examples[2]!.vesRatio, undefined, 'none for the wrong one');
+  assert.ok(examples.every((e) => typeof e.goldMs === 'number' && typeof e.predMs === 'number'), 'every query\'s own time');
+  const ratios = examples.map((e) => (e.scores?.['bird-ex'] === 1 ? e.vesRatio! : null));
+  const reward = (ratio: number) => (ratio >= 2 ? 1.25 : ratio >= 1 ? 1 : ratio >= 0.5 ? 0.75 : ratio >= 0.25 ? 0.5 : 0.25);
+  const ves = ratios.reduce<number>((sum, r) => sum + (r === null ? 0 : Math.sqrt(r)), 0) / ratios.length;
+  const rves = ratios.reduce<number>((sum, r) => sum + (r === null ? 0 : Math.sqrt(reward(r))), 0) / ratios.length;
+  assert.ok(Math.abs(summary.metrics!.ves! - ves) < 1e-12 && Math.abs(summary.metrics!['r-ves']! - rves) < 1e-12, JSON.stringify(summary.metrics));
+  assert.match(run.stdout, new RegExp(`VES \\[ves\\] ${(100 * ves).toFixed(2)}, R-VES \\[r-ves\\] ${(100 * rves).toFixed(2)}`));
+  const refused = quarry(['eval', '--dataset', dataset, '--predictions', predictions, '--metric', 'ves', '--report', join(temp.dir, 'ves2.json')]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /put a match metric first/);
 });

@@ -8,6 +8,7 @@ import type { ServerCredentials } from '../types/ServerCredentials';
 import { PreparedRows } from './compareResults';
 import { EVAL_METRICS, isMetricId } from './metrics/evalMetrics';
 import type { EvalMetric } from './metrics/EvalMetric';
+import { meanWithoutOutliers } from './metrics/efficiencyMetrics';
 
 /** Databases kept open in one evaluation worker; examples come grouped by database, so a few suffice. */
 const MAX_OPEN = 4;
@@ -21,7 +22,7 @@ const MAX_CACHED_VALUES = 20_000_000;
  */
 export class EvalConnections {
   private readonly open = new Map<string, DatabaseAdapter>();
-  private readonly golds = new Map<string, { path: string; result: PreparedRows; values: number }>();
+  private readonly golds = new Map<string, { path: string; result: PreparedRows; values: number; ms: number }>();
   private cachedValues = 0;
   /** Servers' credentials, as items bring them (the editor's SecretStorage; the CLI relies on PGPASSWORD or ~/.pgpass). */
   private readonly credentials = new Map<string, ServerCredentials>();
@@ -46,21 +47,22 @@ export class EvalConnections {
       return EVAL_METRICS[id];
     });
     const text = { keepDistinct: item.keepDistinct };
-    const golds = new Map<string, { sql: string; rows: PreparedRows }>();
+    const golds = new Map<string, { sql: string; rows: PreparedRows; ms: number }>();
     for (const metric of metrics) {
       const sql = metric.prepare(item.gold, text);
-      let rows: PreparedRows | 'over-cap';
+      let gold: { rows: PreparedRows; ms: number } | 'over-cap';
       try {
-        rows = await this.goldResult(item.path, sql, maxRows);
+        gold = await this.goldResult(item.path, sql, maxRows);
       } catch (error) {
         return { goldError: `gold query fails: ${(error as Error).message}` };
       }
-      if (rows === 'over-cap') return { goldError: `gold result has more than ${maxRows} rows, the row cap: not compared` };
-      golds.set(metric.id, { sql, rows });
+      if (gold === 'over-cap') return { goldError: `gold result has more than ${maxRows} rows, the row cap: not compared` };
+      golds.set(metric.id, { sql, ...gold });
     }
     if (item.prediction === null) return { goldOk: true };
-    const runs = new Map<string, TypedRows | Error>();
+    const runs = new Map<string, { result: TypedRows; ms: number } | Error>();
     const scored: Record<string, MetricVerdict> = {};
+    let predMs: number | undefined;
     for (const metric of metrics) {
       const refused = metric.refuses(item.prediction);
       if (refused) {
@@ -68,24 +70,53 @@ export class EvalConnections {
         continue;
       }
       const sql = metric.prepare(item.prediction, text);
-      if (!runs.has(sql)) runs.set(sql, await this.run(item.path, sql, maxRows).catch((error: Error) => error));
+      if (!runs.has(sql)) runs.set(sql, await this.timed(item.path, sql, maxRows).catch((error: Error) => error));
       const predicted = runs.get(sql)!;
       const gold = golds.get(metric.id)!;
+      if (metric === metrics[0] && !(predicted instanceof Error)) predMs = predicted.ms;
       // Gold fits under the cap and the prediction does not: their row counts differ, so no match.
-      scored[metric.id] = predicted instanceof Error ? { error: predicted.message } : { match: !predicted.truncated && metric.matches(gold.rows, predicted.rows, gold.sql) };
+      scored[metric.id] = predicted instanceof Error ? { error: predicted.message } : { match: !predicted.result.truncated && metric.matches(gold.rows, predicted.result.rows, gold.sql) };
     }
-    return { scored };
+    const headline = metrics[0]!;
+    const goldMs = golds.get(headline.id)!.ms;
+    const right = scored[headline.id];
+    if (!item.timingRuns || !right || !('match' in right) || !right.match) return { scored, goldMs, ...(predMs !== undefined ? { predMs } : {}) };
+    const timeRatio = await this.timeRatio(item.path, golds.get(headline.id)!.sql, headline.prepare(item.prediction, text), item.timingRuns, maxRows);
+    return { scored, goldMs, ...(predMs !== undefined ? { predMs } : {}), timeRatio };
   }
 
-  /** The gold query's result, prepared for comparing, from the first time it ran. */
-  private async goldResult(path: string, sql: string, maxRows: number): Promise<PreparedRows | 'over-cap'> {
-    const cached = this.golds.get(goldKey(path, sql));
-    if (cached) return cached.result;
+  /**
+   * VES's time ratio, as BIRD's `iterated_execute_sql` measures it: gold time / predicted time for
+   * each of `runs` rounds, prediction first, after one warm-up run of each (so neither pays for a
+   * cold cache the other warmed), then the mean of the ratios within mean ± 3σ.
+   */
+  private async timeRatio(path: string, gold: string, predicted: string, runs: number, maxRows: number): Promise<number> {
+    await this.timed(path, predicted, maxRows);
+    await this.timed(path, gold, maxRows);
+    const ratios: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const p = (await this.timed(path, predicted, maxRows)).ms;
+      const g = (await this.timed(path, gold, maxRows)).ms;
+      ratios.push(g / Math.max(p, 1e-6));
+    }
+    return meanWithoutOutliers(ratios);
+  }
+
+  private async timed(path: string, sql: string, maxRows: number): Promise<{ result: TypedRows; ms: number }> {
+    const started = performance.now();
     const result = await this.run(path, sql, maxRows);
+    return { result, ms: performance.now() - started };
+  }
+
+  /** The gold query's result, prepared for comparing, and how long it took, from the first time it ran. */
+  private async goldResult(path: string, sql: string, maxRows: number): Promise<{ rows: PreparedRows; ms: number } | 'over-cap'> {
+    const cached = this.golds.get(goldKey(path, sql));
+    if (cached) return { rows: cached.result, ms: cached.ms };
+    const { result, ms } = await this.timed(path, sql, maxRows);
     if (result.truncated) return 'over-cap';
     const prepared = new PreparedRows(result.rows, true);
-    this.keep(path, sql, prepared);
-    return prepared;
+    this.keep(path, sql, prepared, ms);
+    return { rows: prepared, ms };
   }
 
   close(): void {
@@ -120,14 +151,14 @@ export class EvalConnections {
     }
   }
 
-  private keep(path: string, sql: string, result: PreparedRows): void {
+  private keep(path: string, sql: string, result: PreparedRows, ms: number): void {
     const values = result.rows.length * (result.rows[0]?.length ?? 0);
     for (const [key, old] of this.golds) {
       if (this.cachedValues + values <= MAX_CACHED_VALUES) break;
       this.cachedValues -= old.values;
       this.golds.delete(key);
     }
-    this.golds.set(goldKey(path, sql), { path, result, values });
+    this.golds.set(goldKey(path, sql), { path, result, values, ms });
     this.cachedValues += values;
   }
 }

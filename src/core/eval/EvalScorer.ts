@@ -64,7 +64,9 @@ export class EvalScorer {
       state.rpc = this.spawn();
       state.warm = false;
     }
-    const timeoutMs = this.options.timeoutMs + (state.warm ? 0 : WORKER_START_MS);
+    // VES times a right prediction and its gold query 2 × (runs + 1) times more: each run gets the whole limit.
+    const timingRuns = Math.max(0, ...items.map((item) => item.timingRuns ?? 0));
+    const timeoutMs = this.options.timeoutMs * (timingRuns ? 2 * timingRuns + 3 : 1) + (state.warm ? 0 : WORKER_START_MS);
     const params = { items, maxRows: this.options.maxRows, memoryLimitMb: this.options.memoryLimitMb };
     const outcome = await state.rpc.request('evalBatch', params, { timeoutMs, signal });
     signal?.throwIfAborted();

@@ -15,6 +15,7 @@ import { EvalScorer } from './EvalScorer';
 import type { EvalItem, EvalItemVerdict, MetricVerdict } from '../protocol/dbWorkerMethods';
 import { hasSecondStatement } from './prepareForEval';
 import type { MetricId } from './metrics/evalMetrics';
+import type { EfficiencyMetricId } from './metrics/efficiencyMetrics';
 import { ProgressWriter, readProgress, type ProgressHeader } from './evalProgress';
 import { scoreOf, summarizeResults } from './summarizeResults';
 import type { EvalReport, EvalSummary, ExampleResult, Hardness } from '../protocol/evalReport';
@@ -49,6 +50,8 @@ export interface EvalOptions {
    * always scored too: `execMatch` and `execAccuracy` are its figures.
    */
   metrics?: MetricId[];
+  /** BIRD's efficiency metrics (VES, R-VES): each right prediction and its gold query are timed this many times. */
+  efficiency?: { metrics: EfficiencyMetricId[]; runs: number };
   /** Quarry's stricter rule: a prediction with a second statement is wrong (the official evaluator runs its first statement). */
   singleStatement?: boolean;
   /** Extra generated database instances a prediction must also match on (strict mode); 0 by default. */
@@ -138,7 +141,7 @@ async function evaluateAll(examples: EvalExample[], predictor: Predictor, option
   }
 
   const ordered = examples.map((e) => done.get(e.index)).filter((r): r is ExampleResult => r !== undefined);
-  const report: EvalReport = { settings, summary: summarizeResults(ordered, (performance.now() - started) / 1000, scoredMetrics(options)), examples: ordered };
+  const report: EvalReport = { settings, summary: summarizeResults(ordered, (performance.now() - started) / 1000, scoredMetrics(options), options.efficiency?.metrics ?? []), examples: ordered };
   writeAtomically(options.report, `${JSON.stringify(report, null, 1)}\n`);
   return report;
 }
@@ -293,7 +296,15 @@ function preparedExample(example: EvalExample, predSql: string | undefined, dbPa
         ? 'more than one statement (--single-statement: Quarry runs only single statements)'
         : undefined;
   const prediction = predSql === undefined || notRun ? null : predSql;
-  const item: EvalItem = { path: dbPath, gold: example.goldSql, prediction, metrics: scoredMetrics(options), keepDistinct: options.keepDistinct ?? false, ...credentialsFor(dbPath, options) };
+  const item: EvalItem = {
+    path: dbPath,
+    gold: example.goldSql,
+    prediction,
+    metrics: scoredMetrics(options),
+    keepDistinct: options.keepDistinct ?? false,
+    ...(options.efficiency ? { timingRuns: options.efficiency.runs } : {}),
+    ...credentialsFor(dbPath, options),
+  };
   return { example, predSql, item, ...(notRun ? { notRun } : {}) };
 }
 
@@ -326,7 +337,8 @@ async function concluded(prepared: PreparedExample, verdict: EvalItemVerdict, to
   const failed = verdict.scored[primaryMetric(context.options)];
   const crash = failed && 'error' in failed ? { predError: failed.error } : {};
   const match = scores['spider-exec'] === 1;
-  const scoredResult: ExampleResult = { ...result, execMatch: match ? 1 : 0, scores, ...crash };
+  const timing = { goldMs: round(verdict.goldMs), ...(verdict.predMs !== undefined ? { predMs: round(verdict.predMs) } : {}), ...(verdict.timeRatio !== undefined ? { vesRatio: verdict.timeRatio } : {}) };
+  const scoredResult: ExampleResult = { ...result, execMatch: match ? 1 : 0, scores, ...crash, ...timing };
   if (!context.options.instances) return scoredResult;
   const strict = match && (await matchesEverywhere(tools.instancePaths, item, context));
   return { ...scoredResult, strictMatch: strict ? 1 : 0 };
@@ -336,6 +348,11 @@ async function concluded(prepared: PreparedExample, verdict: EvalItemVerdict, to
 async function matchesEverywhere(instancePaths: string[], item: EvalItem, context: LaneContext): Promise<boolean> {
   const verdicts = await context.scorer.score(context.lane, instancePaths.map((path) => ({ ...item, path, metrics: ['spider-exec'] })), context.options.signal);
   return verdicts.every((verdict) => 'goldError' in verdict || ('scored' in verdict && isMatch(verdict.scored['spider-exec'])));
+}
+
+/** Milliseconds to a hundredth: more digits are noise. */
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
 }
 
 function isMatch(verdict: MetricVerdict | undefined): boolean {

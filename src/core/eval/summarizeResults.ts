@@ -1,5 +1,6 @@
 import { DIFFICULTIES, HARDNESS_LEVELS, type EvalSummary, type ExampleResult } from '../protocol/evalReport';
 import { EVAL_METRICS, type MetricId } from './metrics/evalMetrics';
+import { EFFICIENCY_METRICS, type EfficiencyMetricId } from './metrics/efficiencyMetrics';
 
 /** An example's score by a metric; older reports have only execMatch, Spider's. */
 export function scoreOf(result: ExampleResult, metric: string): 0 | 1 | undefined {
@@ -7,7 +8,7 @@ export function scoreOf(result: ExampleResult, metric: string): 0 | 1 | undefine
 }
 
 /** A run's figures: each metric's accuracy overall and by level, crashes, time-outs, what was skipped and why. */
-export function summarizeResults(results: ExampleResult[], seconds: number, metrics: MetricId[] = ['spider-exec']): EvalSummary {
+export function summarizeResults(results: ExampleResult[], seconds: number, metrics: MetricId[] = ['spider-exec'], efficiency: EfficiencyMetricId[] = []): EvalSummary {
   const evaluated = results.filter((r) => r.execMatch !== undefined);
   const accuracyBy = (list: ExampleResult[], metric: string) => (list.length ? list.filter((r) => scoreOf(r, metric) === 1).length / list.length : 0);
   const accuracies = (list: ExampleResult[]) => Object.fromEntries(metrics.map((id) => [id, accuracyBy(list, id)]));
@@ -26,8 +27,12 @@ export function summarizeResults(results: ExampleResult[], seconds: number, metr
     evaluated: evaluated.length,
     skipped: skipped.length,
     execAccuracy: accuracyBy(evaluated, 'spider-exec'),
-    metrics: accuracies(evaluated),
-    metricLabels: Object.fromEntries(metrics.map((id) => [id, EVAL_METRICS[id].label])),
+    // VES and R-VES: the mean per-question score, wrong predictions 0 (BIRD prints it × 100), on the scale of the accuracies.
+    metrics: {
+      ...accuracies(evaluated),
+      ...Object.fromEntries(efficiency.map((id) => [id, evaluated.length ? (evaluated.reduce((sum, r) => sum + EFFICIENCY_METRICS[id].score(scoreOf(r, metrics[0]!) === 1 ? (r.vesRatio ?? null) : null), 0)) / evaluated.length : 0])),
+    },
+    metricLabels: Object.fromEntries([...metrics.map((id) => [id, EVAL_METRICS[id].label]), ...efficiency.map((id) => [id, EFFICIENCY_METRICS[id].label])]),
     ...(evaluated.some((r) => r.strictMatch !== undefined)
       ? { strictAccuracy: evaluated.length ? evaluated.filter((r) => r.strictMatch === 1).length / evaluated.length : 0 }
       : {}),

@@ -47,6 +47,8 @@ export interface EvalItem extends ServerCredentials {
   metrics: string[];
   /** Spider's --keep_distinct. */
   keepDistinct: boolean;
+  /** VES: when the first metric matches, time the two queries this many times each (after a warm-up) for the time ratio. */
+  timingRuns?: number;
 }
 
 /** One metric's verdict on a prediction: whether its rows count as the gold's, or the error running it as that metric's harness does. */
@@ -56,7 +58,11 @@ export type MetricVerdict = { match: boolean } | { error: string };
  * Why the gold query cannot be compared (it fails, or its result is over the row cap); the worker's
  * failure on the prediction (a timeout stops the worker); or each metric's verdict.
  */
-export type EvalItemVerdict = { goldError: string } | { predError: string; timedOut?: boolean } | { scored: Record<string, MetricVerdict> } | { goldOk: true };
+export type EvalItemVerdict =
+  | { goldError: string }
+  | { predError: string; timedOut?: boolean }
+  | { scored: Record<string, MetricVerdict>; goldMs: number; predMs?: number; timeRatio?: number }
+  | { goldOk: true };
 
 /** Every request runs synchronous native code that only stopping the process interrupts. */
 export const DB_WORKER_ABORT_POLICIES: AbortPolicies<DbWorkerMethods> = {

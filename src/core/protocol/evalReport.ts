@@ -24,6 +24,11 @@ export interface ExampleResult {
   scores?: Record<string, 0 | 1>;
   /** The prediction ran past the time limit (it scores 0 by every metric). */
   timedOut?: boolean;
+  /** One execution of the gold query and of the prediction, as the headline metric runs them, in ms. */
+  goldMs?: number;
+  predMs?: number;
+  /** VES's time ratio (gold time / predicted time, BIRD's way), for a right prediction when VES was asked for. */
+  vesRatio?: number;
   /** With --instances: 1 only when the prediction also matches on every generated instance. */
   strictMatch?: 0 | 1;
   predSql?: string;
