@@ -86,6 +86,12 @@ function renderSummary(): void {
       row(i === 0 ? 'Execution accuracy' : a.metricLabels?.[id] ?? id, percent(value), b && percent(b.metrics?.[id] ?? (id === 'spider-exec' ? b.execAccuracy : undefined))),
     ),
     row('Scored by', a.metricLabels?.[headlineOf(current.report)] ?? headlineOf(current.report), compare ? (b?.metricLabels?.[headlineOf(compare.report)] ?? headlineOf(compare.report)) : undefined),
+    ...(a.samples || b?.samples
+      ? [
+          row(`pass@${a.samples ?? b?.samples}`, percent(a.passAtK?.[headlineOf(current.report)]), b && percent(b.passAtK?.[headlineOf(compare!.report)])),
+          row(`maj@${a.samples ?? b?.samples}`, percent(a.majAtK?.[headlineOf(current.report)]), b && percent(b.majAtK?.[headlineOf(compare!.report)])),
+        ]
+      : []),
     row('Correct', `${runs[0]!.correct} of ${runs[0]!.scored}`, runs[1] && `${runs[1].correct} of ${runs[1].scored}`),
     ...(a.strictAccuracy !== undefined || b?.strictAccuracy !== undefined ? [row('Strict accuracy', percent(a.strictAccuracy), b && percent(b.strictAccuracy))] : []),
     row('Crashing queries', `${runs[0]!.crashed} (${percent(a.crashRate)})`, runs[1] && b && `${runs[1].crashed} (${percent(b.crashRate)})`),
@@ -241,6 +247,7 @@ async function showExample(example: ExampleResult): Promise<void> {
     button.addEventListener('click', () => void request('openSql', { sql }));
     return button;
   };
+  const sampled = current?.report.examples.find((e) => e.index === detail.index);
   box.replaceChildren(
     el('h3', { text: `#${detail.index}: ${detail.question}` }),
     el('div', { className: 'sql-pair' },
@@ -248,10 +255,21 @@ async function showExample(example: ExampleResult): Promise<void> {
       el('div', {}, el('h4', { text: 'Predicted SQL' }), el('pre', { text: detail.predSql ?? '(none)' }), ...(detail.predSql ? [openButton('Open predicted SQL', detail.predSql)] : [])),
     ),
     el('div', { className: 'sql-pair' }, outcomeTable('Gold result', detail.gold), outcomeTable('Predicted result', detail.predicted)),
-    ...(detail.attempts.length > 1
+    ...(detail.attempts.length > 1 && !sampled?.samples
       ? [el('h4', { text: 'Correction trace' }), ...detail.attempts.map((a, i) => el('div', { className: 'attempt' }, el('pre', { text: `${i + 1}. ${a.sql}` }), el('div', { className: 'error', text: a.error ?? 'ran' })))]
       : []),
+    ...(sampled?.samples && current ? samplesView(sampled.samples, headlineOf(current.report)) : []),
   );
+}
+
+/** A question's samples: each with its vote group (samples that returned the same set of rows) and its verdict; failed ones do not vote. */
+function samplesView(samples: NonNullable<ExampleResult['samples']>, metric: string): HTMLElement[] {
+  return [
+    el('h4', { text: `Samples (${samples.length}) and their vote groups` }),
+    ...samples.map((sample, i) =>
+      el('div', { className: 'attempt' }, el('pre', { text: `${i + 1}. ${sample.sql}` }), el('div', { text: `${sample.group === null ? 'failed: no vote' : `group ${sample.group + 1}`} · ${sample.scores[metric] === 1 ? 'right' : 'wrong'}` })),
+    ),
+  ];
 }
 
 async function load(path: string, into: 'a' | 'b'): Promise<void> {

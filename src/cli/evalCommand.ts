@@ -67,7 +67,11 @@ Options:
 ${PROMPT_FORMAT_HELP}
 ${GRAMMAR_HELP}
   --attempts N          corrections, as for quarry ask
-  --samples N           self-consistency, as for quarry ask
+  --samples K           K answers a question (sampled at --temperature, 0.8 when not given, as OmniSQL
+                        and Arctic do): the first is scored as the answer, and pass@K (any right) and
+                        maj@K (OmniSQL's vote: samples grouped by the set of rows they return, failed
+                        ones not voting, the largest group, a tie to the group seen first) are reported;
+                        --predictions given K times does the same with K files
 ${SAMPLING_HELP}
 ${MODEL_HELP}
 ${REMOTE_HELP}
@@ -100,7 +104,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     bird: { type: 'string' },
     split: { type: 'string' },
     dataset: { type: 'string' },
-    predictions: { type: 'string' },
+    predictions: { type: 'string', multiple: true },
     ...MODEL_ARGS,
     ...REMOTE_ARGS,
     concurrency: { type: 'string' },
@@ -126,8 +130,9 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   if (values.help) return write(EVAL_HELP);
   if ([values.spider, values.bird, values.dataset].filter(Boolean).length !== 1) throw new UsageError('eval: give one of --spider <dir>, --bird <dir> or --dataset <file.jsonl>');
   const remote = remoteModelOptions('eval', values);
-  if (values.predictions && (values.model || remote)) throw new UsageError('eval: give either --predictions <file> or --model <path|url|hf:…> (or --endpoint <url>)');
-  const usesModel = !values.predictions;
+  const predictionFiles = values.predictions ?? [];
+  if (predictionFiles.length && (values.model || remote)) throw new UsageError('eval: give either --predictions <file> or --model <path|url|hf:…> (or --endpoint <url>)');
+  const usesModel = !predictionFiles.length;
   // Without predictions or a server: --model, else $QUARRY_MODEL, else the sample model.
   const model = usesModel && !remote ? requiredModel('eval', values.model) : undefined;
   const concurrency = integerOption('eval', 'concurrency', values.concurrency, 1, 256) ?? (remote ? DEFAULT_REMOTE_CONCURRENCY : 1);
@@ -163,7 +168,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const modelOptions = model ? checkModelOptions('eval', { ...values, model }) : null;
   const settings = {
     dataset: values.spider ? { spider: resolve(values.spider), split } : values.bird ? { bird: resolve(values.bird), split } : { jsonl: resolve(values.dataset!) },
-    predictions: values.predictions ? resolve(values.predictions) : undefined,
+    predictions: predictionFiles.length === 1 ? resolve(predictionFiles[0]!) : predictionFiles.length ? predictionFiles.map((file) => resolve(file)) : undefined,
     model: model ?? (remote ? { endpoint: remote.endpoint, name: remote.modelName ?? null, adapter: remote.adapter ?? null } : undefined),
     // Which run had the adapter: what a run-vs-run view is about.
     lora: modelOptions?.lora ? { path: resolve(modelOptions.lora), scale: modelOptions.loraScale ?? 1 } : undefined,
@@ -193,8 +198,9 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       if (!remote) inputs.push(opened.status.modelPath, ...(opened.status.loraPath ? [opened.status.loraPath] : []));
       predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples, ...sampling } };
     } else {
-      predictor = { kind: 'predictions', predictions: loadPredictions(values.predictions!, all, examples.length) };
-      inputs.push(resolve(values.predictions!));
+      const [first, ...more] = predictionFiles.map((file) => loadPredictions(file, all, examples.length));
+      predictor = { kind: 'predictions', predictions: first!, ...(more.length ? { moreSamples: more } : {}) };
+      inputs.push(...predictionFiles.map((file) => resolve(file)));
     }
     const bar = progressBar();
     const result = await runEvaluation(examples, predictor, {
@@ -276,6 +282,12 @@ function formatSummary(summary: EvalSummary, report: string): string {
     ...(summary.strictAccuracy !== undefined ? [`strict accuracy     ${percent(summary.strictAccuracy)}  (real database and every generated instance)`] : []),
     ...HARDNESS_LEVELS.filter((name) => summary.byHardness[name].count > 0).map((name) => `  ${name.padEnd(8)} ${level(summary.byHardness[name])}  (${summary.byHardness[name].count})`),
     ...(summary.byDifficulty ? DIFFICULTIES.map((name) => `  ${name.padEnd(11)} ${level(summary.byDifficulty![name])}  (${summary.byDifficulty![name].count})`) : []),
+    ...(summary.samples
+      ? [
+          `pass@${summary.samples}              ${percent(summary.passAtK?.[headline] ?? 0)}  (any of ${summary.samples} samples right)`,
+          `maj@${summary.samples}               ${percent(summary.majAtK?.[headline] ?? 0)}  (the sample the vote chose; the figure above is the first sample's)`,
+        ]
+      : []),
     `crash rate          ${percent(summary.crashRate)}`,
     ...(summary.timeouts ? [`timed out           ${summary.timeouts}`] : []),
     ...(summary.rescuedByCorrection ? [`rescued by correction  ${summary.rescuedByCorrection}`] : []),

@@ -137,3 +137,61 @@ test('VES and R-VES: each right prediction timed, its ratio in the report; the f
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /put a match metric first/);
 });
+
+test('K prediction files: the first is the answer; pass@K and maj@K by OmniSQL\'s vote, against a reference written here from the rule', () => {
+  // Each question: K = 3 samples. 'fail' does not run; samples returning the same set of rows vote together.
+  const questions = [
+    { gold: 'SELECT a FROM t', samples: ['SELECT b FROM t', 'SELECT a FROM t', 'SELECT a FROM t ORDER BY a DESC'] }, // the right group wins 2–1
+    { gold: 'SELECT a FROM t', samples: ['SELECT b FROM t', 'SELECT a FROM t', 'SELECT nope FROM t'] }, // 1–1 tie: the group seen first (wrong) wins
+    { gold: 'SELECT a FROM t', samples: ['SELECT nope FROM t', 'SELECT nada FROM t', 'SELECT zip FROM t'] }, // all fail: the first
+    { gold: 'SELECT a FROM t', samples: ['SELECT a FROM t', 'SELECT DISTINCT a FROM t', 'SELECT b FROM t'] }, // repeats aside, one set: right 2–1
+    { gold: 'SELECT b FROM t', samples: ['SELECT nope FROM t', 'SELECT b FROM t', 'SELECT a FROM t'] }, // tie among those that ran: the first that ran
+  ];
+  const dataset = join(temp.dir, 'samples.jsonl');
+  writeFileSync(dataset, questions.map((q, i) => JSON.stringify({ question: `q${i}`, sql: q.gold, db })).join('\n'));
+  const files = [0, 1, 2].map((k) => {
+    const file = join(temp.dir, `sample-${k}.sql`);
+    writeFileSync(file, questions.map((q) => q.samples[k]).join('\n'));
+    return file;
+  });
+  const sqlite = new Database(db, { readonly: true });
+  const rowsOf = (sql: string): string[] | null => {
+    try {
+      return [...new Set(sqlite.prepare(sql).raw().all().map((row) => JSON.stringify(row)))].sort();
+    } catch {
+      return null;
+    }
+  };
+  // The rule, independently: right = same set of rows as gold (BIRD); vote among those that ran.
+  const expected = questions.map((q) => {
+    const gold = JSON.stringify(rowsOf(q.gold));
+    const sets = q.samples.map(rowsOf);
+    const right = sets.map((set) => set !== null && JSON.stringify(set) === gold);
+    const order: string[] = [];
+    const count = new Map<string, number>();
+    for (const set of sets) {
+      if (set === null) continue;
+      const key = JSON.stringify(set);
+      if (!count.has(key)) order.push(key);
+      count.set(key, (count.get(key) ?? 0) + 1);
+    }
+    const best = Math.max(0, ...count.values());
+    const winner = order.find((key) => count.get(key) === best);
+    const chosen = winner === undefined ? 0 : sets.findIndex((set) => set !== null && JSON.stringify(set) === winner);
+    return { first: right[0] ? 1 : 0, pass: right.some(Boolean) ? 1 : 0, maj: right[chosen] ? 1 : 0 };
+  });
+  sqlite.close();
+  const report = join(temp.dir, 'samples.json');
+  const run = quarry(['eval', '--dataset', dataset, ...files.flatMap((file) => ['--predictions', file]), '--metric', 'bird-ex', '--report', report]);
+  assert.equal(run.code, 0, run.stderr);
+  const { summary, examples } = JSON.parse(readFileSync(report, 'utf8')) as EvalReport;
+  assert.deepEqual(
+    examples.map((e) => ({ first: e.scores!['bird-ex'], pass: e.passAtK!['bird-ex'], maj: e.majAtK!['bird-ex'] })),
+    expected,
+  );
+  assert.deepEqual(examples.map((e) => e.samples!.map((s) => s.sql)), questions.map((q) => q.samples));
+  assert.equal(summary.samples, 3);
+  const share = (key: 'first' | 'pass' | 'maj') => expected.filter((e) => e[key] === 1).length / expected.length;
+  assert.deepEqual([summary.metrics!['bird-ex'], summary.passAtK!['bird-ex'], summary.majAtK!['bird-ex']], [share('first'), share('pass'), share('maj')]);
+  assert.match(run.stdout, new RegExp(`pass@3 +${(100 * share('pass')).toFixed(1)}%[\\s\\S]*maj@3 +${(100 * share('maj')).toFixed(1)}%`));
+});

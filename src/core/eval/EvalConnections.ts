@@ -5,7 +5,8 @@ import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
 import type { EvalItem, EvalItemVerdict, MetricVerdict } from '../protocol/dbWorkerMethods';
 import type { TypedRows } from '../types/QueryResult';
 import type { ServerCredentials } from '../types/ServerCredentials';
-import { PreparedRows } from './compareResults';
+import { createHash } from 'node:crypto';
+import { PreparedRows, valueKey, type EvalValue } from './compareResults';
 import { EVAL_METRICS, isMetricId } from './metrics/evalMetrics';
 import type { EvalMetric } from './metrics/EvalMetric';
 import { meanWithoutOutliers } from './metrics/efficiencyMetrics';
@@ -63,6 +64,7 @@ export class EvalConnections {
     const runs = new Map<string, { result: TypedRows; ms: number } | Error>();
     const scored: Record<string, MetricVerdict> = {};
     let predMs: number | undefined;
+    let rowSet: string | undefined;
     for (const metric of metrics) {
       const refused = metric.refuses(item.prediction);
       if (refused) {
@@ -73,16 +75,20 @@ export class EvalConnections {
       if (!runs.has(sql)) runs.set(sql, await this.timed(item.path, sql, maxRows).catch((error: Error) => error));
       const predicted = runs.get(sql)!;
       const gold = golds.get(metric.id)!;
-      if (metric === metrics[0] && !(predicted instanceof Error)) predMs = predicted.ms;
+      if (metric === metrics[0] && !(predicted instanceof Error)) {
+        predMs = predicted.ms;
+        rowSet = rowSetDigest(predicted.result.rows);
+      }
       // Gold fits under the cap and the prediction does not: their row counts differ, so no match.
       scored[metric.id] = predicted instanceof Error ? { error: predicted.message } : { match: !predicted.result.truncated && metric.matches(gold.rows, predicted.result.rows, gold.sql) };
     }
     const headline = metrics[0]!;
     const goldMs = golds.get(headline.id)!.ms;
     const right = scored[headline.id];
-    if (!item.timingRuns || !right || !('match' in right) || !right.match) return { scored, goldMs, ...(predMs !== undefined ? { predMs } : {}) };
+    const ran = { scored, goldMs, ...(predMs !== undefined ? { predMs } : {}), ...(rowSet !== undefined ? { rowSet } : {}) };
+    if (!item.timingRuns || !right || !('match' in right) || !right.match) return ran;
     const timeRatio = await this.timeRatio(item.path, golds.get(headline.id)!.sql, headline.prepare(item.prediction, text), item.timingRuns, maxRows);
-    return { scored, goldMs, ...(predMs !== undefined ? { predMs } : {}), timeRatio };
+    return { ...ran, timeRatio };
   }
 
   /**
@@ -161,6 +167,12 @@ export class EvalConnections {
     this.golds.set(goldKey(path, sql), { path, result, values, ms });
     this.cachedValues += values;
   }
+}
+
+/** The set of rows (repeats and order aside; values as Python compares them) as a short digest: what OmniSQL's vote groups samples by. */
+function rowSetDigest(rows: EvalValue[][]): string {
+  const distinct = [...new Set(rows.map((row) => JSON.stringify(row.map(valueKey))))].sort();
+  return createHash('sha1').update(JSON.stringify(distinct)).digest('hex');
 }
 
 function goldKey(path: string, sql: string): string {

@@ -34,7 +34,12 @@ import { workPool } from '../util/workPool';
 export type { EvalReport, EvalSummary, ExampleResult };
 
 export type Predictor =
-  | { kind: 'predictions'; predictions: Map<number, string> }
+  | {
+      kind: 'predictions';
+      predictions: Map<number, string>;
+      /** Further samples for each question (a predictions file each): pass@K and maj@K over the first and these. */
+      moreSamples?: Map<number, string>[];
+    }
   | { kind: 'model'; engine: LanguageModel; ask: Pick<AskOptions, 'promptFormat' | 'grammar' | 'corrections' | 'samples' | 'maxTokens' | 'temperature' | 'topP' | 'seed'> };
 
 export interface EvalOptions {
@@ -256,7 +261,9 @@ async function scoreGivenPredictions(
     const ms = (performance.now() - started) / batch.length;
     for (const [k, prepared] of batch.entries()) {
       context.options.signal?.throwIfAborted();
-      record(await concluded(prepared, verdicts[k]!, tools, context, ms));
+      const more = (context.predictor.kind === 'predictions' ? (context.predictor.moreSamples ?? []) : []).map((m) => m.get(prepared.example.index) ?? '');
+      const result = await concluded(prepared, verdicts[k]!, tools, context, ms);
+      record(more.length ? await withSamples(result, prepared.example, [prepared.predSql ?? '', ...more], dbPath, context) : result);
     }
   }
 }
@@ -269,15 +276,53 @@ async function scoreModelAnswer(example: EvalExample, dbPath: string, tools: Gro
   const gold = preparedExample(example, undefined, dbPath, options);
   const [goldVerdict] = await scorer.score(lane, [gold.item], options.signal);
   if ('goldError' in goldVerdict!) return skip(example, goldVerdict.goldError);
-  const answer = await askQuestion(tools.db!, tools.schema!, predictor.engine, example.question, { ...predictor.ask, evidence: example.evidence, signal: options.signal });
-  const prepared = preparedExample(example, answer.sql, dbPath, options);
+  const k = predictor.ask.samples ?? 1;
+  // With K samples every one is scored: the first is the example's answer, all K make pass@K and maj@K (no corrections: they would be an answer of another kind).
+  const answer = await askQuestion(tools.db!, tools.schema!, predictor.engine, example.question, { ...predictor.ask, ...(k > 1 ? { corrections: 0 } : {}), evidence: example.evidence, signal: options.signal });
+  const sampled = k > 1 ? answer.attempts.slice(0, k).map((a) => a.sql) : [];
+  const prepared = preparedExample(example, sampled[0] ?? answer.sql, dbPath, options);
   const [verdict] = await scorer.score(lane, [prepared.item], options.signal);
-  const result = await concluded(prepared, verdict!, tools, context, performance.now() - started);
+  const concludedResult = await concluded(prepared, verdict!, tools, context, performance.now() - started);
+  const result = sampled.length > 1 ? await withSamples(concludedResult, example, sampled, dbPath, context) : concludedResult;
   return {
     ...result,
     attempts: answer.attempts.map((a) => ({ sql: a.sql, ...(a.error ? { error: a.error } : {}), ms: Math.round(a.ms) })),
     corrected: answer.valid && answer.attempts.length > 1,
   };
+}
+
+/**
+ * Every sample of a question scored, the first being the question's own answer: pass@K (any sample
+ * right) and maj@K by OmniSQL's vote: samples grouped by the set of rows they return, those that fail
+ * or time out not voting, the largest group winning and a tie going to the group seen first; when
+ * every sample fails, the first is taken (OmniSQL draws one at random with seed 42).
+ */
+async function withSamples(result: ExampleResult, example: EvalExample, sqls: string[], dbPath: string, context: LaneContext): Promise<ExampleResult> {
+  if (result.skipped) return result;
+  const { options } = context;
+  const prepared = sqls.map((sql) => preparedExample(example, sql, dbPath, options));
+  const verdicts = await context.scorer.score(context.lane, prepared.map((p) => p.item), options.signal);
+  const metrics = scoredMetrics(options);
+  const headline = primaryMetric(options);
+  const groups = new Map<string, number>();
+  const samples = verdicts.map((verdict, i) => {
+    const scores = Object.fromEntries(metrics.map((id) => [id, prepared[i]!.notRun || !('scored' in verdict) ? 0 : isMatch(verdict.scored[id]) ? 1 : 0])) as Record<string, 0 | 1>;
+    const ran = !prepared[i]!.notRun && 'scored' in verdict && verdict.rowSet !== undefined && !('error' in (verdict.scored[headline] ?? {}));
+    let group: number | null = null;
+    if (ran) {
+      const key = (verdict as { rowSet: string }).rowSet;
+      if (!groups.has(key)) groups.set(key, groups.size);
+      group = groups.get(key)!;
+    }
+    return { sql: sqls[i]!, scores, group };
+  });
+  const votes = new Map<number, number>();
+  for (const sample of samples) if (sample.group !== null) votes.set(sample.group, (votes.get(sample.group) ?? 0) + 1);
+  // Groups are numbered as first seen: the lowest number among the most voted is the tie's winner.
+  const winner = [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+  const chosen = winner === undefined ? samples[0]! : samples.find((sample) => sample.group === winner)!;
+  const passAtK = Object.fromEntries(metrics.map((id) => [id, samples.some((sample) => sample.scores[id] === 1) ? 1 : 0])) as Record<string, 0 | 1>;
+  return { ...result, samples, passAtK, majAtK: chosen.scores };
 }
 
 /** An example's queries as the worker runs them, and why a prediction is not run at all (there is none; Quarry's single-statement rule). */

@@ -40,9 +40,19 @@ export function summarizeResults(results: ExampleResult[], seconds: number, metr
     ...(byDifficulty ? { byDifficulty } : {}),
     crashRate: evaluated.length ? evaluated.filter((r) => r.predError).length / evaluated.length : 0,
     timeouts: evaluated.filter((r) => r.timedOut).length,
+    ...samplesFigures(evaluated, metrics),
     rescuedByCorrection: evaluated.filter((r) => r.corrected && scoreOf(r, metrics[0]!) === 1).length,
     skippedExamples: skipped.map((r) => ({ index: r.index, db_id: r.db_id, reason: r.skipped! })),
     seconds,
   };
 }
 
+
+/** pass@K and maj@K by each metric, over the questions that were sampled (a question whose answer never ran counts as its one sample). */
+function samplesFigures(evaluated: ExampleResult[], metrics: MetricId[]): Pick<EvalSummary, 'samples' | 'passAtK' | 'majAtK'> {
+  const k = Math.max(0, ...evaluated.map((r) => r.samples?.length ?? 0));
+  if (k < 2) return {};
+  const mean = (pick: (r: ExampleResult, id: string) => 0 | 1 | undefined) =>
+    Object.fromEntries(metrics.map((id) => [id, evaluated.length ? evaluated.filter((r) => pick(r, id) === 1).length / evaluated.length : 0]));
+  return { samples: k, passAtK: mean((r, id) => r.passAtK?.[id] ?? scoreOf(r, id)), majAtK: mean((r, id) => r.majAtK?.[id] ?? scoreOf(r, id)) };
+}

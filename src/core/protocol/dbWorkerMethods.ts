@@ -56,12 +56,13 @@ export type MetricVerdict = { match: boolean } | { error: string };
 
 /**
  * Why the gold query cannot be compared (it fails, or its result is over the row cap); the worker's
- * failure on the prediction (a timeout stops the worker); or each metric's verdict.
+ * failure on the prediction (a timeout stops the worker); or each metric's verdict, with the
+ * prediction's set of rows as a digest (`rowSet`: samples that return the same set vote together).
  */
 export type EvalItemVerdict =
   | { goldError: string }
   | { predError: string; timedOut?: boolean }
-  | { scored: Record<string, MetricVerdict>; goldMs: number; predMs?: number; timeRatio?: number }
+  | { scored: Record<string, MetricVerdict>; goldMs: number; predMs?: number; timeRatio?: number; rowSet?: string }
   | { goldOk: true };
 
 /** Every request runs synchronous native code that only stopping the process interrupts. */

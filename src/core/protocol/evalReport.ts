@@ -29,6 +29,12 @@ export interface ExampleResult {
   predMs?: number;
   /** VES's time ratio (gold time / predicted time, BIRD's way), for a right prediction when VES was asked for. */
   vesRatio?: number;
+  /** With K samples: each sample (the first is `predSql`), its scores and its vote group (null: it failed, and did not vote). */
+  samples?: { sql: string; scores: Record<string, 0 | 1>; group: number | null }[];
+  /** With K samples: 1 when any sample is right, by each metric. */
+  passAtK?: Record<string, 0 | 1>;
+  /** With K samples: the verdicts of the sample the vote chose. */
+  majAtK?: Record<string, 0 | 1>;
   /** With --instances: 1 only when the prediction also matches on every generated instance. */
   strictMatch?: 0 | 1;
   predSql?: string;
@@ -61,6 +67,10 @@ export interface EvalSummary {
   crashRate: number;
   /** Predictions stopped at the time limit. */
   timeouts?: number;
+  /** With K samples a question: K, and pass@K and maj@K by each metric (the headline figures are the first sample's). */
+  samples?: number;
+  passAtK?: Record<string, number>;
+  majAtK?: Record<string, number>;
   /** Examples whose first attempt failed and that ended correct after a correction. */
   rescuedByCorrection: number;
   skippedExamples: { index: number; db_id: string; reason: string }[];
