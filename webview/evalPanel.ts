@@ -4,7 +4,7 @@
  */
 import { provideVSCodeDesignSystem, vsCodeButton } from '@vscode/webview-ui-toolkit';
 import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../src/core/protocol/evalPanelMessages';
-import type { EvalReport, EvalSummary, ExampleResult } from '../src/core/protocol/evalReport';
+import type { EvalReport, EvalSummary, ExampleResult, Hardness } from '../src/core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../src/core/protocol/rpc';
 import { el } from './dom';
 
@@ -101,7 +101,8 @@ function renderSummary(): void {
   );
   box.append(table);
 
-  box.append(levelChart(['easy', 'medium', 'hard', 'extra'], (summary) => summary.byHardness, a, b));
+  // The levels the report has, in its order (src/core/protocol/evalReport.ts HARDNESS_LEVELS): the browser cannot import the list.
+  box.append(levelChart(Object.keys(a.byHardness).filter((level) => level !== 'unknown') as Hardness[], (summary) => summary.byHardness, a, b));
   // BIRD's own levels, when the dataset gives them.
   if (a.byDifficulty) box.append(levelChart(['simple', 'moderate', 'challenging'], (summary) => summary.byDifficulty, a, b));
   if (a.skippedExamples.length) {

@@ -5,6 +5,7 @@ import type { Database } from '../core/db/Database';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../core/protocol/evalPanelMessages';
 import { readEvalReport } from '../core/eval/readEvalReport';
+import { HARDNESS_LEVELS } from '../core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
 import { webviewHtml } from './webviewHtml';
 import type { ServerCredentials } from '../core/types/ServerCredentials';
@@ -153,7 +154,7 @@ export class EvalPanel implements vscode.Disposable {
 <div class="toolbar">
   <select id="filter"><option value="all">all examples</option><option value="failed">failed</option><option value="crashed">crashed</option><option value="corrected">corrected</option><option value="skipped">skipped</option><option value="flipped">flipped between A and B</option></select>
   <select id="filter-db"><option value="">all databases</option></select>
-  <select id="filter-hardness"><option value="">all hardness</option><option>easy</option><option>medium</option><option>hard</option><option>extra</option></select>
+  <select id="filter-hardness"><option value="">all hardness</option>${HARDNESS_LEVELS.filter((level) => level !== 'unknown').map((level) => `<option>${level}</option>`).join('')}</select>
   <span id="examples-count"></span>
 </div>
 <section id="detail"></section>
