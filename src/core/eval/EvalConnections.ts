@@ -13,6 +13,8 @@ import { meanWithoutOutliers } from './metrics/efficiencyMetrics';
 
 /** Databases kept open in one evaluation worker; examples come grouped by database, so a few suffice. */
 const MAX_OPEN = 4;
+/** Prepared gold texts kept (Spider dev has about a thousand distinct gold queries). */
+const MAX_PREPARED = 50_000;
 /** Gold result values kept in memory at once (Spider's are tiny; BIRD has gold results of 100,000 rows). */
 const MAX_CACHED_VALUES = 20_000_000;
 
@@ -25,6 +27,7 @@ export class EvalConnections {
   private readonly open = new Map<string, DatabaseAdapter>();
   private readonly golds = new Map<string, { path: string; result: PreparedRows; values: number; ms: number }>();
   private cachedValues = 0;
+  private readonly preparedGolds = new Map<string, string>();
   /** Servers' credentials, as items bring them (the editor's SecretStorage; the CLI relies on PGPASSWORD or ~/.pgpass). */
   private readonly credentials = new Map<string, ServerCredentials>();
 
@@ -50,7 +53,7 @@ export class EvalConnections {
     const text = { keepDistinct: item.keepDistinct };
     const golds = new Map<string, { sql: string; rows: PreparedRows; ms: number }>();
     for (const metric of metrics) {
-      const sql = metric.prepare(item.gold, text);
+      const sql = this.preparedGold(metric, item.gold, text);
       let gold: { rows: PreparedRows; ms: number } | 'over-cap';
       try {
         gold = await this.goldResult(item.path, sql, maxRows);
@@ -77,7 +80,7 @@ export class EvalConnections {
       const gold = golds.get(metric.id)!;
       if (metric === metrics[0] && !(predicted instanceof Error)) {
         predMs = predicted.ms;
-        rowSet = rowSetDigest(predicted.result.rows);
+        if (item.rowSet) rowSet = rowSetDigest(predicted.result.rows);
       }
       // Gold fits under the cap and the prediction does not: their row counts differ, so no match.
       scored[metric.id] = predicted instanceof Error ? { error: predicted.message } : { match: !predicted.result.truncated && metric.matches(gold.rows, predicted.result.rows, gold.sql) };
@@ -112,6 +115,18 @@ export class EvalConnections {
     const started = performance.now();
     const result = await this.run(path, sql, maxRows);
     return { result, ms: performance.now() - started };
+  }
+
+  /** A gold query as a metric runs it, prepared once: a split asks the same gold query of many predictions, and preparing means lexing. */
+  private preparedGold(metric: EvalMetric, sql: string, text: { keepDistinct: boolean }): string {
+    const key = `${metric.id}\n${text.keepDistinct}\n${sql}`;
+    let prepared = this.preparedGolds.get(key);
+    if (prepared === undefined) {
+      if (this.preparedGolds.size >= MAX_PREPARED) this.preparedGolds.clear();
+      prepared = metric.prepare(sql, text);
+      this.preparedGolds.set(key, prepared);
+    }
+    return prepared;
   }
 
   /** The gold query's result, prepared for comparing, and how long it took, from the first time it ran. */

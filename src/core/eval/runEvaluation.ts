@@ -301,7 +301,7 @@ async function withSamples(result: ExampleResult, example: EvalExample, sqls: st
   if (result.skipped) return result;
   const { options } = context;
   const prepared = sqls.map((sql) => preparedExample(example, sql, dbPath, options));
-  const verdicts = await context.scorer.score(context.lane, prepared.map((p) => p.item), options.signal);
+  const verdicts = await context.scorer.score(context.lane, prepared.map((p) => ({ ...p.item, rowSet: true })), options.signal);
   const metrics = scoredMetrics(options);
   const headline = primaryMetric(options);
   const groups = new Map<string, number>();

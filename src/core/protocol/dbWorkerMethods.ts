@@ -49,6 +49,8 @@ export interface EvalItem extends ServerCredentials {
   keepDistinct: boolean;
   /** VES: when the first metric matches, time the two queries this many times each (after a warm-up) for the time ratio. */
   timingRuns?: number;
+  /** One of several samples: the digest of its set of rows is wanted, for the vote. */
+  rowSet?: boolean;
 }
 
 /** One metric's verdict on a prediction: whether its rows count as the gold's, or the error running it as that metric's harness does. */
