@@ -537,6 +537,50 @@ suite('Databases view (first window)', () => {
     assert.equal((shown.match(/\b(gained|lost)\b/g) ?? []).length, 2 + gained + lost, 'the Flipped row\'s two words, then each flipped question marked in the table');
   });
 
+  test('a run with several samples a question: the panel shows pass@K and maj@K beside the headline, and a question\'s samples with their vote groups', async () => {
+    // A report in the shape `quarry eval --predictions a.sql --predictions b.sql --predictions c.sql` writes (the CLI's own tests check the figures).
+    const example = (index: number, samples: { sql: string; right: 0 | 1; group: number | null }[]) => ({
+      index,
+      db_id: 'concert_singer',
+      dbPath: spiderDb('concert_singer'),
+      question: `Question ${index}`,
+      goldSql: 'SELECT count(*) FROM singer',
+      hardness: 'easy',
+      predSql: samples[0]!.sql,
+      execMatch: samples[0]!.right,
+      scores: { 'bird-ex': samples[0]!.right, 'spider-exec': samples[0]!.right },
+      samples: samples.map((s) => ({ sql: s.sql, scores: { 'bird-ex': s.right, 'spider-exec': s.right }, group: s.group })),
+      passAtK: { 'bird-ex': samples.some((s) => s.right) ? 1 : 0, 'spider-exec': samples.some((s) => s.right) ? 1 : 0 },
+      majAtK: { 'bird-ex': samples[1]!.right, 'spider-exec': samples[1]!.right },
+      ms: 1,
+    });
+    const examples = [
+      example(0, [{ sql: 'SELECT 1', right: 0, group: 0 }, { sql: 'SELECT count(*) FROM singer', right: 1, group: 1 }, { sql: 'SELECT count(Name) FROM singer', right: 1, group: 1 }]),
+      example(1, [{ sql: 'SELECT nope', right: 0, group: null }, { sql: 'SELECT 2', right: 0, group: 0 }, { sql: 'SELECT 2', right: 0, group: 0 }]),
+    ];
+    const level = { count: 0, execAccuracy: 0, metrics: {} };
+    const report = {
+      settings: { metrics: ['bird-ex'], timeoutMs: 30000, predictions: ['a.sql', 'b.sql', 'c.sql'] },
+      summary: {
+        total: 2, evaluated: 2, skipped: 0, execAccuracy: 0, metrics: { 'bird-ex': 0, 'spider-exec': 0 }, metricLabels: { 'bird-ex': 'EX (BIRD)', 'spider-exec': 'EX (Spider)' },
+        byHardness: { easy: { count: 2, execAccuracy: 0, metrics: { 'bird-ex': 0 } }, medium: level, hard: level, extra: level, unknown: level },
+        crashRate: 0.5, timeouts: 0, rescuedByCorrection: 0, skippedExamples: [], seconds: 1, samples: 3, passAtK: { 'bird-ex': 0.5, 'spider-exec': 0.5 }, majAtK: { 'bird-ex': 0.5, 'spider-exec': 0.5 },
+      },
+      examples,
+    };
+    const file = join(workspace, 'samples-report.json');
+    writeFileSync(file, JSON.stringify(report));
+    await vscode.commands.executeCommand('quarry.openEvaluation', file);
+    let shown = '';
+    for (let attempt = 0; attempt < 10 && !shown.includes('vote groups'); attempt++) {
+      shown = await allFramesText(join(workspace, `evaluation-samples-${attempt}.txt`), 'tr.example');
+    }
+    assert.match(shown, /Scored by\s+EX \(BIRD\)/);
+    assert.match(shown, /pass@3\s+50\.0%/);
+    assert.match(shown, /maj@3\s+50\.0%/);
+    assert.match(shown, /Samples \(3\) and their vote groups[\s\S]*1\. SELECT 1\s+group 1 · wrong[\s\S]*2\. SELECT count\(\*\) FROM singer\s+group 2 · right[\s\S]*3\. SELECT count\(Name\) FROM singer\s+group 2 · right/);
+  });
+
   test('Build Dataset from Query History writes the dataset and its manifest', async () => {
     // A dataset is for a model that writes SQL itself: kept queries are those the sql grammar can write.
     await vscode.workspace.getConfiguration('quarry').update('model.grammar', 'sql', vscode.ConfigurationTarget.Workspace);
