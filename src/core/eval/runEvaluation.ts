@@ -301,7 +301,9 @@ async function withSamples(result: ExampleResult, example: EvalExample, sqls: st
   if (result.skipped) return result;
   const { options } = context;
   const prepared = sqls.map((sql) => preparedExample(example, sql, dbPath, options));
-  const verdicts = await context.scorer.score(context.lane, prepared.map((p) => ({ ...p.item, rowSet: true })), options.signal);
+  // VES times the answer, not every sample.
+  const items = prepared.map(({ item: { timingRuns: _timed, ...item } }) => ({ ...item, rowSet: true }));
+  const verdicts = await context.scorer.score(context.lane, items, options.signal);
   const metrics = scoredMetrics(options);
   const headline = primaryMetric(options);
   const groups = new Map<string, number>();
