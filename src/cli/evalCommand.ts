@@ -7,6 +7,7 @@ import { compareReports, type ReportComparison } from '../core/eval/compareRepor
 import { EVAL_METRICS, isMetricId, METRIC_IDS, type MetricId } from '../core/eval/metrics/evalMetrics';
 import { EFFICIENCY_METRICS, isEfficiencyMetricId, type EfficiencyMetricId } from '../core/eval/metrics/efficiencyMetrics';
 import { readEvalReport } from '../core/eval/readEvalReport';
+import { sampleTemperature } from '../core/ask/sampleTemperature';
 import { birdPredictFileFor, writeBirdPredictFile } from '../core/eval/writeBirdPredictFile';
 import type { LanguageModel } from '../core/engine/LanguageModel';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../core/engine/remote/RemoteModel';
@@ -67,8 +68,8 @@ Options:
 ${PROMPT_FORMAT_HELP}
 ${GRAMMAR_HELP}
   --attempts N          corrections, as for quarry ask
-  --samples K           K answers a question (sampled at --temperature, 0.8 when not given, as OmniSQL
-                        and Arctic do): the first is scored as the answer, and pass@K (any right) and
+  --samples K           K answers a question (sampled at --temperature, else the model file's own
+                        general.sampling.temp, else 0.8 as OmniSQL and Arctic do): the first is scored as the answer, and pass@K (any right) and
                         maj@K (OmniSQL's vote: samples grouped by the set of rows they return, failed
                         ones not voting, the largest group, a tie to the group seen first) are reported;
                         --predictions given K times does the same with K files
@@ -166,7 +167,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const grammar = grammarOption('eval', values);
   const promptFormat = promptFormatOption('eval', values['prompt-format']);
   const modelOptions = model ? checkModelOptions('eval', { ...values, model }) : null;
-  const settings = {
+  const settings: Record<string, unknown> = {
     dataset: values.spider ? { spider: resolve(values.spider), split } : values.bird ? { bird: resolve(values.bird), split } : { jsonl: resolve(values.dataset!) },
     predictions: predictionFiles.length === 1 ? resolve(predictionFiles[0]!) : predictionFiles.length ? predictionFiles.map((file) => resolve(file)) : undefined,
     model: model ?? (remote ? { endpoint: remote.endpoint, name: remote.modelName ?? null, adapter: remote.adapter ?? null } : undefined),
@@ -197,6 +198,8 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       // A local model's files are inputs a resumed run checks; a server's model is not a file here.
       if (!remote) inputs.push(opened.status.modelPath, ...(opened.status.loraPath ? [opened.status.loraPath] : []));
       predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples, ...sampling } };
+      // Samples are drawn at the asked temperature, else the model file's own (general.sampling.temp), else 0.8: the report says which.
+      if (samples > 1) settings.sampling = { ...sampling, sampleTemperature: sampleTemperature(sampling.temperature, engine.metadata) };
     } else {
       const [first, ...more] = predictionFiles.map((file) => loadPredictions(file, all, examples.length));
       predictor = { kind: 'predictions', predictions: first!, ...(more.length ? { moreSamples: more } : {}) };

@@ -6,6 +6,7 @@ import type { EvalReport } from '../../src/core/protocol/evalReport';
 import { makeTempDir, SPIDER_DIR } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
 import { TINY_MODEL } from '../helpers/tinyModel';
+import { copyGgufWithFloat } from '../helpers/writeGguf';
 
 const temp = makeTempDir('quarry-eval-samples-');
 after(() => temp.dispose());
@@ -26,4 +27,24 @@ test('eval --samples K with a model: K sampled answers a question, the first sco
   }
   assert.ok(summary.passAtK!['spider-exec']! >= summary.execAccuracy);
   assert.match(run.stdout, /pass@3 +\d+\.\d%[\s\S]*maj@3 +\d+\.\d%/);
+});
+
+test('samples are drawn at the model file\'s own temperature (general.sampling.temp, from its generation_config.json) when none is asked for, else 0.8; the report says which', () => {
+  const carded = join(temp.dir, 'tiny-with-card.gguf');
+  copyGgufWithFloat(TINY_MODEL, carded, 'general.sampling.temp', 0.3);
+  const evaluate = (name: string, model: string, ...more: string[]) => {
+    const report = join(temp.dir, name);
+    const run = quarry(['eval', '--spider', SPIDER_DIR, '--limit', '3', '--model', model, '--threads', '1', '--grammar', 'narrow', '--samples', '3', '--seed', '11', '--report', report, ...more], { timeoutMs: 300_000 });
+    assert.equal(run.code, 0, run.stderr);
+    return JSON.parse(readFileSync(report, 'utf8')) as EvalReport;
+  };
+  const byCard = evaluate('card.json', carded);
+  const asked = evaluate('asked.json', TINY_MODEL, '--temperature', '0.3');
+  const plain = evaluate('plain.json', TINY_MODEL);
+  assert.deepEqual((byCard.settings.sampling as { sampleTemperature: unknown }).sampleTemperature, { value: 0.3, source: 'model' });
+  assert.deepEqual((asked.settings.sampling as { sampleTemperature: unknown }).sampleTemperature, { value: 0.3, source: 'option' });
+  assert.deepEqual((plain.settings.sampling as { sampleTemperature: unknown }).sampleTemperature, { value: 0.8, source: 'default' });
+  const sqls = (report: EvalReport) => report.examples.map((e) => e.samples!.map((sample) => sample.sql));
+  assert.notDeepEqual(sqls(plain), sqls(asked), 'at 0.8 the samples differ from those at 0.3: the check below can fail');
+  assert.deepEqual(sqls(byCard), sqls(asked), 'the file\'s 0.3 is the temperature the samples were drawn at');
 });

@@ -3,6 +3,7 @@ import type { Database } from '../db/Database';
 import type { QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
 import { EngineError } from '../engine/EngineError';
+import { sampleTemperature } from './sampleTemperature';
 import type { LanguageModel } from '../engine/LanguageModel';
 import { extractSql } from '../prompt/extractSql';
 import type { PromptFormat, PromptFormatId } from '../prompt/PromptFormat';
@@ -75,8 +76,6 @@ export interface AskResult {
 
 /** Room kept free in the context beyond the answer itself (chat template, correction text). */
 const CONTEXT_MARGIN_TOKENS = 256;
-/** Sampling temperature for self-consistency when the caller asked for greedy decoding. */
-const SAMPLE_TEMPERATURE = 0.8;
 /** The least thinking a reasoning format is given, however full the context. */
 const MIN_THINKING_TOKENS = 256;
 
@@ -149,7 +148,8 @@ export async function askQuestion(
   if ((options.samples ?? 1) > 1) {
     options.onStage?.('writing SQL');
     const answers = [];
-    for (let i = 0; i < options.samples!; i++) answers.push(await attempt(undefined, options.temperature || SAMPLE_TEMPERATURE, (options.seed ?? 0) + i));
+    const temperature = sampleTemperature(options.temperature, engine.metadata).value;
+    for (let i = 0; i < options.samples!; i++) answers.push(await attempt(undefined, temperature, (options.seed ?? 0) + i));
     const votes = voteByResult(answers);
     if (votes[0]) return { sql: votes[0].sql, valid: true, attempts, result: votes[0].result, omittedTables, votes: votes.map(({ sql, count }) => ({ sql, count })), promptFormat: format.id };
     // None ran: the samples were the first try, and the corrections start from the first of them.
