@@ -579,6 +579,17 @@ suite('Databases view (first window)', () => {
     assert.match(shown, /pass@3\s+50\.0%/);
     assert.match(shown, /maj@3\s+50\.0%/);
     assert.match(shown, /Samples \(3\) and their vote groups[\s\S]*1\. SELECT 1\s+group 1 · wrong[\s\S]*2\. SELECT count\(\*\) FROM singer\s+group 2 · right[\s\S]*3\. SELECT count\(Name\) FROM singer\s+group 2 · right/);
+
+    // A run scored by Spider's rule beside it: not set side by side, and the panel says why.
+    const spiderRun = join(workspace, 'samples-report-spider.json');
+    writeFileSync(spiderRun, JSON.stringify({ ...report, settings: { ...report.settings, metrics: ['spider-exec'] }, summary: { ...report.summary, metrics: { 'spider-exec': 0, 'bird-ex': 0 } } }));
+    await vscode.commands.executeCommand('quarry.openEvaluation', file, spiderRun);
+    let refused = '';
+    for (let attempt = 0; attempt < 10 && !refused.includes('not comparable'); attempt++) {
+      refused = await allFramesText(join(workspace, `evaluation-incomparable-${attempt}.txt`));
+    }
+    assert.match(refused, /A is scored by bird-ex and B by spider-exec: their numbers are not comparable/);
+    assert.doesNotMatch(refused, /A → B/, 'no side-by-side table');
   });
 
   test('Build Dataset from Query History writes the dataset and its manifest', async () => {
