@@ -82,9 +82,11 @@ function renderSummary(): void {
   table.append(
     row('Model', modelLabel(current.report.settings), compare ? modelLabel(compare.report.settings) : undefined),
     // Each metric the run was scored by, its headline first; an older report has Spider's alone.
-    ...Object.entries(a.metrics ?? { 'spider-exec': a.execAccuracy }).map(([id, value], i) =>
-      row(i === 0 ? 'Execution accuracy' : a.metricLabels?.[id] ?? id, percent(value), b && percent(b.metrics?.[id] ?? (id === 'spider-exec' ? b.execAccuracy : undefined))),
-    ),
+    ...Object.entries(a.metrics ?? { 'spider-exec': a.execAccuracy }).map(([id, value], i) => {
+      // VES and R-VES are scores, not shares: BIRD prints them × 100 as numbers.
+      const shown = (summary: EvalSummary | undefined, x: number | undefined) => (summary?.efficiencyMetrics?.includes(id) ? (x === undefined ? '–' : (100 * x).toFixed(2)) : percent(x));
+      return row(i === 0 ? 'Execution accuracy' : (a.metricLabels?.[id] ?? id), shown(a, value), b && shown(b, b.metrics?.[id] ?? (id === 'spider-exec' ? b.execAccuracy : undefined)));
+    }),
     row('Scored by', a.metricLabels?.[headlineOf(current.report)] ?? headlineOf(current.report), compare ? (b?.metricLabels?.[headlineOf(compare.report)] ?? headlineOf(compare.report)) : undefined),
     ...(a.samples || b?.samples
       ? [

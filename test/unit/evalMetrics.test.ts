@@ -122,7 +122,7 @@ test('VES and R-VES: each right prediction timed, its ratio in the report; the f
   const run = quarry(['eval', '--dataset', dataset, '--predictions', predictions, '--metric', 'bird-ex,ves,r-ves', '--ves-iterations', '5', '--report', report]);
   assert.equal(run.code, 0, run.stderr);
   const { summary, examples, settings } = JSON.parse(readFileSync(report, 'utf8')) as EvalReport;
-  assert.deepEqual([settings.metrics, settings.vesIterations], [['bird-ex', 'ves', 'r-ves'], 5]);
+  assert.deepEqual([settings.metrics, settings.vesIterations, summary.efficiencyMetrics], [['bird-ex', 'ves', 'r-ves'], 5, ['ves', 'r-ves']]);
   assert.deepEqual(examples.map((e) => e.scores?.['bird-ex']), [1, 1, 0]);
   assert.ok(examples.slice(0, 2).every((e) => typeof e.vesRatio === 'number' && e.vesRatio > 0), 'a ratio for each right one');
   assert.equal(examples[2]!.vesRatio, undefined, 'none for the wrong one');

@@ -32,6 +32,7 @@ export function summarizeResults(results: ExampleResult[], seconds: number, metr
       ...accuracies(evaluated),
       ...Object.fromEntries(efficiency.map((id) => [id, evaluated.length ? (evaluated.reduce((sum, r) => sum + EFFICIENCY_METRICS[id].score(scoreOf(r, metrics[0]!) === 1 ? (r.vesRatio ?? null) : null), 0)) / evaluated.length : 0])),
     },
+    ...(efficiency.length ? { efficiencyMetrics: [...efficiency] } : {}),
     metricLabels: Object.fromEntries([...metrics.map((id) => [id, EVAL_METRICS[id].label]), ...efficiency.map((id) => [id, EFFICIENCY_METRICS[id].label])]),
     ...(evaluated.some((r) => r.strictMatch !== undefined)
       ? { strictAccuracy: evaluated.length ? evaluated.filter((r) => r.strictMatch === 1).length / evaluated.length : 0 }

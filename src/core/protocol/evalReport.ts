@@ -58,6 +58,8 @@ export interface EvalSummary {
   metrics?: Record<string, number>;
   /** Each metric's name for tables: `EX (BIRD)`. */
   metricLabels?: Record<string, string>;
+  /** The efficiency scores among `metrics` (VES, R-VES): no shares of questions, so shown × 100 as numbers, as BIRD prints them. */
+  efficiencyMetrics?: string[];
   /** With --instances K: accuracy when a prediction must match on the real database and all K instances. */
   strictAccuracy?: number;
   byHardness: Record<Hardness | 'unknown', LevelFigures>;
