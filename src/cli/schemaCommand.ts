@@ -7,15 +7,18 @@ import { toJson } from './toJson';
 export const SCHEMA_HELP = `Usage: quarry schema --db <file|url> [--json] [--samples N] [--schema-only] [--exact-counts]
 
 Prints a database's schema as the CREATE TABLE text prompts use (foreign keys,
-row counts and example values as comments), or as JSON.
+row counts and example values as comments), or as JSON; every schema of the database
+(a table outside the default one is named schema.table). On stderr: how many schemas,
+tables and columns were read, and a warning when there are none.
 
 Options:
   --db <file|url>  SQLite or DuckDB file (the engine is told by the file's content),
                    or postgresql://user@host:port/db (password: URL, PGPASSWORD or ~/.pgpass;
                    TLS: ?sslmode=require|verify-full&sslrootcert=…)
   --json           print {"dialect", "tables": [{"name", "columns", "foreignKeys", "rowCount"}]};
-                   on Postgres also "schema" (outside public), "comment" (COMMENT ON) and
-                   "rowCountEstimated" (true where rowCount is the server's estimate)
+                   "schema" for a table outside the default one (DuckDB main, Postgres public);
+                   on Postgres also "comment" (COMMENT ON) and "rowCountEstimated" (true where
+                   rowCount is the server's estimate)
   --samples N      example values per text column (default 3)
   --schema-only    read no row data: no example values
   --exact-counts   count every table's rows (Postgres otherwise gives its statistics' estimate)
@@ -36,6 +39,14 @@ export async function schemaCommand(args: string[], write: (text: string) => voi
   try {
     const schema = await db.readSchema({ sampleValues: samples, exactCounts: values['exact-counts'] });
     write(values.json ? toJson(schemaToJson(schema)) : renderSchemaDdl(schema).trimEnd());
+    // Counts go to stderr, so stdout stays the schema itself for scripts.
+    const namespaces = new Set(schema.tables.map((t) => t.schema ?? ''));
+    const columns = schema.tables.reduce((sum, t) => sum + t.columns.length, 0);
+    process.stderr.write(
+      schema.tables.length
+        ? `quarry: read ${namespaces.size} schema${namespaces.size === 1 ? '' : 's'}, ${schema.tables.length} table${schema.tables.length === 1 ? '' : 's'} and views, ${columns} columns\n`
+        : `quarry: warning: ${path} has no tables or views Quarry can read: an empty database, or one whose tables this user may not see\n`,
+    );
   } finally {
     await db.dispose();
   }

@@ -28,7 +28,7 @@ export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNo
       return (node.connection.schema?.tables ?? []).map((table) => ({ kind: 'table', connection: node.connection, table }));
     }
     if (node.kind === 'schema') {
-      const tables = (node.connection.schema?.tables ?? []).filter((table) => namespaceOf(table) === node.name);
+      const tables = (node.connection.schema?.tables ?? []).filter((table) => namespaceOf(table, node.connection) === node.name);
       return tables.map((table) => ({ kind: 'table', connection: node.connection, table }));
     }
     if (node.kind === 'table') return node.table.columns.map((column) => ({ kind: 'column', table: node.table, column }));
@@ -37,7 +37,7 @@ export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNo
 
   /** Needed to reveal a node: a table's parent is its schema or connection; connections are at the top (columns are never revealed). */
   getParent(node: DatabaseNode): DatabaseNode | undefined {
-    if (node.kind === 'table' && hasNamespaces(node.connection)) return { kind: 'schema', connection: node.connection, name: namespaceOf(node.table) };
+    if (node.kind === 'table' && hasNamespaces(node.connection)) return { kind: 'schema', connection: node.connection, name: namespaceOf(node.table, node.connection) };
     return node.kind === 'table' || node.kind === 'schema' ? { kind: 'connection', connection: node.connection } : undefined;
   }
 
@@ -54,17 +54,18 @@ export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNo
   }
 }
 
-/** Server databases have namespaces; a file's tables sit right under it. */
+/** Server databases have namespaces, and so does a file with tables outside its default schema (a DuckDB warehouse); else a file's tables sit right under it. */
 function hasNamespaces(connection: Connection): boolean {
-  return isUrlTarget(connection.path);
+  return isUrlTarget(connection.path) || (connection.schema?.tables ?? []).some((table) => table.schema !== undefined);
 }
 
-function namespaceOf(table: TableSchema): string {
-  return table.schema ?? 'public';
+/** The namespace a table without one lives in: Postgres's `public`, DuckDB's and SQLite's `main`. */
+function namespaceOf(table: TableSchema, connection: Connection): string {
+  return table.schema ?? ((connection.schema?.dialect ?? connection.db?.dialect) === 'postgres' ? 'public' : 'main');
 }
 
 function namespacesOf(connection: Connection): string[] {
-  return [...new Set((connection.schema?.tables ?? []).map(namespaceOf))];
+  return [...new Set((connection.schema?.tables ?? []).map((table) => namespaceOf(table, connection)))];
 }
 
 function schemaItem(connection: Connection, name: string): vscode.TreeItem {
@@ -72,7 +73,7 @@ function schemaItem(connection: Connection, name: string): vscode.TreeItem {
   item.id = `schema:${connection.path}:${name}`;
   item.contextValue = 'schema';
   item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-  const count = (connection.schema?.tables ?? []).filter((t) => namespaceOf(t) === name).length;
+  const count = (connection.schema?.tables ?? []).filter((t) => namespaceOf(t, connection) === name).length;
   item.description = `${count} ${count === 1 ? 'table' : 'tables'}`;
   return item;
 }

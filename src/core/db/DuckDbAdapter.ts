@@ -15,7 +15,7 @@ import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
 import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../types/DatabaseSchema';
 import { exampleText, exampleValuesSql, mostFrequentValues } from '../schema/exampleValuesSql';
-import { quoteIdentifier } from '../sql/quoteIdentifier';
+import { quoteIdentifier, quotedTableName } from '../sql/quoteIdentifier';
 import { callableNames } from './callableNames';
 
 /**
@@ -115,13 +115,14 @@ export class DuckDbAdapter implements DatabaseAdapter {
 
   async readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema> {
     try {
-      const { tables, estimatedRows } = await this.readTables();
+      const { tables, estimatedRows, keys } = await this.readTables();
       const columnsByTable = await this.readColumns();
       const constraints = await this.readConstraints();
       for (const table of tables) {
-        const keys = constraints.primaryKeys.get(table.name) ?? new Set<string>();
-        table.columns = (columnsByTable.get(table.name) ?? []).map((c) => ({ ...c, primaryKey: keys.has(c.name) }));
-        table.foreignKeys = constraints.foreignKeys.get(table.name) ?? [];
+        const key = keys.get(table)!;
+        const primary = constraints.primaryKeys.get(key) ?? new Set<string>();
+        table.columns = (columnsByTable.get(key) ?? []).map((c) => ({ ...c, primaryKey: primary.has(c.name) }));
+        table.foreignKeys = constraints.foreignKeys.get(key) ?? [];
       }
       // Sampling reads every row of a small table, which counts it too; only the rest need count(*).
       const counted = options.sampleValues > 0 ? await this.addExamples(tables, estimatedRows, options) : new Set<TableSchema>();
@@ -177,51 +178,59 @@ export class DuckDbAdapter implements DatabaseAdapter {
   }
 
   /**
-   * Tables and views, with DuckDB's row estimate for each table: its stored rows, deleted ones
-   * included, so never fewer than the table holds — safe for deciding which tables are small.
+   * Tables and views of every schema of the open database (a warehouse keeps its tables in schemas
+   * of their own: reading `main` alone read it as empty), with DuckDB's row estimate for each table:
+   * its stored rows, deleted ones included, so never fewer than the table holds — safe for deciding
+   * which tables are small. A table outside `main` carries its schema, so SQL names it `schema.table`.
    */
-  private async readTables(): Promise<{ tables: TableSchema[]; estimatedRows: Map<TableSchema, number> }> {
-    const rows = await this.rows<{ name: string; kind: 'table' | 'view'; estimated: bigint | null }>(
-      `SELECT table_name AS name, 'table' AS kind, table_oid AS oid, estimated_size AS estimated FROM duckdb_tables() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
+  private async readTables(): Promise<{ tables: TableSchema[]; estimatedRows: Map<TableSchema, number>; keys: Map<TableSchema, string> }> {
+    const rows = await this.rows<{ schema: string; name: string; kind: 'table' | 'view'; estimated: bigint | null }>(
+      `SELECT schema_name AS schema, schema_name <> 'main' AS elsewhere, table_name AS name, 'table' AS kind, table_oid AS oid, estimated_size AS estimated FROM duckdb_tables()
+       WHERE database_name = current_database() AND NOT internal AND NOT temporary
        UNION ALL
-       SELECT view_name, 'view', view_oid, NULL FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal AND NOT temporary
-       ORDER BY oid`,
+       SELECT schema_name, schema_name <> 'main', view_name, 'view', view_oid, NULL FROM duckdb_views()
+       WHERE database_name = current_database() AND NOT internal AND NOT temporary
+       ORDER BY elsewhere, schema, oid`,
     );
-    const tables = rows.map((r): TableSchema => ({ name: r.name, kind: r.kind, columns: [], foreignKeys: [], rowCount: null }));
+    const tables = rows.map((r): TableSchema => ({ name: r.name, ...(r.schema !== DEFAULT_SCHEMA ? { schema: r.schema } : {}), kind: r.kind, columns: [], foreignKeys: [], rowCount: null }));
     const estimatedRows = new Map(tables.flatMap((table, i) => (rows[i]!.estimated === null ? [] : [[table, Number(rows[i]!.estimated)] as const])));
-    return { tables, estimatedRows };
+    const keys = new Map(tables.map((table, i) => [table, tableKey(rows[i]!.schema, rows[i]!.name)]));
+    return { tables, estimatedRows, keys };
   }
 
   private async readColumns(): Promise<Map<string, ColumnSchema[]>> {
-    const rows = await this.rows<{ tableName: string; name: string; type: string; notNull: boolean }>(
-      `SELECT table_name AS tableName, column_name AS name, data_type AS type, NOT is_nullable AS notNull
-       FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal ORDER BY table_oid, column_index`,
+    const rows = await this.rows<{ schema: string; tableName: string; name: string; type: string; notNull: boolean }>(
+      `SELECT schema_name AS schema, table_name AS tableName, column_name AS name, data_type AS type, NOT is_nullable AS notNull
+       FROM duckdb_columns() WHERE database_name = current_database() AND NOT internal ORDER BY table_oid, column_index`,
     );
     const byTable = new Map<string, ColumnSchema[]>();
     for (const row of rows) {
-      const list = byTable.get(row.tableName) ?? [];
+      const key = tableKey(row.schema, row.tableName);
+      const list = byTable.get(key) ?? [];
       list.push({ name: row.name, type: row.type, primaryKey: false, notNull: row.notNull, examples: [] });
-      byTable.set(row.tableName, list);
+      byTable.set(key, list);
     }
     return byTable;
   }
 
   private async readConstraints(): Promise<{ primaryKeys: Map<string, Set<string>>; foreignKeys: Map<string, ForeignKeySchema[]> }> {
-    const rows = await this.rows<{ tableName: string; kind: string; columns: string[]; refTable: string | null; refColumns: string[] }>(
-      `SELECT table_name AS tableName, constraint_type AS kind, constraint_column_names AS columns,
+    const rows = await this.rows<{ schema: string; tableName: string; kind: string; columns: string[]; refTable: string | null; refColumns: string[] }>(
+      `SELECT schema_name AS schema, table_name AS tableName, constraint_type AS kind, constraint_column_names AS columns,
               referenced_table AS refTable, referenced_column_names AS refColumns
-       FROM duckdb_constraints() WHERE schema_name = 'main' AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')
+       FROM duckdb_constraints() WHERE database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')
        ORDER BY table_oid, constraint_index`,
     );
     const primaryKeys = new Map<string, Set<string>>();
     const foreignKeys = new Map<string, ForeignKeySchema[]>();
     for (const row of rows) {
+      const key = tableKey(row.schema, row.tableName);
       if (row.kind === 'PRIMARY KEY') {
-        primaryKeys.set(row.tableName, new Set(row.columns));
+        primaryKeys.set(key, new Set(row.columns));
       } else if (row.refTable !== null) {
-        const list = foreignKeys.get(row.tableName) ?? [];
-        list.push({ columns: [...row.columns], refTable: row.refTable, refColumns: [...row.refColumns] });
-        foreignKeys.set(row.tableName, list);
+        const list = foreignKeys.get(key) ?? [];
+        // DuckDB's foreign keys stay within their schema.
+        list.push({ columns: [...row.columns], refTable: row.refTable, ...(row.schema !== DEFAULT_SCHEMA ? { refSchema: row.schema } : {}), refColumns: [...row.refColumns] });
+        foreignKeys.set(key, list);
       }
     }
     return { primaryKeys, foreignKeys };
@@ -230,7 +239,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
   /** Many small queries cost DuckDB milliseconds each, so the counts come in batches of UNION ALL branches. */
   private async addRowCounts(todo: TableSchema[], all: TableSchema[]): Promise<void> {
     const branches = todo.flatMap((table) =>
-      table.kind === 'table' ? [`SELECT ${all.indexOf(table)} AS t, count(*) AS n FROM ${quoteIdentifier(table.name)}`] : [],
+      table.kind === 'table' ? [`SELECT ${all.indexOf(table)} AS t, count(*) AS n FROM ${quotedTableName(table)}`] : [],
     );
     for (let start = 0; start < branches.length; start += COUNTS_PER_QUERY) {
       const sql = branches.slice(start, start + COUNTS_PER_QUERY).join('\nUNION ALL\n');
@@ -254,7 +263,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
     }
     for (const table of sampled.filter((t) => !small.has(t))) {
       for (const column of table.columns.filter((c) => isTextType(c.type))) {
-        const sql = exampleValuesSql(quoteIdentifier(table.name), quoteIdentifier(column.name), options.sampleValues);
+        const sql = exampleValuesSql(quotedTableName(table), quoteIdentifier(column.name), options.sampleValues);
         column.examples = (await this.rows<{ v: unknown }>(sql)).map((r) => exampleText(String(r.v), options.maxValueLength));
       }
     }
@@ -265,7 +274,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
     const textColumns = tables.map((table) => table.columns.filter((c) => isTextType(c.type)));
     const branches = tables.map((table, t) => {
       const values = textColumns[t]!.map((c) => `CAST(${quoteIdentifier(c.name)} AS VARCHAR)`);
-      return `SELECT ${t} AS t, [${values.join(', ')}] AS vs FROM ${quoteIdentifier(table.name)}`;
+      return `SELECT ${t} AS t, [${values.join(', ')}] AS vs FROM ${quotedTableName(table)}`;
     });
     const rows = await this.rows<{ t: number; vs: (string | null)[] }>(branches.join('\nUNION ALL\n'));
     const valuesByColumn = textColumns.map((columns) => columns.map(() => [] as string[]));
@@ -282,6 +291,14 @@ export class DuckDbAdapter implements DatabaseAdapter {
       }),
     );
   }
+}
+
+/** The schema DuckDB finds unqualified names in. */
+const DEFAULT_SCHEMA = 'main';
+
+/** A table's key across schemas: two schemas may each have a table of one name. */
+function tableKey(schema: string, name: string): string {
+  return `${schema}\u0000${name}`;
 }
 
 const COUNTS_PER_QUERY = 100;
