@@ -43,7 +43,8 @@ ${PROMPT_FORMAT_HELP}
 ${GRAMMAR_HELP}
   --attempts N          corrections after the first try when the database rejects the SQL (default 2)
   --samples N           self-consistency: N answers, each run, the one whose result most agree on
-                        (sampled at --temperature, or 0.8 when it is 0); --json adds "votes"
+                        (sampled at --temperature; when it is 0, at the model file's own
+                        general.sampling.temp, else 0.8); --json adds "votes"
   --run                 also run the SQL and print its rows
   --schema-only         put no example values (no row data) into the prompt
 ${SAMPLING_HELP}
