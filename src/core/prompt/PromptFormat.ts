@@ -15,6 +15,18 @@ export interface PromptFormat {
   renderSchema(schema: DatabaseSchema): string;
   build(input: FormatInput): FormattedPrompt;
   answer: AnswerShape;
+  /**
+   * Few-shot examples from the user's own history: `default` where the model was not trained on
+   * one fixed prompt (it is helped by them), `opt-in` where it was trained zero-shot on its own
+   * prompt (OmniSQL, Arctic, Quarry's): examples then go in only when the user turns them on.
+   */
+  examples: 'default' | 'opt-in';
+}
+
+/** A (question, SQL) pair shown to the model before the question. */
+export interface FewShotExample {
+  question: string;
+  sql: string;
 }
 
 export type PromptFormatId = 'quarry' | 'omnisql' | 'arctic' | 'xiyan' | 'sqlcoder' | 'premsql' | 'qwen-coder';
@@ -28,6 +40,8 @@ export interface FormatInput {
   evidence?: string;
   /** The previous attempt and the database's verdict on it, when asking for a correction. */
   correction?: { sql: string; error: string; validNames: string };
+  /** Examples to show before the question (none: the prompt is the one the model was trained on). */
+  examples?: readonly FewShotExample[];
 }
 
 export interface FormattedPrompt {

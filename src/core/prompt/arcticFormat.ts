@@ -1,5 +1,6 @@
 import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
 import { evidenceThenQuestion, omnisqlFormat } from './omnisqlFormat';
+import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
 
 /**
@@ -33,14 +34,15 @@ export const arcticFormat: PromptFormat = {
   label: 'Arctic-Text2SQL-R1 (thinks in <think>, answers in <answer> with a ```sql block)',
   source: 'snowflakedb/ArcticTraining: projects/arctic_text2sql_r1/bird_eval/infer.py',
   renderSchema: omnisqlFormat.renderSchema,
-  build: ({ schema, schemaText, question, evidence, correction }) => {
+  build: ({ schema, schemaText, question, evidence, correction, examples }) => {
+    const shots = fewShotBlock(examples);
     const user = `Database Engine:
 ${DIALECT_NAMES[schema.dialect]}
 
 Database Schema:
 ${schemaText}
 This schema describes the database's structure, including tables, columns, primary keys, foreign keys, and any relevant relationships or constraints.
-
+${shots ? `\n${shots}\n` : ''}
 Question:
 ${evidenceThenQuestion(question, evidence)}
 
@@ -63,4 +65,5 @@ ${OUTPUT_FORMAT}`.trim();
   },
   // The instructions allow 4K tokens of thinking and 1K of answer.
   answer: { reasonsFirst: true, thinkingEnds: '</think>', thinkingTokens: 4096, maxTokens: 1024, stop: [] },
+  examples: 'opt-in',
 };

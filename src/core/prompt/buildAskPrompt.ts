@@ -1,4 +1,6 @@
 import type { Dialect } from '../types/QueryResult';
+import { fewShotBlock } from './fewShotBlock';
+import type { FewShotExample } from './PromptFormat';
 
 /**
  * Quarry's own prompt format (`quarry`), the one dataset exports are written in, so a model tuned
@@ -24,6 +26,8 @@ export interface PromptInput {
   evidence?: string;
   /** The previous attempt and the database's verdict on it, when asking for a correction. */
   correction?: { sql: string; error: string; validNames: string };
+  /** Few-shot examples, after the schema (none: the prompt Quarry's exports are trained on). */
+  examples?: readonly FewShotExample[];
 }
 
 /** The engines' names as prompts write them. */
@@ -31,15 +35,17 @@ export const DIALECT_NAMES: Record<Dialect, string> = { sqlite: 'SQLite', duckdb
 
 export function buildAskPrompt(input: PromptInput): AskPrompt {
   const dialect = DIALECT_NAMES[input.dialect];
+  const shots = fewShotBlock(input.examples);
   const system =
     `You write ${dialect} SQL. Answer the question with one read-only SQL query over this database, ` +
-    `and nothing else.\n\n${input.schemaDdl.trimEnd()}`;
+    `and nothing else.\n\n${input.schemaDdl.trimEnd()}${shots ? `\n\n${shots}` : ''}`;
   const asked = [...(input.evidence?.trim() ? [`Evidence: ${input.evidence.trim()}`] : []), `Question: ${input.question.trim()}`];
   const user = [...asked, ...(input.correction ? correctionLines(input.correction) : [])].join('\n');
   const completion = [
     `-- ${dialect} database schema`,
     input.schemaDdl.trimEnd(),
     '',
+    ...(shots ? [...shots.split('\n').map((line) => (line ? `-- ${line}` : '--')), ''] : []),
     ...[...asked, ...(input.correction ? correctionLines(input.correction) : [])].map((line) =>
       line.split('\n').map((part) => `-- ${part}`).join('\n'),
     ),

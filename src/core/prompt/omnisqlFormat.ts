@@ -3,6 +3,7 @@ import { RESERVED_WORDS, SQL_WORDS } from '../sql/keywords';
 import { quotedForCase, quoteIdentifier } from '../sql/quoteIdentifier';
 import type { TableSchema } from '../types/DatabaseSchema';
 import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
+import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
 
 /**
@@ -47,9 +48,11 @@ export const omnisqlFormat: PromptFormat = {
   label: 'OmniSQL and Arctic-Text2SQL-R1 (reason first, then a ```sql block)',
   source: 'RUCKBReasoning/OmniSQL: README.md, train_and_evaluate/process_dataset.py',
   renderSchema: (schema) => schema.tables.map((table) => renderTable(table, schema.dialect)).join('\n\n'),
-  build: ({ schema, schemaText, question, evidence, correction }) => {
+  build: ({ schema, schemaText, question, evidence, correction, examples }) => {
+    const shots = fewShotBlock(examples);
     const prompt = TEMPLATE.replace('{db_engine}', DIALECT_NAMES[schema.dialect])
       .replace('{db_details}', () => schemaText)
+      .replace('\nQuestion:\n', () => (shots ? `\n${shots}\n\nQuestion:\n` : '\nQuestion:\n'))
       .replace('{question}', () => evidenceThenQuestion(question, evidence));
     // A correction is Quarry's own turn: the first attempt is asked exactly as OmniSQL was trained.
     const user = correction ? `${prompt}\n${correctionLines(correction).join('\n')}` : prompt;
@@ -57,6 +60,7 @@ export const omnisqlFormat: PromptFormat = {
   },
   // OmniSQL's own evaluation gives the answer 2048 tokens (README's vLLM example).
   answer: { reasonsFirst: true, thinkingTokens: 1536, maxTokens: 512, stop: [] },
+  examples: 'opt-in',
 };
 
 /** The question as OmniSQL's preprocessing writes it (Arctic's too): the evidence, if any, on the line before. */

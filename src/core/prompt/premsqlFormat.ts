@@ -1,5 +1,6 @@
 import { renderTable } from '../schema/renderSchemaDdl';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
+import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
 
 /**
@@ -54,11 +55,12 @@ export const premsqlFormat: PromptFormat = {
   label: 'Prem-1B-SQL (PremSQL\u2019s prompt, the bare query as the answer)',
   source: 'premAI-io/premsql: premsql/datasets/prompts.py, premsql/datasets/base.py',
   renderSchema: renderCreateStatements,
-  build: ({ schemaText, question, evidence, correction }) => {
+  build: ({ schemaText, question, evidence, correction, examples }) => {
     const prompt = fill(TEMPLATE, {
       schemas: schemaText,
       additional_knowledge: evidence?.trim() ? `# Additional Knowledge:\n${evidence.trim()}` : '',
-      few_shot_examples: '',
+      // PremSQL's template has a place for examples; it was trained with it empty.
+      few_shot_examples: fewShotBlock(examples),
       question: question.trim(),
     });
     const user = correction
@@ -67,6 +69,7 @@ export const premsqlFormat: PromptFormat = {
     return { system: '', user, completion: user, rawCompletion: false };
   },
   answer: { reasonsFirst: false, maxTokens: 400, stop: [] },
+  examples: 'opt-in',
 };
 
 /** sqlite_master's CREATE TABLE statements, one per line group, without Quarry's example-value comments (PremSQL shows none). */

@@ -8,9 +8,11 @@ export const quarryFormat: PromptFormat = {
   label: "Quarry's own (models fine-tuned on Quarry's dataset exports)",
   source: 'src/core/prompt/buildAskPrompt.ts',
   renderSchema: renderSchemaDdl,
-  build: ({ schema, schemaText, question, evidence, correction }) => ({
-    ...buildAskPrompt({ dialect: schema.dialect, schemaDdl: schemaText, question, evidence, correction }),
+  build: ({ schema, schemaText, question, evidence, correction, examples }) => ({
+    ...buildAskPrompt({ dialect: schema.dialect, schemaDdl: schemaText, question, evidence, correction, examples }),
     rawCompletion: false,
   }),
   answer: { reasonsFirst: false, maxTokens: 400, stop: [] },
+  // Quarry's sample model and models tuned on Quarry's exports were trained without examples.
+  examples: 'opt-in',
 };

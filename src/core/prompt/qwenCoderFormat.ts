@@ -1,5 +1,6 @@
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
+import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
 
 /**
@@ -13,12 +14,14 @@ export const qwenCoderFormat: PromptFormat = {
   label: 'General chat coder models, e.g. Qwen2.5-Coder-Instruct (answer begun as a ```sql block)',
   source: "Quarry's own wording; the model's chat template from its GGUF",
   renderSchema: renderSchemaDdl,
-  build: ({ schema, schemaText, question, evidence, correction }) => {
+  build: ({ schema, schemaText, question, evidence, correction, examples }) => {
     const dialect = DIALECT_NAMES[schema.dialect];
+    const shots = fewShotBlock(examples);
     const user = [
       `${dialect} database schema:`,
       schemaText.trimEnd(),
       '',
+      ...(shots ? [shots, ''] : []),
       ...(evidence?.trim() ? [`Evidence: ${evidence.trim()}`] : []),
       `Question: ${question.trim()}`,
       '',
@@ -28,4 +31,6 @@ export const qwenCoderFormat: PromptFormat = {
     return { system: '', user, completion: `${user}\n\n`, rawCompletion: false, responsePrefix: '```sql\n' };
   },
   answer: { reasonsFirst: false, maxTokens: 512, stop: ['```'] },
+  // Never trained on one text-to-SQL prompt: examples of the user's own queries help it.
+  examples: 'default',
 };

@@ -1,5 +1,6 @@
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { correctionLines } from './buildAskPrompt';
+import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
 
 /**
@@ -13,7 +14,8 @@ export const sqlcoderFormat: PromptFormat = {
   label: 'SQLCoder (raw completion ending at [SQL])',
   source: 'defog/sqlcoder-7b-2 model card; defog-ai/sqlcoder prompt.md',
   renderSchema: renderSchemaDdl,
-  build: ({ schemaText, question, evidence, correction }) => {
+  build: ({ schemaText, question, evidence, correction, examples }) => {
+    const shots = fewShotBlock(examples);
     const asked = question.trim();
     const instructions = [
       ...(evidence?.trim() ? [`- ${evidence.trim()}`] : []),
@@ -29,6 +31,7 @@ export const sqlcoderFormat: PromptFormat = {
       'The query will run on a database with the following schema:',
       schemaText.trimEnd(),
       '',
+      ...(shots ? ['### Examples', shots, ''] : []),
       '### Answer',
       `Given the database schema, here is the SQL query that [QUESTION]${asked}[/QUESTION]`,
       '[SQL]',
@@ -36,4 +39,5 @@ export const sqlcoderFormat: PromptFormat = {
     return { system: '', user: completion, completion, rawCompletion: true };
   },
   answer: { reasonsFirst: false, maxTokens: 400, stop: ['[/SQL]'] },
+  examples: 'opt-in',
 };

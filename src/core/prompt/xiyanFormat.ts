@@ -1,5 +1,6 @@
 import { renderMSchema } from '../schema/renderMSchema';
 import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
+import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
 
 /**
@@ -13,7 +14,8 @@ export const xiyanFormat: PromptFormat = {
   label: 'XiYanSQL-QwenCoder (its Chinese template, answer in an opened ```sql block)',
   source: 'XGenerationLab/XiYanSQL-QwenCoder: README.md',
   renderSchema: renderMSchema,
-  build: ({ schema, schemaText, question, evidence, correction }) => {
+  build: ({ schema, schemaText, question, evidence, correction, examples }) => {
+    const shots = fewShotBlock(examples);
     const dialect = DIALECT_NAMES[schema.dialect];
     const asked = question.trim();
     const prompt = `你是一名${dialect}专家，现在需要阅读并理解下面的【数据库schema】描述，以及可能用到的【参考信息】，并运用${dialect}知识生成sql语句回答【用户问题】。
@@ -25,7 +27,7 @@ ${schemaText.trimEnd()}
 
 【参考信息】
 ${evidence?.trim() ?? ''}
-
+${shots ? `\n${shots}\n` : ''}
 【用户问题】
 ${asked}
 
@@ -35,4 +37,5 @@ ${asked}
     return { system: '', user, completion: `${user}\n`, rawCompletion: false };
   },
   answer: { reasonsFirst: false, maxTokens: 1024, stop: ['```'] },
+  examples: 'opt-in',
 };
