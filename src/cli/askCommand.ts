@@ -18,6 +18,8 @@ import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandA
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 import { completionInput } from '../core/protocol/completionInput';
+import { buildPromptContext, summarizeContext } from '../core/context/buildPromptContext';
+import { CONTEXT_ARGS, CONTEXT_HELP, contextFromOptions, contextRequest, retrievalSources } from './contextOptions';
 
 export const ASK_HELP = `Usage: quarry ask --db <file|url> [--model <path|url|hf:…> | --endpoint <url>] [options] "<question>"
 
@@ -38,8 +40,10 @@ ${PROMPT_FORMAT_HELP}
                         local --model without a chat template, the completion text it is sent) and stop;
                         needs no model (the format: --prompt-format, else a local --model's name,
                         else quarry; --json: {"format", "messages"} or {"format", "completion"},
-                        with "responsePrefix" where the format begins the model's turn)
+                        with "responsePrefix" where the format begins the model's turn, and
+                        "context": what quarry context --json prints for the same options)
   --evidence <text>     external knowledge for the question (BIRD's evidence)
+${CONTEXT_HELP}
 ${GRAMMAR_HELP}
   --attempts N          corrections after the first try when the database rejects the SQL (default 2)
   --samples N           self-consistency: N answers, each run, the one whose result most agree on
@@ -71,6 +75,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     ...PROMPT_FORMAT_ARGS,
     'print-prompt': { type: 'boolean' },
     evidence: { type: 'string' },
+    ...CONTEXT_ARGS,
   }, { maxPositionals: 1 });
   if (values.help) return write(ASK_HELP);
   const path = requiredDb('ask', values.db);
@@ -83,7 +88,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     const format = PROMPT_FORMATS[formatId ?? local?.format ?? 'quarry'];
     // A local model without a chat template is sent the completion text whatever the format; without a model, the format says.
     const asCompletion = local ? !local.chatTemplate : false;
-    return printPrompt(path, format, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json, asCompletion }, write);
+    return printPrompt(path, format, values, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json, asCompletion }, write);
   }
   const remote = remoteModelOptions('ask', values);
   const modelRef = remote ? null : requiredModel('ask', model);
@@ -104,7 +109,16 @@ export async function askCommand(args: string[], write: (text: string) => void):
     let status: ModelStatus;
     ({ engine, status } = await openCliModel(remote ? { remote } : { local: modelOptions! }, signal, progress));
     const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });
+    const context = contextFromOptions('ask', values, db, schema, { schemaOnly: !!values['schema-only'], signal });
     const result = await askQuestion(db, schema, engine, question, {
+      context: {
+        index: context.index,
+        loadValues: context.loadValues,
+        pinned: context.pinned,
+        // Giving a pool turns examples on, whatever the format's default.
+        ...(context.pool ? { pool: context.pool, examples: context.shots } : {}),
+        ...(context.budget !== undefined ? { budget: context.budget } : {}),
+      },
       promptFormat: formatId,
       evidence: values.evidence,
       samples,
@@ -128,6 +142,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
           device: status.device,
           promptFormat: result.promptFormat,
           ...(result.omittedTables.length ? { omittedTables: result.omittedTables } : {}),
+          context: result.context,
           ...(result.votes ? { votes: result.votes } : {}),
           ...(values.run && result.result ? { columns: result.result.columns, rows: result.result.rows, truncated: result.result.truncated } : {}),
         }),
@@ -159,21 +174,31 @@ function localModel(model: string | undefined, lora: string | undefined): { form
 async function printPrompt(
   path: string,
   format: PromptFormat,
+  options: Parameters<typeof contextFromOptions>[1],
   request: { question: string; evidence?: string; schemaOnly: boolean; json: boolean; asCompletion: boolean },
   write: (text: string) => void,
 ): Promise<number> {
   const db = await IsolatedDatabase.open(path);
-  let schema: DatabaseSchema;
+  let chosen: ReturnType<typeof buildPromptContext>;
   try {
-    schema = await db.readSchema({ sampleValues: request.schemaOnly ? 0 : undefined });
+    const schema: DatabaseSchema = await db.readSchema({ sampleValues: request.schemaOnly ? 0 : undefined });
+    const context = contextFromOptions('ask', options, db, schema, { schemaOnly: request.schemaOnly });
+    chosen = buildPromptContext(await retrievalSources(context, format), contextRequest(context, request));
   } finally {
     await db.dispose();
   }
-  const prompt = format.build({ schema, schemaText: format.renderSchema(schema), question: request.question, evidence: request.evidence });
+  const prompt = format.build({
+    schema: chosen.schema,
+    schemaText: format.renderSchema(chosen.schema),
+    question: request.question,
+    evidence: request.evidence,
+    ...(chosen.examples.length ? { examples: chosen.examples } : {}),
+  });
   const messages = [...(prompt.system ? [{ role: 'system', content: prompt.system }] : []), { role: 'user', content: prompt.user }];
   const begun = prompt.responsePrefix ? { responsePrefix: prompt.responsePrefix } : {};
   const completion = prompt.rawCompletion || request.asCompletion;
-  if (request.json) write(toJson(completion ? { format: format.id, completion: prompt.completion, ...begun } : { format: format.id, messages, ...begun }));
+  const context = summarizeContext(chosen);
+  if (request.json) write(toJson(completion ? { format: format.id, completion: prompt.completion, ...begun, context } : { format: format.id, messages, ...begun, context }));
   else if (completion) write(completionInput(prompt));
   else {
     const blocks = messages.map((message) => `=== ${message.role} ===\n${message.content}`);
@@ -183,3 +208,4 @@ async function printPrompt(
   }
   return 0;
 }
+

@@ -3,6 +3,7 @@ import { EngineError, type EngineErrorCode } from '../core/engine/EngineError';
 import { EvalInputError } from '../core/eval/EvalDataset';
 import { FileError } from '../core/files/FileError';
 import { ASK_HELP, askCommand } from './askCommand';
+import { CONTEXT_COMMAND_HELP, contextCommand } from './contextCommand';
 import { COMPLETE_HELP, completeCommand } from './completeCommand';
 import { DATASET_HELP, datasetCommand } from './datasetCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
@@ -21,6 +22,7 @@ Commands:
   schema   print a database's schema (DDL or --json)
   sql      run one read-only SQL statement
   ask      write SQL for an English question with a local model
+  context  what goes into the prompt for a question: tables, values, examples, tokens
   complete inline completion from the command line: the rest of a statement, or a query under a comment
   models   the curated text-to-SQL models: size, memory, license, format, reported accuracy, download
   eval     execution accuracy of predictions or a model on Spider or a JSONL dataset
@@ -38,6 +40,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   schema: { run: schemaCommand, help: SCHEMA_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
   ask: { run: askCommand, help: ASK_HELP },
+  context: { run: contextCommand, help: CONTEXT_COMMAND_HELP },
   complete: { run: completeCommand, help: COMPLETE_HELP },
   models: { run: modelsCommand, help: MODELS_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rankTablesForQuestion } from '../../src/core/ask/selectRelevantTables';
+import { buildPromptContext } from '../../src/core/context/buildPromptContext';
+import { estimateTokens } from '../../src/core/context/estimateTokens';
+import { SchemaIndex } from '../../src/core/context/SchemaIndex';
+import { PROMPT_FORMATS } from '../../src/core/prompt/promptFormats';
 import { buildAskPrompt } from '../../src/core/prompt/buildAskPrompt';
 import { extractSql } from '../../src/core/prompt/extractSql';
 import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
@@ -74,9 +77,11 @@ test('the grammar names exactly the schema, quoted where needed', () => {
   assert.doesNotMatch(grammar, /"\\"when\\"" comparison/);
 });
 
-test('tables are ranked by the question, each followed by the tables it joins', () => {
-  const ranked = rankTablesForQuestion(schema, 'Which themes had concerts?').map((t) => t.name);
-  assert.deepEqual(ranked.slice(0, 2), ['concert', 'stadium']);
-  assert.deepEqual(rankTablesForQuestion(schema, 'list every pet type').map((t) => t.name)[0], 'pets');
-  assert.deepEqual(rankTablesForQuestion(schema, 'Raith Rovers').map((t) => t.name)[0], 'stadium');
+test('a schema cut to fit keeps the tables the question names, with the tables they join', () => {
+  const sources = { index: new SchemaIndex(schema), format: PROMPT_FORMATS.quarry, countTokens: estimateTokens };
+  // The tables take 27, 42, 21 and 16 estimated tokens: 30 holds any one but the second, 75 the first two.
+  const one = (question: string) => buildPromptContext(sources, { question, budget: 30 }).tables;
+  assert.deepEqual(buildPromptContext(sources, { question: 'Which themes had concerts?', budget: 75 }).tables, ['stadium', 'concert']);
+  assert.deepEqual(one('list every pet type'), ['pets']);
+  assert.deepEqual(one('Raith Rovers'), ['stadium']);
 });

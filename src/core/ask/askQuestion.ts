@@ -12,7 +12,11 @@ import { PROMPT_FORMATS } from '../prompt/promptFormats';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { fencedGrammar, grammarFor, SQL_FENCE, type GrammarMode } from '../sql/grammarFor';
 import { jsonSafeValue } from '../sql/rowsAsText';
-import { rankTablesForQuestion } from './selectRelevantTables';
+import { buildPromptContext, summarizeContext, type ContextSummary, type PromptContext } from '../context/buildPromptContext';
+import { scaleToModel } from '../context/estimateTokens';
+import type { ExamplePool } from '../context/ExamplePool';
+import { SchemaIndex } from '../context/SchemaIndex';
+import type { ValueIndex } from '../context/ValueIndex';
 
 export type AskStage = 'fitting schema' | 'writing SQL' | 'checking' | 'correcting';
 
@@ -48,7 +52,27 @@ export interface AskOptions {
   maxRows?: number;
   signal?: AbortSignal;
   onStage?: (stage: AskStage) => void;
+  /** What chooses the tables, values and examples when the schema does not fit, or examples are wanted. */
+  context?: AskContextOptions;
 }
+
+export interface AskContextOptions {
+  /** The schema's index, kept between questions (built from the schema when absent). */
+  index?: SchemaIndex;
+  /** The value index, asked for only when the schema does not fit whole (none in schema-only mode). */
+  loadValues?: () => Promise<ValueIndex | undefined>;
+  /** The user's own (question, SQL) pairs. */
+  pool?: ExamplePool;
+  /** Examples to show from the pool; default: DEFAULT_EXAMPLES for formats that take examples by default, else none. */
+  examples?: number;
+  /** Tables (qualified names) that always go in. */
+  pinned?: readonly string[];
+  /** Tokens the schema, values and examples may take at most, besides what the context allows. */
+  budget?: number;
+}
+
+/** Examples a format that takes them by default is shown, when there is a pool. */
+export const DEFAULT_EXAMPLES = 3;
 
 export interface AskAttempt {
   sql: string;
@@ -68,6 +92,8 @@ export interface AskResult {
   result: QueryResult | null;
   /** Tables left out of the prompt because the schema did not fit the context. */
   omittedTables: string[];
+  /** What the prompt held: tables, values, examples, their tokens, and what was left out. */
+  context: ContextSummary;
   /** With `samples`: the answers that ran, grouped by the result they gave, most votes first. */
   votes?: { sql: string; count: number }[];
   /** The prompt format the model was asked in (chosen, or detected from its file). */
@@ -103,15 +129,18 @@ export async function askQuestion(
   const reasoning = thinkingTokens !== undefined ? { ...SQL_FENCE, thinkingTokens, ...(thinkingEnds ? { after: thinkingEnds } : {}) } : undefined;
   const answerTokens = maxTokens + (reasoning?.thinkingTokens ?? 0);
   const budget = contextSize - answerTokens - CONTEXT_MARGIN_TOKENS;
-  const { fitted, omittedTables } =
-    wholePromptTokens <= budget ? { fitted: schema, omittedTables: [] } : await fitSchema(engine, format, schema, question, budget, options.signal);
+  const chosen = await chooseContext(engine, format, schema, { question, evidence: options.evidence, wholePromptTokens, budget }, options.context ?? {}, options.signal);
+  const fitted = chosen.schema;
+  const examples = chosen.examples;
+  const omittedTables = chosen.omitted.tables;
+  const context = summarizeContext(chosen);
   const schemaText = format.renderSchema(fitted);
   const sqlGrammar = grammarFor(fitted, options.grammar ?? DEFAULT_GRAMMAR);
   const grammar = reasoning && sqlGrammar ? fencedGrammar(sqlGrammar) : sqlGrammar;
   const attempts: AskAttempt[] = [];
   /** One answer: generated, its SQL taken out, checked and run on the database. */
   const attempt = async (correction: Correction | undefined, temperature: number, seed: number | undefined) => {
-    const prompt = format.build({ schema: fitted, schemaText, question, evidence: options.evidence, correction });
+    const prompt = format.build({ schema: fitted, schemaText, question, evidence: options.evidence, correction, ...(examples.length ? { examples } : {}) });
     const started = performance.now();
     const generated = await engine.generate(
       {
@@ -151,7 +180,7 @@ export async function askQuestion(
     const temperature = sampleTemperature(options.temperature, engine.metadata).value;
     for (let i = 0; i < options.samples!; i++) answers.push(await attempt(undefined, temperature, (options.seed ?? 0) + i));
     const votes = voteByResult(answers);
-    if (votes[0]) return { sql: votes[0].sql, valid: true, attempts, result: votes[0].result, omittedTables, votes: votes.map(({ sql, count }) => ({ sql, count })), promptFormat: format.id };
+    if (votes[0]) return { sql: votes[0].sql, valid: true, attempts, result: votes[0].result, omittedTables, context, votes: votes.map(({ sql, count }) => ({ sql, count })), promptFormat: format.id };
     // None ran: the samples were the first try, and the corrections start from the first of them.
     correction = { sql: answers[0]!.sql, error: answers[0]!.error!, validNames: validNames(fitted) };
     tries--;
@@ -159,10 +188,10 @@ export async function askQuestion(
   for (let i = 0; i < tries; i++) {
     options.onStage?.(correction ? 'correcting' : 'writing SQL');
     const answer = await attempt(correction, options.temperature ?? 0, options.seed);
-    if (!answer.error) return { sql: answer.sql, valid: true, attempts, result: answer.result, omittedTables, promptFormat: format.id };
+    if (!answer.error) return { sql: answer.sql, valid: true, attempts, result: answer.result, omittedTables, context, promptFormat: format.id };
     correction = { sql: answer.sql, error: answer.error, validNames: validNames(fitted) };
   }
-  return { sql: attempts.at(-1)!.sql, valid: false, attempts, result: null, omittedTables, promptFormat: format.id };
+  return { sql: attempts.at(-1)!.sql, valid: false, attempts, result: null, omittedTables, context, promptFormat: format.id };
 }
 
 type Correction = { sql: string; error: string; validNames: string };
@@ -205,24 +234,39 @@ function thinkingBudget(room: number, wanted: number): number {
   return Math.min(wanted, Math.max(MIN_THINKING_TOKENS, room - CONTEXT_MARGIN_TOKENS));
 }
 
-/** The most relevant tables whose prompt fits `budget` tokens (the whole schema did not). */
-async function fitSchema(
+/**
+ * The schema, values and examples the prompt holds. A whole prompt that fits the context goes as it
+ * is (with examples only when wanted); otherwise retrieval fits a part to the room the context
+ * leaves, counted in the model's own tokens: the estimate is scaled to the tokenizer by the whole
+ * prompt's real count, and the chosen prompt is counted again, and cut further should the estimate
+ * have been short.
+ */
+async function chooseContext(
   engine: LanguageModel,
   format: PromptFormat,
   schema: DatabaseSchema,
-  question: string,
-  budget: number,
+  ask: { question: string; evidence?: string; wholePromptTokens: number; budget: number },
+  options: AskContextOptions,
   signal?: AbortSignal,
-): Promise<{ fitted: DatabaseSchema; omittedTables: string[] }> {
-  let used = await engine.countTokens(format.build({ schema, schemaText: '', question }).completion, signal);
-  const kept = new Set<string>();
-  for (const table of rankTablesForQuestion(schema, question)) {
-    const cost = await engine.countTokens(format.renderSchema({ ...schema, tables: [table] }), signal);
-    if (used + cost > budget) continue;
-    used += cost;
-    kept.add(table.name);
+): Promise<PromptContext> {
+  const index = options.index ?? new SchemaIndex(schema);
+  const wholePrompt = format.build({ schema, schemaText: format.renderSchema(schema), question: ask.question, evidence: ask.evidence }).completion;
+  const countTokens = scaleToModel(wholePrompt, ask.wholePromptTokens);
+  const examples = options.pool ? (options.examples ?? (format.examples === 'default' ? DEFAULT_EXAMPLES : 0)) : 0;
+  const fits = ask.wholePromptTokens <= ask.budget && (options.budget === undefined || ask.wholePromptTokens <= options.budget);
+  const values = fits ? undefined : await options.loadValues?.();
+  const bare = await engine.countTokens(format.build({ schema, schemaText: '', question: ask.question, evidence: ask.evidence }).completion, signal);
+  let room = Math.min(ask.budget - bare, options.budget ?? Infinity);
+  for (let attempt = 0; ; attempt++) {
+    const context = buildPromptContext(
+      { index, format, countTokens, ...(values ? { values } : {}), ...(options.pool ? { pool: options.pool } : {}) },
+      { question: ask.question, ...(ask.evidence ? { evidence: ask.evidence } : {}), budget: fits && !examples ? undefined : room, examples, ...(options.pinned ? { pinned: options.pinned } : {}) },
+    );
+    if (context.tables.length === 0) throw new EngineError('generation-failed', `not even one table of the schema fits the model's context (${ask.budget - bare} tokens left beside the answer)`);
+    if (!context.retrieved && !examples) return context;
+    const prompt = format.build({ schema: context.schema, schemaText: format.renderSchema(context.schema), question: ask.question, evidence: ask.evidence, examples: context.examples });
+    const real = await engine.countTokens(prompt.completion, signal);
+    if (real <= ask.budget || attempt === 2) return context;
+    room -= Math.ceil((real - ask.budget) * 1.1) + 1;
   }
-  if (kept.size === 0) throw new EngineError('generation-failed', `not even one table of the schema fits the model's context (${budget} tokens left beside the answer)`);
-  const fitted = { ...schema, tables: schema.tables.filter((t) => kept.has(t.name)) };
-  return { fitted, omittedTables: schema.tables.filter((t) => !kept.has(t.name)).map((t) => t.name) };
 }

@@ -1,4 +1,4 @@
-import { contextWords, STOP_WORDS, wordsWithPrefix } from './contextWords';
+import { contextWords, STOP_WORDS } from './contextWords';
 
 /** A value of a text column the question names, and where it lives. */
 export interface ValueHit {
@@ -61,7 +61,6 @@ export class ValueIndex {
   readonly data: ValueIndexData;
   private readonly postings = new Map<string, number[]>();
   private readonly entries: { column: number; value: string; words: string[] }[] = [];
-  private sortedWords: string[] | undefined;
 
   constructor(data: ValueIndexData) {
     this.data = data;
@@ -90,13 +89,13 @@ export class ValueIndex {
    */
   lookup(question: string, limit = 50, nameWords?: ReadonlySet<string>): ValueHit[] {
     const asked = contextWords(question, AS_WRITTEN);
-    // Each word of the question, and the longer or shorter forms of it the values have ("Asian": asia).
+    // Each word of the question, and the shorter forms of it the values have ("Asian": asia, "engineering": engineer);
+    // not longer ones: "singer" would find every Singerman.
     const matches = new Map<string, number>();
     for (const word of asked) {
       matches.set(word, 1);
       if (word.length < MIN_PREFIX || STOP_WORDS.has(word)) continue;
       for (let cut = MIN_PREFIX; cut < word.length; cut++) if (this.postings.has(word.slice(0, cut)) && !matches.has(word.slice(0, cut))) matches.set(word.slice(0, cut), PREFIX_MATCH);
-      for (const longer of wordsWithPrefix((this.sortedWords ??= [...this.postings.keys()].sort()), word)) if (!matches.has(longer)) matches.set(longer, PREFIX_MATCH);
     }
     const candidates = new Set<number>();
     for (const word of matches.keys()) {

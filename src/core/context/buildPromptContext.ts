@@ -24,7 +24,7 @@ export interface PromptContext {
 export interface ContextSources {
   index: SchemaIndex;
   format: PromptFormat;
-  /** Absent in schema-only mode, or before the index is built: no values then. */
+  /** Absent in schema-only mode, or before the index is built: no values then. Used only when the schema does not fit whole. */
   values?: ValueIndex;
   pool?: ExamplePool;
   countTokens: (text: string) => number;
@@ -32,6 +32,8 @@ export interface ContextSources {
 
 export interface ContextRequest {
   question: string;
+  /** External knowledge for the question (BIRD's evidence): its words help find tables and values, not examples. */
+  evidence?: string;
   /** Tokens the schema, values and examples may take together; none: the whole schema, as before retrieval. */
   budget?: number;
   /** Qualified names of tables that always go in (the user pinned them for this connection). */
@@ -50,7 +52,8 @@ const VALUE_BONUS = 4;
 const WHOLE_GROUPS = 1;
 
 /**
- * Chooses what goes into the prompt for a question. A schema that fits the budget goes in whole.
+ * Chooses what goes into the prompt for a question. A schema that fits the budget goes in whole, as
+ * it did before retrieval (its own example values, no others: the prompt small models were trained on).
  * Otherwise tables are ranked (SchemaIndex's BM25, plus the tables holding values the question
  * names), grouped by schema so that the best database is chosen first when there are many, joined
  * up by foreign keys (the tables on the shortest path between two chosen ones, then their
@@ -59,7 +62,7 @@ const WHOLE_GROUPS = 1;
 export function buildPromptContext(sources: ContextSources, request: ContextRequest): PromptContext {
   const { index, format, countTokens } = sources;
   const schema = index.schema;
-  const hits = sources.values?.lookup(request.question, 50, index.nameWords) ?? [];
+  const asked = request.evidence?.trim() ? `${request.question}\n${request.evidence}` : request.question;
   const examples = request.examples && sources.pool ? sources.pool.rank(request.question, request.examples).map(({ question, sql }) => ({ question, sql })) : [];
   const examplesTokens = examples.length ? Math.max(0, countTokens(format.build({ schema, schemaText: '', question: request.question, examples }).completion) - countTokens(format.build({ schema, schemaText: '', question: request.question }).completion)) : 0;
   const costs = tableCosts(index, format, countTokens);
@@ -67,10 +70,13 @@ export function buildPromptContext(sources: ContextSources, request: ContextRequ
   const pinned = new Set((request.pinned ?? []).map((name) => index.byKey.get(name.toLowerCase())).filter((i): i is number => i !== undefined));
 
   let chosen: Set<number>;
-  const valueRoom = estimateValueTokens(hits, countTokens);
-  if (request.budget === undefined || wholeCost + examplesTokens + valueRoom <= request.budget) {
+  let hits: ValueHit[] = [];
+  if (request.budget === undefined || wholeCost + examplesTokens <= request.budget) {
+    // What fits goes in as before retrieval existed: the whole schema with its own example values.
     chosen = new Set(schema.tables.map((_, i) => i));
   } else {
+    hits = sources.values?.lookup(asked, 50, index.nameWords) ?? [];
+    const valueRoom = estimateValueTokens(hits, countTokens);
     const budget = request.budget - examplesTokens - valueRoom;
     chosen = new Set();
     let used = 0;
@@ -81,7 +87,7 @@ export function buildPromptContext(sources: ContextSources, request: ContextRequ
       used += costs[i]!;
     };
     for (const i of pinned) take(i, true);
-    for (const i of tableOrder(index, request.question, hits)) take(i);
+    for (const i of tableOrder(index, asked, hits)) take(i);
   }
 
   const shown = showValues(hits, chosen, index);
@@ -100,6 +106,13 @@ export function buildPromptContext(sources: ContextSources, request: ContextRequ
     omitted: { tables: schema.tables.filter((_, i) => !chosen.has(i)).map(qualifiedName), values: omittedValues },
     retrieved: chosen.size < schema.tables.length,
   };
+}
+
+/** What a context was, without the schema itself: what `quarry context` prints and an Ask reports. */
+export type ContextSummary = Omit<PromptContext, 'schema'>;
+
+export function summarizeContext({ schema: _, ...summary }: PromptContext): ContextSummary {
+  return summary;
 }
 
 /** Every table in the order it should go in while the budget lasts. */
@@ -131,7 +144,9 @@ function tableOrder(index: SchemaIndex, question: string, hits: ValueHit[]): num
 
   const first: number[] = [];
   const later: number[] = [];
-  ranked.forEach(({ members }, rank) => {
+  ranked.forEach(({ members, score: groupScore }, rank) => {
+    // A database none of the question's words or values point to adds nothing but noise.
+    if (rank > 0 && groupScore <= 0) return;
     const matching = members.filter((i) => score(i) > 0).sort(byScore);
     const core: number[] = [];
     const inCore = new Set<number>();
@@ -194,6 +209,11 @@ function estimateValueTokens(hits: ValueHit[], countTokens: (text: string) => nu
 }
 
 const costCache = new WeakMap<SchemaIndex, Map<string, { counter: (text: string) => number; costs: number[] }>>();
+
+/** Tokens the whole schema takes as the format renders it, table by table: over the budget, retrieval starts (and the value index is wanted). */
+export function wholeSchemaTokens(index: SchemaIndex, format: PromptFormat, countTokens: (text: string) => number): number {
+  return tableCosts(index, format, countTokens).reduce((a, b) => a + b, 0);
+}
 
 /** Each table's tokens as the format renders it alone; counted once per index, format and counter. */
 function tableCosts(index: SchemaIndex, format: PromptFormat, countTokens: (text: string) => number): number[] {
