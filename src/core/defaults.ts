@@ -17,6 +17,8 @@ export const DEFAULT_MEMORY_LIMIT_MB = 2048;
 export const DEFAULT_SAMPLE_VALUES = 3;
 /** Corrections after a first attempt the database rejects (quarry.ask.corrections, --attempts). */
 export const DEFAULT_CORRECTIONS = 2;
+/** Few-shot examples shown when a pool gives them and nothing says how many. */
+export const DEFAULT_EXAMPLES = 3;
 /** How the model is asked (quarry.model.promptFormat): detected from the model file. */
 export const DEFAULT_PROMPT_FORMAT = 'auto' as const;
 /** How decoding is constrained (quarry.model.grammar, --grammar): the dialect's language with the schema's names. */

@@ -12,9 +12,14 @@ export const COMMANDS = {
   openEvaluation: 'quarry.openEvaluation',
   buildDataset: 'quarry.buildDataset',
   runQuery: 'quarry.runQuery',
+  pinTable: 'quarry.pinTable',
+  unpinTable: 'quarry.unpinTable',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 /** The Databases view, whose ID package.json declares too. */
 export const DATABASES_VIEW = 'quarry.databases';
+
+/** The Prompt Context view: what the model saw for the last Ask. */
+export const PROMPT_CONTEXT_VIEW = 'quarry.promptContext';

@@ -17,7 +17,9 @@ import { chooseSqlConnection } from './commands/chooseSqlConnection';
 import { toggleInlineCompletion } from './commands/toggleInlineCompletion';
 import { runQuery, type RunQueryArgs } from './commands/runQuery';
 import { RunQueryCodeLens } from './RunQueryCodeLens';
-import { COMMANDS, DATABASES_VIEW } from './commandIds';
+import { COMMANDS, DATABASES_VIEW, PROMPT_CONTEXT_VIEW } from './commandIds';
+import { PromptContextSources } from './PromptContextSources';
+import { PromptContextTreeProvider, type PromptContextNode } from './PromptContextTreeProvider';
 import { registerCommand } from './registerCommand';
 import { sampleModelPath } from '../core/models/sampleModel';
 
@@ -33,6 +35,9 @@ export interface QuarryApi {
   ready: Promise<void>;
   /** The folder VS Code writes this extension's logs to (the Quarry output channel's file among them). */
   logFolder: string;
+  /** The last Ask's context, the pins, and the indexes retrieval reads. */
+  promptContext: PromptContextSources;
+  promptContextTree: PromptContextTreeProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): QuarryApi {
@@ -50,6 +55,8 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     sampleModelPath(context.extensionUri.fsPath),
   );
   const sqlBinding = new SqlConnectionBinding(context.workspaceState, store);
+  const promptContext = new PromptContextSources(context.workspaceState, context.globalStorageUri, log);
+  const promptContextTree = new PromptContextTreeProvider(promptContext);
   const inlineCompletion = new SqlInlineCompletionProvider(sqlBinding, models, log);
   const diagnostics = vscode.languages.createDiagnosticCollection('quarry');
   const runLens = new RunQueryCodeLens(sqlBinding);
@@ -88,8 +95,13 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
       if (reportPath) await panel.post({ event: 'show', path: reportPath, comparePath });
     }),
     registerCommand(COMMANDS.askInEnglish, log, (args?: AskArgs | DatabaseNode) =>
-      askInEnglish(store, sqlBinding, models, log, args && 'kind' in args ? askArgsFromNode(args) : args),
+      askInEnglish(store, sqlBinding, models, promptContext, log, args && 'kind' in args ? askArgsFromNode(args) : args),
     ),
+    promptContext,
+    promptContextTree,
+    vscode.window.createTreeView(PROMPT_CONTEXT_VIEW, { treeDataProvider: promptContextTree }),
+    registerCommand(COMMANDS.pinTable, log, (node: PromptContextNode) => node.kind === 'table' && promptContext.setPinned(node.connection, node.name, true)),
+    registerCommand(COMMANDS.unpinTable, log, (node: PromptContextNode) => node.kind === 'table' && promptContext.setPinned(node.connection, node.name, false)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (MODEL_LOAD_SETTINGS.some((key) => event.affectsConfiguration(`quarry.model.${key}`))) models.reset();
       if (['quarry.query', 'quarry.schema', 'quarry.privacy'].some((section) => event.affectsConfiguration(section))) void store.reopenAll();
@@ -98,7 +110,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   log.info(`Quarry ${context.extension.packageJSON.version} activated`);
   // Activation must not wait on reading schemas: the view fills in as each connection opens.
   const ready = store.restore();
-  return { connections: store, databasesTree: tree, databasesView, models, sqlBinding, inlineCompletion, ready, logFolder: context.logUri.fsPath };
+  return { connections: store, databasesTree: tree, databasesView, models, sqlBinding, inlineCompletion, ready, logFolder: context.logUri.fsPath, promptContext, promptContextTree };
 }
 
 /** Settings that change what is loaded; quarry.model.grammar applies to the next question without a reload. */

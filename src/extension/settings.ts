@@ -5,6 +5,7 @@ import {
   DEFAULT_COMPLETION_SETTINGS,
   DEFAULT_CONTEXT_SIZE,
   DEFAULT_CORRECTIONS,
+  DEFAULT_EXAMPLES,
   DEFAULT_GRAMMAR,
   DEFAULT_MAX_ROWS,
   DEFAULT_MEMORY_LIMIT_MB,
@@ -34,6 +35,16 @@ export interface QuarrySettings {
   promptFormat: PromptFormatId | undefined;
   corrections: number;
   completion: CompletionSettings & { enabled: boolean };
+  /** What goes into the prompt besides the question: see PromptContextSources. */
+  context: {
+    /** Tokens the schema, values and examples may take; 0: what the model's context leaves. */
+    budget: number;
+    /** A (question, SQL) pool: JSONL, a JSON array, or a dataset folder; '' for none. */
+    examplesFile: string;
+    /** auto: as the prompt format says (formats trained zero-shot get none). */
+    examples: 'auto' | 'on' | 'off';
+    shots: number;
+  };
 }
 
 export function readSettings(): QuarrySettings {
@@ -67,6 +78,12 @@ export function readSettings(): QuarrySettings {
     grammar,
     promptFormat: promptFormatSetting(config.get<string>('model.promptFormat', DEFAULT_PROMPT_FORMAT)),
     corrections: config.get<number>('ask.corrections', DEFAULT_CORRECTIONS),
+    context: {
+      budget: Math.max(0, config.get<number>('context.budget', 0)),
+      examplesFile: config.get<string>('context.examplesFile', '').trim(),
+      examples: config.get<'auto' | 'on' | 'off'>('context.examples', 'auto'),
+      shots: Math.min(20, Math.max(1, config.get<number>('context.shots', DEFAULT_EXAMPLES))),
+    },
     completion: {
       enabled: config.get<boolean>('completion.enabled', true),
       grammar,

@@ -178,6 +178,47 @@ suite('Databases view (first window)', () => {
     assert.equal(state.kind === 'ready' && state.status.device, 'cpu');
   });
 
+  test('a schema over the context budget is cut to what the question needs; the Prompt Context view shows it, and a table pinned there goes into the next Ask', async () => {
+    const api = await activateQuarry();
+    const config = vscode.workspace.getConfiguration('quarry');
+    await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.threads', 1, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.gpu', 'off', vscode.ConfigurationTarget.Workspace);
+    await config.update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
+    await config.update('context.budget', 300, vscode.ConfigurationTarget.Workspace);
+    const world = spiderDb('world_1');
+    try {
+      const ask = () => vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: world, question: 'Which countries have Dutch as an official language?' });
+      const first = await ask();
+      assert.ok(first, 'the Ask ran');
+      assert.equal(first.context.retrieved, true);
+      assert.ok(first.context.tables.includes('countrylanguage'), first.context.tables.join(', '));
+      const left = first.context.omitted.tables[0]!;
+      assert.ok(left && !first.context.tables.includes(left), 'a table was left out');
+      // The value index was built in the background and found the value the question names.
+      assert.deepEqual(first.context.values.find((v) => v.value === 'Dutch'), { table: 'countrylanguage', column: 'Language', value: 'Dutch' });
+      const top = api.promptContextTree.getChildren();
+      const labels = top.map((node) => api.promptContextTree.getTreeItem(node).label);
+      assert.deepEqual(labels.slice(0, 2), ['Which countries have Dutch as an official language?', `Tables (${first.context.tables.length} of 3, retrieved)`]);
+      assert.ok(labels.includes('Values (' + first.context.values.length + ')'), labels.join(' | '));
+      const omitted = top.find((node) => node.kind === 'group' && node.group === 'omitted')!;
+      const leftNode = api.promptContextTree.getChildren(omitted).find((node) => node.kind === 'table' && node.name === left)!;
+      assert.equal(api.promptContextTree.getTreeItem(leftNode).contextValue, 'contextTable');
+      await vscode.commands.executeCommand('quarry.pinTable', leftNode);
+      const second = await ask();
+      assert.ok(second?.context.tables.includes(left), `the pinned ${left} is in the next prompt`);
+      const tables = api.promptContextTree.getChildren().find((node) => node.kind === 'group' && node.group === 'tables');
+      const pinned = api.promptContextTree.getChildren(tables).find((node) => node.kind === 'table' && node.name === left)!;
+      assert.equal(api.promptContextTree.getTreeItem(pinned).contextValue, 'contextTablePinned');
+      await vscode.commands.executeCommand('quarry.unpinTable', pinned);
+      assert.deepEqual(api.promptContext.pinned(world), []);
+    } finally {
+      await config.update('context.budget', undefined, vscode.ConfigurationTarget.Workspace);
+      const connection = rowsUnder(api).find((c) => c.row.label === 'world_1.sqlite');
+      if (connection) await vscode.commands.executeCommand('quarry.disconnectDatabase', connection.node);
+    }
+  });
+
   test('the sample model, chosen by its name, answers a question about the shop database with the editor\'s own grammar', async () => {
     const api = await activateQuarry();
     const config = vscode.workspace.getConfiguration('quarry');

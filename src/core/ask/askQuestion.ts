@@ -1,4 +1,4 @@
-import { DEFAULT_CORRECTIONS, DEFAULT_GRAMMAR } from '../defaults';
+import { DEFAULT_CORRECTIONS, DEFAULT_EXAMPLES, DEFAULT_GRAMMAR } from '../defaults';
 import type { Database } from '../db/Database';
 import type { QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
@@ -70,9 +70,6 @@ export interface AskContextOptions {
   /** Tokens the schema, values and examples may take at most, besides what the context allows. */
   budget?: number;
 }
-
-/** Examples a format that takes them by default is shown, when there is a pool. */
-export const DEFAULT_EXAMPLES = 3;
 
 export interface AskAttempt {
   sql: string;

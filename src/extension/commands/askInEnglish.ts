@@ -4,6 +4,7 @@ import { askQuestion, type AskResult } from '../../core/ask/askQuestion';
 import { answerWithQuestion } from '../../core/sql/formatSql';
 import type { Connection, ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
+import type { PromptContextSources } from '../PromptContextSources';
 import { pickConnection } from '../pickConnection';
 import type { SqlConnectionBinding } from '../SqlConnectionBinding';
 import { withCancellableProgress } from '../withCancellableProgress';
@@ -25,6 +26,7 @@ export async function askInEnglish(
   store: ConnectionStore,
   binding: SqlConnectionBinding,
   models: ModelManager,
+  promptContext: PromptContextSources,
   log: vscode.LogOutputChannel,
   args: AskArgs = {},
 ): Promise<AskResult | undefined> {
@@ -48,7 +50,8 @@ export async function askInEnglish(
       await models.ensureLoaded(report, signal);
       // Loading (or downloading) can take minutes, while settings changes reopen connections.
       const live = await store.live(connection.path);
-      return await askQuestion(live.db!, live.schema!, models.engine, question, {
+      const answer = await askQuestion(live.db!, live.schema!, models.engine, question, {
+        context: promptContext.forAsk(connection.path, live.db!, live.schema!, settings),
         promptFormat: settings.promptFormat,
         grammar: settings.grammar,
         corrections: settings.corrections,
@@ -57,6 +60,8 @@ export async function askInEnglish(
         signal,
         onStage: (stage) => report(`${stage}…`),
       });
+      promptContext.remember({ connection: connection.path, question, context: answer.context, tableCount: live.schema!.tables.length });
+      return answer;
     } catch (error) {
       if (signal.aborted) return undefined;
       reportError(log, 'ask failed', error);
@@ -101,7 +106,10 @@ async function insertSql(text: string): Promise<void> {
 
 function logTrace(log: vscode.LogOutputChannel, connection: Connection, question: string, result: AskResult): void {
   log.info(`ask ${basename(connection.path)} (prompt format ${result.promptFormat}): ${question}`);
-  if (result.omittedTables.length) log.info(`  schema cut to fit the context; left out: ${result.omittedTables.join(', ')}`);
+  const { context } = result;
+  if (context.retrieved) log.info(`  schema cut to fit the context: ${context.tables.length} tables (${context.tokens.schema} tokens) in, ${context.omitted.tables.length} left out`);
+  if (context.values.length) log.info(`  values: ${context.values.map((v) => `${v.table}.${v.column} = '${v.value}'`).join(', ')}`);
+  if (context.examples.length) log.info(`  examples: ${context.examples.map((e) => e.question).join(' | ')}`);
   result.attempts.forEach((attempt, i) => {
     log.info(
       `  attempt ${i + 1} (${Math.round(attempt.ms)} ms, ${attempt.reusedTokens}/${attempt.promptTokens} prompt tokens cached): ${attempt.sql}`,
