@@ -7,6 +7,7 @@ import { checkInputFile } from '../core/files/checkInputFile';
 import { abortOnInterrupt } from './signals';
 import { checkModelOptions, openCliModel, MODEL_ARGS, MODEL_HELP, REMOTE_ARGS, REMOTE_HELP, remoteModelOptions, requiredModel } from './loadCliModel';
 import { GRAMMAR_ARGS, GRAMMAR_HELP, grammarOption, integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
+import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 
@@ -25,6 +26,7 @@ Options:
   --prefixes <file>     one prefix per line (\\n inside a line stands for a new line); - reads standard input
   --suffix <text>       text after the cursor (default none)
 ${GRAMMAR_HELP}
+${PROMPT_FORMAT_HELP}
   --max-tokens N        tokens a completion may take (default ${DEFAULT_COMPLETION_SETTINGS.maxTokens} for a whole query
                         under a comment, ${DEFAULT_COMPLETION_SETTINGS.continuationMaxTokens} for the rest of a statement)
   --json                one line per prefix: {"prefix", "completion", "ms", "source", "valid"?, "skipped"?}
@@ -47,6 +49,7 @@ export async function completeCommand(args: string[], write: (text: string) => v
     'max-tokens': { type: 'string' },
     json: { type: 'boolean' },
     check: { type: 'boolean' },
+    ...PROMPT_FORMAT_ARGS,
   });
   if (values.help) return write(COMPLETE_HELP);
   const path = requiredDb('complete', values.db);
@@ -54,12 +57,14 @@ export async function completeCommand(args: string[], write: (text: string) => v
   const remote = remoteModelOptions('complete', values);
   const model = remote ? null : requiredModel('complete', values.model);
   const prefixes = values.prefix !== undefined ? [values.prefix] : readPrefixes(values.prefixes!);
+  const promptFormat = promptFormatOption('complete', values['prompt-format']);
   const settings = {
     grammar: grammarOption('complete', values),
     // Every prefix is one request: nothing to wait out.
     debounceMs: 0,
     ...maxTokensOption(integerOption('complete', 'max-tokens', values['max-tokens'], 1, 4096)),
     onlyOnComment: false,
+    ...(promptFormat ? { promptFormat } : {}),
   };
   const modelOptions = model === null ? null : checkModelOptions('complete', { ...values, model });
   const interrupt = abortOnInterrupt();

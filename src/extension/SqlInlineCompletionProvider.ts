@@ -25,7 +25,18 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
     private readonly log: vscode.LogOutputChannel,
   ) {
     // Through the manager each time: the model may move between this machine and a server.
-    this.completer = new InlineCompleter({ generate: (params, signal) => models.engine.generate(params, signal) }, () => readSettings().completion);
+    this.completer = new InlineCompleter(
+      {
+        generate: (params, signal) => models.engine.generate(params, signal),
+        get metadata() {
+          return models.engine.metadata;
+        },
+        get status() {
+          return models.engine.status;
+        },
+      },
+      () => readSettings().completion,
+    );
     this.subscriptions = [vscode.window.onDidChangeActiveTextEditor(() => this.prepareActive()), models.onDidChange(() => this.prepareActive())];
   }
 

@@ -51,6 +51,7 @@ export function readSettings(): QuarrySettings {
   const config = vscode.workspace.getConfiguration('quarry');
   const schemaOnly = config.get<boolean>('privacy.schemaOnly', false);
   const grammar = config.get<GrammarMode>('model.grammar', DEFAULT_GRAMMAR);
+  const promptFormat = promptFormatSetting(config.get<string>('model.promptFormat', DEFAULT_PROMPT_FORMAT));
   return {
     queryTimeoutMs: config.get<number>('query.timeoutMs', DEFAULT_TIMEOUT_MS),
     maxRows: config.get<number>('query.maxRows', DEFAULT_MAX_ROWS),
@@ -76,7 +77,7 @@ export function readSettings(): QuarrySettings {
       name: config.get<string>('model.name', '').trim(),
     },
     grammar,
-    promptFormat: promptFormatSetting(config.get<string>('model.promptFormat', DEFAULT_PROMPT_FORMAT)),
+    promptFormat,
     corrections: config.get<number>('ask.corrections', DEFAULT_CORRECTIONS),
     context: {
       budget: Math.max(0, config.get<number>('context.budget', 0)),
@@ -91,6 +92,7 @@ export function readSettings(): QuarrySettings {
       maxTokens: config.get<number>('completion.maxTokens', DEFAULT_COMPLETION_SETTINGS.maxTokens),
       continuationMaxTokens: config.get<number>('completion.continuationMaxTokens', DEFAULT_COMPLETION_SETTINGS.continuationMaxTokens),
       onlyOnComment: config.get<boolean>('completion.onlyOnComment', DEFAULT_COMPLETION_SETTINGS.onlyOnComment),
+      ...(promptFormat ? { promptFormat } : {}),
     },
   };
 }

@@ -1,10 +1,11 @@
 import { DEFAULT_COMPLETION_SETTINGS } from '../defaults';
 import type { Dialect } from '../types/QueryResult';
 import type { LanguageModel } from '../engine/LanguageModel';
-import { buildAskPrompt } from '../prompt/buildAskPrompt';
+import { detectPromptFormat } from '../prompt/detectPromptFormat';
+import type { PromptFormat, PromptFormatId } from '../prompt/PromptFormat';
+import { PROMPT_FORMATS } from '../prompt/promptFormats';
 import type { GenerateParams } from '../protocol/modelServerMethods';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
-import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { tableIdentifier } from '../sql/quoteIdentifier';
 import { buildClauseGrammar, buildSqlGrammar, schemaGrammar } from '../sql/buildSqlGrammar';
 import { continueGrammar, lastSentenceEnd, parseGbnf, type ParsedGrammar } from '../sql/continueGrammar';
@@ -26,13 +27,16 @@ export interface CompletionSettings {
   continuationMaxTokens?: number;
   /** Only whole queries under English comments, never continuations. */
   onlyOnComment: boolean;
+  /** How the model is asked (Ask's setting); undefined: detected from the model file. */
+  promptFormat?: PromptFormatId;
 }
 
 
 /** One database's schema, with what completion derives from it made once. */
 export class CompletionSchema {
-  readonly ddl: string;
   readonly dialect: Dialect;
+  /** The schema as each prompt format renders it, made once. */
+  private readonly texts = new Map<PromptFormatId, string>();
   private readonly grammars = new Map<string, { text: string; parsed: ParsedGrammar }>();
   private dialectGrammar: { text: string; parsed: ParsedGrammar } | undefined;
   private readonly names: Set<string>;
@@ -40,11 +44,16 @@ export class CompletionSchema {
   readonly spellings: ReadonlyMap<string, string>;
 
   constructor(readonly schema: DatabaseSchema) {
-    this.ddl = renderSchemaDdl(schema);
     this.dialect = schema.dialect;
     const all = schema.tables.flatMap((t) => [t.name, ...t.columns.map((c) => c.name)]);
     this.names = new Set(all.map((n) => n.toLowerCase()));
     this.spellings = new Map(all.map((n) => [n.toLowerCase(), n]));
+  }
+
+  textFor(format: PromptFormat): string {
+    let text = this.texts.get(format.id);
+    if (text === undefined) this.texts.set(format.id, (text = format.renderSchema(this.schema)));
+    return text;
   }
 
   /** The grammar of a mode: `narrow` over the tables a statement names (all tables when it names none of them); `sql` over the whole schema. */
@@ -179,7 +188,8 @@ export class InlineCompleter {
   private inFlight: InFlight | null = null;
 
   constructor(
-    private readonly engine: Pick<LanguageModel, 'generate'>,
+    /** The model's file metadata and status, where the engine has them, tell its prompt format. */
+    private readonly engine: Pick<LanguageModel, 'generate'> & Partial<Pick<LanguageModel, 'metadata' | 'status'>>,
     private readonly settings: () => CompletionSettings,
   ) {}
 
@@ -240,7 +250,7 @@ export class InlineCompleter {
   async prepare(schema: CompletionSchema, signal?: AbortSignal): Promise<void> {
     // The sql grammar is built and parsed once per schema (a Spider schema's takes ~130 ms): here, not on the first keystroke.
     if (this.settings().grammar === 'sql') schema.grammarOf('sql');
-    await this.engine.generate({ ...buildAskPrompt({ dialect: schema.dialect, schemaDdl: schema.ddl, question: CONTINUE_QUESTION }), maxTokens: 1, temperature: 0, grammar: null }, signal);
+    await this.engine.generate({ ...this.prompt(schema, CONTINUE_QUESTION), maxTokens: 1, temperature: 0, grammar: null }, signal);
   }
 
   dispose(): void {
@@ -297,6 +307,18 @@ export class InlineCompleter {
     return flight;
   }
 
+  /**
+   * The prompt in the model's own format (the setting's, else its file's), through the registry as
+   * Ask's; a format that reasons before answering cannot give ghost text at once, so Quarry's own
+   * stands in for it.
+   */
+  private prompt(schema: CompletionSchema, question: string): Pick<GenerateParams, 'system' | 'user' | 'completion' | 'rawCompletion' | 'responsePrefix' | 'stop'> {
+    const id = this.settings().promptFormat ?? detectPromptFormat(this.engine.metadata ?? null, { adapter: this.engine.status?.loraPath }).id;
+    const format = PROMPT_FORMATS[id].answer.reasonsFirst ? PROMPT_FORMATS.quarry : PROMPT_FORMATS[id];
+    const built = format.build({ schema: schema.schema, schemaText: schema.textFor(format), question });
+    return { system: built.system, user: built.user, completion: built.completion, rawCompletion: built.rawCompletion, ...(built.responsePrefix ? { responsePrefix: built.responsePrefix } : {}), stop: format.answer.stop };
+  }
+
   /** The request to the model, and the grammar (parsed, with the text it is read after) that its answer follows, if any. */
   private paramsFor(
     schema: CompletionSchema,
@@ -304,7 +326,7 @@ export class InlineCompleter {
   ): { generate: GenerateParams; grammar: { parsed: ParsedGrammar; prefix: string } | null; note: string | null } {
     const settings = this.settings();
     const question = context.kind === 'comment' ? context.question : (context.comment ?? CONTINUE_QUESTION);
-    const prompt = buildAskPrompt({ dialect: schema.dialect, schemaDdl: schema.ddl, question });
+    const { responsePrefix: begun = '', ...prompt } = this.prompt(schema, question);
     const maxTokens = context.kind === 'comment' ? settings.maxTokens : (settings.continuationMaxTokens ?? DEFAULT_COMPLETION_SETTINGS.continuationMaxTokens);
     const base = { ...prompt, maxTokens, temperature: 0 };
     const mode = settings.grammar;
@@ -315,7 +337,7 @@ export class InlineCompleter {
     }
     // The narrow grammar writes one spelling of SQL, so the prefix is put in it; the sql grammar reads SQL as written.
     const prefix = mode === 'narrow' ? canonicalPrefix(context.prefix, schema.spellings) : context.prefix;
-    const generate = { ...base, responsePrefix: prefix, ...(context.suffix.trim() ? { suffix: context.suffix } : {}) };
+    const generate = { ...base, responsePrefix: begun + prefix, ...(context.suffix.trim() ? { suffix: context.suffix } : {}) };
     if (mode === 'off') return { generate: { ...generate, grammar: null }, grammar: null, note: null };
     for (const attempt of continuationGrammars(schema, mode, context.tables, prefix)) {
       const found = attempt();

@@ -1,7 +1,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { DEFAULT_GRAMMAR, DEFAULT_GROUND_TRUTH_ROWS, DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_TIMEOUT_MS } from '../defaults';
-import type { Dialect, QueryResult } from '../types/QueryResult';
+import type { DatabaseSchema } from '../types/DatabaseSchema';
+import type { QueryResult } from '../types/QueryResult';
 import { tryQuery } from '../db/tryQuery';
 import { describeTarget, detectDialect, isUrlTarget } from '../db/databaseEngines';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
@@ -12,7 +13,7 @@ import { generateInstancesInWorker } from '../instances/generateInstancesInWorke
 import { instanceEngineOf } from '../instances/instanceEngines';
 import { DbError } from '../db/DbError';
 import { isInternalQuery } from '../db/internalQueryMark';
-import { buildAskPrompt } from '../prompt/buildAskPrompt';
+import { PROMPT_FORMATS } from '../prompt/promptFormats';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
 import { checkReadOnlyStatement } from '../sql/checkReadOnlyStatement';
 import { checkSentence, parseGbnf } from '../sql/continueGrammar';
@@ -143,7 +144,7 @@ async function buildInto(out: string, options: BuildOptions, recheckOutput: () =
   try {
     const truth = await groundTruthRun(options, [...candidates.values()], work);
     for (const [reason, count] of Object.entries(truth.dropped)) dropped[reason as DropReason] += count;
-    const { kept, hints, schemaDdl, dialect } = truth;
+    const { kept, hints, schemaDdl, schema } = truth;
 
     const { questions, errors: questionErrors } = await writeQuestions(kept.map((k) => k.sql), hints, schemaDdl, options);
     const testTemplates = pickTestTemplates(kept.map((k) => k.template), options.testFraction ?? DEFAULT_TEST_FRACTION, options.seed ?? DEFAULT_SPLIT_SEED);
@@ -156,7 +157,7 @@ async function buildInto(out: string, options: BuildOptions, recheckOutput: () =
     // Where the database will be once the folder is in place: files name it relative to themselves.
     const finalDb = options.schemaOnly ? join(options.out, basename(truth.dbPath)) : options.dbPath;
     options.onProgress?.({ stage: 'writing', done: 0, total: examples.length });
-    const files = writeFormats(work, options.out, examples, { dbPath: finalDb, schemaDdl, formats: options.formats ?? ALL_FORMATS, dialect });
+    const files = writeFormats(work, options.out, examples, { dbPath: finalDb, schema, formats: options.formats ?? ALL_FORMATS });
     const manifest: BuildManifest = {
       generator: DATASET_GENERATOR,
       sources: options.histories,
@@ -220,7 +221,7 @@ interface TruthRun {
   hints: (string | undefined)[];
   dropped: Partial<Record<DropReason, number>>;
   schemaDdl: string;
-  dialect: Dialect;
+  schema: DatabaseSchema;
   dbPath: string;
   empty: number;
 }
@@ -257,9 +258,10 @@ async function runCandidates(options: BuildOptions, candidates: Candidate[], dbP
 }
 
 async function runCandidatesOn(db: IsolatedDatabase, options: BuildOptions, candidates: Candidate[], dbPath: string): Promise<TruthRun> {
-  const run: TruthRun = { kept: [], hints: [], dropped: {}, schemaDdl: '', dialect: db.dialect, dbPath, empty: 0 };
+  const run: TruthRun = { kept: [], hints: [], dropped: {}, schemaDdl: '', schema: { dialect: db.dialect, tables: [], functions: [] }, dbPath, empty: 0 };
   {
     const schema = await db.readSchema({ sampleValues: options.schemaOnly ? 0 : undefined });
+    run.schema = schema;
     run.schemaDdl = renderSchemaDdl(schema);
     const grammarText = grammarFor(schema, options.grammar ?? DEFAULT_GRAMMAR);
     const grammar = grammarText === null ? null : parseGbnf(grammarText);
@@ -400,7 +402,7 @@ function writeFormats(
   folder: string,
   finalFolder: string,
   examples: BuiltExample[],
-  context: { dbPath: string; schemaDdl: string; formats: DatasetFormat[]; dialect: Dialect },
+  context: { dbPath: string; schema: DatabaseSchema; formats: DatasetFormat[] },
 ): string[] {
   const files: string[] = [];
   for (const split of ['train', 'test'] as const) {
@@ -409,7 +411,10 @@ function writeFormats(
     const items = examples.filter((e) => e.split === split);
     // A server stays its URL (without a password: that comes from the environment when the file is used).
     const db = isUrlTarget(context.dbPath) ? describeTarget(context.dbPath) : relative(join(finalFolder, split), context.dbPath);
-    const exportContext: ExportContext = { db, dbPath: context.dbPath, prompt: (question) => buildAskPrompt({ dialect: context.dialect, schemaDdl: context.schemaDdl, question }) };
+    // Exports are Quarry's own format by definition: a model tuned on them is asked in it (src/core/prompt/quarryFormat.ts).
+    const format = PROMPT_FORMATS.quarry;
+    const schemaText = format.renderSchema(context.schema);
+    const exportContext: ExportContext = { db, dbPath: context.dbPath, prompt: (question) => format.build({ schema: context.schema, schemaText, question }) };
     // In the registry's order, whatever order --formats named them in.
     for (const name of ALL_FORMATS.filter((f) => context.formats.includes(f))) {
       const format: ExportFormat = EXPORT_FORMATS[name];

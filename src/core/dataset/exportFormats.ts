@@ -1,6 +1,6 @@
 import { databaseNameOf } from '../db/databaseEngines';
 import { goldOrdersRows, prepareForEval } from '../eval/prepareForEval';
-import type { AskPrompt } from '../prompt/buildAskPrompt';
+import type { FormattedPrompt } from '../prompt/PromptFormat';
 import type { BuiltExample } from './buildDataset';
 
 /** What every format may use to write one split's records. */
@@ -10,7 +10,7 @@ export interface ExportContext {
   /** The database as the build was given it. */
   dbPath: string;
   /** The prompt Ask sends a chat model for a question over this database. */
-  prompt: (question: string) => AskPrompt;
+  prompt: (question: string) => FormattedPrompt;
 }
 
 /** One export format: the file each split gets and the record each example becomes in it. */
