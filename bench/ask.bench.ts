@@ -11,7 +11,7 @@ import { ModelEngine } from '../src/core/engine/ModelEngine';
 import { buildAskPrompt } from '../src/core/prompt/buildAskPrompt';
 import { renderSchemaDdl } from '../src/core/schema/renderSchemaDdl';
 import { DEFAULT_GRAMMAR } from '../src/core/defaults';
-import { buildSqlGrammar } from '../src/core/sql/buildSqlGrammar';
+import { buildNarrowGrammar } from '../src/core/sql/buildNarrowGrammar';
 import { grammarFor } from '../src/core/sql/grammarFor';
 import { PROJECT_ROOT, spiderDb, WORKER_SCRIPT } from '../test/helpers/fixtures';
 import { tinyModelParams } from '../test/helpers/tinyModel';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     console.log(`model load (server start + load): ${(performance.now() - loadStarted).toFixed(0)} ms (${status.device})`);
 
     const schema = await db.readSchema();
-    const grammar = buildSqlGrammar(schema, { dialect: schema.dialect });
+    const grammar = buildNarrowGrammar(schema, { dialect: schema.dialect });
     const prompt = buildAskPrompt({ dialect: schema.dialect, schemaDdl: renderSchemaDdl(schema), question: 'Which countries speak English?' });
     const speed = async (withGrammar: string | null) => {
       let tokens = 0;

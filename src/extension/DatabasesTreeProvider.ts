@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { DIALECT_PROFILES } from '../core/dialects/dialectProfiles';
 import type { ColumnSchema, TableSchema } from '../core/types/DatabaseSchema';
 import type { Connection, ConnectionStore } from './ConnectionStore';
 import { databaseNameOf, isUrlTarget } from '../core/db/databaseEngines';
@@ -61,7 +62,8 @@ function hasNamespaces(connection: Connection): boolean {
 
 /** The namespace a table without one lives in: Postgres's `public`, DuckDB's and SQLite's `main`. */
 function namespaceOf(table: TableSchema, connection: Connection): string {
-  return table.schema ?? ((connection.schema?.dialect ?? connection.db?.dialect) === 'postgres' ? 'public' : 'main');
+  const dialect = connection.schema?.dialect ?? connection.db?.dialect;
+  return table.schema ?? (dialect ? DIALECT_PROFILES[dialect].defaultSchema : 'main');
 }
 
 function namespacesOf(connection: Connection): string[] {

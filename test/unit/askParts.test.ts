@@ -7,7 +7,7 @@ import { PROMPT_FORMATS } from '../../src/core/prompt/promptFormats';
 import { buildAskPrompt } from '../../src/core/prompt/buildAskPrompt';
 import { extractSql } from '../../src/core/prompt/extractSql';
 import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
-import { buildSqlGrammar } from '../../src/core/sql/buildSqlGrammar';
+import { buildNarrowGrammar } from '../../src/core/sql/buildNarrowGrammar';
 
 const column = (name: string, type: string, examples: string[] = []) => ({ name, type, primaryKey: false, notNull: false, examples });
 const schema: DatabaseSchema = {
@@ -64,7 +64,7 @@ test('a correction prompt carries the failed SQL, the database error verbatim an
 });
 
 test('the grammar names exactly the schema, quoted where needed', () => {
-  const grammar = buildSqlGrammar(schema, { dialect: 'sqlite' });
+  const grammar = buildNarrowGrammar(schema, { dialect: 'sqlite' });
   const names = [...grammar.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string).join(' ');
   for (const name of ['stadium', 'concert.Stadium_ID', 'stadium.Stadium_ID', 'Location', '\\"Odd Table\\"', 'PetType']) {
     assert.ok(grammar.includes(name), `${name} in grammar`);

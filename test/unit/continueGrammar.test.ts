@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { IsolatedDatabase } from '../../src/core/db/IsolatedDatabase';
 import type { DatabaseSchema } from '../../src/core/types/DatabaseSchema';
-import { buildSqlGrammar } from '../../src/core/sql/buildSqlGrammar';
+import { buildNarrowGrammar } from '../../src/core/sql/buildNarrowGrammar';
 import { acceptsSentence, continueGrammar, parseGbnf } from '../../src/core/sql/continueGrammar';
 import { spiderDb, WORKER_SCRIPT } from '../helpers/fixtures';
 import { mulberry32 as seededRandom } from '../../src/core/util/seededRandom';
@@ -24,7 +24,7 @@ after(() => concert.dispose());
 
 test('the recognizer reads the schema grammars: every sampled query is a sentence, a changed one is not', () => {
   for (const id of DBS) {
-    const grammar = parseGbnf(buildSqlGrammar(schemas.get(id)!, { dialect: 'sqlite' }));
+    const grammar = parseGbnf(buildNarrowGrammar(schemas.get(id)!, { dialect: 'sqlite' }));
     const random = seededRandom(DBS.indexOf(id) + 1);
     for (let i = 0; i < 40; i++) {
       const sql = sampleSentence(grammar, random);
@@ -37,7 +37,7 @@ test('the recognizer reads the schema grammars: every sampled query is a sentenc
 
 test('a continuation grammar accepts exactly the rest of sentences cut anywhere', () => {
   for (const id of DBS) {
-    const grammar = parseGbnf(buildSqlGrammar(schemas.get(id)!, { dialect: 'sqlite' }));
+    const grammar = parseGbnf(buildNarrowGrammar(schemas.get(id)!, { dialect: 'sqlite' }));
     const random = seededRandom(100 + DBS.indexOf(id));
     for (let i = 0; i < 25; i++) {
       const sql = sampleSentence(grammar, random);
@@ -56,7 +56,7 @@ test('a continuation grammar accepts exactly the rest of sentences cut anywhere'
 });
 
 test('a continuation after a FROM table offers only that table\u2019s columns, and the completed queries run', async () => {
-  const grammar = parseGbnf(buildSqlGrammar(schemas.get('concert_singer')!, { dialect: 'sqlite' }));
+  const grammar = parseGbnf(buildNarrowGrammar(schemas.get('concert_singer')!, { dialect: 'sqlite' }));
   const prefix = 'SELECT Name FROM singer WHERE ';
   const continuation = parseGbnf(continueGrammar(grammar, prefix)!);
   const singerColumns = schemas.get('concert_singer')!.tables.find((t) => t.name === 'singer')!.columns.map((c) => c.name);

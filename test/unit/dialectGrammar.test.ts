@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildDialectGrammar } from '../../src/core/sql/buildDialectGrammar';
+import { buildSqlModeGrammar } from '../../src/core/sql/buildSqlModeGrammar';
 import { fencedGrammar } from '../../src/core/sql/grammarFor';
 import { checkSentence, parseGbnf, type ParsedGrammar } from '../../src/core/sql/continueGrammar';
 import { tokenizeSql } from '../../src/core/sql/tokenizeSql';
@@ -33,7 +33,7 @@ async function load(path: string): Promise<Loaded | null> {
       const db = await openTestDb(path);
       const schema = await db.readSchema({ sampleValues: 0 });
       await db.dispose();
-      cache.set(path, { schema, grammar: parseGbnf(buildDialectGrammar(schema)) });
+      cache.set(path, { schema, grammar: parseGbnf(buildSqlModeGrammar(schema)) });
     }
   }
   return cache.get(path)!;
@@ -148,7 +148,7 @@ test("functions and collations are the engine's own: another dialect's are refus
 
 test('the fenced grammar: a statement, then the closing fence', async () => {
   const loaded = (await load(join(SPIDER_DIR, 'database', 'concert_singer', 'concert_singer.sqlite')))!;
-  const fenced = parseGbnf(fencedGrammar(buildDialectGrammar(loaded.schema)));
+  const fenced = parseGbnf(fencedGrammar(buildSqlModeGrammar(loaded.schema)));
   assert.equal(checkSentence(fenced, 'SELECT Name FROM singer;\n```').accepted, true);
   assert.equal(checkSentence(fenced, 'SELECT Name FROM singer```').accepted, true);
   assert.equal(checkSentence(fenced, 'SELECT Name FROM singer').reason, 'incomplete');

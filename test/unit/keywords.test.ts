@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeCompletionContext, canonicalPrefix } from '../../src/core/complete/analyzeCompletionContext';
-import { buildSqlGrammar } from '../../src/core/sql/buildSqlGrammar';
+import { buildNarrowGrammar } from '../../src/core/sql/buildNarrowGrammar';
 import { GRAMMAR_KEYWORDS } from '../../src/core/sql/keywords';
 import { openTestDb } from '../helpers/dbAssertions';
 import { spiderDb } from '../helpers/fixtures';
@@ -13,7 +13,7 @@ test('the schema grammar writes exactly the keywords the completion canonicalise
     const schema = await db.readSchema();
     await db.dispose();
     const names = new Set(schema.tables.flatMap((t) => [t.name, ...t.columns.map((c) => c.name)]).map((n) => n.toUpperCase()));
-    for (const literal of buildSqlGrammar(schema, { dialect: 'sqlite' }).matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    for (const literal of buildNarrowGrammar(schema, { dialect: 'sqlite' }).matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
       // Words outside the SQL strings (sample values) of each literal.
       for (const word of literal[1]!.replace(/'[^']*'/g, '').match(/\b[A-Z][A-Z_]+\b/g) ?? []) if (!names.has(word)) written.add(word);
     }

@@ -7,7 +7,7 @@ import { PROMPT_FORMATS } from '../prompt/promptFormats';
 import type { GenerateParams } from '../protocol/modelServerMethods';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { tableIdentifier } from '../sql/quoteIdentifier';
-import { buildClauseGrammar, buildSqlGrammar, schemaGrammar } from '../sql/buildSqlGrammar';
+import { buildClauseGrammar, buildNarrowGrammar, schemaGrammar } from '../sql/buildNarrowGrammar';
 import { continueGrammar, lastSentenceEnd, parseGbnf, type ParsedGrammar } from '../sql/continueGrammar';
 import { grammarFor, type GrammarMode } from '../sql/grammarFor';
 import { tokenizeSql } from '../sql/tokenizeSql';
@@ -70,7 +70,7 @@ export class CompletionSchema {
     const key = scoped.map((t) => t.name).join('\u0000');
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      const text = scoped.length ? buildSqlGrammar({ ...this.schema, tables: scoped }, { dialect: this.dialect }) : schemaGrammar(this.schema);
+      const text = scoped.length ? buildNarrowGrammar({ ...this.schema, tables: scoped }, { dialect: this.dialect }) : schemaGrammar(this.schema);
       grammar = parsedGrammar(text);
       this.grammars.set(key, grammar);
     }

@@ -1,4 +1,4 @@
-import type { TailClause } from '../sql/buildSqlGrammar';
+import type { TailClause } from '../sql/buildNarrowGrammar';
 import { CLAUSE_KEYWORDS, RESERVED_WORDS } from '../sql/keywords';
 import { tokenizeSql, type SqlToken } from '../sql/tokenizeSql';
 

@@ -1,4 +1,5 @@
-import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
+import { DIALECT_PROFILES } from '../dialects/dialectProfiles';
+import { correctionLines } from './buildAskPrompt';
 import { evidenceThenQuestion, omnisqlFormat } from './omnisqlFormat';
 import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
@@ -37,7 +38,7 @@ export const arcticFormat: PromptFormat = {
   build: ({ schema, schemaText, question, evidence, correction, examples }) => {
     const shots = fewShotBlock(examples);
     const user = `Database Engine:
-${DIALECT_NAMES[schema.dialect]}
+${DIALECT_PROFILES[schema.dialect].label}
 
 Database Schema:
 ${schemaText}

@@ -1,3 +1,4 @@
+import { DIALECT_PROFILES } from '../dialects/dialectProfiles';
 import type { Dialect } from '../types/QueryResult';
 import { fewShotBlock } from './fewShotBlock';
 import type { FewShotExample } from './PromptFormat';
@@ -30,11 +31,8 @@ export interface PromptInput {
   examples?: readonly FewShotExample[];
 }
 
-/** The engines' names as prompts write them. */
-export const DIALECT_NAMES: Record<Dialect, string> = { sqlite: 'SQLite', duckdb: 'DuckDB', postgres: 'PostgreSQL' };
-
 export function buildAskPrompt(input: PromptInput): AskPrompt {
-  const dialect = DIALECT_NAMES[input.dialect];
+  const dialect = DIALECT_PROFILES[input.dialect].label;
   const shots = fewShotBlock(input.examples);
   const system =
     `You write ${dialect} SQL. Answer the question with one read-only SQL query over this database, ` +

@@ -2,9 +2,10 @@ import type { Dialect } from '../types/QueryResult';
 import { RESERVED_WORDS, SQL_WORDS } from '../sql/keywords';
 import { quotedForCase, quoteIdentifier } from '../sql/quoteIdentifier';
 import type { TableSchema } from '../types/DatabaseSchema';
-import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
+import { correctionLines } from './buildAskPrompt';
 import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
+import { DIALECT_PROFILES } from '../dialects/dialectProfiles';
 
 /**
  * OmniSQL's prompt (RUCKBReasoning/OmniSQL: README.md's template and train_and_evaluate/process_dataset.py,
@@ -50,7 +51,7 @@ export const omnisqlFormat: PromptFormat = {
   renderSchema: (schema) => schema.tables.map((table) => renderTable(table, schema.dialect)).join('\n\n'),
   build: ({ schema, schemaText, question, evidence, correction, examples }) => {
     const shots = fewShotBlock(examples);
-    const prompt = TEMPLATE.replace('{db_engine}', DIALECT_NAMES[schema.dialect])
+    const prompt = TEMPLATE.replace('{db_engine}', DIALECT_PROFILES[schema.dialect].label)
       .replace('{db_details}', () => schemaText)
       .replace('\nQuestion:\n', () => (shots ? `\n${shots}\n\nQuestion:\n` : '\nQuestion:\n'))
       .replace('{question}', () => evidenceThenQuestion(question, evidence));
@@ -94,14 +95,14 @@ function renderTable(table: TableSchema, dialect: Dialect): string {
 
 /**
  * Backticks around a name that is an SQL word or has characters other than letters, digits and
- * `_`, as OmniSQL's format_identifier does. Postgres reads backticks as no quote at all and finds a
- * name with capitals only quoted, so there (a departure forced by the dialect) such names get
- * double quotes: the model copies what it is shown.
+ * `_`, as OmniSQL's format_identifier does (it was trained on SQLite). A dialect that does not read
+ * backticks (DuckDB, Postgres) gets double quotes instead, and Postgres's names with capitals too,
+ * since it finds them only quoted (a departure forced by the dialect): the model copies what it is shown.
  */
 function quotedName(name: string, dialect: Dialect): string {
   const upper = name.toUpperCase();
   const quoted = /[^a-zA-Z0-9_]/.test(name) || SQL_WORDS.has(upper) || RESERVED_WORDS.has(upper);
-  if (dialect !== 'postgres') return quoted ? `\`${name}\`` : name;
+  if (DIALECT_PROFILES[dialect].extraIdentifierQuotes.includes('backtick')) return quoted ? `\`${name}\`` : name;
   return quoted || quotedForCase(name, dialect) ? quoteIdentifier(name) : name;
 }
 

@@ -1,5 +1,6 @@
+import { DIALECT_PROFILES } from '../dialects/dialectProfiles';
 import { renderSchemaDdl } from '../schema/renderSchemaDdl';
-import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
+import { correctionLines } from './buildAskPrompt';
 import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
 
@@ -15,7 +16,7 @@ export const qwenCoderFormat: PromptFormat = {
   source: "Quarry's own wording; the model's chat template from its GGUF",
   renderSchema: renderSchemaDdl,
   build: ({ schema, schemaText, question, evidence, correction, examples }) => {
-    const dialect = DIALECT_NAMES[schema.dialect];
+    const dialect = DIALECT_PROFILES[schema.dialect].label;
     const shots = fewShotBlock(examples);
     const user = [
       `${dialect} database schema:`,

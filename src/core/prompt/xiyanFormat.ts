@@ -1,5 +1,6 @@
+import { DIALECT_PROFILES } from '../dialects/dialectProfiles';
 import { renderMSchema } from '../schema/renderMSchema';
-import { correctionLines, DIALECT_NAMES } from './buildAskPrompt';
+import { correctionLines } from './buildAskPrompt';
 import { fewShotBlock } from './fewShotBlock';
 import type { PromptFormat } from './PromptFormat';
 
@@ -16,7 +17,7 @@ export const xiyanFormat: PromptFormat = {
   renderSchema: renderMSchema,
   build: ({ schema, schemaText, question, evidence, correction, examples }) => {
     const shots = fewShotBlock(examples);
-    const dialect = DIALECT_NAMES[schema.dialect];
+    const dialect = DIALECT_PROFILES[schema.dialect].label;
     const asked = question.trim();
     const prompt = `你是一名${dialect}专家，现在需要阅读并理解下面的【数据库schema】描述，以及可能用到的【参考信息】，并运用${dialect}知识生成sql语句回答【用户问题】。
 【用户问题】

@@ -1,4 +1,5 @@
 import { format } from 'sql-formatter';
+import { DIALECT_PROFILES } from '../dialects/dialectProfiles';
 import type { Dialect } from '../types/QueryResult';
 
 /**
@@ -6,11 +7,9 @@ import type { Dialect } from '../types/QueryResult';
  * line, keywords as the model wrote them. The formatter only re-spaces tokens; text it cannot read
  * is left as it came.
  */
-const FORMATTER_LANGUAGES = { sqlite: 'sqlite', duckdb: 'duckdb', postgres: 'postgresql' } as const satisfies Record<Dialect, string>;
-
 export function formatSql(sql: string, dialect: Dialect): string {
   try {
-    return format(sql, { language: FORMATTER_LANGUAGES[dialect], keywordCase: 'preserve', tabWidth: 2 });
+    return format(sql, { language: DIALECT_PROFILES[dialect].formatterLanguage, keywordCase: 'preserve', tabWidth: 2 });
   } catch {
     return sql;
   }

@@ -1,6 +1,6 @@
 import type { DatabaseSchema } from '../types/DatabaseSchema';
-import { buildDialectGrammar } from './buildDialectGrammar';
-import { schemaGrammar } from './buildSqlGrammar';
+import { buildSqlModeGrammar } from './buildSqlModeGrammar';
+import { schemaGrammar } from './buildNarrowGrammar';
 
 /**
  * How decoding is constrained: `sql`, the dialect's whole query language with the schema's names
@@ -19,7 +19,7 @@ export function grammarFor(schema: DatabaseSchema, mode: GrammarMode): string | 
   if (mode === 'narrow') return schemaGrammar(schema);
   let grammar = dialectGrammars.get(schema);
   if (grammar === undefined) {
-    grammar = buildDialectGrammar(schema);
+    grammar = buildSqlModeGrammar(schema);
     dialectGrammars.set(schema, grammar);
   }
   return grammar;

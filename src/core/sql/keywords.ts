@@ -15,7 +15,7 @@ export const RESERVED_WORDS = set(`
 `);
 
 /**
- * The keywords the schema grammar writes, always in capitals (src/core/sql/buildSqlGrammar.ts): inline completion
+ * The keywords the schema grammar writes, always in capitals (src/core/sql/buildNarrowGrammar.ts): inline completion
  * writes a user's prefix in this form so the grammar can follow on from it. A test checks the grammar writes no other.
  */
 export const GRAMMAR_KEYWORDS = set(`

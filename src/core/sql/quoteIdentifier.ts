@@ -1,3 +1,4 @@
+import { DIALECT_PROFILES } from '../dialects/dialectProfiles';
 import type { Dialect } from '../types/QueryResult';
 import { RESERVED_WORDS } from './keywords';
 
@@ -23,7 +24,7 @@ export function quotedTableName(table: { name: string; schema?: string }): strin
  * names without regard to case.
  */
 export function quotedForCase(name: string, dialect?: Dialect): boolean {
-  return dialect === 'postgres' && /[A-Z]/.test(name);
+  return dialect !== undefined && DIALECT_PROFILES[dialect].foldsUnquotedToLower && /[A-Z]/.test(name);
 }
 
 /** A table as SQL names it: `schema.name` when it lives outside the namespace unqualified names find. */

@@ -10,7 +10,7 @@ import { identifier, tableIdentifier } from './quoteIdentifier';
  * subquery depth, literal length), so every sentence ends within a known length, and type classes
  * keep comparisons valid for DuckDB, which refuses to compare a number with arbitrary text.
  */
-export interface SqlGrammarOptions {
+export interface NarrowGrammarOptions {
   dialect: Dialect;
   /** Most table sets (single tables first, then joins) the grammar offers. */
   maxTableSets?: number;
@@ -27,7 +27,7 @@ interface TableSet {
 
 const DEFAULT_MAX_TABLE_SETS = 48;
 
-export function buildSqlGrammar(schema: DatabaseSchema, options: SqlGrammarOptions): string {
+export function buildNarrowGrammar(schema: DatabaseSchema, options: NarrowGrammarOptions): string {
   const tables = schema.tables.filter((t) => t.columns.length > 0);
   if (tables.length === 0) throw new Error('the schema has no tables with columns to write SQL against');
   const sets = tableSets(tables, options.maxTableSets ?? DEFAULT_MAX_TABLE_SETS, options.dialect);
@@ -50,7 +50,7 @@ const grammars = new WeakMap<DatabaseSchema, string>();
 export function schemaGrammar(schema: DatabaseSchema): string {
   let grammar = grammars.get(schema);
   if (grammar === undefined) {
-    grammar = buildSqlGrammar(schema, { dialect: schema.dialect });
+    grammar = buildNarrowGrammar(schema, { dialect: schema.dialect });
     grammars.set(schema, grammar);
   }
   return grammar;

@@ -1,4 +1,6 @@
 import type { DatabaseSchema } from '../types/DatabaseSchema';
+import type { DialectProfile } from '../dialects/DialectProfile';
+import { DIALECT_PROFILES } from '../dialects/dialectProfiles';
 import type { Dialect } from '../types/QueryResult';
 import { quotedForCase } from './quoteIdentifier';
 
@@ -16,7 +18,9 @@ import { quotedForCase } from './quoteIdentifier';
  * defined: in a query with a WITH clause a table may be any name (its CTEs), and a name after `AS`
  * is any identifier. Validation against the database, and correction, catch what slips through.
  */
-export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = schema.dialect): string {
+export function buildSqlModeGrammar(schema: DatabaseSchema, dialectId: Dialect = schema.dialect): string {
+  // The grammar reads the dialect's features (src/core/dialects), never its name.
+  const dialect = DIALECT_PROFILES[dialectId];
   const tables = unique(schema.tables.map((t) => t.name));
   // A table outside the default namespace is written schema.table (Postgres); its bare name alone would not be found.
   const bare = (name: string) => isBareName(name, dialect);
@@ -36,13 +40,11 @@ export function buildDialectGrammar(schema: DatabaseSchema, dialect: Dialect = s
     `quoted-table-name ::= ${quotedNames(tables, dialect).join(' | ')}`,
     `column-name ::= ${names(columns, dialect)}`,
     // A bare column name is a term word; quoted, it is one of these (SQLite reads "x" as a dq-string, which covers it).
-    `quoted-column-name ::= ${quotedNames(columns, dialect).filter((form) => dialect !== 'sqlite' || !form.startsWith('"\\""')).join(' | ')}`,
+    `quoted-column-name ::= ${quotedNames(columns, dialect).filter((form) => !dialect.doubleQuotedStrings || !form.startsWith('"\\""')).join(' | ')}`,
     ...lexicalRules(dialect),
   ];
   return `${rules.join('\n')}\n`;
 }
-
-const SQLITE_COLLATIONS = ['binary', 'nocase', 'rtrim'];
 
 /** Expression rules that exist twice: as written, and inside a query with CTEs (`cte-…`), where names come loose (every query rule does too). */
 const FAMILY_EXPRESSION_RULES = [
@@ -57,7 +59,7 @@ const FAMILY_EXPRESSION_RULES = [
  * tables stay the schema's. In queries with neither, tables and columns are the schema's. ORDER BY
  * may also name an output alias (`ORDER BY n` after `count(*) AS n`).
  */
-function queryFamily(dialect: Dialect, words: TermWords): string[] {
+function queryFamily(dialect: DialectProfile, words: TermWords): string[] {
   const nameOf = (rule: string) => rule.slice(0, rule.indexOf(' ::='));
   const queries = queryRules(dialect, words);
   const family = [...queries.map(nameOf), ...FAMILY_EXPRESSION_RULES];
@@ -95,15 +97,15 @@ function derivedQueryRules(): string[] {
  * each one a single whitespace and one keyword trie decide what comes next (`after-…` rules), so
  * the parser keeps one branch per next letter rather than one per optional clause.
  */
-function queryRules(dialect: Dialect, words: TermWords): string[] {
-  const duckdb = dialect === 'duckdb';
-  const postgres = dialect === 'postgres';
-  const orderItems = duckdb ? `(${kw('all')} (ws (${kw('asc')} | ${kw('desc')}))? | order-item (ws0 "," ws0 order-item)*)` : 'order-item (ws0 "," ws0 order-item)*';
+function queryRules(dialect: DialectProfile, words: TermWords): string[] {
+  const features = dialect.grammar;
+  const standardLimit = features.limit === 'standard';
+  const orderItems = features.byAll ? `(${kw('all')} (ws (${kw('asc')} | ${kw('desc')}))? | order-item (ws0 "," ws0 order-item)*)` : 'order-item (ws0 "," ws0 order-item)*';
   const joins = (rest: string): [string, string][] => [
     ['join', rest],
     ['natural', `ws (join-kind ws)? ${kw('join')} ${rest}`],
     ...['left', 'right', 'full'].map((kind): [string, string] => [kind, `(ws ${kw('outer')})? ws ${kw('join')} ${rest}`]),
-    ...['inner', 'cross', ...(duckdb ? ['semi', 'anti', 'positional', 'asof'] : [])].map((kind): [string, string] => [kind, `ws ${kw('join')} ${rest}`]),
+    ...['inner', 'cross', ...features.extraJoinKinds].map((kind): [string, string] => [kind, `ws ${kw('join')} ${rest}`]),
   ];
   const joinConditions = (after: string): [string, string][] => [
     ['on', `ws expr ${after}`],
@@ -111,17 +113,17 @@ function queryRules(dialect: Dialect, words: TermWords): string[] {
   ];
   const clauses: [string, string][] = [
     ['where', 'ws expr after-where'],
-    ['group', `ws ${kw('by')} ws ${duckdb ? `(${kw('all')} | expr-list)` : 'expr-list'} after-group`],
+    ['group', `ws ${kw('by')} ws ${features.byAll ? `(${kw('all')} | expr-list)` : 'expr-list'} after-group`],
     ['having', 'ws expr after-having'],
-    ...(duckdb ? [['qualify', 'ws expr after-qualify'] as [string, string]] : []),
+    ...(features.qualify ? [['qualify', 'ws expr after-qualify'] as [string, string]] : []),
   ];
   const ending: [string, string][] = [
     ...['union', 'intersect', 'except'].map((word): [string, string] => [word, `(ws (${kw('all')} | ${kw('distinct')}))? ws core`]),
     ['order', `ws ${kw('by')} ws ${orderItems} after-order`],
     // Postgres has no LIMIT a, b; it has LIMIT ALL and OFFSET without LIMIT.
-    postgres ? ['limit', `ws (${kw('all')} | expr) (ws ${kw('offset')} ws expr)?`] : ['limit', `ws expr (ws ${kw('offset')} ws expr | ws0 "," ws0 expr)?`],
+    standardLimit ? ['limit', `ws (${kw('all')} | expr) (ws ${kw('offset')} ws expr)?`] : ['limit', `ws expr (ws ${kw('offset')} ws expr | ws0 "," ws0 expr)?`],
     // The SQL standard's OFFSET n ROWS FETCH FIRST n ROWS ONLY, which Postgres reads too.
-    ...(postgres
+    ...(standardLimit
       ? [
           ['offset', `ws expr (ws (${kw('rows')} | ${kw('row')}))? (ws ${kw('limit')} ws expr | ws ${kw('fetch')} fetch-rest)?`] as [string, string],
           ['fetch', 'fetch-rest'] as [string, string],
@@ -135,7 +137,7 @@ function queryRules(dialect: Dialect, words: TermWords): string[] {
     `query ::= core`,
     `core ::= ${kw('select')} select-list after-results | ${kw('values')} ws0 row (ws0 "," ws0 row)* after-core | "(" ws0 query ws0 ")" after-core` +
       // DuckDB's FROM-first form: FROM t [SELECT …] [WHERE …].
-      (duckdb ? ` | ${kw('from')} ws table-ref first-after-from` : ''),
+      (features.fromFirst ? ` | ${kw('from')} ws table-ref first-after-from` : ''),
     after('after-results', [['from', 'ws table-ref after-from'], ...clauses, ...ending]),
     after('after-from', [...joins('join-rest'), ...clauses, ...ending], 'after-from'),
     `join-rest ::= ws table-ref after-join`,
@@ -143,14 +145,14 @@ function queryRules(dialect: Dialect, words: TermWords): string[] {
     ...clauses.map(([word], i) => after(`after-${word}`, [...clauses.slice(i + 1), ...ending])),
     after('after-core', ending),
     after('after-order', ending.filter(([word]) => word === 'limit' || word === 'offset' || word === 'fetch')),
-    ...(postgres ? [`fetch-rest ::= ws (${kw('first')} | ${kw('next')}) (ws expr)? ws (${kw('rows')} | ${kw('row')}) ws (${kw('only')} | ${kw('with')} ws ${kw('ties')})`] : []),
-    `table-ref ::= ${postgres ? `(${kw('lateral')} ws0)? ` : ''}(table-word | quoted-table-name | "(" ws0 (subquery | table-ref join*) ws0 ")") alias?`,
+    ...(standardLimit ? [`fetch-rest ::= ws (${kw('first')} | ${kw('next')}) (ws expr)? ws (${kw('rows')} | ${kw('row')}) ws (${kw('only')} | ${kw('with')} ws ${kw('ties')})`] : []),
+    `table-ref ::= ${features.lateral ? `(${kw('lateral')} ws0)? ` : ''}(table-word | quoted-table-name | "(" ws0 (subquery | table-ref join*) ws0 ")") alias?`,
     // Tables and table-valued functions (json_each, range, read_csv, …) in one trie, as term words are.
     `table-word ::= ${keywordChoice([...words.tables.map((name): [string, string] => [name, '']), ...words.functions.map((name): [string, string] => [name, 'function-args'])])}`,
     // Joins inside parentheses: FROM (a JOIN b ON …).
     `join ::= ws0 "," ws0 table-ref | ws (${kw('natural')} ws)? (join-kind ws)? ${kw('join')} ws table-ref (ws ${kw('on')} ws expr | ws ${kw('using')} ws0 "(" ws0 ident (ws0 "," ws0 ident)* ws0 ")")?`,
   ];
-  if (duckdb) {
+  if (features.fromFirst) {
     const afterSelect: [string, string][] = [...clauses, ...ending];
     const select: [string, string] = ['select', 'select-list first-after-select'];
     rules.push(
@@ -171,16 +173,12 @@ interface TermWords {
 }
 
 /** No bind parameters (`?`, `:name`): Quarry runs the SQL as written, with nothing to bind, so a query with one cannot run. */
-function expressionRules(dialect: Dialect, words: TermWords): string[] {
+function expressionRules(dialect: DialectProfile, words: TermWords): string[] {
+  const features = dialect.grammar;
   const likeRest = `ws term (ws ${kw('escape')} ws term)?`;
-  const likeWords: [string, string][] = {
-    duckdb: [['like', likeRest], ['glob', likeRest], ['ilike', likeRest], ['similar', `ws ${kw('to')} ${likeRest}`]] as [string, string][],
-    postgres: [['like', likeRest], ['ilike', likeRest], ['similar', `ws ${kw('to')} ${likeRest}`]] as [string, string][],
-    sqlite: [['like', likeRest], ['glob', likeRest], ['regexp', likeRest], ['match', likeRest]] as [string, string][],
-  }[dialect];
-  const postgres = dialect === 'postgres';
-  // DuckDB's and Postgres's casts and subscripts: x::int, a[1], a[1:2].
-  const castsAndSubscripts = dialect === 'sqlite' ? '' : ` | "::" ws0 type-name | "[" ws0 expr? (ws0 ":" ws0 expr?)? ws0 "]"`;
+  const likeWords = features.patternOperators.map((word): [string, string] => [word, word === 'similar' ? `ws ${kw('to')} ${likeRest}` : likeRest]);
+  // Casts and subscripts: x::int, a[1], a[1:2].
+  const castsAndSubscripts = !features.castsAndSubscripts ? '' : ` | "::" ws0 type-name | "[" ws0 expr? (ws0 ":" ws0 expr?)? ws0 "]"`;
   // What NOT may stand before: x NOT IN (…), x NOT BETWEEN a AND b, x NOT LIKE y.
   const negatable: [string, string][] = [
     ['in', 'ws0 "(" ws0 (subquery | expr-list)? ws0 ")"'],
@@ -190,12 +188,12 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
   const andOr = '(ws term | ws0 paren-term)';
   return [
     `subquery ::= query | derived-query | ${kw('with')} ws (${kw('recursive')} ws)? cte (ws0 "," ws0 cte)* ws cte-query`,
-    `join-kind ::= (${kw('left')} | ${kw('right')} | ${kw('full')}) (ws ${kw('outer')})? | ${kw('inner')} | ${kw('cross')}${dialect === 'duckdb' ? ` | ${kw('semi')} | ${kw('anti')} | ${kw('positional')} | ${kw('asof')}` : ''}`,
+    `join-kind ::= (${kw('left')} | ${kw('right')} | ${kw('full')}) (ws ${kw('outer')})? | ${kw('inner')} | ${kw('cross')}${features.extraJoinKinds.map((kind) => ` | ${kw(kind)}`).join('')}`,
     // A bare alias needs whitespace before it, or \`ab\` would read as \`a\` aliased \`b\`.
     `alias ::= ws (${kw('as')} ws)? ident`,
     // `SELECT DISTINCT(a)` needs no space before its parenthesis; a word after SELECT does.
     // One whitespace after SELECT whether DISTINCT follows or not.
-    `select-list ::= ws ((${kw('distinct')}${postgres ? ` (ws ${kw('on')} ws0 "(" ws0 expr-list ws0 ")")?` : ''} | ${kw('all')}) results | result-list) | paren-results`,
+    `select-list ::= ws ((${kw('distinct')}${features.distinctOn ? ` (ws ${kw('on')} ws0 "(" ws0 expr-list ws0 ")")?` : ''} | ${kw('all')}) results | result-list) | paren-results`,
     `results ::= ws result-list | paren-results`,
     `paren-results ::= paren-term (tail)* alias? (ws0 "," ws0 result)*`,
     `result-list ::= result (ws0 "," ws0 result)*`,
@@ -216,35 +214,34 @@ function expressionRules(dialect: Dialect, words: TermWords): string[] {
       ['isnull', ''],
       ['notnull', ''],
       ['not', `ws ${keywordChoice([...negatable, ['null', '']])}`],
-      // SQLite's collations are its three built-in ones (Quarry registers none); DuckDB's include ICU's locales.
-      ['collate', dialect === 'sqlite' ? `ws (${names(SQLITE_COLLATIONS, dialect)})` : 'ws ident'],
+      ['collate', features.collations ? `ws (${names([...features.collations], dialect)})` : 'ws ident'],
       ...negatable,
     ])}`,
     `tail-arith ::= ws0 arithmetic-operator ws0 term`,
     // Every operator of the dialect (and a few strings of operator characters that are none, which the
     // database refuses) as one branch: llama.cpp checks the whole vocabulary against each branch.
-    `binary-operator ::= ${{ duckdb: '[-+*/%^=!<>|~] [*/=>~|]{0,2}', postgres: '[-+*/%^=!<>|~&#@] [*/=<>~|&@#!]{0,2}', sqlite: '[-+*/%&=!<>|] [=<>|]{0,2}' }[dialect]}`,
+    `binary-operator ::= ${features.binaryOperator}`,
     `arithmetic-operator ::= "+" | "-" | "*" | "/" | "%"`,
-    `term ::= term-word | column-ref | number | string${dialect === 'sqlite' ? ' | dq-string' : ''} | paren-term | [-+~] ws0 term${dialect === 'duckdb' ? ' | "[" ws0 expr-list? ws0 "]"' : ''}`,
+    `term ::= term-word | column-ref | number | string${dialect.doubleQuotedStrings ? ' | dq-string' : ''} | paren-term | [-+~] ws0 term${features.listLiterals ? ' | "[" ws0 expr-list? ws0 "]"' : ''}`,
     // Postgres's row and array constructors and its quantified comparisons: ROW(a, b), ARRAY[1, 2], x = ANY (…).
-    ...(postgres ? [`array-rest ::= ws0 ("[" ws0 expr-list? ws0 "]" | "(" ws0 subquery ws0 ")")`, `paren-rest ::= ws0 "(" ws0 (subquery | expr-list) ws0 ")"`] : []),
+    ...(features.specialForms.includes('constructors') ? [`array-rest ::= ws0 ("[" ws0 expr-list? ws0 "]" | "(" ws0 subquery ws0 ")")`, `paren-rest ::= ws0 "(" ws0 (subquery | expr-list) ws0 ")"`] : []),
     // Every word a term can start with, in one trie: a column, a function, a keyword (NULL, CASE, EXISTS, …).
     // llama.cpp keeps one parse stack per alternative, so words that share a first letter share one.
     `term-word ::= ${keywordChoice(termWords(dialect, words))}`,
     `paren-term ::= "(" ws0 (subquery | expr-list) ws0 ")"`,
     // One qualifier branch for t.col and s.t.col.
     `column-ref ::= quoted-column-name | ident "." (column-name | ident "." column-name)`,
-    `function-args ::= ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")"${dialect === 'postgres' ? ` (ws ${kw('within')} ws ${kw('group')} ws0 "(" ws0 ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0 ")")?` : ''} (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
+    `function-args ::= ws0 "(" ws0 (${kw('distinct')} ws0 | ${kw('all')} ws)? ("*" | expr-list (ws ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)*)?)? ws0 ")"${features.withinGroup ? ` (ws ${kw('within')} ws ${kw('group')} ws0 "(" ws0 ${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0 ")")?` : ''} (ws ${kw('filter')} ws0 "(" ws0 ${kw('where')} ws expr ws0 ")")? (ws ${kw('over')} ws0 (window | ident))?`,
     `window ::= "(" ws0 (ident ws)? (${kw('partition')} ws ${kw('by')} ws expr-list ws0)? (${kw('order')} ws ${kw('by')} ws order-item (ws0 "," ws0 order-item)* ws0)? (frame ws0)? ")"`,
     `frame ::= (${kw('rows')} | ${kw('range')} | ${kw('groups')}) ws (${kw('between')} ws frame-bound ws ${kw('and')} ws frame-bound | frame-bound)`,
     `frame-bound ::= ${kw('unbounded')} ws (${kw('preceding')} | ${kw('following')}) | ${kw('current')} ws ${kw('row')} | term ws (${kw('preceding')} | ${kw('following')})`,
     `case-rest ::= (ws expr)? (ws ${kw('when')} ws expr ws ${kw('then')} ws expr)+ (ws ${kw('else')} ws expr)? ws ${kw('end')}`,
     `cast-rest ::= ws0 "(" ws0 expr ws ${kw('as')} ws type-name ws0 ")"`,
-    `type-name ::= ident-word (ws ident-word)* (ws0 "(" ws0 number (ws0 "," ws0 number)? ws0 ")")?${dialect === 'sqlite' ? '' : ' ("[]")*'}`,
+    `type-name ::= ident-word (ws ident-word)* (ws0 "(" ws0 number (ws0 "," ws0 number)? ws0 ")")?${features.arrayTypes ? ' ("[]")*' : ''}`,
   ];
 }
 
-function lexicalRules(dialect: Dialect): string[] {
+function lexicalRules(dialect: DialectProfile): string[] {
   return [
     // Bounded, but wide enough for the way models lay SQL out: a line break and deep indentation, and
     // line comments (part of the language; a grammar without them would push a model off what it means to write).
@@ -257,10 +254,10 @@ function lexicalRules(dialect: Dialect): string[] {
     `number ::= [0-9] ([0-9]* ("." [0-9]*)? ([eE] [+-]? [0-9]+)? | [xX] [0-9a-fA-F]+) | "." [0-9]+ ([eE] [+-]? [0-9]+)?`,
     `string ::= "'" ([^'] | "''")* "'"`,
     // SQLite reads a double-quoted word that names no column as a string, and Spider's gold queries rely on it.
-    ...(dialect === 'sqlite' ? [`dq-string ::= "\\"" ([^"] | "\\"\\"")* "\\""`] : []),
+    ...(dialect.doubleQuotedStrings ? [`dq-string ::= "\\"" ([^"] | "\\"\\"")* "\\""`] : []),
     `ident ::= ident-word | quoted-ident`,
     `ident-word ::= [a-zA-Z_] [a-zA-Z0-9_$]{0,63}`,
-    `quoted-ident ::= "\\"" ([^"] | "\\"\\"")+ "\\""${dialect === 'sqlite' ? ' | "`" [^`]+ "`" | "[" [^\\]]+ "]"' : ''}`,
+    `quoted-ident ::= "\\"" ([^"] | "\\"\\"")+ "\\""${dialect.extraIdentifierQuotes.includes('backtick') ? ' | "`" [^`]+ "`"' : ''}${dialect.extraIdentifierQuotes.includes('bracket') ? ' | "[" [^\\]]+ "]"' : ''}`,
   ];
 }
 
@@ -268,7 +265,8 @@ function lexicalRules(dialect: Dialect): string[] {
  * What follows each word a term may start with. Functions are the engine's own: a model that calls
  * YEAR() on SQLite invents a name as surely as one that invents a column.
  */
-function termWords(dialect: Dialect, words: TermWords): [string, string][] {
+function termWords(dialect: DialectProfile, words: TermWords): [string, string][] {
+  const forms = dialect.grammar.specialForms;
   const entries: [string, string][] = [
     ...words.columns.map((name): [string, string] => [name, '']),
     ...words.functions.map((name): [string, string] => [name, 'function-args']),
@@ -280,26 +278,22 @@ function termWords(dialect: Dialect, words: TermWords): [string, string][] {
     ['exists', 'ws0 "(" ws0 subquery ws0 ")"'],
     ['x', `"'" [0-9a-fA-F]* "'"`],
   ];
-  if (dialect === 'duckdb') {
-    entries.push(['try_cast', 'cast-rest'], ['interval', 'ws term (ws ident)?']);
-    for (const word of ['date', 'time', 'timestamp', 'timestamptz']) entries.push([word, 'ws string']);
-  }
-  if (dialect === 'postgres') {
-    // Postgres's SQL-standard forms that are grammar, not functions in pg_proc: COALESCE, EXTRACT(YEAR FROM d), …
-    for (const word of ['coalesce', 'nullif', 'greatest', 'least']) entries.push([word, 'function-args']);
-    for (const word of ['localtime', 'localtimestamp', 'current_user', 'session_user', 'current_catalog', 'current_schema']) entries.push([word, '']);
+  if (forms.includes('try-cast')) entries.push(['try_cast', 'cast-rest']);
+  if (forms.includes('interval-term')) entries.push(['interval', 'ws term (ws ident)?']);
+  // SQL-standard forms that are grammar, not functions the engine lists: COALESCE, EXTRACT(YEAR FROM d), …
+  if (forms.includes('standard-functions')) for (const word of ['coalesce', 'nullif', 'greatest', 'least']) entries.push([word, 'function-args']);
+  if (forms.includes('session-words')) for (const word of ['localtime', 'localtimestamp', 'current_user', 'session_user', 'current_catalog', 'current_schema']) entries.push([word, '']);
+  if (forms.includes('interval-string')) entries.push(['interval', 'ws string (ws ident-word)*']);
+  if (forms.includes('keyword-arguments')) {
     entries.push(
-      ['interval', 'ws string (ws ident-word)*'],
       ['extract', `ws0 "(" ws0 ident-word ws ${kw('from')} ws expr ws0 ")"`],
       ['position', `ws0 "(" ws0 term ws ${kw('in')} ws expr ws0 ")"`],
       ['substring', `ws0 "(" ws0 expr ws ${kw('from')} ws expr (ws ${kw('for')} ws expr)? ws0 ")"`],
       ['trim', `ws0 "(" ws0 (((${kw('both')} | ${kw('leading')} | ${kw('trailing')}) ws)? (expr ws)? ${kw('from')} ws)? expr-list ws0 ")"`],
-      ['array', 'array-rest'],
-      ['row', 'paren-rest'],
-      ...['any', 'some', 'all'].map((word): [string, string] => [word, 'paren-rest']),
     );
-    for (const word of ['date', 'time', 'timestamp', 'timestamptz']) entries.push([word, 'ws string']);
   }
+  if (forms.includes('constructors')) entries.push(['array', 'array-rest'], ['row', 'paren-rest'], ...['any', 'some', 'all'].map((word): [string, string] => [word, 'paren-rest']));
+  for (const word of dialect.grammar.typedLiterals) entries.push([word, 'ws string']);
   return entries;
 }
 
@@ -308,26 +302,25 @@ function isWord(name: string): boolean {
 }
 
 /** A name the engine finds written bare: a plain word, and on Postgres one without capitals. */
-function isBareName(name: string, dialect: Dialect): boolean {
-  return isWord(name) && !quotedForCase(name, dialect);
+function isBareName(name: string, dialect: DialectProfile): boolean {
+  return isWord(name) && !quotedForCase(name, dialect.id);
 }
 
 /**
  * Schema names in every form the engine reads as them: bare (the names that are plain words) and
  * in each quoting style. Both engines match names without regard to letter case, quoted or not.
  */
-function names(list: string[], dialect: Dialect): string {
+function names(list: string[], dialect: DialectProfile): string {
   const words = list.filter((name) => isBareName(name, dialect));
   return [...(words.length ? [caselessChoice(words)] : []), ...quotedNames(list, dialect)].join(' | ');
 }
 
 /** The quoted forms of schema names: "x" in every engine, `x` and [x] in SQLite too. */
-function quotedNames(list: string[], dialect: Dialect): string[] {
+function quotedNames(list: string[], dialect: DialectProfile): string[] {
   const forms = [`"\\"" ${caselessChoice(list.map((name) => name.replace(/"/g, '""')))} "\\""`];
-  if (dialect === 'sqlite') {
-    const inner = caselessChoice(list);
-    forms.push(`"\`" ${inner} "\`"`, `"[" ${inner} "]"`);
-  }
+  const inner = dialect.extraIdentifierQuotes.length ? caselessChoice(list) : '';
+  if (dialect.extraIdentifierQuotes.includes('backtick')) forms.push(`"\`" ${inner} "\`"`);
+  if (dialect.extraIdentifierQuotes.includes('bracket')) forms.push(`"[" ${inner} "]"`);
   return forms;
 }
 
