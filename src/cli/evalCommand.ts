@@ -1,5 +1,7 @@
 import { basename, resolve } from 'node:path';
-import { DEFAULT_CORRECTIONS, DEFAULT_EVAL_TIMEOUT_MS } from '../core/defaults';
+import { DEFAULT_CORRECTIONS, DEFAULT_EVAL_TIMEOUT_MS, DEFAULT_EXAMPLES } from '../core/defaults';
+import { ExamplePool } from '../core/context/ExamplePool';
+import { readExamplePool } from '../core/context/readExamplePool';
 import { birdSplitFile, loadBirdDataset, loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
 import { DIFFICULTIES, HARDNESS_LEVELS, type LevelFigures } from '../core/protocol/evalReport';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
@@ -68,6 +70,12 @@ Options:
 ${PROMPT_FORMAT_HELP}
 ${GRAMMAR_HELP}
   --attempts N          corrections, as for quarry ask
+  --budget N            with a model: tokens the schema, values and examples may take (a schema over
+                        it, or over what the context leaves, is cut to the tables the question needs,
+                        with the values it names: as quarry ask --budget)
+  --examples POOL       with a model: few-shot examples from (question, SQL) pairs, as quarry ask
+                        --examples; an example whose question is the one asked is never shown
+  --shots K             how many examples (default 3)
   --samples K           K answers a question (sampled at --temperature, else the model file's own
                         general.sampling.temp, else 0.8 as OmniSQL and Arctic do): the first is scored as the answer, and pass@K (any right) and
                         maj@K (OmniSQL's vote: samples grouped by the set of rows they return, failed
@@ -112,6 +120,9 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     ...PROMPT_FORMAT_ARGS,
     ...GRAMMAR_ARGS,
     attempts: { type: 'string' },
+    budget: { type: 'string' },
+    examples: { type: 'string' },
+    shots: { type: 'string' },
     samples: { type: 'string' },
     ...SAMPLING_ARGS,
     report: { type: 'string' },
@@ -143,6 +154,9 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   if (split !== 'dev' && split !== 'train') throw new UsageError(`eval: --split must be dev or train, got '${split}'`);
   const limit = integerOption('eval', 'limit', values.limit, 1);
   const corrections = integerOption('eval', 'attempts', values.attempts, 0) ?? DEFAULT_CORRECTIONS;
+  const budget = integerOption('eval', 'budget', values.budget, 1);
+  const shots = integerOption('eval', 'shots', values.shots, 0, 20) ?? DEFAULT_EXAMPLES;
+  const pool = values.examples ? new ExamplePool(readExamplePool(values.examples)) : undefined;
   const samples = integerOption('eval', 'samples', values.samples, 1, 64) ?? 1;
   const sampling = samplingOption('eval', values);
   const report = resolve(values.report ?? 'quarry-eval.json');
@@ -176,6 +190,8 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     grammar: usesModel ? grammar : undefined,
     promptFormat: usesModel ? (promptFormat ?? 'auto') : undefined,
     corrections: usesModel ? corrections : undefined,
+    // Retrieval changes what the model sees: runs with other examples or another budget are other runs.
+    context: usesModel && (pool || budget !== undefined) ? { examples: values.examples ? resolve(values.examples) : null, shots: pool ? shots : 0, budget: budget ?? null } : undefined,
     samples: usesModel ? samples : undefined,
     sampling: usesModel ? sampling : undefined,
     keepDistinct: !!values['keep-distinct'],
@@ -197,7 +213,12 @@ export async function evalCommand(args: string[], write: (text: string) => void)
       engine = opened.engine;
       // A local model's files are inputs a resumed run checks; a server's model is not a file here.
       if (!remote) inputs.push(opened.status.modelPath, ...(opened.status.loraPath ? [opened.status.loraPath] : []));
-      predictor = { kind: 'model', engine, ask: { promptFormat, grammar, corrections, samples, ...sampling } };
+      predictor = {
+        kind: 'model',
+        engine,
+        ask: { promptFormat, grammar, corrections, samples, ...sampling },
+        context: { values: true, ...(pool ? { pool, examples: shots } : {}), ...(budget !== undefined ? { budget } : {}) },
+      };
       // Samples are drawn at the asked temperature, else the model file's own (general.sampling.temp), else 0.8: the report says which.
       if (samples > 1) settings.sampling = { ...sampling, sampleTemperature: sampleTemperature(sampling.temperature, engine.metadata) };
     } else {

@@ -2,7 +2,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DEFAULT_EVAL_TIMEOUT_MS, DEFAULT_MEMORY_LIMIT_MB } from '../defaults';
-import { askQuestion, type AskOptions } from '../ask/askQuestion';
+import { askQuestion, type AskContextOptions, type AskOptions } from '../ask/askQuestion';
+import { buildValueIndex } from '../context/buildValueIndex';
+import type { ExamplePool } from '../context/ExamplePool';
+import { SchemaIndex } from '../context/SchemaIndex';
+import { ValueIndex } from '../context/ValueIndex';
 import type { Database } from '../db/Database';
 import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { LanguageModel } from '../engine/LanguageModel';
@@ -40,7 +44,16 @@ export type Predictor =
       /** Further samples for each question (a predictions file each): pass@K and maj@K over the first and these. */
       moreSamples?: Map<number, string>[];
     }
-  | { kind: 'model'; engine: LanguageModel; ask: Pick<AskOptions, 'promptFormat' | 'grammar' | 'corrections' | 'samples' | 'maxTokens' | 'temperature' | 'topP' | 'seed'> };
+  | { kind: 'model'; engine: LanguageModel; ask: Pick<AskOptions, 'promptFormat' | 'grammar' | 'corrections' | 'samples' | 'maxTokens' | 'temperature' | 'topP' | 'seed'>; context?: EvalContextOptions };
+
+/** Retrieval for the model's prompts, as Ask has it: a value index per database (built in memory), examples from a pool, a token budget. */
+export interface EvalContextOptions {
+  pool?: ExamplePool;
+  examples?: number;
+  budget?: number;
+  /** Read each database's value index for schemas that do not fit (off in schema-only mode). */
+  values: boolean;
+}
 
 export interface EvalOptions {
   /** The report's path; progress is saved next to it as `<report>.progress.jsonl`. */
@@ -180,6 +193,8 @@ interface GroupTools {
   db: Database | null;
   schema: DatabaseSchema | null;
   instancePaths: string[];
+  /** The database's retrieval inputs, made once for all of its questions. */
+  context?: AskContextOptions;
 }
 
 async function runLane(context: LaneContext, groups: EvalExample[][], record: (r: ExampleResult) => void): Promise<void> {
@@ -220,9 +235,22 @@ async function openGroupTools(dbPath: string, group: EvalExample[], context: Lan
   try {
     const schema = db ? await db.readSchema() : null;
     const instances = options.instances ? await generateGroupInstances(dbPath, group, predictor, options) : null;
+    const retrieval = predictor.kind === 'model' ? predictor.context : undefined;
+    let values: Promise<ValueIndex | undefined> | undefined;
+    const context: AskContextOptions | undefined =
+      db && schema && retrieval !== undefined
+        ? {
+            index: new SchemaIndex(schema),
+            ...(retrieval.values ? { loadValues: () => (values ??= buildValueIndex(db, schema, options.signal ? { signal: options.signal } : {}).then((data) => new ValueIndex(data))) } : {}),
+            ...(retrieval.pool ? { pool: retrieval.pool } : {}),
+            ...(retrieval.examples !== undefined ? { examples: retrieval.examples } : {}),
+            ...(retrieval.budget !== undefined ? { budget: retrieval.budget } : {}),
+          }
+        : undefined;
     return {
       db,
       schema,
+      ...(context ? { context } : {}),
       instancePaths: instances?.paths ?? [],
       async dispose() {
         await db?.dispose();
@@ -278,7 +306,7 @@ async function scoreModelAnswer(example: EvalExample, dbPath: string, tools: Gro
   if ('goldError' in goldVerdict!) return skip(example, goldVerdict.goldError);
   const k = predictor.ask.samples ?? 1;
   // With K samples every one is scored: the first is the example's answer, all K make pass@K and maj@K (no corrections: they would be an answer of another kind).
-  const answer = await askQuestion(tools.db!, tools.schema!, predictor.engine, example.question, { ...predictor.ask, ...(k > 1 ? { corrections: 0 } : {}), evidence: example.evidence, signal: options.signal });
+  const answer = await askQuestion(tools.db!, tools.schema!, predictor.engine, example.question, { ...predictor.ask, ...(k > 1 ? { corrections: 0 } : {}), evidence: example.evidence, signal: options.signal, ...(tools.context ? { context: tools.context } : {}) });
   const sampled = k > 1 ? answer.attempts.slice(0, k).map((a) => a.sql) : [];
   const prepared = preparedExample(example, sampled[0] ?? answer.sql, dbPath, options);
   const [verdict] = await scorer.score(lane, [prepared.item], options.signal);
