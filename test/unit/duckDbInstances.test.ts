@@ -189,3 +189,15 @@ test('strict evaluation on a DuckDB database catches a prediction that only the 
   });
   assert.deepEqual(report.examples.map((r) => [r.execMatch, r.strictMatch]), [[1, 0], [1, 1], [1, 1]]);
 });
+
+test('a DuckDB file with tables outside main is refused by strict mode, naming the schemas, not given instances missing them', async () => {
+  const path = join(temp.dir, 'warehouse.duckdb');
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  await connection.run('CREATE SCHEMA sales; CREATE TABLE sales.orders (id INTEGER); CREATE SCHEMA hr; CREATE TABLE hr.staff (id INTEGER); CREATE TABLE notes (id INTEGER)');
+  connection.closeSync();
+  instance.closeSync();
+  const dir = join(temp.dir, 'warehouse-instances');
+  mkdirSync(dir);
+  await assert.rejects(generateInstances(path, { count: 1, directory: dir, literals: extractLiterals([]), seed: 1 }), /main schema only, and .*warehouse\.duckdb has tables in hr, sales: evaluate it without --instances/);
+});

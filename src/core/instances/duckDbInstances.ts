@@ -13,6 +13,14 @@ export async function planDuckDbSchema(sourcePath: string, sampleRealValues: boo
   const connection = await instance.connect();
   try {
     const rows = async <T>(sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as T[];
+    // Instances are written from the main schema: a file with tables elsewhere would get instances missing them, and every
+    // query of those tables would fail on them as if wrong. Said, not silently half done.
+    const elsewhere = await rows<{ schema: string }>(
+      "SELECT DISTINCT schema_name AS schema FROM duckdb_tables() WHERE database_name = current_database() AND schema_name <> 'main' AND NOT internal ORDER BY 1",
+    );
+    if (elsewhere.length) {
+      throw new Error(`strict mode's instances are made from the main schema only, and ${sourcePath} has tables in ${elsewhere.map((r) => r.schema).join(', ')}: evaluate it without --instances`);
+    }
     const tables = await rows<{ name: string; sql: string }>(`SELECT table_name AS name, sql FROM duckdb_tables() WHERE ${OWN} AND NOT internal ORDER BY table_oid`);
     const columns = await rows<{ tableName: string; name: string; type: string; nullable: boolean }>(
       `SELECT table_name AS tableName, column_name AS name, data_type AS type, is_nullable AS nullable FROM duckdb_columns() WHERE ${OWN} AND NOT internal ORDER BY table_oid, column_index`,
