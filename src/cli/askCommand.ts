@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { ATTACH_ARGS, ATTACH_HELP, attachOption } from './attachOption';
 import { DEFAULT_CORRECTIONS } from '../core/defaults';
 import { askQuestion, type AskStage } from '../core/ask/askQuestion';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
@@ -9,6 +10,7 @@ import { detectPromptFormat } from '../core/prompt/detectPromptFormat';
 import type { PromptFormat, PromptFormatId } from '../core/prompt/PromptFormat';
 import { PROMPT_FORMATS } from '../core/prompt/promptFormats';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
+import type { AttachedDatabase } from '../core/types/AttachedDatabase';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { SAMPLING_ARGS, SAMPLING_HELP, samplingOption } from './samplingOption';
 import { formatTable } from './formatTable';
@@ -28,6 +30,7 @@ and corrects it with the database's own error message when it fails.
 
 Options:
   --db <file|url>       SQLite or DuckDB file, or postgresql://user@host/db
+${ATTACH_HELP}
   --model <ref>         a .gguf path, an https:// URL, hf:<user>/<repo>/<file>.gguf, or
                         hf:<user>/<repo>:<quant> (e.g. :Q4_K_M, found in the repository's file list)
                         (downloaded once into --models-dir); default: $QUARRY_MODEL, else the
@@ -61,6 +64,7 @@ Exit codes: 0 valid SQL, 1 no valid SQL or a runtime error, 2 bad input (databas
 export async function askCommand(args: string[], write: (text: string) => void): Promise<number | void> {
   const { values, positionals } = parseCommandArgs('ask', args, {
     db: { type: 'string' },
+    ...ATTACH_ARGS,
     ...MODEL_ARGS,
     ...REMOTE_ARGS,
     json: { type: 'boolean' },
@@ -88,7 +92,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
     const format = PROMPT_FORMATS[formatId ?? local?.format ?? 'quarry'];
     // A local model without a chat template is sent the completion text whatever the format; without a model, the format says.
     const asCompletion = local ? !local.chatTemplate : false;
-    return printPrompt(path, format, values, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json, asCompletion }, write);
+    return printPrompt(path, attachOption('ask', values.attach), format, values, { question, evidence: values.evidence, schemaOnly: !!values['schema-only'], json: !!values.json, asCompletion }, write);
   }
   const remote = remoteModelOptions('ask', values);
   const modelRef = remote ? null : requiredModel('ask', model);
@@ -103,7 +107,7 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const interrupt = abortOnInterrupt();
   const signal = interrupt.signal;
   const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => undefined;
-  const db = await IsolatedDatabase.open(path);
+  const db = await IsolatedDatabase.open(path, { attach: attachOption('ask', values.attach) });
   let engine: (LanguageModel & { dispose(): void }) | null = null;
   try {
     let status: ModelStatus;
@@ -173,12 +177,13 @@ function localModel(model: string | undefined, lora: string | undefined): { form
 /** The prompt for the whole schema, as the format builds it: chat turns (a format with no system turn shows none), or the raw completion. */
 async function printPrompt(
   path: string,
+  attach: AttachedDatabase[],
   format: PromptFormat,
   options: Parameters<typeof contextFromOptions>[1],
   request: { question: string; evidence?: string; schemaOnly: boolean; json: boolean; asCompletion: boolean },
   write: (text: string) => void,
 ): Promise<number> {
-  const db = await IsolatedDatabase.open(path);
+  const db = await IsolatedDatabase.open(path, { attach });
   let chosen: ReturnType<typeof buildPromptContext>;
   try {
     const schema: DatabaseSchema = await db.readSchema({ sampleValues: request.schemaOnly ? 0 : undefined });

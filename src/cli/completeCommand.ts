@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ATTACH_ARGS, ATTACH_HELP, attachOption } from './attachOption';
 import { CompletionSchema, InlineCompleter, type CompletionTiming } from '../core/complete/InlineCompleter';
 import { DEFAULT_COMPLETION_SETTINGS } from '../core/defaults';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
@@ -21,6 +22,7 @@ time is from the request to the completion; --json adds where a model call's tim
 
 Options:
   --db <file|url>       SQLite or DuckDB file, or postgresql:// URL, whose schema the completion is written against
+${ATTACH_HELP}
   --model <ref>         .gguf path, https:// URL or hf: reference (default: $QUARRY_MODEL, else the sample model)
   --prefix <text>       the text before the cursor
   --prefixes <file>     one prefix per line (\\n inside a line stands for a new line); - reads standard input
@@ -40,6 +42,7 @@ Exit codes: 0 done (completions may be empty: --json says why), 2 bad input.`;
 export async function completeCommand(args: string[], write: (text: string) => void): Promise<number | void> {
   const { values } = parseCommandArgs('complete', args, {
     db: { type: 'string' },
+    ...ATTACH_ARGS,
     ...MODEL_ARGS,
     ...REMOTE_ARGS,
     prefix: { type: 'string' },
@@ -68,7 +71,7 @@ export async function completeCommand(args: string[], write: (text: string) => v
   };
   const modelOptions = model === null ? null : checkModelOptions('complete', { ...values, model });
   const interrupt = abortOnInterrupt();
-  const db = await IsolatedDatabase.open(path);
+  const db = await IsolatedDatabase.open(path, { attach: attachOption('complete', values.attach) });
   let engine: (LanguageModel & { dispose(): void }) | null = null;
   try {
     ({ engine } = await openCliModel(remote ? { remote } : { local: modelOptions! }, interrupt.signal));

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ATTACH_ARGS, ATTACH_HELP, attachOption } from './attachOption';
 import { buildPromptContext, summarizeContext, type ContextSummary } from '../core/context/buildPromptContext';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { checkInputFile } from '../core/files/checkInputFile';
@@ -21,6 +22,7 @@ characters a token); 'quarry ask' counts them with the model's own tokenizer.
 
 Options:
   --db <file|url>       SQLite or DuckDB file, or postgresql://user@host/db
+${ATTACH_HELP}
   --question <text>     the question
   --questions FILE      one question a line, or JSONL with "question" (and "evidence"): one JSON
                         line each, with "ms", the milliseconds retrieval took (the indexes are
@@ -39,6 +41,7 @@ Exit codes: 0 printed, 1 a runtime error, 2 bad input (database, file, options).
 export async function contextCommand(args: string[], write: (text: string) => void): Promise<number | void> {
   const { values } = parseCommandArgs('context', args, {
     db: { type: 'string' },
+    ...ATTACH_ARGS,
     question: { type: 'string' },
     questions: { type: 'string' },
     evidence: { type: 'string' },
@@ -54,7 +57,7 @@ export async function contextCommand(args: string[], write: (text: string) => vo
   const format = PROMPT_FORMATS[promptFormatOption('context', values['prompt-format']) ?? 'quarry'];
   const schemaOnly = !!values['schema-only'];
   const interrupt = abortOnInterrupt();
-  const db = await IsolatedDatabase.open(path);
+  const db = await IsolatedDatabase.open(path, { attach: attachOption('context', values.attach) });
   try {
     const schema = await db.readSchema({ sampleValues: schemaOnly ? 0 : undefined, signal: interrupt.signal });
     const context = contextFromOptions('context', values, db, schema, { schemaOnly, signal: interrupt.signal });

@@ -4,6 +4,7 @@ import { checkInputFile } from '../core/files/checkInputFile';
 import { checkSentence, parseGbnf } from '../core/sql/continueGrammar';
 import { grammarFor } from '../core/sql/grammarFor';
 import { grammarOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
+import { ATTACH_ARGS, ATTACH_HELP, attachOption } from './attachOption';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 
@@ -14,6 +15,7 @@ each statement (one per line) whether the grammar can produce it, and where it s
 
 Options:
   --db <file|url>     SQLite or DuckDB file, or postgresql:// URL
+${ATTACH_HELP}
   --grammar <mode>    sql (default): the dialect's query language with the schema's names; narrow
   --check <file>      statements to check, one per line; - reads standard input
   --json              with --check: one line per statement {"sql", "accepted", "at"}, at = offset of the first refused character
@@ -22,13 +24,13 @@ Options:
 Exit codes: 0 printed, or every statement accepted; 1 some statement refused; 2 bad input.`;
 
 export async function grammarCommand(args: string[], write: (text: string) => void): Promise<number | void> {
-  const { values } = parseCommandArgs('grammar', args, { db: { type: 'string' }, grammar: { type: 'string' }, check: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('grammar', args, { db: { type: 'string' }, ...ATTACH_ARGS, grammar: { type: 'string' }, check: { type: 'string' }, json: { type: 'boolean' } });
   if (values.help) return write(GRAMMAR_COMMAND_HELP);
   const path = requiredDb('grammar', values.db);
   const mode = grammarOption('grammar', values);
   if (mode === 'off') throw new UsageError('grammar: --grammar off has no grammar to print or check');
   const statements = values.check === undefined ? null : readStatements(values.check);
-  const db = await IsolatedDatabase.open(path);
+  const db = await IsolatedDatabase.open(path, { attach: attachOption('grammar', values.attach) });
   let text: string;
   try {
     // The schema as Ask reads it, so the narrow grammar's example-value literals are the same too.

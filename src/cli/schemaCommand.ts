@@ -2,6 +2,7 @@ import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { renderSchemaDdl } from '../core/schema/renderSchemaDdl';
 import { schemaToJson } from '../core/schema/schemaToJson';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
+import { ATTACH_ARGS, ATTACH_HELP, attachOption } from './attachOption';
 import { toJson } from './toJson';
 
 export const SCHEMA_HELP = `Usage: quarry schema --db <file|url> [--json] [--samples N] [--schema-only] [--exact-counts]
@@ -15,6 +16,7 @@ Options:
   --db <file|url>  SQLite or DuckDB file (the engine is told by the file's content),
                    or postgresql://user@host:port/db (password: URL, PGPASSWORD or ~/.pgpass;
                    TLS: ?sslmode=require|verify-full&sslrootcert=…)
+${ATTACH_HELP}
   --json           print {"dialect", "tables": [{"name", "columns", "foreignKeys", "rowCount"}]};
                    "schema" for a table outside the default one (DuckDB main, Postgres public);
                    on Postgres also "comment" (COMMENT ON) and "rowCountEstimated" (true where
@@ -27,6 +29,7 @@ Options:
 export async function schemaCommand(args: string[], write: (text: string) => void): Promise<void> {
   const { values } = parseCommandArgs('schema', args, {
     db: { type: 'string' },
+    ...ATTACH_ARGS,
     json: { type: 'boolean' },
     samples: { type: 'string' },
     'schema-only': { type: 'boolean' },
@@ -35,7 +38,7 @@ export async function schemaCommand(args: string[], write: (text: string) => voi
   if (values.help) return write(SCHEMA_HELP);
   const path = requiredDb('schema', values.db);
   const samples = values['schema-only'] ? 0 : integerOption('schema', 'samples', values.samples, 0);
-  const db = await IsolatedDatabase.open(path);
+  const db = await IsolatedDatabase.open(path, { attach: attachOption('schema', values.attach) });
   try {
     const schema = await db.readSchema({ sampleValues: samples, exactCounts: values['exact-counts'] });
     write(values.json ? toJson(schemaToJson(schema)) : renderSchemaDdl(schema).trimEnd());

@@ -1,4 +1,5 @@
 import { DEFAULT_MEMORY_LIMIT_MB } from '../core/defaults';
+import { ATTACH_ARGS, ATTACH_HELP, attachOption } from './attachOption';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import { formatTable } from './formatTable';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
@@ -13,6 +14,7 @@ Postgres it runs in a READ ONLY transaction that the server stops at the timeout
 
 Options:
   --db <file|url>   SQLite or DuckDB file, or postgresql:// URL
+${ATTACH_HELP}
   --timeout-ms N    stop the statement after N milliseconds (default 10000)
   --max-rows N      return at most N rows; the result says when it was cut (default 10000)
   --memory-limit-mb N  most memory a DuckDB query may use (default ${DEFAULT_MEMORY_LIMIT_MB})
@@ -24,6 +26,7 @@ Exit codes: 0 ok, 1 SQL or runtime error, 2 bad input or refused statement.`;
 export async function sqlCommand(args: string[], write: (text: string) => void): Promise<void> {
   const { values, positionals } = parseCommandArgs('sql', args, {
     db: { type: 'string' },
+    ...ATTACH_ARGS,
     'timeout-ms': { type: 'string' },
     'max-rows': { type: 'string' },
     'memory-limit-mb': { type: 'string' },
@@ -37,7 +40,7 @@ export async function sqlCommand(args: string[], write: (text: string) => void):
   const timeoutMs = integerOption('sql', 'timeout-ms', values['timeout-ms'], 1);
   const maxRows = integerOption('sql', 'max-rows', values['max-rows'], 0);
   const memoryLimitMb = integerOption('sql', 'memory-limit-mb', values['memory-limit-mb'], 16);
-  const db = await IsolatedDatabase.open(path, { ...(timeoutMs ? { timeoutMs } : {}), ...(memoryLimitMb ? { memoryLimitMb } : {}) });
+  const db = await IsolatedDatabase.open(path, { ...(timeoutMs ? { timeoutMs } : {}), ...(memoryLimitMb ? { memoryLimitMb } : {}), attach: attachOption('sql', values.attach) });
   try {
     if (values.json) {
       // Written page by page as the worker sends them: this process never holds the whole result.

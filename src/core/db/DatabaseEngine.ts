@@ -1,10 +1,13 @@
 import type { Dialect } from '../types/QueryResult';
+import type { AttachedDatabase } from '../types/AttachedDatabase';
 import type { ServerCredentials } from '../types/ServerCredentials';
 import type { DatabaseAdapter } from './DatabaseAdapter';
 
 export interface AdapterOptions extends ServerCredentials {
   /** DuckDB's memory_limit for this connection, in MB. */
   memoryLimitMb: number;
+  /** Files of the same engine opened beside the main one, read-only (checked by checkAttachments first). */
+  attach?: AttachedDatabase[];
 }
 
 /**

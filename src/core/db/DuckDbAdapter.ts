@@ -17,6 +17,7 @@ import type { ColumnSchema, DatabaseSchema, ForeignKeySchema, SchemaOptions, Tab
 import { exampleText, exampleValuesSql, mostFrequentValues } from '../schema/exampleValuesSql';
 import { quoteIdentifier, quotedTableName } from '../sql/quoteIdentifier';
 import { callableNames } from './callableNames';
+import type { AttachedDatabase } from '../types/AttachedDatabase';
 
 /**
  * READ_ONLY stops writes to the file; with external access off, SQL cannot read or write any
@@ -38,20 +39,32 @@ export class DuckDbAdapter implements DatabaseAdapter {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** Attached files' aliases: their tables (of their main schema) are read as alias.table. */
+    private readonly attached: string[] = [],
   ) {}
 
-  static async open(path: string, memoryLimitMb: number): Promise<DuckDbAdapter> {
+  static async open(path: string, memoryLimitMb: number, attach: readonly AttachedDatabase[] = []): Promise<DuckDbAdapter> {
     let instance: DuckDBInstance;
     try {
-      // Set before the lock, so no query can raise it again.
-      instance = await DuckDBInstance.create(path, { ...SAFE_CONFIG, memory_limit: `${memoryLimitMb}MB` });
+      // Set before the lock, so no query can raise it again. Attaching reads other files: external access and the
+      // lock wait until Quarry's own ATTACH statements have run, and are then set as for every other connection.
+      const config = attach.length ? { ...SAFE_CONFIG, enable_external_access: 'true', lock_configuration: 'false' } : SAFE_CONFIG;
+      instance = await DuckDBInstance.create(path, { ...config, memory_limit: `${memoryLimitMb}MB` });
     } catch (error) {
       throw openError(error, path);
     }
     try {
       const connection = await instance.connect();
+      for (const { alias, path: file } of attach) {
+        try {
+          await connection.run(`ATTACH '${file.replaceAll("'", "''")}' AS ${quoteIdentifier(alias)} (READ_ONLY)`);
+        } catch (error) {
+          throw openError(error, file);
+        }
+      }
+      if (attach.length) await connection.run("SET enable_external_access = false; SET lock_configuration = true");
       await connection.run('SELECT count(*) FROM duckdb_tables()');
-      return new DuckDbAdapter(instance, connection);
+      return new DuckDbAdapter(instance, connection, attach.map((a) => a.alias));
     } catch (error) {
       instance.closeSync();
       throw openError(error, path);
@@ -133,6 +146,20 @@ export class DuckDbAdapter implements DatabaseAdapter {
     }
   }
 
+  /**
+   * The catalog rows Quarry reads: the open file's, every schema; and each attached file's main
+   * schema, whose tables are written alias.table (DuckDB finds a catalog's main schema so).
+   */
+  private own(): string {
+    const attached = this.attached.map((alias) => `'${alias}'`).join(', ');
+    return attached ? `(database_name = current_database() OR (database_name IN (${attached}) AND schema_name = 'main'))` : 'database_name = current_database()';
+  }
+
+  /** The namespace a table is written with: its schema in the open file, its alias in an attached one. */
+  private namespace(): string {
+    return this.attached.length ? 'CASE WHEN database_name = current_database() THEN schema_name ELSE database_name END' : 'schema_name';
+  }
+
   /** DuckDB's own catalog of functions and macros (pragmas are statements, not calls). */
   private async functionNames(): Promise<string[]> {
     const rows = await this.rows<{ name: string }>("SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE function_type <> 'pragma' ORDER BY 1");
@@ -185,12 +212,12 @@ export class DuckDbAdapter implements DatabaseAdapter {
    */
   private async readTables(): Promise<{ tables: TableSchema[]; estimatedRows: Map<TableSchema, number>; keys: Map<TableSchema, string> }> {
     const rows = await this.rows<{ schema: string; name: string; kind: 'table' | 'view'; estimated: bigint | null }>(
-      `SELECT schema_name AS schema, schema_name <> 'main' AS elsewhere, table_name AS name, 'table' AS kind, table_oid AS oid, estimated_size AS estimated FROM duckdb_tables()
-       WHERE database_name = current_database() AND NOT internal AND NOT temporary
+      `SELECT ${this.namespace()} AS schema, ${this.namespace()} <> 'main' AS elsewhere, database_name <> current_database() AS attached, table_name AS name, 'table' AS kind, table_oid AS oid, estimated_size AS estimated
+       FROM duckdb_tables() WHERE ${this.own()} AND NOT internal AND NOT temporary
        UNION ALL
-       SELECT schema_name, schema_name <> 'main', view_name, 'view', view_oid, NULL FROM duckdb_views()
-       WHERE database_name = current_database() AND NOT internal AND NOT temporary
-       ORDER BY elsewhere, schema, oid`,
+       SELECT ${this.namespace()}, ${this.namespace()} <> 'main', database_name <> current_database(), view_name, 'view', view_oid, NULL FROM duckdb_views()
+       WHERE ${this.own()} AND NOT internal AND NOT temporary
+       ORDER BY attached, elsewhere, schema, oid`,
     );
     const tables = rows.map((r): TableSchema => ({ name: r.name, ...(r.schema !== DEFAULT_SCHEMA ? { schema: r.schema } : {}), kind: r.kind, columns: [], foreignKeys: [], rowCount: null }));
     const estimatedRows = new Map(tables.flatMap((table, i) => (rows[i]!.estimated === null ? [] : [[table, Number(rows[i]!.estimated)] as const])));
@@ -200,8 +227,8 @@ export class DuckDbAdapter implements DatabaseAdapter {
 
   private async readColumns(): Promise<Map<string, ColumnSchema[]>> {
     const rows = await this.rows<{ schema: string; tableName: string; name: string; type: string; notNull: boolean }>(
-      `SELECT schema_name AS schema, table_name AS tableName, column_name AS name, data_type AS type, NOT is_nullable AS notNull
-       FROM duckdb_columns() WHERE database_name = current_database() AND NOT internal ORDER BY table_oid, column_index`,
+      `SELECT ${this.namespace()} AS schema, table_name AS tableName, column_name AS name, data_type AS type, NOT is_nullable AS notNull
+       FROM duckdb_columns() WHERE ${this.own()} AND NOT internal ORDER BY table_oid, column_index`,
     );
     const byTable = new Map<string, ColumnSchema[]>();
     for (const row of rows) {
@@ -215,9 +242,9 @@ export class DuckDbAdapter implements DatabaseAdapter {
 
   private async readConstraints(): Promise<{ primaryKeys: Map<string, Set<string>>; foreignKeys: Map<string, ForeignKeySchema[]> }> {
     const rows = await this.rows<{ schema: string; tableName: string; kind: string; columns: string[]; refTable: string | null; refColumns: string[] }>(
-      `SELECT schema_name AS schema, table_name AS tableName, constraint_type AS kind, constraint_column_names AS columns,
+      `SELECT ${this.namespace()} AS schema, table_name AS tableName, constraint_type AS kind, constraint_column_names AS columns,
               referenced_table AS refTable, referenced_column_names AS refColumns
-       FROM duckdb_constraints() WHERE database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')
+       FROM duckdb_constraints() WHERE ${this.own()} AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')
        ORDER BY table_oid, constraint_index`,
     );
     const primaryKeys = new Map<string, Set<string>>();
@@ -228,7 +255,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
         primaryKeys.set(key, new Set(row.columns));
       } else if (row.refTable !== null) {
         const list = foreignKeys.get(key) ?? [];
-        // DuckDB's foreign keys stay within their schema.
+        // DuckDB's foreign keys stay within their schema (an attached file's, within that file).
         list.push({ columns: [...row.columns], refTable: row.refTable, ...(row.schema !== DEFAULT_SCHEMA ? { refSchema: row.schema } : {}), refColumns: [...row.refColumns] });
         foreignKeys.set(key, list);
       }

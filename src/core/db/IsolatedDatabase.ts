@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { ChildRpc } from '../ipc/ChildRpc';
+import type { AttachedDatabase } from '../types/AttachedDatabase';
+import { checkAttachments } from './checkAttachments';
 import { DB_WORKER_ABORT_POLICIES, type DbWorkerMethods } from '../protocol/dbWorkerMethods';
 import type { Outcome } from '../protocol/rpc';
 import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
@@ -20,9 +22,11 @@ export interface IsolatedDatabaseOptions extends ServerCredentials {
   schemaTimeoutMs?: number;
   /** DuckDB's memory limit per connection, in MB. */
   memoryLimitMb?: number;
+  /** Files of the main file's engine opened beside it, their tables named alias.table. */
+  attach?: AttachedDatabase[];
 }
 
-type ResolvedOptions = Required<Omit<IsolatedDatabaseOptions, keyof ServerCredentials>> & ServerCredentials;
+type ResolvedOptions = Required<Omit<IsolatedDatabaseOptions, keyof ServerCredentials | 'attach'>> & ServerCredentials & { attach: AttachedDatabase[] };
 
 /** How much longer than its timeout a statement on a server that cancels it itself may take before the worker is stopped. */
 const SERVER_CANCEL_GRACE_MS = 2000;
@@ -60,9 +64,11 @@ export class IsolatedDatabase implements Database {
       memoryLimitMb: options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
       password: options.password,
       fromDataFile: options.fromDataFile,
+      attach: options.attach ?? [],
     };
     // Here, before a worker starts: a missing file, a folder, a FIFO or an unknown URL fails at once, with its own words.
     const server = checkDatabaseTarget(path);
+    checkAttachments(path, resolved.attach);
     const { rpc, dialect } = await startWorker(path, resolved);
     return new IsolatedDatabase(path, dialect, rpc, resolved, server?.cancelsOnServer ?? false);
   }
@@ -169,7 +175,7 @@ const WORKER_START_MS = 2000;
 async function startWorker(path: string, options: ResolvedOptions): Promise<{ rpc: ChildRpc<DbWorkerMethods>; dialect: Dialect }> {
   const rpc = ChildRpc.spawn<DbWorkerMethods>(options.workerScript, 'database worker', DB_WORKER_ABORT_POLICIES);
   const limit = options.timeoutMs + WORKER_START_MS;
-  const params = { path, memoryLimitMb: options.memoryLimitMb, password: options.password, fromDataFile: options.fromDataFile };
+  const params = { path, memoryLimitMb: options.memoryLimitMb, password: options.password, fromDataFile: options.fromDataFile, ...(options.attach.length ? { attach: options.attach } : {}) };
   const outcome = await rpc.request('open', params, { timeoutMs: limit });
   if (!outcome.ok) rpc.dispose();
   if (!outcome.ok && outcome.error.code === 'timeout') {

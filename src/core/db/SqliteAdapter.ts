@@ -7,7 +7,8 @@ import { toHex, toSafeNumber } from './DatabaseAdapter';
 import { DbError, isProgrammingError } from './DbError';
 import type { DatabaseSchema, ForeignKeySchema, SchemaOptions, TableSchema } from '../types/DatabaseSchema';
 import { exampleText, exampleValuesSql } from '../schema/exampleValuesSql';
-import { quoteIdentifier } from '../sql/quoteIdentifier';
+import { quotedTableName, quoteIdentifier } from '../sql/quoteIdentifier';
+import type { AttachedDatabase } from '../types/AttachedDatabase';
 import { tokenizeSql } from '../sql/tokenizeSql';
 import { callableNames } from './callableNames';
 
@@ -23,9 +24,13 @@ const SQLITE_TABLE_FUNCTIONS = [
 export class SqliteAdapter implements DatabaseAdapter {
   readonly dialect = 'sqlite' as const;
 
-  private constructor(private readonly db: SqliteConnection) {}
+  private constructor(
+    private readonly db: SqliteConnection,
+    /** Attached files' aliases, in the order given: their tables are read after main's, as alias.table. */
+    private readonly attached: string[] = [],
+  ) {}
 
-  static open(path: string): SqliteAdapter {
+  static open(path: string, attach: readonly AttachedDatabase[] = []): SqliteAdapter {
     let db: SqliteConnection;
     try {
       db = new BetterSqlite3(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
@@ -33,6 +38,8 @@ export class SqliteAdapter implements DatabaseAdapter {
       throw sqliteError(error, path);
     }
     try {
+      // The connection is read-only, and so is every file it attaches; attaching comes before query_only, which the guard keeps on.
+      for (const { alias, path: file } of attach) db.prepare(`ATTACH DATABASE ? AS ${quoteIdentifier(alias)}`).run(file);
       db.pragma('query_only = ON');
       // Reading the catalog makes a damaged or locked file fail here, at open, with its own code.
       db.prepare('SELECT count(*) FROM sqlite_schema').get();
@@ -40,7 +47,7 @@ export class SqliteAdapter implements DatabaseAdapter {
       db.close();
       throw sqliteError(error, path);
     }
-    return new SqliteAdapter(db);
+    return new SqliteAdapter(db, attach.map((a) => a.alias));
   }
 
   async openCursor(statement: string, explained: string | null): Promise<RowCursor> {
@@ -80,13 +87,16 @@ export class SqliteAdapter implements DatabaseAdapter {
 
   async readSchema(options: Required<SchemaOptions>): Promise<DatabaseSchema> {
     try {
-      const objects = this.db
-        .prepare(
-          "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
-        )
-        .all() as { name: string; type: 'table' | 'view' }[];
-      const tables = objects.map((object) => this.readTable(object.name, object.type, options));
-      resolveImplicitReferences(tables);
+      const tables: TableSchema[] = [];
+      for (const schema of [undefined, ...this.attached]) {
+        const catalog = schema === undefined ? 'sqlite_schema' : `${quoteIdentifier(schema)}.sqlite_schema`;
+        const objects = this.db
+          .prepare(`SELECT name, type FROM ${catalog} WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid`)
+          .all() as { name: string; type: 'table' | 'view' }[];
+        const own = objects.map((object) => this.readTable(object.name, object.type, options, schema));
+        resolveImplicitReferences(own);
+        tables.push(...own);
+      }
       return { dialect: 'sqlite', tables, functions: this.functionNames() };
     } catch (error) {
       throw sqliteError(error);
@@ -146,9 +156,10 @@ export class SqliteAdapter implements DatabaseAdapter {
     return prepared;
   }
 
-  private readTable(name: string, kind: 'table' | 'view', options: Required<SchemaOptions>): TableSchema {
-    const info = this.columnInfo(name, kind);
-    const quotedTable = quoteIdentifier(name);
+  /** `schema`: an attached file's alias (its tables are named alias.table, and reference their own file's tables). */
+  private readTable(name: string, kind: 'table' | 'view', options: Required<SchemaOptions>, schema?: string): TableSchema {
+    const info = this.columnInfo(name, kind, schema ?? 'main');
+    const quotedTable = quotedTableName({ name, ...(schema ? { schema } : {}) });
     const columns = info.map((column) => ({
       name: column.name,
       type: column.type,
@@ -162,13 +173,14 @@ export class SqliteAdapter implements DatabaseAdapter {
     }));
     const rowCount =
       kind === 'table' ? Number((this.db.prepare(`SELECT count(*) AS n FROM ${quotedTable}`).get() as { n: number }).n) : null;
-    return { name, kind, columns, foreignKeys: this.foreignKeys(name), rowCount };
+    const foreignKeys = this.foreignKeys(name, schema ?? 'main').map((fk) => (schema ? { ...fk, refSchema: schema } : fk));
+    return { name, ...(schema ? { schema } : {}), kind, columns, foreignKeys, rowCount };
   }
 
   /** A view over a table that is gone cannot be described; it is listed without columns rather than failing the whole schema. */
-  private columnInfo(name: string, kind: 'table' | 'view'): { name: string; type: string; notNull: number; pk: number }[] {
+  private columnInfo(name: string, kind: 'table' | 'view', schema: string): { name: string; type: string; notNull: number; pk: number }[] {
     try {
-      return this.db.prepare('SELECT name, type, "notnull" AS "notNull", pk FROM pragma_table_info(?)').all(name) as {
+      return this.db.prepare('SELECT name, type, "notnull" AS "notNull", pk FROM pragma_table_info(?, ?)').all(name, schema) as {
         name: string;
         type: string;
         notNull: number;
@@ -185,10 +197,10 @@ export class SqliteAdapter implements DatabaseAdapter {
     return (this.db.prepare(sql).pluck().all() as unknown[]).map((v) => exampleText(String(v), options.maxValueLength));
   }
 
-  private foreignKeys(table: string): ForeignKeySchema[] {
+  private foreignKeys(table: string, schema: string): ForeignKeySchema[] {
     const rows = this.db
-      .prepare('SELECT id, seq, "table" AS refTable, "from" AS col, "to" AS refCol FROM pragma_foreign_key_list(?) ORDER BY id, seq')
-      .all(table) as { id: number; seq: number; refTable: string; col: string; refCol: string | null }[];
+      .prepare('SELECT id, seq, "table" AS refTable, "from" AS col, "to" AS refCol FROM pragma_foreign_key_list(?, ?) ORDER BY id, seq')
+      .all(table, schema) as { id: number; seq: number; refTable: string; col: string; refCol: string | null }[];
     const byId = new Map<number, ForeignKeySchema>();
     for (const row of rows) {
       let fk = byId.get(row.id);

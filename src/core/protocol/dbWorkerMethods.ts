@@ -1,5 +1,6 @@
 import type { Dialect, QueryResult, SqlValue } from '../types/QueryResult';
 import type { InstanceOptions } from '../types/InstanceOptions';
+import type { AttachedDatabase } from '../types/AttachedDatabase';
 import type { ServerCredentials } from '../types/ServerCredentials';
 import type { DatabaseSchema, SchemaOptions } from '../types/DatabaseSchema';
 import type { AbortPolicies } from './rpc';
@@ -11,7 +12,7 @@ import type { AbortPolicies } from './rpc';
  */
 export type DbWorkerMethods = {
   /** `path` is a file, or a server's URL, with what the server may be sent. */
-  open: { params: { path: string; memoryLimitMb: number } & ServerCredentials; result: { dialect: Dialect } };
+  open: { params: { path: string; memoryLimitMb: number; attach?: AttachedDatabase[] } & ServerCredentials; result: { dialect: Dialect } };
   /**
    * `timeoutMs` reaches engines that stop a statement on the server (Postgres); the others are
    * stopped with their worker. The result's first page: with `more`, `moreRows` brings the next

@@ -75,11 +75,11 @@ function connected(): DatabaseAdapter {
 
 serveRpc<DbWorkerMethods>(
   {
-    async open({ path, memoryLimitMb, password, fromDataFile }) {
+    async open({ path, memoryLimitMb, password, fromDataFile, attach }) {
       closeOpen();
       adapter?.close();
       adapter = null;
-      adapter = await openAdapter(path, { memoryLimitMb, password, fromDataFile });
+      adapter = await openAdapter(path, { memoryLimitMb, password, fromDataFile, ...(attach?.length ? { attach } : {}) });
       return { dialect: adapter.dialect };
     },
     async query({ sql, maxRows, timeoutMs }) {
