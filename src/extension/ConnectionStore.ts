@@ -6,10 +6,13 @@ import { describeTarget, isUrlTarget } from '../core/db/databaseEngines';
 import { trustsDataTarget, type DataUrlTrust } from '../core/db/dataUrlTrust';
 import { passwordInUrl } from '../core/db/postgres/postgresTarget';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
+import type { AttachedDatabase } from '../core/types/AttachedDatabase';
 import type { ServerCredentials } from '../core/types/ServerCredentials';
 import { readSettings } from './settings';
 
 const STATE_KEY = 'quarry.connections';
+/** Files attached to each file connection, by its path. */
+const ATTACHMENTS_KEY = 'quarry.attachments';
 
 export interface Connection {
   /** A database file's path, or a server's URL without its password (that is kept in SecretStorage). */
@@ -169,6 +172,7 @@ export class ConnectionStore implements vscode.Disposable {
         maxRows: settings.maxRows,
         memoryLimitMb: settings.memoryLimitMb,
         password: await this.passwordOf(connection.path),
+        attach: this.attachments(connection.path),
       });
       connection.schema = await connection.db.readSchema({ sampleValues: settings.sampleValues });
       connection.error = null;
@@ -184,6 +188,37 @@ export class ConnectionStore implements vscode.Disposable {
     }
     this.changed.fire();
     return connection;
+  }
+
+  /** The files attached to a file connection, alias.table in its schema. */
+  attachments(path: string): AttachedDatabase[] {
+    return this.state.get<Record<string, AttachedDatabase[]>>(ATTACHMENTS_KEY, {})[path] ?? [];
+  }
+
+  /**
+   * Attaches a file to a connection (or, with `file` null, detaches the alias) and reopens it; a
+   * file that cannot be attached leaves the attachments as they were, and the error is the caller's to show.
+   */
+  async setAttachment(path: string, alias: string, file: string | null): Promise<Connection> {
+    const connection = this.connections.get(path);
+    if (!connection) throw new DbError('closed', `${path} is not connected`);
+    const all = { ...this.state.get<Record<string, AttachedDatabase[]>>(ATTACHMENTS_KEY, {}) };
+    const previous = all[path] ?? [];
+    const next = [...previous.filter((a) => a.alias !== alias), ...(file ? [{ alias, path: file }] : [])];
+    if (next.length) all[path] = next;
+    else delete all[path];
+    await this.state.update(ATTACHMENTS_KEY, all);
+    await connection.db?.dispose();
+    connection.db = null;
+    const reopened = await this.load(connection);
+    if (reopened.error && file) {
+      // Back as it was: one bad file must not leave the connection unusable.
+      await this.state.update(ATTACHMENTS_KEY, { ...all, [path]: previous });
+      const error = reopened.error;
+      await this.load(connection);
+      throw error;
+    }
+    return reopened;
   }
 
   /** A server connection's password from SecretStorage (undefined for files, or when PGPASSWORD/.pgpass is to be used). */

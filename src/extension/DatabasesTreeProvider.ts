@@ -44,7 +44,7 @@ export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNo
 
   getTreeItem(node: DatabaseNode): vscode.TreeItem {
     if (node.kind === 'connection') return connectionItem(node.connection);
-    if (node.kind === 'schema') return schemaItem(node.connection, node.name);
+    if (node.kind === 'schema') return schemaItem(node.connection, node.name, this.store.attachments(node.connection.path).some((a) => a.alias === node.name));
     if (node.kind === 'table') return tableItem(node.table);
     return columnItem(node.table, node.column);
   }
@@ -70,11 +70,11 @@ function namespacesOf(connection: Connection): string[] {
   return [...new Set((connection.schema?.tables ?? []).map((table) => namespaceOf(table, connection)))];
 }
 
-function schemaItem(connection: Connection, name: string): vscode.TreeItem {
+function schemaItem(connection: Connection, name: string, attached: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(name, name === 'public' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `schema:${connection.path}:${name}`;
-  item.contextValue = 'schema';
-  item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+  item.contextValue = attached ? 'attachedSchema' : 'schema';
+  item.iconPath = new vscode.ThemeIcon(attached ? 'link' : 'symbol-namespace');
   const count = (connection.schema?.tables ?? []).filter((t) => namespaceOf(t, connection) === name).length;
   item.description = `${count} ${count === 1 ? 'table' : 'tables'}`;
   return item;

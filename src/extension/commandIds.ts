@@ -12,6 +12,8 @@ export const COMMANDS = {
   openEvaluation: 'quarry.openEvaluation',
   buildDataset: 'quarry.buildDataset',
   runQuery: 'quarry.runQuery',
+  attachDatabase: 'quarry.attachDatabase',
+  detachDatabase: 'quarry.detachDatabase',
   pinTable: 'quarry.pinTable',
   unpinTable: 'quarry.unpinTable',
 } as const;

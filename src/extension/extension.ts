@@ -4,6 +4,7 @@ import { askInEnglish, type AskArgs } from './commands/askInEnglish';
 import { buildDatasetFromHistory, type BuildDatasetArgs } from './commands/buildDatasetFromHistory';
 import { connectDatabase, type ServerTarget } from './commands/connectDatabase';
 import { disconnectDatabase } from './commands/disconnectDatabase';
+import { attachDatabase, detachDatabase, type AttachArgs } from './commands/attachDatabase';
 import { refreshDatabases } from './commands/refreshDatabases';
 import { runEvaluationCommand, type RunEvaluationArgs } from './commands/runEvaluation';
 import { selectModel, type ServerChoice } from './commands/selectModel';
@@ -82,6 +83,8 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     registerCommand(COMMANDS.connectDatabase, log, (target?: vscode.Uri | ServerTarget) => connectDatabase(store, databasesView, log, target)),
     registerCommand(COMMANDS.refreshDatabases, log, (node?: DatabaseNode) => refreshDatabases(store, node)),
     registerCommand(COMMANDS.disconnectDatabase, log, (node?: DatabaseNode) => disconnectDatabase(store, node)),
+    registerCommand(COMMANDS.attachDatabase, log, (target?: DatabaseNode | AttachArgs) => attachDatabase(store, log, target)),
+    registerCommand(COMMANDS.detachDatabase, log, (node?: DatabaseNode) => detachDatabase(store, log, node)),
     registerCommand(COMMANDS.showLog, log, () => log.show()),
     registerCommand(COMMANDS.selectModel, log, (server?: ServerChoice) => selectModel(models, log, server)),
     registerCommand(COMMANDS.runEvaluation, log, (args?: RunEvaluationArgs) =>

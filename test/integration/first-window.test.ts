@@ -178,6 +178,28 @@ suite('Databases view (first window)', () => {
     assert.equal(state.kind === 'ready' && state.status.device, 'cpu');
   });
 
+  test('a file attached to a connection shows as a schema of its own, its tables named alias.table; another engine\'s file is refused and nothing changes; Detach takes it away', async () => {
+    const api = await activateQuarry();
+    const main = spiderDb('concert_singer');
+    const attached = await vscode.commands.executeCommand<{ schema: { tables: { name: string; schema?: string }[] } } | undefined>('quarry.attachDatabase', { connection: main, file: spiderDb('pets_1'), alias: 'pets' });
+    assert.deepEqual(
+      attached?.schema.tables.filter((t) => t.schema === 'pets').map((t) => t.name),
+      ['Student', 'Has_Pet', 'Pets'],
+    );
+    const connectionNode = rowsUnder(api).find((c) => c.row.label === 'concert_singer.sqlite')!.node;
+    const schemas = api.databasesTree.getChildren(connectionNode);
+    assert.deepEqual(schemas.map((node) => node.kind === 'schema' && node.name), ['main', 'pets']);
+    assert.equal(api.databasesTree.getTreeItem(schemas[1]!).contextValue, 'attachedSchema');
+    const refused = await vscode.commands.executeCommand('quarry.attachDatabase', { connection: main, file: join(workspace, 'openflights.duckdb'), alias: 'flights' });
+    assert.equal(refused, undefined);
+    assert.deepEqual(api.connections.attachments(main).map((a) => a.alias), ['pets'], 'the refused file left the attachments as they were');
+    assert.ok(api.connections.get(main)!.db, 'and the connection open');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('quarry.detachDatabase', schemas[1]);
+    assert.deepEqual(api.connections.attachments(main), []);
+    assert.ok(api.connections.get(main)!.schema!.tables.every((t) => t.schema === undefined));
+  });
+
   test('a schema over the context budget is cut to what the question needs; the Prompt Context view shows it, and a table pinned there goes into the next Ask', async () => {
     const api = await activateQuarry();
     const config = vscode.workspace.getConfiguration('quarry');
