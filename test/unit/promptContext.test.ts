@@ -181,3 +181,37 @@ test('names with quotes, dots, spaces, unicode and keywords work in retrieval, v
     await oddDb.dispose();
   }
 });
+
+test('a schema of 5,000 tables reads within the schema bound, and retrieval over it stays within 100 ms a question', async () => {
+  const path = join(temp.dir, 'wide.sqlite');
+  const wide = new BetterSqlite3(path);
+  wide.exec('BEGIN');
+  for (let t = 0; t < 5000; t++) {
+    wide.exec(`CREATE TABLE t${t} (id INTEGER PRIMARY KEY, label TEXT${t ? `, parent INTEGER REFERENCES t${t - 1} (id)` : ''}); INSERT INTO t${t} (id, label) VALUES (1, 'value ${t}');`);
+  }
+  wide.exec('COMMIT');
+  wide.close();
+  const wideDb = await IsolatedDatabase.open(path, { workerScript: WORKER_SCRIPT });
+  try {
+    let started = performance.now();
+    const wideSchema = await wideDb.readSchema();
+    // The default schema bound is 120 s; on this machine it takes about 2.
+    assert.ok(performance.now() - started < 60_000, `read in ${performance.now() - started} ms`);
+    assert.equal(wideSchema.tables.length, 5000);
+    const progress: number[] = [];
+    const values = new ValueIndex(await buildValueIndex(wideDb, wideSchema, { onProgress: ({ done }) => progress.push(done) }));
+    assert.equal(progress.at(-1), 5000, 'progress by column, to the last');
+    const wideSources = { index: new SchemaIndex(wideSchema), format: PROMPT_FORMATS.quarry, countTokens: estimateTokens, values };
+    const times: number[] = [];
+    for (const k of [17, 999, 2500, 4321, 4999]) {
+      started = performance.now();
+      const context = buildPromptContext(wideSources, { question: `Which label does t${k} hold, and what is value ${k}?`, budget: 800 });
+      times.push(performance.now() - started);
+      assert.ok(context.tables.includes(`t${k}`), `t${k} in ${context.tables.slice(0, 10).join(', ')}`);
+      assert.ok(context.tokens.total <= 800);
+    }
+    assert.ok(Math.max(...times.slice(1)) < 100, `retrieval took ${times.map((t) => t.toFixed(1)).join(', ')} ms`);
+  } finally {
+    await wideDb.dispose();
+  }
+});
