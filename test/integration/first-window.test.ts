@@ -26,6 +26,16 @@ async function forgetAdapter(): Promise<void> {
 
 const workspace = process.env.QUARRY_TEST_WORKSPACE!;
 
+/** The tiny model on one CPU thread; its random weights write runnable SQL only inside the narrow grammar. */
+async function useTinyModel(): Promise<vscode.WorkspaceConfiguration> {
+  const config = vscode.workspace.getConfiguration('quarry');
+  await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+  await config.update('model.threads', 1, vscode.ConfigurationTarget.Workspace);
+  await config.update('model.gpu', 'off', vscode.ConfigurationTarget.Workspace);
+  await config.update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
+  return config;
+}
+
 suite('Databases view (first window)', () => {
   test('the extension activates and contributes its commands and view', async () => {
     await activateQuarry();
@@ -151,12 +161,7 @@ suite('Databases view (first window)', () => {
 
   test('Ask in English writes SQL with the tiny model and inserts it into a SQL editor', async () => {
     const api = await activateQuarry();
-    const config = vscode.workspace.getConfiguration('quarry');
-    await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
-    await config.update('model.threads', 1, vscode.ConfigurationTarget.Workspace);
-    await config.update('model.gpu', 'off', vscode.ConfigurationTarget.Workspace);
-    // The tiny model's random weights write runnable SQL only inside the narrow grammar.
-    await config.update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
+    await useTinyModel();
     const document = await vscode.workspace.openTextDocument({ language: 'sql', content: '-- asked:\n' });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(1, 0, 1, 0);
@@ -202,11 +207,7 @@ suite('Databases view (first window)', () => {
 
   test('a schema over the context budget is cut to what the question needs; the Prompt Context view shows it, and a table pinned there goes into the next Ask', async () => {
     const api = await activateQuarry();
-    const config = vscode.workspace.getConfiguration('quarry');
-    await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
-    await config.update('model.threads', 1, vscode.ConfigurationTarget.Workspace);
-    await config.update('model.gpu', 'off', vscode.ConfigurationTarget.Workspace);
-    await config.update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
+    const config = await useTinyModel();
     await config.update('context.budget', 300, vscode.ConfigurationTarget.Workspace);
     const world = spiderDb('world_1');
     try {
