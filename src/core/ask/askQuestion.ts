@@ -250,9 +250,10 @@ async function chooseContext(
   const wholePrompt = format.build({ schema, schemaText: format.renderSchema(schema), question: ask.question, evidence: ask.evidence }).completion;
   const countTokens = scaleToModel(wholePrompt, ask.wholePromptTokens);
   const examples = options.pool ? (options.examples ?? (format.examples === 'default' ? DEFAULT_EXAMPLES : 0)) : 0;
-  const fits = ask.wholePromptTokens <= ask.budget && (options.budget === undefined || ask.wholePromptTokens <= options.budget);
-  const values = fits ? undefined : await options.loadValues?.();
   const bare = await engine.countTokens(format.build({ schema, schemaText: '', question: ask.question, evidence: ask.evidence }).completion, signal);
+  // The user's budget is for the schema (with values and examples), not for the instructions and question around it.
+  const fits = ask.wholePromptTokens <= ask.budget && (options.budget === undefined || ask.wholePromptTokens - bare <= options.budget);
+  const values = fits ? undefined : await options.loadValues?.();
   let room = Math.min(ask.budget - bare, options.budget ?? Infinity);
   for (let attempt = 0; ; attempt++) {
     const context = buildPromptContext(
