@@ -116,6 +116,10 @@ test('the pool ranks by the question\'s shape with names masked, leaves out the 
   assert.match(top[0]!.sql, /count\(\*\) FROM \w+ WHERE \w+ > \d+/);
   assert.notEqual(top[0]!.skeleton, top[1]!.skeleton, 'the second example is of another shape');
   assert.ok(!pool.rank('List all departments.', 5).some((e) => e.question === 'List all departments.'));
+  // With a draft (the failed attempt a correction starts from), its skeleton counts too, as DAIL-SQL's preliminary query does.
+  const question = 'Show the trains.';
+  assert.notEqual(pool.rank(question, 1)[0]!.sql, 'SELECT count(*) FROM cars WHERE price >= 10000');
+  assert.equal(pool.rank(question, 1, 'SELECT count(*) FROM train WHERE speed >= 90')[0]!.sql, 'SELECT count(*) FROM cars WHERE price >= 10000');
 });
 
 test('pool files: JSONL of question/sql (or query, SQL), a JSON array, a dataset folder; a broken line is named', () => {

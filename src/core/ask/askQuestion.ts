@@ -137,7 +137,10 @@ export async function askQuestion(
   const attempts: AskAttempt[] = [];
   /** One answer: generated, its SQL taken out, checked and run on the database. */
   const attempt = async (correction: Correction | undefined, temperature: number, seed: number | undefined) => {
-    const prompt = format.build({ schema: fitted, schemaText, question, evidence: options.evidence, correction, ...(examples.length ? { examples } : {}) });
+    // A correction has a draft: the pool's examples are chosen again with its skeleton, as DAIL-SQL chooses by a preliminary query's.
+    const pool = options.context?.pool;
+    const shots = correction && pool && examples.length ? pool.rank(question, examples.length, correction.sql).map(({ question: q, sql }) => ({ question: q, sql })) : examples;
+    const prompt = format.build({ schema: fitted, schemaText, question, evidence: options.evidence, correction, ...(shots.length ? { examples: shots } : {}) });
     const started = performance.now();
     const generated = await engine.generate(
       {

@@ -31,6 +31,8 @@ const SHAPE_WORDS: ReadonlySet<string> = new Set(
 const MASK = '_';
 /** How much the question's subject counts beside its shape (history from one database shares subjects). */
 const SUBJECT_WEIGHT = 0.3;
+/** How much a draft query's skeleton counts beside the question's shape. */
+const SKELETON_WEIGHT = 0.5;
 
 export interface RankedExample extends PoolExample {
   score: number;
@@ -48,28 +50,36 @@ export class ExamplePool {
   private readonly skeletons: string[];
   private readonly shape: FeatureIndex;
   private readonly subject: FeatureIndex;
+  private readonly skeletonIndex: FeatureIndex;
 
   constructor(examples: readonly PoolExample[]) {
     this.examples = examples;
     this.skeletons = examples.map((e) => sqlSkeleton(e.sql));
     this.shape = new FeatureIndex(examples.map((e) => shapeFeatures(e.question)));
     this.subject = new FeatureIndex(examples.map((e) => contentWords(e.question)));
+    this.skeletonIndex = new FeatureIndex(this.skeletons.map(skeletonFeatures));
   }
 
   get size(): number {
     return this.examples.length;
   }
 
-  /** The `k` examples most like the question, best first; an example whose question is the same text is left out (it would be the answer). */
-  rank(question: string, k = 3): RankedExample[] {
+  /**
+   * The `k` examples most like the question, best first; an example whose question is the same text
+   * is left out (it would be the answer). With `draft`, a query already written for the question (a
+   * failed attempt being corrected), the examples whose skeletons are like its skeleton also rank
+   * higher, as DAIL-SQL ranks by the skeleton of a preliminary query.
+   */
+  rank(question: string, k = 3, draft?: string): RankedExample[] {
     if (k <= 0 || this.examples.length === 0) return [];
     const shape = this.shape.similarities(shapeFeatures(question));
     const subject = this.subject.similarities(contentWords(question));
+    const skeleton = draft ? this.skeletonIndex.similarities(skeletonFeatures(sqlSkeleton(draft))) : new Map<number, number>();
     const asked = question.trim().toLowerCase();
     const scored: { index: number; score: number }[] = [];
-    for (const index of new Set([...shape.keys(), ...subject.keys()])) {
+    for (const index of new Set([...shape.keys(), ...subject.keys(), ...skeleton.keys()])) {
       if (this.examples[index]!.question.trim().toLowerCase() === asked) continue;
-      scored.push({ index, score: (shape.get(index) ?? 0) + SUBJECT_WEIGHT * (subject.get(index) ?? 0) });
+      scored.push({ index, score: (shape.get(index) ?? 0) + SUBJECT_WEIGHT * (subject.get(index) ?? 0) + SKELETON_WEIGHT * (skeleton.get(index) ?? 0) });
     }
     scored.sort((a, b) => b.score - a.score || a.index - b.index);
     const chosen: typeof scored = [];
@@ -99,9 +109,19 @@ function shapeFeatures(question: string): string[] {
     if (word === MASK && masked.at(-1) === MASK) continue;
     masked.push(word);
   }
-  const features = [...masked];
-  for (let i = 0; i + 1 < masked.length; i++) features.push(`${masked[i]} ${masked[i + 1]}`);
-  for (let i = 0; i + 2 < masked.length; i++) features.push(`${masked[i]} ${masked[i + 1]} ${masked[i + 2]}`);
+  return withPairsAndTriples(masked);
+}
+
+/** A skeleton's tokens, pairs and triples: SELECT count ( * ) FROM _ WHERE _ > ? keeps its order. */
+function skeletonFeatures(skeleton: string): string[] {
+  return withPairsAndTriples(skeleton.split(' ').filter(Boolean));
+}
+
+/** The tokens, then each two and three in a row: order counts without a model of it. */
+function withPairsAndTriples(tokens: string[]): string[] {
+  const features = [...tokens];
+  for (let i = 0; i + 1 < tokens.length; i++) features.push(`${tokens[i]} ${tokens[i + 1]}`);
+  for (let i = 0; i + 2 < tokens.length; i++) features.push(`${tokens[i]} ${tokens[i + 1]} ${tokens[i + 2]}`);
   return features;
 }
 

@@ -40,6 +40,8 @@ export interface ContextRequest {
   pinned?: readonly string[];
   /** How many examples from the pool (0: none). */
   examples?: number;
+  /** A query already written for the question (the attempt being corrected): examples of its skeleton rank higher. */
+  draft?: string;
 }
 
 /** Values shown at most: a question names a few things, not dozens. */
@@ -63,7 +65,7 @@ export function buildPromptContext(sources: ContextSources, request: ContextRequ
   const { index, format, countTokens } = sources;
   const schema = index.schema;
   const asked = request.evidence?.trim() ? `${request.question}\n${request.evidence}` : request.question;
-  const examples = request.examples && sources.pool ? sources.pool.rank(request.question, request.examples).map(({ question, sql }) => ({ question, sql })) : [];
+  const examples = request.examples && sources.pool ? sources.pool.rank(request.question, request.examples, request.draft).map(({ question, sql }) => ({ question, sql })) : [];
   const examplesTokens = examples.length ? Math.max(0, countTokens(format.build({ schema, schemaText: '', question: request.question, examples }).completion) - countTokens(format.build({ schema, schemaText: '', question: request.question }).completion)) : 0;
   const costs = tableCosts(index, format, countTokens);
   const wholeCost = costs.reduce((a, b) => a + b, 0);
