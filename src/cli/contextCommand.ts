@@ -10,6 +10,7 @@ import { parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
 import { abortOnInterrupt } from './signals';
 import { toJson } from './toJson';
+import { whileWaiting } from './whileWaiting';
 import { UsageError } from './UsageError';
 
 export const CONTEXT_COMMAND_HELP = `Usage: quarry context --db <file|url> (--question "<text>" | --questions FILE) [options]
@@ -59,7 +60,7 @@ export async function contextCommand(args: string[], write: (text: string) => vo
   const interrupt = abortOnInterrupt();
   const db = await IsolatedDatabase.open(path, { attach: attachOption('context', values.attach) });
   try {
-    const schema = await db.readSchema({ sampleValues: schemaOnly ? 0 : undefined, signal: interrupt.signal });
+    const schema = await whileWaiting('reading the schema', db.readSchema({ sampleValues: schemaOnly ? 0 : undefined, signal: interrupt.signal }));
     const context = contextFromOptions('context', values, db, schema, { schemaOnly, signal: interrupt.signal });
     const sources = await retrievalSources(context, format);
     for (const asked of questions) {

@@ -4,6 +4,7 @@ import { schemaToJson } from '../core/schema/schemaToJson';
 import { integerOption, parseCommandArgs, requiredDb } from './parseCommandArgs';
 import { ATTACH_ARGS, ATTACH_HELP, attachOption } from './attachOption';
 import { toJson } from './toJson';
+import { whileWaiting } from './whileWaiting';
 
 export const SCHEMA_HELP = `Usage: quarry schema --db <file|url> [--json] [--samples N] [--schema-only] [--exact-counts]
 
@@ -40,7 +41,7 @@ export async function schemaCommand(args: string[], write: (text: string) => voi
   const samples = values['schema-only'] ? 0 : integerOption('schema', 'samples', values.samples, 0);
   const db = await IsolatedDatabase.open(path, { attach: attachOption('schema', values.attach) });
   try {
-    const schema = await db.readSchema({ sampleValues: samples, exactCounts: values['exact-counts'] });
+    const schema = await whileWaiting('reading the schema', db.readSchema({ sampleValues: samples, exactCounts: values['exact-counts'] }));
     write(values.json ? toJson(schemaToJson(schema)) : renderSchemaDdl(schema).trimEnd());
     // Counts go to stderr, so stdout stays the schema itself for scripts.
     const namespaces = new Set(schema.tables.map((t) => t.schema ?? ''));

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AskContextOptions } from '../core/ask/askQuestion';
 import type { ContextSummary } from '../core/context/buildPromptContext';
+import { wholeSchemaTokens } from '../core/context/buildPromptContext';
 import { loadOrBuildValueIndex } from '../core/context/buildValueIndex';
+import { estimateTokens } from '../core/context/estimateTokens';
+import { PROMPT_FORMATS } from '../core/prompt/promptFormats';
 import { ExamplePool } from '../core/context/ExamplePool';
 import { readExamplePool } from '../core/context/readExamplePool';
 import { SchemaIndex } from '../core/context/SchemaIndex';
@@ -12,6 +15,8 @@ import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import type { QuarrySettings } from './settings';
 
 const PINNED_KEY = 'quarry.pinnedTables';
+/** A schema over this many (estimated) tokens will be cut for most local models' contexts: its value index is read ahead. */
+const PREBUILD_TOKENS = 2_048;
 
 /** The last Ask's context, as the Prompt Context view shows it. */
 export interface LastContext {
@@ -56,6 +61,17 @@ export class PromptContextSources implements vscode.Disposable {
       ...(pool && examples !== 0 ? { pool, ...(examples !== undefined ? { examples } : {}) } : {}),
       ...(settings.context.budget > 0 ? { budget: settings.context.budget } : {}),
     };
+  }
+
+  /**
+   * Starts a connection's value index in the background when its schema is too big for a prompt of
+   * its own (more than PREBUILD_TOKENS estimated), so the first Ask that needs it does not wait.
+   */
+  prepare(path: string, db: Database, schema: DatabaseSchema, settings: QuarrySettings): void {
+    if (settings.schemaOnly || this.valueIndexes.get(path)?.schema === schema) return;
+    let index = this.indexes.get(schema);
+    if (!index) this.indexes.set(schema, (index = new SchemaIndex(schema)));
+    if (wholeSchemaTokens(index, PROMPT_FORMATS.quarry, estimateTokens) > PREBUILD_TOKENS) void this.values(path, db, schema, false);
   }
 
   get last(): LastContext | undefined {

@@ -20,6 +20,7 @@ import { runQuery, type RunQueryArgs } from './commands/runQuery';
 import { RunQueryCodeLens } from './RunQueryCodeLens';
 import { COMMANDS, DATABASES_VIEW, PROMPT_CONTEXT_VIEW } from './commandIds';
 import { PromptContextSources } from './PromptContextSources';
+import { readSettings } from './settings';
 import { PromptContextTreeProvider, type PromptContextNode } from './PromptContextTreeProvider';
 import { registerCommand } from './registerCommand';
 import { sampleModelPath } from '../core/models/sampleModel';
@@ -78,6 +79,9 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     diagnostics,
     vscode.languages.registerCodeLensProvider({ language: 'sql' }, runLens),
     store.onDidChange(() => runLens.refresh()),
+    store.onDidChange(() => {
+      for (const connection of store.list()) if (connection.db && connection.schema) promptContext.prepare(connection.path, connection.db, connection.schema, readSettings());
+    }),
     registerCommand(COMMANDS.runQuery, log, (args?: RunQueryArgs) => runQuery(context.extensionUri, store, sqlBinding, diagnostics, args)),
     databasesView,
     registerCommand(COMMANDS.connectDatabase, log, (target?: vscode.Uri | ServerTarget) => connectDatabase(store, databasesView, log, target)),
