@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskResult } from '../../src/core/ask/askQuestion';
+import { statementsIn } from '../../src/core/sql/statementAt';
 import type { ResultsView } from '../../src/core/protocol/resultsPanelMessages';
 import { filesUnder, PROJECT_ROOT, spiderDb } from '../helpers/fixtures';
 import { MODEL_CATALOG } from '../../src/core/models/modelCatalog';
@@ -181,6 +182,15 @@ suite('Databases view (first window)', () => {
     const state = api.models.current;
     assert.equal(state.kind, 'ready');
     assert.equal(state.kind === 'ready' && state.status.device, 'cpu');
+    // A second Ask at the end of the file is a statement of its own, a blank line below the first (issue 31, 8.1).
+    const end = editor.document.positionAt(editor.document.getText().length);
+    editor.selection = new vscode.Selection(end, end);
+    const second = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: spiderDb('concert_singer'), question: 'How many concerts are there?' });
+    assert.ok(second?.valid, JSON.stringify(second?.attempts));
+    const statements = statementsIn(editor.document.getText());
+    assert.equal(statements.length, 2, editor.document.getText());
+    assert.match(editor.document.getText(), /;\n\n-- How many concerts are there\?\n/);
+    for (const statement of statements) await db.query(statement.text);
   });
 
   test('a file attached to a connection shows as a schema of its own, its tables named alias.table; another engine\'s file is refused and nothing changes; Detach takes it away', async () => {

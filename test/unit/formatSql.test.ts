@@ -28,10 +28,10 @@ test('formatting never changes what a query means: every Spider dev gold query g
   assert.equal(compared, 972);
 });
 
-test('the answer is laid out a clause a line under its question as comments; text the formatter cannot read stays as it came', () => {
+test('the answer is laid out a clause a line under its question as comments, ending with ;; text the formatter cannot read stays as it came', () => {
   assert.equal(
     answerWithQuestion('How many singers\nare older than 30?', "select count(*) from singer where Age > 30 and Country = 'France'", 'sqlite'),
-    "-- How many singers\n-- are older than 30?\nselect\n  count(*)\nfrom\n  singer\nwhere\n  Age > 30\n  and Country = 'France'\n",
+    "-- How many singers\n-- are older than 30?\nselect\n  count(*)\nfrom\n  singer\nwhere\n  Age > 30\n  and Country = 'France';\n",
   );
   assert.equal(formatSql('SELECT (((', 'sqlite'), 'SELECT (((');
   assert.match(formatSql('SELECT a FROM t QUALIFY row_number() OVER (ORDER BY b) = 1', 'duckdb'), /^SELECT\n  a\nFROM\n  t\nQUALIFY\n/);

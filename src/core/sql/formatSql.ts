@@ -15,8 +15,8 @@ export function formatSql(sql: string, dialect: Dialect): string {
   }
 }
 
-/** The question as a SQL comment above its answer, one `--` line per line of the question. */
+/** The question as a SQL comment above its answer, one `--` line per line of the question; the answer ends with `;`, a statement of its own. */
 export function answerWithQuestion(question: string, sql: string, dialect: Dialect): string {
   const comment = question.trim().split(/\r?\n/).map((line) => `-- ${line}`).join('\n');
-  return `${comment}\n${formatSql(sql, dialect)}\n`;
+  return `${comment}\n${formatSql(sql, dialect).replace(/\s*;?\s*$/, '')};\n`;
 }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { askQuestion, type AskResult } from '../../core/ask/askQuestion';
 import { answerWithQuestion } from '../../core/sql/formatSql';
+import { statementSeparation } from '../../core/sql/statementSeparation';
 import type { Connection, ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
 import type { PromptContextSources } from '../PromptContextSources';
@@ -91,13 +92,20 @@ async function connectionFor(store: ConnectionStore, binding: SqlConnectionBindi
   return pickConnection(store, 'Ask which database?');
 }
 
-/** Into the active SQL editor at the cursor (on a line of its own), else a new SQL editor. */
+/**
+ * Into the active SQL editor at the cursor, else a new SQL editor: a statement of its own, a blank
+ * line after the statement before it, which gets its `;` if it had none, so that Run Query runs
+ * each alone (two Asks in a row used to read as one statement).
+ */
 async function insertSql(text: string): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.languageId === 'sql') {
     const at = editor.selection.start;
-    const ownLine = at.character === 0 ? text : `\n${text}`;
-    await editor.edit((edit) => edit.replace(editor.selection, ownLine));
+    const { terminateAt, prefix } = statementSeparation(editor.document.getText(new vscode.Range(new vscode.Position(0, 0), at)));
+    await editor.edit((edit) => {
+      if (terminateAt !== null) edit.insert(editor.document.positionAt(terminateAt), ';');
+      edit.replace(editor.selection, prefix + text);
+    });
     return;
   }
   const document = await vscode.workspace.openTextDocument({ language: 'sql', content: text });
