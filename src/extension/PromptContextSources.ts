@@ -12,6 +12,7 @@ import { SchemaIndex } from '../core/context/SchemaIndex';
 import type { ValueIndex } from '../core/context/ValueIndex';
 import type { Database } from '../core/db/Database';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
+import { notificationText } from '../core/util/notificationText';
 import type { QuarrySettings } from './settings';
 
 const PINNED_KEY = 'quarry.pinnedTables';
@@ -135,7 +136,7 @@ export class PromptContextSources implements vscode.Disposable {
       this.log.error(`example pool not used: ${message}`);
       // Said once per file: every Ask would otherwise repeat it.
       this.pool = { file, pool: new ExamplePool([]) };
-      void vscode.window.showWarningMessage(`Quarry: the example pool is not used: ${message.split('\n')[0]}`);
+      void vscode.window.showWarningMessage(`Quarry: the example pool is not used: ${notificationText(message)}`);
       return undefined;
     }
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notificationText } from '../core/util/notificationText';
 import { COMMANDS } from './commandIds';
 
 /**
@@ -9,5 +10,6 @@ export function reportError(log: vscode.LogOutputChannel, what: string, error: u
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
   log.error(`${what}: ${typeof code === 'string' ? `[${code}] ` : ''}${message}`);
-  void vscode.window.showErrorMessage(`Quarry: ${message}`, 'Show Log').then((choice) => choice && vscode.commands.executeCommand(COMMANDS.showLog));
+  // One filled half the screen with a repeated token once (issue 31, 8.7): the toast is short, the log has it all.
+  void vscode.window.showErrorMessage(`Quarry: ${notificationText(message)}`, 'Show Log').then((choice) => choice && vscode.commands.executeCommand(COMMANDS.showLog));
 }

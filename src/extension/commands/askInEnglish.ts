@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { askQuestion, type AskResult } from '../../core/ask/askQuestion';
 import { answerWithQuestion } from '../../core/sql/formatSql';
 import { statementSeparation } from '../../core/sql/statementSeparation';
+import { notificationText } from '../../core/util/notificationText';
 import type { Connection, ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
 import type { PromptContextSources } from '../PromptContextSources';
@@ -75,7 +76,7 @@ export async function askInEnglish(
   if (!result.valid) {
     void vscode.window
       .showWarningMessage(
-        `Quarry: the database still rejects this SQL after ${result.attempts.length} attempts: ${result.attempts.at(-1)?.error}`,
+        notificationText(`Quarry: the database still rejects this SQL after ${result.attempts.length} attempts: ${result.attempts.at(-1)?.error ?? ''}`),
         'Show Log',
       )
       .then((c) => c && log.show());
