@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     union: evaluate('union', ['--dataset', dataset]),
     unionExamples: evaluate('union-examples', ['--dataset', dataset, '--examples', join(SPIDER_DIR, 'train_spider.min.json')]),
   };
-  console.log(JSON.stringify(results));
+  for (const [way, summary] of Object.entries(results)) console.log(`${way.padEnd(14)} EX ${(summary.execAccuracy * 100).toFixed(1)}% of ${summary.evaluated} evaluated (${summary.skipped} skipped)`);
 }
 
 if (/contextAccuracy\.js$/.test(process.argv[1] ?? '')) void main();
