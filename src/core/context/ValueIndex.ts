@@ -46,9 +46,11 @@ const COMMON_WORD_VALUES = 2_000;
 const MIN_COVERAGE = 0.75;
 /** Words shorter than this are not matched by prefix. */
 const MIN_PREFIX = 4;
-/** A word that matches only as a longer or shorter form ("Asian" for Asia) counts this much. */
+/** A value's word found only as the start of a question's word ("Asian" for Asia) counts this much. */
 const PREFIX_MATCH = 0.9;
+/** A value made only of the schema's own names keeps this share of its score. */
 const NAME_VALUE_DISCOUNT = 0.4;
+/** Values are split as written: "JetBlue" stays one word, as a question writes it ("Jetblue"). */
 const AS_WRITTEN = { camelCase: false };
 
 /**
@@ -117,8 +119,6 @@ export class ValueIndex {
     hits.sort((a, b) => b.score - a.score || a.table.localeCompare(b.table) || a.column.localeCompare(b.column) || a.value.localeCompare(b.value));
     return hits.slice(0, limit);
   }
-
-
 }
 
 /** Whether the words appear in the question one after another, as a phrase. */
