@@ -44,11 +44,15 @@ export class SqlConnectionBinding implements vscode.Disposable {
       path ??
       (await pickConnection(this.store, `Database for ${basename(document.uri.fsPath)}`, 'Inline completion and Ask write SQL against this database'))?.path;
     if (!target) return undefined;
+    await this.bind(document, target);
+    this.render();
+    return target;
+  }
+
+  private async bind(document: vscode.TextDocument, target: string): Promise<void> {
     const files = { ...this.state.get<Record<string, string>>(FILES_KEY, {}), [document.uri.toString()]: target };
     await this.state.update(FILES_KEY, files);
     if (!this.state.get<string>(DEFAULT_KEY)) await this.state.update(DEFAULT_KEY, target);
-    this.render();
-    return target;
   }
 
   dispose(): void {
@@ -63,6 +67,8 @@ export class SqlConnectionBinding implements vscode.Disposable {
       return;
     }
     const connection = this.connectionFor(document);
+    // A file used with the only database there was keeps it when a second one connects (issue 31, 8.2): it is bound now.
+    if (connection && !this.state.get<Record<string, string>>(FILES_KEY, {})[document.uri.toString()]) void this.bind(document, connection.path);
     this.statusItem.text = `$(database) ${connection ? basename(connection.path) : 'No database'}`;
     this.statusItem.tooltip = connection
       ? `Quarry writes SQL in this file against ${connection.path}. Click to change.`

@@ -83,9 +83,15 @@ suite('Databases view (first window)', () => {
     assert.equal(rowsUnder(api).length, 1);
   });
 
-  test('a DuckDB file connects alongside, with its views', async () => {
+  test('a DuckDB file connects alongside, with its views; a SQL file used with the first database keeps it', async () => {
     const api = await activateQuarry();
+    // Issue 31, 8.2: a file written against the only database there was turned to "No database" when a second connected.
+    const sqlFile = await vscode.workspace.openTextDocument({ language: 'sql', content: 'SELECT count(*) FROM singer;\n' });
+    await vscode.window.showTextDocument(sqlFile);
+    assert.equal(api.sqlBinding.connectionFor(sqlFile)?.path, spiderDb('concert_singer'));
     await vscode.commands.executeCommand('quarry.connectDatabase', vscode.Uri.file(join(workspace, 'openflights.duckdb')));
+    assert.equal(api.sqlBinding.connectionFor(sqlFile)?.path, spiderDb('concert_singer'), 'the file keeps its database');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     const duck = rowsUnder(api).find((c) => c.row.label === 'openflights.duckdb')!;
     assert.match(duck.row.description, /^duckdb · /);
     const tables = rowsUnder(api, duck.node).map((t) => `${t.row.label} (${t.row.description})`);

@@ -43,6 +43,8 @@ export async function runQuery(
   const bound = args.connection ? store.get(args.connection) : binding.connectionFor(document);
   const connection = bound?.db ? bound : await pickConnection(store, 'Run on which database?');
   if (!connection?.db) return undefined;
+  // The answer is the file's database from now on, not a question asked at every run (issue 31, 8.2).
+  if (!bound && !args.connection && document.languageId === 'sql') await binding.choose(document, connection.path);
   diagnostics.delete(document.uri);
   const settings = readSettings();
   const database = basename(connection.path);
