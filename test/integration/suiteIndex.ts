@@ -6,7 +6,7 @@ export function run(): Promise<void> {
   const phase = process.env.QUARRY_TEST_PHASE ?? 'first-window';
   // QUARRY_TEST_GREP runs only the matching tests, for work on one of them.
   const grep = process.env.QUARRY_TEST_GREP;
-  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
+  const mocha = new Mocha({ ui: 'tdd', timeout: 240_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
   mocha.addFile(join(__dirname, `${phase}.test.js`));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => {
