@@ -29,6 +29,10 @@ let reports: ReportListing[] = [];
 let current: { path: string; report: EvalReport } | null = null;
 let compare: { path: string; report: EvalReport } | null = null;
 let filter = 'all';
+/** The example whose detail is open: shown again, from the new baseline, when the runs change. */
+let selected: number | null = null;
+/** The run in progress, by name, while one runs: the panel says so instead of "no runs yet". */
+let running: string | null = null;
 
 const byId = (id: string) => document.getElementById(id)!;
 const percent = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
@@ -55,7 +59,7 @@ function showError(error: unknown): void {
 function renderRunPickers(): void {
   for (const [id, selected] of [['run-a', current?.path], ['run-b', compare?.path]] as const) {
     const select = byId(id) as HTMLSelectElement;
-    select.replaceChildren(el('option', { text: id === 'run-b' ? '(no comparison)' : '(choose a run)' }));
+    select.replaceChildren(el('option', { text: id === 'run-b' ? '(no candidate)' : '(choose a run)' }));
     (select.firstChild as HTMLOptionElement).value = '';
     for (const listing of reports) {
       const option = el('option', { text: `${listing.name} — ${percent(listing.execAccuracy)} (${listing.evaluated})` });
@@ -64,7 +68,7 @@ function renderRunPickers(): void {
       select.append(option);
     }
   }
-  byId('empty').hidden = reports.length > 0;
+  byId('empty').hidden = reports.length > 0 || running !== null;
 }
 
 function renderSummary(): void {
@@ -76,7 +80,7 @@ function renderSummary(): void {
   const row = (label: string, x: string, y?: string) =>
     el('tr', {}, el('th', { text: label }), el('td', { text: x }), ...(compare ? [el('td', { text: y ?? '' })] : []));
   const table = el('table', { className: 'summary' });
-  if (compare) table.append(el('tr', {}, el('th'), el('th', { text: 'A' }), el('th', { text: 'B' })));
+  if (compare) table.append(el('tr', {}, el('th'), el('th', { text: 'Baseline (A)' }), el('th', { text: 'Candidate (B)' })));
   const runs = [current.report, ...(compare ? [compare.report] : [])].map(tally);
   const flips = compare ? current.report.examples.map(flipped) : [];
   table.append(
@@ -97,6 +101,7 @@ function renderSummary(): void {
     row('Correct', `${runs[0]!.correct} of ${runs[0]!.scored}`, runs[1] && `${runs[1].correct} of ${runs[1].scored}`),
     ...(a.strictAccuracy !== undefined || b?.strictAccuracy !== undefined ? [row('Strict accuracy', percent(a.strictAccuracy), b && percent(b.strictAccuracy))] : []),
     row('Crashing queries', `${runs[0]!.crashed} (${percent(a.crashRate)})`, runs[1] && b && `${runs[1].crashed} (${percent(b.crashRate)})`),
+    // From the candidate's side: gained is right in B where A was wrong.
     ...(compare ? [row('Flipped', '', `${flips.filter((f) => f === 'gained').length} gained, ${flips.filter((f) => f === 'lost').length} lost`)] : []),
     row('Rescued by correction', String(a.rescuedByCorrection), b && String(b.rescuedByCorrection)),
     row('Evaluated / skipped', `${a.evaluated} / ${a.skipped}`, b && `${b.evaluated} / ${b.skipped}`),
@@ -132,8 +137,11 @@ function levelChart<L extends string>(
       line.append(el('div', { className: 'bar-track' }, bar));
     });
     if (second) {
+      // The candidate's change over the baseline: a gain is positive and green, a loss negative and red.
       const delta = second.execAccuracy - first.execAccuracy;
-      line.append(el('span', { className: delta >= 0 ? 'delta up' : 'delta down', text: `${delta >= 0 ? '+' : ''}${(100 * delta).toFixed(1)}` }));
+      const shown = (100 * delta).toFixed(1);
+      const kind = Number(shown) > 0 ? 'up' : Number(shown) < 0 ? 'down' : 'same';
+      line.append(el('span', { className: `delta ${kind}`, text: kind === 'up' ? `+${shown}` : kind === 'same' ? '±0.0' : shown }));
     }
     chart.append(line);
   }
@@ -197,7 +205,7 @@ function renderExamples(): void {
     }
   }
   const head = document.querySelector('#examples thead tr')!;
-  head.replaceChildren(...['#', 'database', 'hardness', 'question', 'verdict', ...(compare ? ['A → B'] : [])].map((t) => el('th', { text: t })));
+  head.replaceChildren(...['#', 'database', 'hardness', 'question', 'verdict (A)', ...(compare ? ['in B'] : [])].map((t) => el('th', { text: t })));
   const body = byId('examples-body');
   body.replaceChildren();
   const shown = current;
@@ -236,6 +244,7 @@ function outcomeTable(title: string, outcome: QueryOutcome | null): HTMLElement 
 }
 
 async function showExample(example: ExampleResult): Promise<void> {
+  selected = example.index;
   const box = byId('detail');
   box.replaceChildren(el('div', { text: 'Running both queries…' }));
   let detail: ExampleDetail;
@@ -293,6 +302,13 @@ async function load(path: string, into: 'a' | 'b'): Promise<void> {
   renderRunPickers();
   renderSummary();
   renderExamples();
+  // The open example, from the baseline now shown: never another run's SQL under this run's name.
+  const example = selected === null ? undefined : current?.report.examples.find((e) => e.index === selected);
+  if (example) void showExample(example);
+  else {
+    selected = null;
+    byId('detail').replaceChildren();
+  }
 }
 
 async function refreshReports(): Promise<void> {
@@ -308,13 +324,18 @@ window.addEventListener('message', (event: MessageEvent<RpcResponse<EvalPanelMet
     return;
   }
   if (message.event === 'progress') {
-    byId('status').textContent = `Running: ${message.done}/${message.total}, ${message.evaluated ? percent(message.correct / message.evaluated) : '–'} so far`;
+    running = message.name;
+    byId('empty').hidden = true;
+    byId('status').textContent = `Running ${message.name}: ${message.done}/${message.total}, ${message.evaluated ? percent(message.correct / message.evaluated) : '–'} so far`;
   } else if (message.event === 'reportsChanged') {
     void refreshReports().catch(showError);
   } else if (message.event === 'show') {
+    running = null;
     byId('status').textContent = '';
+    // A finished run is the candidate beside the baseline on screen (or the baseline, when none is).
+    const asCandidate = message.asCandidate && current !== null && current.path !== message.path;
     void refreshReports()
-      .then(() => load(message.path, 'a'))
+      .then(() => load(message.path, asCandidate ? 'b' : 'a'))
       .then(() => (message.comparePath ? load(message.comparePath, 'b') : undefined))
       .catch(showError);
   }
@@ -322,6 +343,10 @@ window.addEventListener('message', (event: MessageEvent<RpcResponse<EvalPanelMet
 
 byId('run-a').addEventListener('change', (e) => void load((e.target as HTMLSelectElement).value, 'a').catch(showError));
 byId('run-b').addEventListener('change', (e) => void load((e.target as HTMLSelectElement).value, 'b').catch(showError));
+byId('rename').addEventListener('click', () => {
+  if (!current) return showError(new Error('choose a run to rename'));
+  void request('renameReport', { path: current.path }).then(() => refreshReports()).catch(showError);
+});
 for (const id of ['filter-db', 'filter-hardness']) byId(id).addEventListener('change', renderExamples);
 byId('filter').addEventListener('change', (e) => {
   filter = (e.target as HTMLSelectElement).value;

@@ -30,11 +30,30 @@ window.addEventListener('message', (event: MessageEvent<RpcResponse<ResultsPanel
 });
 
 
+/** The running statement's clock: one at a time, stopped when anything else is shown. */
+let clock: ReturnType<typeof setInterval> | undefined;
+
 function render(view: ResultsView | null): void {
   const app = document.getElementById('app')!;
   if (!view) return;
+  clearInterval(clock);
   const header = el('div', { className: 'bar' }, el('strong', { text: view.database }));
   const sql = el('pre', { className: 'sql', text: view.sql });
+  if (view.kind === 'running') {
+    const elapsed = el('span', { className: 'elapsed' });
+    const tick = () => (elapsed.textContent = `Running… ${((Date.now() - view.startedAt) / 1000).toFixed(1)} s`);
+    tick();
+    clock = setInterval(tick, 100);
+    const cancel = el('button', { text: 'Cancel' });
+    cancel.addEventListener('click', () => {
+      cancel.disabled = true;
+      cancel.textContent = 'Cancelling…';
+      void request('cancel', {});
+    });
+    header.append(el('span', { className: 'running' }, elapsed, cancel));
+    app.replaceChildren(header, sql);
+    return;
+  }
   if (view.kind === 'error') {
     app.replaceChildren(header, sql, el('div', { className: 'error', text: view.message }));
     return;

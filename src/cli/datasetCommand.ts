@@ -24,7 +24,10 @@ Options:
                         Postgres logs (log_statement = 'all': stderr, csvlog or jsonlog) are told
                         by their content; pg_stat_statements reads the server's statistics
                         (its $1… placeholders get the most frequent value of their column)
+                        Quarry's own history (history.sqlite in the extension's storage) is read
+                        as it is: Asks and Runs that ran, as corrected; other databases' left out
   --out <dir>           the output folder (written whole, or not at all)
+  --replace             replace an earlier dataset in --out (without it, one is refused)
   --schema-only         no database rows anywhere: ground truth from a synthetic instance of the
                         schema (SQLite and DuckDB)
   --questions <from>    history (default), model or none
@@ -50,6 +53,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     db: { type: 'string' },
     history: { type: 'string', multiple: true },
     out: { type: 'string' },
+    replace: { type: 'boolean' },
     'schema-only': { type: 'boolean' },
     questions: { type: 'string' },
     ...GRAMMAR_ARGS,
@@ -94,6 +98,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
       dbPath: isUrlTarget(db) ? db : resolve(db),
       histories: histories.map((h) => (h === PG_STAT_STATEMENTS ? h : resolve(h))),
       out: resolve(values.out),
+      replace: values.replace,
       schemaOnly: values['schema-only'],
       questions,
       grammar,
@@ -109,7 +114,7 @@ export async function datasetCommand(args: string[], write: (text: string) => vo
     });
     if (tty) process.stderr.write('\r\x1b[K');
     const lines = [`statements read   ${manifest.counts.statements}`, `kept              ${manifest.counts.kept}  (train ${manifest.splits.train}, test ${manifest.splits.test})`];
-    for (const [reason, count] of Object.entries(manifest.counts.dropped)) if (count) lines.push(`dropped: ${reason.padEnd(18)} ${count}`);
+    for (const line of manifest.droppedBecause) lines.push(`dropped ${line}`);
     const { history, model, none } = manifest.counts.questions;
     lines.push(`questions         ${history} from the history, ${model} written by the model, ${none} left empty`);
     for (const error of manifest.questionErrors ?? []) lines.push(`  no question: ${error}`);

@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import { DEFAULT_CORRECTIONS, DEFAULT_EVAL_TIMEOUT_MS, DEFAULT_EXAMPLES } from '../core/defaults';
 import { ExamplePool } from '../core/context/ExamplePool';
 import { readExamplePool } from '../core/context/readExamplePool';
-import { birdSplitFile, loadBirdDataset, loadJsonlDataset, loadPredictions, loadSpiderDataset, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
+import { birdSplitFile, loadBirdDataset, loadJsonlDataset, loadPredictions, loadSpiderDataset, refuseUnaskable, spiderSplitFile, type EvalExample } from '../core/eval/EvalDataset';
 import { DIFFICULTIES, HARDNESS_LEVELS, type LevelFigures } from '../core/protocol/evalReport';
 import { runEvaluation, type EvalSummary, type Predictor } from '../core/eval/runEvaluation';
 import { compareReports, type ReportComparison } from '../core/eval/compareReports';
@@ -86,6 +86,8 @@ ${MODEL_HELP}
 ${REMOTE_HELP}
   --concurrency N       with --endpoint: questions sent at once (default ${DEFAULT_REMOTE_CONCURRENCY}); a local model takes one at a time
   --report <file>       the report JSON (default quarry-eval.json); progress goes to <file>.progress.jsonl
+  --name <text>         what the run is called in the evaluation panel (default: the model or
+                        predictions file on the dataset, e.g. "model.gguf on Spider dev")
   --resume              continue an interrupted run with the same settings
   --compare <report>    an earlier run's report on the same questions (say, the base model before its
                         LoRA adapter): prints both runs' accuracy and crashing queries, and the
@@ -126,6 +128,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     samples: { type: 'string' },
     ...SAMPLING_ARGS,
     report: { type: 'string' },
+    name: { type: 'string' },
     resume: { type: 'boolean' },
     compare: { type: 'string' },
     'trust-data-urls': { type: 'boolean' },
@@ -177,6 +180,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
   const workers = integerOption('eval', 'workers', values.workers, 1, MAX_WORKERS);
   const all: EvalExample[] = values.spider ? loadSpiderDataset(values.spider, split) : values.bird ? loadBirdDataset(values.bird, split) : loadJsonlDataset(values.dataset!);
   const examples = limit ? all.slice(0, limit) : all;
+  if (usesModel) refuseUnaskable(examples);
   const datasetFile = values.spider ? spiderSplitFile(values.spider, split) : values.bird ? birdSplitFile(values.bird, split) : resolve(values.dataset!);
   const grammar = grammarOption('eval', values);
   const promptFormat = promptFormatOption('eval', values['prompt-format']);
@@ -229,6 +233,7 @@ export async function evalCommand(args: string[], write: (text: string) => void)
     const bar = progressBar();
     const result = await runEvaluation(examples, predictor, {
       report,
+      ...(values.name?.trim() ? { name: values.name.replace(/\s+/g, ' ').trim() } : {}),
       settings,
       inputs,
       resume: values.resume,

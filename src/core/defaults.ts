@@ -42,3 +42,9 @@ export const DEFAULT_COMPLETION_SETTINGS = { debounceMs: 150, maxTokens: 128, co
 export const DEFAULT_TEST_FRACTION = 0.2;
 export const DEFAULT_SPLIT_SEED = 42;
 export const DEFAULT_GROUND_TRUTH_ROWS = 1000;
+
+/** Columns of ghost text before a line breaks at a clause (quarry.completion.maxLineLength): what fits beside the results panel. */
+export const DEFAULT_GHOST_LINE_LENGTH = 80;
+
+/** Asks and Runs the query history keeps (quarry.history.maxEntries): the oldest unmarked go first past it. */
+export const DEFAULT_HISTORY_ENTRIES = 10_000;

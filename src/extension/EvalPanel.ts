@@ -5,6 +5,8 @@ import type { Database } from '../core/db/Database';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
 import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../core/protocol/evalPanelMessages';
 import { readEvalReport } from '../core/eval/readEvalReport';
+import { renameEvalReport } from '../core/eval/renameEvalReport';
+import { runName } from '../core/eval/runName';
 import { HARDNESS_LEVELS } from '../core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
 import { webviewHtml } from './webviewHtml';
@@ -80,6 +82,11 @@ export class EvalPanel implements vscode.Disposable {
           const { path, index } = message.params as { path: string; index: number };
           return { id: message.id, ok: true, value: await this.exampleDetail(path, index) };
         }
+        case 'renameReport': {
+          const { path } = message.params as { path: string };
+          const value = await this.rename(path);
+          return { id: message.id, ok: true, value };
+        }
         case 'openSql': {
           const document = await vscode.workspace.openTextDocument({ language: 'sql', content: (message.params as { sql: string }).sql });
           await vscode.window.showTextDocument(document, vscode.ViewColumn.Beside);
@@ -101,7 +108,7 @@ export class EvalPanel implements vscode.Disposable {
         const report = readEvalReport(path);
         listings.push({
           path,
-          name: basename(name, '.json'),
+          name: report.name ?? runName(report.settings),
           createdAt: statSync(path).mtime.toISOString(),
           // The run's headline metric: the first it was scored by.
           execAccuracy: Object.values(report.summary.metrics ?? {})[0] ?? report.summary.execAccuracy,
@@ -113,6 +120,20 @@ export class EvalPanel implements vscode.Disposable {
       }
     }
     return listings.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  private async rename(path: string): Promise<{ name: string } | null> {
+    const report = readEvalReport(path);
+    const typed = await vscode.window.showInputBox({
+      title: 'Rename the evaluation run',
+      value: report.name ?? runName(report.settings),
+      prompt: `${basename(path)} · empty for the name made from the model and dataset`,
+      validateInput: (text) => (text.trim().length > 120 ? 'at most 120 characters' : null),
+    });
+    if (typed === undefined) return null;
+    renameEvalReport(path, typed);
+    void this.panel.webview.postMessage({ event: 'reportsChanged' } satisfies EvalPanelEvent);
+    return { name: typed.trim() || runName(report.settings) };
   }
 
   private async exampleDetail(path: string, index: number): Promise<ExampleDetail> {
@@ -145,8 +166,9 @@ export class EvalPanel implements vscode.Disposable {
 
   private body(): string {
     return `<div class="toolbar">
-  <label>Run A <select id="run-a"></select></label>
-  <label>Compare with <select id="run-b"></select></label>
+  <label title="The run the other is measured against">Baseline (A) <select id="run-a"></select></label>
+  <label title="The run whose gains and losses against the baseline are shown">Candidate (B) <select id="run-b"></select></label>
+  <vscode-button id="rename" appearance="secondary" title="Rename the baseline run">Rename…</vscode-button>
   <span id="status"></span>
 </div>
 <p id="empty" hidden>No evaluation runs yet. Run "Quarry: Run Evaluation…" or <code>quarry eval --report</code> into this folder: ${escapeHtml(this.reportsDir)}</p>

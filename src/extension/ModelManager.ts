@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { describeDownload, resolveModelFile } from '../core/engine/downloadModel';
@@ -19,6 +20,12 @@ export type ModelState =
   | { kind: 'loading'; detail: string }
   | { kind: 'ready'; status: ModelStatus }
   | { kind: 'failed'; error: EngineError };
+
+const RECENT_FILES_KEY = 'quarry.recentModelFiles';
+const RECENT_FILES = 5;
+
+/** A context key, true once any model has loaded: what completes the walkthrough's model step. */
+export const MODEL_READY_CONTEXT = 'quarry.modelReady';
 
 /** Where the API key of quarry.model.endpoint is kept (VS Code's SecretStorage, never settings.json). */
 export const SERVER_KEY_SECRET = 'quarry.model.apiKey';
@@ -45,6 +52,8 @@ export class ModelManager implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** The sample model's file in this install: what quarry.model.source "sample" names. */
     readonly sampleModelPath: string,
+    /** Where the model files that loaded lately are remembered, for the picker. */
+    private readonly memory?: vscode.Memento,
   ) {
     this.local = createLanguageModel({ kind: 'llama.cpp', serverScript, log: (line) => log.info(line) });
     this.statusItem.name = 'Quarry model';
@@ -60,6 +69,17 @@ export class ModelManager implements vscode.Disposable {
   /** The model Ask, completion, evaluation and datasets use: the server's when one is configured, else the local one. */
   get engine(): LanguageModel {
     return this.remote ?? this.local;
+  }
+
+  /** Local model files that loaded here lately, newest first, those still on disk. */
+  get recentFiles(): string[] {
+    return (this.memory?.get<string[]>(RECENT_FILES_KEY) ?? []).filter((path) => existsSync(path));
+  }
+
+  /** The model in use, in words: the loaded one, else what the settings name. */
+  describeCurrent(): string {
+    if (this.state.kind === 'ready') return this.remote?.served ? `${this.remote.served.modelName} at ${readSettings().server.endpoint}` : basename(this.state.status.modelPath);
+    return this.configured ? configuredModel() : 'none';
   }
 
   get configured(): boolean {
@@ -123,7 +143,14 @@ export class ModelManager implements vscode.Disposable {
       onProgress: (download) => report(describeDownload(download), download.totalBytes ? (100 * download.receivedBytes) / download.totalBytes : undefined),
     });
     report('loading model…');
-    return this.local.load({ modelPath, ...(lora ? { loraPath: lora, loraScale } : {}), ...settings }, signal);
+    const status = await this.local.load({ modelPath, ...(lora ? { loraPath: lora, loraScale } : {}), ...settings }, signal);
+    if (source !== SAMPLE_MODEL.source) void this.remember(modelPath);
+    return status;
+  }
+
+  private async remember(modelPath: string): Promise<void> {
+    const recent = [modelPath, ...(this.memory?.get<string[]>(RECENT_FILES_KEY) ?? []).filter((path) => path !== modelPath)].slice(0, RECENT_FILES);
+    await this.memory?.update(RECENT_FILES_KEY, recent);
   }
 
   /** The configured server, with the key from SecretStorage; it replaces the one before only once it answers. */
@@ -151,6 +178,8 @@ export class ModelManager implements vscode.Disposable {
   private setState(state: ModelState): void {
     this.state = state;
     this.render();
+    // The walkthrough's "Choose a model" is done when a model works, not when the picker was opened.
+    if (state.kind === 'ready') void vscode.commands.executeCommand('setContext', MODEL_READY_CONTEXT, true);
     this.changed.fire(state);
   }
 

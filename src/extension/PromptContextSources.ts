@@ -6,7 +6,7 @@ import { wholeSchemaTokens } from '../core/context/buildPromptContext';
 import { loadOrBuildValueIndex } from '../core/context/buildValueIndex';
 import { estimateTokens } from '../core/context/estimateTokens';
 import { PROMPT_FORMATS } from '../core/prompt/promptFormats';
-import { ExamplePool } from '../core/context/ExamplePool';
+import { ExamplePool, type PoolExample } from '../core/context/ExamplePool';
 import { readExamplePool } from '../core/context/readExamplePool';
 import { SchemaIndex } from '../core/context/SchemaIndex';
 import type { ValueIndex } from '../core/context/ValueIndex';
@@ -39,6 +39,7 @@ export class PromptContextSources implements vscode.Disposable {
   private readonly indexes = new WeakMap<DatabaseSchema, SchemaIndex>();
   private readonly valueIndexes = new Map<string, { schema: DatabaseSchema; index: Promise<ValueIndex | undefined> }>();
   private pool: { file: string; pool: ExamplePool } | undefined;
+  private merged: { key: string; base: ExamplePool | undefined; pool: ExamplePool } | undefined;
   private lastContext: LastContext | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -47,13 +48,15 @@ export class PromptContextSources implements vscode.Disposable {
     private readonly state: vscode.Memento,
     private readonly storage: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    /** Question–SQL pairs the user vouched for in the query history, per connection: examples first in line. */
+    private readonly vouched: (connection: string) => PoolExample[] = () => [],
   ) {}
 
   /** The options an Ask on this connection passes to askQuestion. */
   forAsk(path: string, db: Database, schema: DatabaseSchema, settings: QuarrySettings): AskContextOptions {
     let index = this.indexes.get(schema);
     if (!index) this.indexes.set(schema, (index = new SchemaIndex(schema)));
-    const pool = this.examplePool(settings.context.examplesFile);
+    const pool = this.withVouched(path, this.examplePool(settings.context.examplesFile));
     const examples = settings.context.examples === 'off' ? 0 : settings.context.examples === 'on' ? settings.context.shots : undefined;
     return {
       index,
@@ -121,6 +124,17 @@ export class PromptContextSources implements vscode.Disposable {
     });
     this.valueIndexes.set(path, { schema, index });
     return index;
+  }
+
+  /** The pool with the connection's vouched pairs in it, made again only when those change. */
+  private withVouched(connection: string, pool: ExamplePool | undefined): ExamplePool | undefined {
+    const vouched = this.vouched(connection);
+    if (vouched.length === 0) return pool;
+    const key = `${connection}\n${vouched.length}\n${vouched[0]!.question}\n${vouched[0]!.sql}`;
+    if (this.merged?.key !== key || this.merged.base !== pool) {
+      this.merged = { key, base: pool, pool: new ExamplePool([...vouched, ...(pool?.examples ?? [])]) };
+    }
+    return this.merged.pool;
   }
 
   /** The pool the settings name, read again when the setting names another file; a bad file is logged and left out. */

@@ -8,6 +8,8 @@ import { webviewHtml } from './webviewHtml';
 export class ResultsPanel implements vscode.Disposable {
   private static current: ResultsPanel | null = null;
   private view: ResultsView | null = null;
+  /** The statement running now, stopped by the panel's Cancel or by the next run. */
+  private running: AbortController | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
@@ -19,6 +21,33 @@ export class ResultsPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage(async (message: RpcRequest<ResultsPanelMethods>) => void panel.webview.postMessage(await this.answer(message))),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /**
+   * Shows a statement as running, at once, and returns the signal that stops it: Cancel in the
+   * panel, or the next run (one statement runs at a time on a connection, so a second would only
+   * wait behind the first until its timeout). `finish` shows the outcome if no later run took over.
+   */
+  static start(extensionUri: vscode.Uri, view: Extract<ResultsView, { kind: 'running' }>): { signal: AbortSignal; finish(view: ResultsView): void } {
+    ResultsPanel.current?.running?.abort();
+    const controller = new AbortController();
+    const panel = ResultsPanel.show(extensionUri, view);
+    panel.running = controller;
+    return {
+      signal: controller.signal,
+      finish: (outcome) => {
+        if (panel.running !== controller) return;
+        panel.running = null;
+        if (ResultsPanel.current === panel) ResultsPanel.show(extensionUri, outcome);
+      },
+    };
+  }
+
+  /** "Quarry: Cancel Running Query": stops the statement the panel shows as running; false when none is. */
+  static cancelRunning(): boolean {
+    const running = ResultsPanel.current?.running;
+    running?.abort();
+    return !!running;
   }
 
   /** Shows a result, in the panel beside the editor (created, or revealed without taking the focus). */
@@ -42,12 +71,14 @@ export class ResultsPanel implements vscode.Disposable {
 
   dispose(): void {
     ResultsPanel.current = null;
+    this.running?.abort();
     this.disposables.forEach((d) => d.dispose());
     this.panel.dispose();
   }
 
   private async answer(message: RpcRequest<ResultsPanelMethods>): Promise<RpcResponse<ResultsPanelMethods>> {
     if (message.method === 'ready') return { id: message.id, ok: true, value: this.view };
+    if (message.method === 'cancel') return { id: message.id, ok: true, value: { cancelled: ResultsPanel.cancelRunning() } };
     if (message.method === 'copy') {
       const view = this.view;
       if (view?.kind !== 'rows') return { id: message.id, ok: false, error: { code: 'no-rows', message: 'there are no rows to copy' } };
@@ -77,4 +108,5 @@ th { position: sticky; top: 0; background: var(--vscode-editor-background); text
 th .type { display: block; font-weight: normal; opacity: 0.7; font-size: 0.85em; }
 th, td { padding: 0 10px; height: 22px; white-space: nowrap; max-width: 420px; overflow: hidden; text-overflow: ellipsis; border-bottom: 1px solid var(--vscode-panel-border); }
 td.number { text-align: right; } td.null { opacity: 0.5; font-style: italic; }
+.running { display: flex; gap: 10px; align-items: center; } .elapsed { font-variant-numeric: tabular-nums; }
 pre.sql { opacity: 0.8; margin: 0; max-height: 4.5em; overflow: hidden; font-family: var(--vscode-editor-font-family); }`;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { COMPLETION_WINDOW } from '../core/complete/analyzeCompletionContext';
+import { wrapGhostText } from '../core/complete/wrapGhostText';
 import { CompletionSchema, InlineCompleter } from '../core/complete/InlineCompleter';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import type { ModelManager } from './ModelManager';
@@ -80,7 +81,9 @@ export class SqlInlineCompletionProvider implements vscode.InlineCompletionItemP
       if (!result) return this.skipped(this.completer.lastSkip ?? 'empty');
       this.lastLogged = null;
       this.log.debug(`inline completion (${result.kind}, ${result.source}) in ${Math.round(performance.now() - started)} ms`);
-      return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
+      // A long line would run off an editor the results panel has made narrow (issue 31, 8.10).
+      const ghost = wrapGhostText(result.text, readSettings().completion.maxLineLength, position.character);
+      return [new vscode.InlineCompletionItem(ghost, new vscode.Range(position, position))];
     } finally {
       subscription.dispose();
     }

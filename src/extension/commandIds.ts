@@ -12,10 +12,21 @@ export const COMMANDS = {
   openEvaluation: 'quarry.openEvaluation',
   buildDataset: 'quarry.buildDataset',
   runQuery: 'quarry.runQuery',
+  cancelQuery: 'quarry.cancelQuery',
   attachDatabase: 'quarry.attachDatabase',
   detachDatabase: 'quarry.detachDatabase',
   pinTable: 'quarry.pinTable',
   unpinTable: 'quarry.unpinTable',
+  historySearch: 'quarry.searchHistory',
+  historyFilterConnection: 'quarry.filterHistory',
+  historyClearFilter: 'quarry.clearHistoryFilter',
+  historyRerun: 'quarry.runHistoryEntry',
+  historyOpen: 'quarry.openHistoryEntry',
+  historyCopy: 'quarry.copyHistoryEntry',
+  historyDelete: 'quarry.deleteHistoryEntry',
+  historyMarkRight: 'quarry.markAnswerRight',
+  historyMarkWrong: 'quarry.markAnswerWrong',
+  historyCorrect: 'quarry.correctAnswer',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -25,3 +36,6 @@ export const DATABASES_VIEW = 'quarry.databases';
 
 /** The Prompt Context view: what the model saw for the last Ask. */
 export const PROMPT_CONTEXT_VIEW = 'quarry.promptContext';
+
+/** The History view: every Ask and Run. */
+export const HISTORY_VIEW = 'quarry.history';

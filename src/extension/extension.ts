@@ -17,9 +17,13 @@ import { SqlInlineCompletionProvider } from './SqlInlineCompletionProvider';
 import { chooseSqlConnection } from './commands/chooseSqlConnection';
 import { toggleInlineCompletion } from './commands/toggleInlineCompletion';
 import { runQuery, type RunQueryArgs } from './commands/runQuery';
+import { ResultsPanel } from './ResultsPanel';
 import { RunQueryCodeLens } from './RunQueryCodeLens';
-import { COMMANDS, DATABASES_VIEW, PROMPT_CONTEXT_VIEW } from './commandIds';
+import { COMMANDS, DATABASES_VIEW, HISTORY_VIEW, PROMPT_CONTEXT_VIEW } from './commandIds';
 import { PromptContextSources } from './PromptContextSources';
+import { QueryHistoryService } from './QueryHistoryService';
+import { HistoryTreeProvider } from './HistoryTreeProvider';
+import { registerHistoryCommands } from './commands/historyCommands';
 import { readSettings } from './settings';
 import { PromptContextTreeProvider, type PromptContextNode } from './PromptContextTreeProvider';
 import { registerCommand } from './registerCommand';
@@ -40,6 +44,9 @@ export interface QuarryApi {
   /** The last Ask's context, the pins, and the indexes retrieval reads. */
   promptContext: PromptContextSources;
   promptContextTree: PromptContextTreeProvider;
+  /** Every Ask and Run, and the History view over them. */
+  history: QueryHistoryService;
+  historyTree: HistoryTreeProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): QuarryApi {
@@ -55,9 +62,12 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     context.secrets,
     log,
     sampleModelPath(context.extensionUri.fsPath),
+    context.globalState,
   );
   const sqlBinding = new SqlConnectionBinding(context.workspaceState, store);
-  const promptContext = new PromptContextSources(context.workspaceState, context.globalStorageUri, log);
+  const history = new QueryHistoryService(context.globalStorageUri, log);
+  const historyTree = new HistoryTreeProvider(history);
+  const promptContext = new PromptContextSources(context.workspaceState, context.globalStorageUri, log, (connection) => history.vouchedPairs(connection));
   const promptContextTree = new PromptContextTreeProvider(promptContext);
   const inlineCompletion = new SqlInlineCompletionProvider(sqlBinding, models, log);
   const diagnostics = vscode.languages.createDiagnosticCollection('quarry');
@@ -82,7 +92,8 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     store.onDidChange(() => {
       for (const connection of store.list()) if (connection.db && connection.schema) promptContext.prepare(connection.path, connection.db, connection.schema, readSettings());
     }),
-    registerCommand(COMMANDS.runQuery, log, (args?: RunQueryArgs) => runQuery(context.extensionUri, store, sqlBinding, diagnostics, args)),
+    registerCommand(COMMANDS.runQuery, log, (args?: RunQueryArgs) => runQuery(context.extensionUri, store, sqlBinding, diagnostics, history, args)),
+    registerCommand(COMMANDS.cancelQuery, log, () => ResultsPanel.cancelRunning()),
     databasesView,
     registerCommand(COMMANDS.connectDatabase, log, (target?: vscode.Uri | ServerTarget) => connectDatabase(store, databasesView, log, target)),
     registerCommand(COMMANDS.refreshDatabases, log, (node?: DatabaseNode) => refreshDatabases(store, node)),
@@ -95,18 +106,22 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
       runEvaluationCommand(context.extensionUri, reportsDir, store, models, log, args),
     ),
     registerCommand(COMMANDS.buildDataset, log, (args?: BuildDatasetArgs) =>
-      buildDatasetFromHistory(store, models, workerScript, log, args),
+      buildDatasetFromHistory(store, models, workerScript, history.path, log, args),
     ),
     registerCommand(COMMANDS.openEvaluation, log, async (reportPath?: string, comparePath?: string) => {
       const panel = EvalPanel.show(context.extensionUri, reportsDir, (path) => store.credentialsForDataTarget(path));
       if (reportPath) await panel.post({ event: 'show', path: reportPath, comparePath });
     }),
     registerCommand(COMMANDS.askInEnglish, log, (args?: AskArgs | DatabaseNode) =>
-      askInEnglish(store, sqlBinding, models, promptContext, log, args && 'kind' in args ? askArgsFromNode(args) : args),
+      askInEnglish(store, sqlBinding, models, promptContext, history, log, args && 'kind' in args ? askArgsFromNode(args) : args),
     ),
     promptContext,
     promptContextTree,
     vscode.window.createTreeView(PROMPT_CONTEXT_VIEW, { treeDataProvider: promptContextTree }),
+    history,
+    historyTree,
+    vscode.window.createTreeView(HISTORY_VIEW, { treeDataProvider: historyTree }),
+    ...registerHistoryCommands(history, sqlBinding, log),
     registerCommand(COMMANDS.pinTable, log, (node: PromptContextNode) => node.kind === 'table' && promptContext.setPinned(node.connection, node.name, true)),
     registerCommand(COMMANDS.unpinTable, log, (node: PromptContextNode) => node.kind === 'table' && promptContext.setPinned(node.connection, node.name, false)),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -117,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   log.info(`Quarry ${context.extension.packageJSON.version} activated`);
   // Activation must not wait on reading schemas: the view fills in as each connection opens.
   const ready = store.restore();
-  return { connections: store, databasesTree: tree, databasesView, models, sqlBinding, inlineCompletion, ready, logFolder: context.logUri.fsPath, promptContext, promptContextTree };
+  return { connections: store, databasesTree: tree, databasesView, models, sqlBinding, inlineCompletion, ready, logFolder: context.logUri.fsPath, promptContext, promptContextTree, history, historyTree };
 }
 
 /** Settings that change what is loaded; quarry.model.grammar applies to the next question without a reload. */

@@ -3,10 +3,12 @@ import * as vscode from 'vscode';
 import {
   DEFAULT_BATCH_SEQUENCES,
   DEFAULT_COMPLETION_SETTINGS,
+  DEFAULT_GHOST_LINE_LENGTH,
   DEFAULT_CONTEXT_SIZE,
   DEFAULT_CORRECTIONS,
   DEFAULT_EXAMPLES,
   DEFAULT_GRAMMAR,
+  DEFAULT_HISTORY_ENTRIES,
   DEFAULT_MAX_ROWS,
   DEFAULT_MEMORY_LIMIT_MB,
   DEFAULT_PROMPT_FORMAT,
@@ -34,7 +36,7 @@ export interface QuarrySettings {
   /** Undefined: detected from the model file. */
   promptFormat: PromptFormatId | undefined;
   corrections: number;
-  completion: CompletionSettings & { enabled: boolean };
+  completion: CompletionSettings & { enabled: boolean; maxLineLength: number };
   /** What goes into the prompt besides the question: see PromptContextSources. */
   context: {
     /** Tokens the schema, values and examples may take; 0: what the model's context leaves. */
@@ -45,6 +47,8 @@ export interface QuarrySettings {
     examples: 'auto' | 'on' | 'off';
     shots: number;
   };
+  /** Quarry's record of Asks and Runs (QueryHistoryService). */
+  history: { enabled: boolean; maxEntries: number };
 }
 
 export function readSettings(): QuarrySettings {
@@ -85,8 +89,13 @@ export function readSettings(): QuarrySettings {
       examples: config.get<'auto' | 'on' | 'off'>('context.examples', 'auto'),
       shots: Math.min(20, Math.max(1, config.get<number>('context.shots', DEFAULT_EXAMPLES))),
     },
+    history: {
+      enabled: config.get<boolean>('history.enabled', true),
+      maxEntries: Math.max(100, config.get<number>('history.maxEntries', DEFAULT_HISTORY_ENTRIES)),
+    },
     completion: {
       enabled: config.get<boolean>('completion.enabled', true),
+      maxLineLength: Math.max(0, config.get<number>('completion.maxLineLength', DEFAULT_GHOST_LINE_LENGTH)),
       grammar,
       debounceMs: config.get<number>('completion.debounceMs', DEFAULT_COMPLETION_SETTINGS.debounceMs),
       maxTokens: config.get<number>('completion.maxTokens', DEFAULT_COMPLETION_SETTINGS.maxTokens),

@@ -11,6 +11,7 @@ import { sampleModelPath } from '../../src/core/models/sampleModel';
 import { startModelHttpServer } from '../helpers/modelHttpServer';
 import { startOpenAiCompatibleServer } from '../helpers/openAiCompatibleServer';
 import { TINY_MODEL } from '../helpers/tinyModel';
+import { freePort } from '../helpers/freePort';
 import { activateQuarry, allFramesText, atKeyboard, rowsUnder, sideBarText } from '../helpers/quarryExtension';
 
 const LORA_ADAPTER = join(PROJECT_ROOT, 'models', 'quarry-mini-sql-openflights.lora.gguf');
@@ -421,6 +422,36 @@ suite('Databases view (first window)', () => {
     assert.equal(document.getText(diagnostic!.range), 'nme');
     assert.match(diagnostic!.message, /no such column: nme/);
     assert.match(await framesShowing(join(workspace, 'run-query-error.txt'), /no such column/), /no such column: nme/);
+
+    // A statement that runs long shows at once that it runs, with the time so far, and Cancel stops it
+    // (the pane used to keep the previous result until the timeout). A long timeout, so only Cancel can end it.
+    const api = await activateQuarry();
+    const path = spiderDb('concert_singer');
+    const reopened = async (change: () => Thenable<void>) => {
+      const before = api.connections.get(path)!.db;
+      await change();
+      await waitFor(() => !!api.connections.get(path)?.db && api.connections.get(path)!.db !== before, 'the connection opened again with the new timeout', 30_000);
+    };
+    const config = vscode.workspace.getConfiguration('quarry');
+    await reopened(() => config.update('query.timeoutMs', 120_000, vscode.ConfigurationTarget.Workspace));
+    try {
+      const endless = await vscode.workspace.openTextDocument({ language: 'sql', content: 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r' });
+      const started = Date.now();
+      const slow = vscode.commands.executeCommand<ResultsView>('quarry.runQuery', { uri: endless.uri.toString(), offset: 0, connection: path });
+      const running = await framesShowing(join(workspace, 'run-query-running.txt'), /Running… \d+\.\d s/);
+      assert.match(running, /Running… \d+\.\d s\s+Cancel/);
+      assert.doesNotMatch(running, /no such column/, 'not the previous result');
+      await allFramesText(join(workspace, 'run-query-cancel-click.txt'), '.running button');
+      const stopped = await slow;
+      assert.deepEqual(stopped && stopped.kind === 'error' && stopped.message, 'Cancelled: the statement was stopped.');
+      assert.ok(Date.now() - started < 60_000, `stopped after ${Date.now() - started} ms, not at the timeout`);
+      assert.match(await framesShowing(join(workspace, 'run-query-cancelled.txt'), /Cancelled/), /Cancelled: the statement was stopped\./);
+      // The connection is fine afterwards.
+      const after = await vscode.commands.executeCommand<ResultsView>('quarry.runQuery', { uri: document.uri.toString(), offset: 0, connection: path });
+      assert.equal(after?.kind === 'rows' && after.rows.length, 6);
+    } finally {
+      await reopened(() => config.update('query.timeoutMs', undefined, vscode.ConfigurationTarget.Workspace));
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -491,6 +522,77 @@ suite('Databases view (first window)', () => {
       await config.update('model.huggingFaceEndpoint', undefined, vscode.ConfigurationTarget.Workspace);
       api.models.reset();
       await hub.close();
+    }
+  });
+
+  test('a model that does not load changes nothing: a server that is down, a download with no network; the working model stays, offline offers a file or the sample, a failed Ask keeps its question', async () => {
+    const api = await activateQuarry();
+    const config = vscode.workspace.getConfiguration('quarry');
+    const now = () => vscode.workspace.getConfiguration('quarry');
+    await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+    api.models.reset();
+    await api.models.ensureLoaded();
+    const backToTiny = () => waitFor(() => api.models.current.kind === 'ready' && api.models.current.status.modelPath === TINY_MODEL, 'the model that worked is in use again', 60_000);
+    const toast = async (file: string, text: string) => {
+      await vscode.commands.executeCommand('notifications.showList');
+      return atKeyboard(join(workspace, file), { selector: '.notifications-center', text });
+    };
+    const clearToasts = async () => {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('notifications.hideList');
+    };
+    try {
+      // A server that is down: its endpoint is not kept, and the local model is in use again.
+      const down = `http://127.0.0.1:${await freePort()}/v1`;
+      assert.equal(await vscode.commands.executeCommand<boolean>('quarry.selectModel', { endpoint: down, modelName: 'm' }), false);
+      assert.equal(now().get('model.endpoint'), '', 'the server that did not answer is not left in the settings');
+      assert.equal(now().get('model.name'), '');
+      assert.equal(now().inspect('model.source')?.workspaceValue, TINY_MODEL);
+      await backToTiny();
+      assert.match(await toast('ui-model-down.txt', 'Still using llama-2-tiny-random.gguf'), /127\.0\.0\.1[\s\S]*Still using llama-2-tiny-random\.gguf/);
+      await clearToasts();
+
+      // No network: the hub's name does not resolve. The reference is not saved; what works offline is offered.
+      await config.update('model.huggingFaceEndpoint', 'https://hub.quarry.invalid', vscode.ConfigurationTarget.Workspace);
+      const contextBefore = now().get('model.contextSize');
+      const selecting = vscode.commands.executeCommand<boolean>('quarry.selectModel');
+      const page = await atKeyboard(join(workspace, 'ui-model-offline-pick.txt'), {
+        selector: '.quick-input-widget',
+        text: 'Quarry: the model that writes SQL',
+        keys: [{ type: 'Arctic-Text2SQL' }, { settle: true }, { press: 'Enter' }],
+      });
+      assert.match(page, /llama-2-tiny-random\.gguf[\s\S]*keep it/, 'the picker shows the model in use first');
+      assert.equal(await selecting, false);
+      assert.equal(now().inspect('model.source')?.workspaceValue, TINY_MODEL, 'the reference that cannot download is not saved');
+      assert.equal(now().get('model.contextSize'), contextBefore, 'nor the context it would have needed');
+      const offline = await toast('ui-model-offline.txt', 'is this machine offline');
+      assert.match(offline, /cannot reach hub\.quarry\.invalid to download the model/);
+      assert.match(offline, /Still using llama-2-tiny-random\.gguf/);
+      assert.match(offline, /Choose a \.gguf File…[\s\S]*Use the Sample Model/);
+      await clearToasts();
+      await backToTiny();
+
+      // A model set in settings that cannot download: the Ask fails, and Ask Again brings its question back.
+      await config.update('model.source', 'hf:quarry/nowhere-GGUF/none.gguf', vscode.ConfigurationTarget.Workspace);
+      api.models.reset();
+      const document = await vscode.workspace.openTextDocument({ language: 'sql', content: '' });
+      await vscode.window.showTextDocument(document);
+      const question = 'How many singers do we have?';
+      assert.equal(await vscode.commands.executeCommand('quarry.askInEnglish', { connection: spiderDb('concert_singer'), question }), undefined);
+      // The user mends the setting, then asks again without typing the question again.
+      await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+      await config.update('model.grammar', 'narrow', vscode.ConfigurationTarget.Workspace);
+      const failed = await toast('ui-ask-failed.txt', 'is this machine offline');
+      assert.match(failed, /Select Model…[\s\S]*Ask Again/);
+      await atKeyboard(join(workspace, 'ui-ask-again-click.txt'), { selector: '.notifications-center', text: 'is this machine offline', keys: [{ click: 'Ask Again' }] });
+      await atKeyboard(join(workspace, 'ui-ask-again.txt'), { selector: '.quick-input-widget', text: 'Ask concert_singer.sqlite', keys: [{ settle: true }, { press: 'Enter' }] });
+      await waitFor(() => document.getText().includes(`-- ${question}`), 'the question, asked again as it was, is answered in the editor', 120_000);
+      await clearToasts();
+    } finally {
+      await config.update('model.huggingFaceEndpoint', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+      api.models.reset();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 
@@ -573,19 +675,49 @@ suite('Databases view (first window)', () => {
     assert.ok(shown.includes(`Show ${xss}`), `the payload is shown as text:\n${shown.slice(0, 2000)}`);
     assert.match(shown, /medium|easy/);
 
-    // A second run, compared with the first: deltas by hardness and the example that flipped.
+    // A second run, made while the first is on screen: it is the candidate beside that baseline, so
+    // its gain reads as a gain (the newest run used to become A: an improvement showed as red, "lost").
     const better = join(workspace, 'better-predictions.sql');
     writeFileSync(better, `SELECT '${xss}'\nSELECT count(*) FROM singer\nSELECT Name FROM singer\n`);
     const second = await vscode.commands.executeCommand<string>('quarry.runEvaluation', { dataset, predictions: better });
-    await vscode.commands.executeCommand('quarry.openEvaluation', report, second);
     const compared = await allFramesText(join(workspace, 'evaluation-compare.txt'), 'tr.wrong');
+    assert.match(compared, /Baseline \(A\)\s+Candidate \(B\)/);
     assert.match(compared, /Execution accuracy\s+66\.7%\s+100\.0%/);
     assert.match(compared, /\+33\.3/, 'the per-hardness delta');
+    assert.match(compared, /Flipped\s+1 gained, 0 lost/);
     assert.match(compared, /wrong\s+gained/, 'the example that flipped');
+    // Runs are named by what made them and the dataset, not by a timestamp.
+    assert.match(compared, /xss-predictions\.sql on xss\.jsonl/);
+    assert.match(compared, /better-predictions\.sql on xss\.jsonl/);
     // The clicked example: both queries and both results, side by side.
     assert.match(compared, /Gold SQL\s+SELECT Name FROM singer/);
     assert.match(compared, /Predicted SQL\s+SELECT Country FROM singer/);
     assert.match(compared, /Gold result[\s\S]*Joe Sharp[\s\S]*Predicted result[\s\S]*Netherlands/);
+
+    // Another baseline: the open example is shown again from it, never with the old run's SQL.
+    await vscode.commands.executeCommand('quarry.openEvaluation', second, report);
+    let swapped = '';
+    for (let attempt = 0; attempt < 10 && !/Predicted SQL\s+SELECT Name FROM singer/.test(swapped); attempt++) {
+      swapped = await allFramesText(join(workspace, `evaluation-swapped-${attempt}.txt`));
+    }
+    assert.match(swapped, /Predicted SQL\s+SELECT Name FROM singer/);
+    assert.doesNotMatch(swapped, /SELECT Country FROM singer/);
+    assert.match(swapped, /-33\.3/, 'the first run, now the candidate, lost a third');
+
+    // Rename: the name is the user's, kept in the report, shown in the pickers.
+    await allFramesText(join(workspace, 'evaluation-rename-click.txt'), '#rename');
+    await atKeyboard(join(workspace, 'ui-rename.txt'), {
+      selector: '.quick-input-widget',
+      text: 'Rename the evaluation run',
+      keys: [{ press: 'Control+a' }, { type: 'names fixed' }, { press: 'Enter' }],
+    });
+    let renamed = '';
+    for (let attempt = 0; attempt < 10 && !renamed.includes('names fixed'); attempt++) {
+      renamed = await allFramesText(join(workspace, `evaluation-renamed-${attempt}.txt`));
+    }
+    assert.match(renamed, /names fixed — 100\.0% \(3\)/);
+    assert.equal(JSON.parse(readFileSync(second, 'utf8')).name, 'names fixed');
+    assert.match(readFileSync(second, 'utf8'), /^\{\s*"settings"/, 'still known as a report of Quarry\'s');
   });
 
   test('the panel shows the OpenFlights before and after side by side: the model and its adapter, EX, correct, crashing queries, the flips', async () => {
@@ -689,9 +821,59 @@ suite('Databases view (first window)', () => {
     assert.equal(target, out);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     assert.equal(manifest.counts.statements, 3);
-    assert.equal(manifest.counts.kept, 2);
+    assert.equal(manifest.counts.kept, 1, 'a query with no question is no example');
     assert.equal(manifest.counts.dropped['write statement'], 1);
+    assert.equal(manifest.counts.dropped['no question'], 1);
     assert.equal(manifest.settings.grammar, 'sql', 'the grammar setting reaches the build');
+  });
+
+  test('the query history keeps every Ask and Run (a row count, never a row), finds, runs again, takes corrections, and teaches: a dataset from it, examples for the next Ask', async () => {
+    const api = await activateQuarry();
+    const path = spiderDb('concert_singer');
+    const run = api.history.list().find((e) => e.kind === 'run' && e.sql === 'SELECT Name, Age FROM singer ORDER BY Age');
+    assert.ok(run, api.history.list().map((e) => e.sql).join('\n'));
+    assert.deepEqual([run.connection, run.rows, run.error], [path, 6, null]);
+    assert.ok(run.ms !== null && run.ms >= 0);
+    const failed = api.history.list().find((e) => e.kind === 'run' && e.sql.startsWith('SELECT nme FROM singer'));
+    assert.match(failed?.error ?? '', /no such column: nme/);
+    const ask = api.history.list().find((e) => e.kind === 'ask' && e.question === 'How many concerts are there?');
+    assert.ok(ask, 'the Ask is kept with its question');
+    assert.equal(ask.connection, path);
+
+    // The view, searched from its title bar.
+    await vscode.commands.executeCommand('quarry.searchHistory', 'age SINGER');
+    assert.ok(api.history.list().length > 0 && api.history.list().every((e) => /age/i.test(e.sql + (e.question ?? '')) && /singer/i.test(e.sql + (e.question ?? ''))));
+    await vscode.commands.executeCommand('quarry.history.focus');
+    const shown = await sideBarText(join(workspace, 'side-bar-history.txt'));
+    assert.match(shown, /\nHistory\n[\s\S]*SELECT Name, Age FROM singer ORDER BY Age\s*concert_singer\.sqlite · 6 rows/);
+    await vscode.commands.executeCommand('quarry.clearHistoryFilter');
+
+    // Run again: its rows in the panel, and one more entry.
+    const before = api.history.list().length;
+    const again = await vscode.commands.executeCommand<ResultsView>('quarry.runHistoryEntry', { id: run.id });
+    assert.equal(again?.kind === 'rows' && again.rows.length, 6);
+    assert.equal(api.history.list().length, before + 1);
+
+    // A corrected answer is vouched for: a dataset takes it as corrected, and the next Ask sees it as an example.
+    await vscode.commands.executeCommand('quarry.correctAnswer', { id: ask.id }, { sql: 'SELECT count(*) FROM concert' });
+    assert.deepEqual(api.history.vouchedPairs(path).find((p) => p.question === 'How many concerts are there?'), { question: 'How many concerts are there?', sql: 'SELECT count(*) FROM concert', db: path });
+    const out = join(workspace, 'dataset-from-history');
+    await vscode.commands.executeCommand<string>('quarry.buildDataset', { connection: path, histories: [api.history.path], out, schemaOnly: false, questions: 'history' });
+    const built = ['train', 'test'].flatMap((split) => readFileSync(join(out, split, 'quarry.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { question: string; sql: string }));
+    assert.ok(built.some((e) => e.question === 'How many concerts are there?' && e.sql === 'SELECT count(*) FROM concert'), JSON.stringify(built));
+    const config = vscode.workspace.getConfiguration('quarry');
+    await config.update('context.examples', 'on', vscode.ConfigurationTarget.Workspace);
+    try {
+      const next = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: path, question: 'How many concerts were held?' });
+      assert.ok(next?.context.examples.some((e) => e.question === 'How many concerts are there?' && e.sql === 'SELECT count(*) FROM concert'), JSON.stringify(next?.context.examples));
+    } finally {
+      await config.update('context.examples', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await vscode.commands.executeCommand('quarry.markAnswerWrong', { id: ask.id });
+    assert.equal(api.history.get(ask.id)?.feedback, 'wrong');
+    await vscode.commands.executeCommand('quarry.deleteHistoryEntry', { id: ask.id });
+    assert.equal(api.history.get(ask.id), undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('Build Dataset by hand: connection, history file, options and folder picked at the keyboard', async () => {
@@ -706,6 +888,12 @@ suite('Databases view (first window)', () => {
       keys: [{ type: 'concert' }, { press: 'Enter' }],
     });
     assert.match(connections, /concert_singer\.sqlite[\s\S]*openflights\.duckdb/);
+    const sources = await atKeyboard(join(workspace, 'ui-2-source.txt'), {
+      selector: quickInput,
+      text: 'Where the history comes from',
+      keys: [{ type: 'History or server log' }, { settle: true }, { press: 'Enter' }],
+    });
+    assert.match(sources, /Quarry's query history[\s\S]*History or server log files/);
     // The browser has no native dialog: VS Code's own file dialog takes a typed path.
     await atKeyboard(join(workspace, 'ui-2-history.txt'), {
       selector: quickInput,
@@ -728,13 +916,41 @@ suite('Databases view (first window)', () => {
     const manifest = JSON.parse(readFileSync(join(target!, 'manifest.json'), 'utf8'));
     assert.equal(manifest.settings.schemaOnly, true, 'the option ticked in the quick pick');
     assert.equal(manifest.database, 'synthetic.sqlite (schema only)');
-    assert.equal(manifest.counts.kept, 2);
+    assert.equal(manifest.counts.kept, 1);
     // A toast hides after a while in an unfocused headless window; the notification list keeps it.
     await vscode.commands.executeCommand('notifications.showList');
-    const toast = await atKeyboard(join(workspace, 'ui-5-summary.txt'), { selector: '.notifications-center', text: '2 examples (train 2, test 0)' });
+    const toast = await atKeyboard(join(workspace, 'ui-5-summary.txt'), { selector: '.notifications-center', text: '1 example (train 1, test 0) from 3 statements' });
+    assert.match(toast, /dropped 1 write statement, 1 no question/, 'the message says why statements were left out');
     assert.match(toast, /Open Folder/);
-    assert.match(toast, /Evaluate a Model on the Test Split/);
+    assert.match(toast, /Why Dropped/);
+    assert.doesNotMatch(toast, /Evaluate a Model/, 'no test split to evaluate on');
+    await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('notifications.hideList');
+
+    // Picking the same parent again: the earlier dataset is not replaced without asking.
+    const picks = { connection: spiderDb('concert_singer'), histories: [history], schemaOnly: false, questions: 'history' };
+    const beside = vscode.commands.executeCommand<string | undefined>('quarry.buildDataset', picks);
+    await atKeyboard(join(workspace, 'ui-6-folder.txt'), {
+      selector: quickInput,
+      text: 'Where to write the dataset',
+      keys: [{ press: 'Control+a' }, { paste: `${parent}/` }, { settle: true }, { press: 'Enter' }],
+    });
+    const asked = await atKeyboard(join(workspace, 'ui-7-replace.txt'), { selector: quickInput, text: 'already holds a dataset', keys: [{ type: 'beside' }, { settle: true }, { press: 'Enter' }] });
+    assert.match(asked, /quarry-dataset-concert_singer already holds a dataset\. Replace it\?[\s\S]*Write beside it, as quarry-dataset-concert_singer-2[\s\S]*Replace it/);
+    assert.equal(await beside, join(parent, 'quarry-dataset-concert_singer-2'));
+    assert.equal(JSON.parse(readFileSync(join(target!, 'manifest.json'), 'utf8')).settings.schemaOnly, true, 'the first dataset is untouched');
+
+    // Picking the dataset folder itself writes it there, not into a new folder nested inside it; Replace says so.
+    const replaced = vscode.commands.executeCommand<string | undefined>('quarry.buildDataset', picks);
+    await atKeyboard(join(workspace, 'ui-8-folder.txt'), {
+      selector: quickInput,
+      text: 'Where to write the dataset',
+      keys: [{ press: 'Control+a' }, { paste: `${target!}/` }, { settle: true }, { press: 'Enter' }],
+    });
+    await atKeyboard(join(workspace, 'ui-9-replace.txt'), { selector: quickInput, text: 'already holds a dataset', keys: [{ type: 'Replace it' }, { settle: true }, { press: 'Enter' }] });
+    assert.equal(await replaced, target);
+    assert.equal(JSON.parse(readFileSync(join(target!, 'manifest.json'), 'utf8')).settings.schemaOnly, false, 'replaced by the new build');
+    assert.ok(!existsSync(join(target!, 'quarry-dataset-concert_singer')), 'nothing nested');
   });
 
   test('the Databases view shows the connections and their tables on screen', async () => {
@@ -783,7 +999,7 @@ suite('Databases view (first window)', () => {
     const summary = JSON.parse(readFileSync(report, 'utf8')).summary;
     assert.deepEqual([summary.evaluated, summary.execAccuracy], [1, 1], JSON.stringify(summary.skippedExamples));
     const history = join(workspace, 'pg-history.sql');
-    writeFileSync(history, 'SELECT count(*) FROM singer;\nUPDATE singer SET age = age;\nSELECT name FROM stadium;\n');
+    writeFileSync(history, '-- How many singers?\nSELECT count(*) FROM singer;\nUPDATE singer SET age = age;\n-- The names of the stadiums\nSELECT name FROM stadium;\n');
     const out = join(workspace, 'pg-dataset');
     await config.update('model.grammar', 'sql', vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand<string>('quarry.buildDataset', { connection: url, histories: [history], out, schemaOnly: false, questions: 'history' });

@@ -21,6 +21,7 @@ function writeHistories(): string[] {
       '-- How many singers are there?',
       'SELECT count(*) FROM singer;',
       'select count(*)   from singer;', // duplicate template
+      '-- Which singers are from France?',
       "SELECT Name FROM singer WHERE Country = 'France';",
       "SELECT Name FROM singer WHERE Country = 'Netherlands';", // same template, other literal
       'DELETE FROM singer;', // write: never run
@@ -29,6 +30,7 @@ function writeHistories(): string[] {
       'SELEC broken;', // not SQL
       '-- Stadiums with a capacity over a limit',
       'SELECT Name, Capacity FROM stadium WHERE Capacity > 5000 ORDER BY Capacity DESC;',
+      '-- How many concerts has each singer sung in?',
       'SELECT T1.Name, count(*) FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.Singer_ID = T2.Singer_ID GROUP BY T1.Name;',
     ].join('\n'),
   );
@@ -39,7 +41,7 @@ function writeHistories(): string[] {
     jsonl,
     [
       JSON.stringify({ query: 'SELECT avg(Age), max(Age) FROM singer', question: 'What is the average and maximum age of singers?', timestamp: '2026-01-02' }),
-      JSON.stringify({ sql: 'SELECT count(*) FROM concert WHERE Year = 2015', user: 'ana' }),
+      JSON.stringify({ sql: 'SELECT count(*) FROM concert WHERE Year = 2015', user: 'ana', question: 'How many concerts were there in 2015?' }),
       '{"query": "SELECT',
       JSON.stringify({ statement: 'INSERT INTO singer (Singer_ID) VALUES (100)' }),
     ].join('\n'),
@@ -90,16 +92,22 @@ test('a history becomes train/test files: every statement accounted for, no writ
     duplicate: 2,
     'not a user query': 0,
     'unfilled parameter': 0,
+    // The shell history's and the CSV's queries came with no question: nothing to ask a model, nor to teach one.
+    'no question': 3,
+    'other database': 0,
   });
-  assert.equal(manifest.counts.kept, 9);
+  assert.equal(manifest.counts.kept, 6);
+  assert.deepEqual(manifest.counts.questions, { history: 6, model: 0, none: 0 });
+  assert.ok(manifest.droppedBecause.includes('3 no question: queries with no question in the history: have the model write the missing questions to keep them'), manifest.droppedBecause.join('\n'));
   const train = readFileSync(join(out, 'train', 'quarry.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const test_ = readFileSync(join(out, 'test', 'quarry.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const all = [...train, ...test_];
-  assert.equal(all.length, 9);
+  assert.equal(all.length, 6);
+  assert.ok(all.every((e) => e.question.length > 0), 'every example has its question');
   for (const example of all) assert.doesNotMatch(example.sql, /^\s*(DELETE|DROP|UPDATE|INSERT)/i);
   const trainTemplates = new Set(train.map((e) => e.template));
   assert.ok(test_.every((e) => !trainTemplates.has(e.template)), 'no template in both splits');
-  assert.ok(test_.length >= 2 && train.length >= 5);
+  assert.ok(test_.length >= 2 && train.length >= 3);
   const counted = all.find((e) => templateOf(e.sql).id === templateOf('SELECT count(*) FROM singer').id)!;
   assert.equal(counted.frequency, 2);
   assert.equal(counted.question, 'How many singers are there?');
@@ -140,7 +148,7 @@ test('schema-only mode: no value from the database rows appears in any output fi
   });
   const out = join(temp.dir, 'private');
   const manifest = await buildDataset({ dbPath: db, histories, out, questions: 'history', schemaOnly: true, workerScript: WORKER_SCRIPT });
-  assert.ok(manifest.counts.kept >= 8);
+  assert.ok(manifest.counts.kept >= 5, `${manifest.counts.kept} kept`);
   const built = ['train', 'test'].flatMap((split) =>
     readFileSync(join(out, split, 'quarry.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)),
   );
@@ -190,5 +198,5 @@ test('quarry dataset build streams a 100 MB history and accounts for every state
   assert.equal(manifest.counts.dropped['write statement'], statements / 4);
   assert.equal(manifest.counts.dropped.duplicate, statements - 3 - statements / 4);
   assert.match(run.stdout, new RegExp(`^statements read   ${statements}\\n`));
-  assert.match(run.stdout, /dropped: write statement/);
+  assert.match(run.stdout, new RegExp(`\\ndropped ${statements / 4} write statement: statements that change data`));
 });

@@ -165,3 +165,24 @@ test('a cancelled download stops, keeps its part, and the next run resumes it', 
   await downloadModel(`${server.url}/models/tiny.gguf`, { directory, sha256: TINY_SHA256 });
   assert.match(server.requests[start]!, /^GET \/models\/tiny\.gguf bytes=[1-9]\d*-$/);
 });
+
+test('a host that cannot be found at all is told apart as no network, with what to do instead, and nothing is left behind', async () => {
+  const directory = freshDir();
+  // .invalid never resolves (RFC 6761): as a machine without a network sees every host.
+  for (const reference of ['https://models.quarry.invalid/m.gguf', 'hf:bob/coder-GGUF:Q4_K_M']) {
+    const saved = process.env.HF_ENDPOINT;
+    process.env.HF_ENDPOINT = 'https://hub.quarry.invalid';
+    try {
+      await assert.rejects(downloadModel(reference, { directory, retries: 0 }), (error: unknown) => {
+        assert.ok(error instanceof EngineError);
+        assert.equal(error.code, 'offline', error.message);
+        assert.match(error.message, /^cannot reach (models|hub)\.quarry\.invalid to download the model \((ENOTFOUND|EAI_AGAIN)\): is this machine offline\? Choose a \.gguf file on disk, or the sample model$/);
+        return true;
+      });
+    } finally {
+      if (saved === undefined) delete process.env.HF_ENDPOINT;
+      else process.env.HF_ENDPOINT = saved;
+    }
+  }
+  assert.deepEqual(existsSync(directory) ? readdirSync(directory).filter((name) => !name.startsWith('.')) : [], []);
+});

@@ -31,7 +31,7 @@ function project(name: string): { dir: string; db: string; history: string } {
   return { dir, db, history };
 }
 
-const build = (db: string, history: string, out: string) => quarry(['dataset', 'build', '--db', db, '--history', history, '--out', out]);
+const build = (db: string, history: string, out: string, ...more: string[]) => quarry(['dataset', 'build', '--db', db, '--history', history, '--out', out, ...more]);
 
 test('dataset build refuses --out at the database, at the folder holding it, and at a folder of other files, and every byte stays', () => {
   const { dir, db, history } = project('proj');
@@ -59,17 +59,22 @@ test('dataset build refuses --out at the database, at the folder holding it, and
   assert.equal(readFileSync(file, 'utf8'), 'x');
 });
 
-test('dataset build writes into a new or empty folder, replaces its own earlier output, and refuses it once a user file is added', () => {
+test('dataset build writes into a new or empty folder, replaces its own earlier output only with --replace, and refuses it once a user file is added', () => {
   const { db, history } = project('proj2');
   const empty = join(temp.dir, 'empty');
   mkdirSync(empty);
   assert.equal(build(db, history, empty).code, 0);
   assert.ok(existsSync(join(empty, 'manifest.json')));
-  const again = build(db, history, empty);
+  const first = readFileSync(join(empty, 'manifest.json'), 'utf8');
+  const unasked = build(db, history, empty);
+  assert.equal(unasked.code, 2, unasked.stderr);
+  assert.match(unasked.stderr, /holds an earlier dataset; replace it on purpose \(--replace\), or give a new folder/);
+  assert.equal(readFileSync(join(empty, 'manifest.json'), 'utf8'), first, 'the earlier dataset is untouched');
+  const again = build(db, history, empty, '--replace');
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(readdirSync(temp.dir).filter((name) => /partial|old|\.lock/.test(name)), [], 'no work folder or lock is left behind');
   writeFileSync(join(empty, 'train', 'mine.txt'), 'mine');
-  const refused = build(db, history, empty);
+  const refused = build(db, history, empty, '--replace');
   assert.equal(refused.code, 2);
   assert.equal(readFileSync(join(empty, 'train', 'mine.txt'), 'utf8'), 'mine');
   const fresh = join(temp.dir, 'fresh');

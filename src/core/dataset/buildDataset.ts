@@ -28,16 +28,9 @@ import { checkOutputFolder } from '../files/checkOutputPath';
 import { OutputLock } from '../files/OutputLock';
 import { isDatasetFolder, replaceDatasetFolder, DATASET_GENERATOR } from './datasetFolder';
 import { ALL_FORMATS, EXPORT_FORMATS, type DatasetFormat, type ExportContext, type ExportFormat } from './exportFormats';
+import { DROP_REASONS, describeDrops, type DropReason } from './dropReasons';
+import { FileError } from '../files/FileError';
 
-
-export type DropReason =
-  | 'unreadable' | 'dot-command' | 'write statement' | 'parse error' | 'grammar refuses' | 'execution error' | 'timeout' | 'empty result' | 'duplicate'
-  /** pg_stat_statements entries that name none of the database's tables (BEGIN, SET, catalog reads), or that Quarry ran itself. */
-  | 'not a user query'
-  /** A `$n` whose column could not be told, so no value from the data could stand in for it. */
-  | 'unfilled parameter';
-
-const DROP_REASONS: DropReason[] = ['unreadable', 'dot-command', 'write statement', 'parse error', 'grammar refuses', 'execution error', 'timeout', 'empty result', 'duplicate', 'not a user query', 'unfilled parameter'];
 
 export interface BuildOptions {
   /** A SQLite or DuckDB file, or a postgresql:// URL. */
@@ -47,6 +40,11 @@ export interface BuildOptions {
   /** History files, and `pg_stat_statements` for the server's own statement statistics. */
   histories: string[];
   out: string;
+  /**
+   * Replace an earlier dataset Quarry wrote at `out` (never anything else). Without it such a
+   * folder is refused, so a build never silently takes the place of one the user may still want.
+   */
+  replace?: boolean;
   /** Put no row of the database anywhere: ground truth comes from a synthetic instance of its schema. */
   schemaOnly?: boolean;
   questions: 'history' | 'model' | 'none';
@@ -86,6 +84,8 @@ export interface BuildManifest {
   database: string;
   settings: Record<string, unknown>;
   counts: { statements: number; kept: number; dropped: Record<DropReason, number>; questions: Record<BuiltExample['questionSource'], number> };
+  /** Each nonzero drop with what it means: "12 grammar refuses: queries the narrow grammar … cannot write …". */
+  droppedBecause: string[];
   /** Present when the model wrote no question for some queries: the first few reasons. */
   questionErrors?: string[];
   splits: { train: number; test: number };
@@ -109,6 +109,9 @@ export async function buildDataset(options: BuildOptions): Promise<BuildManifest
   for (const history of files) checkInputFile(history, 'history file');
   const rules = { inputs: [...(isUrlTarget(options.dbPath) ? [] : [options.dbPath]), ...files], isOwnOutput: isDatasetFolder, option: 'output folder' };
   checkOutputFolder(out, rules);
+  if (!options.replace && isDatasetFolder(out)) {
+    throw new FileError('output-refused', `output folder ${out} holds an earlier dataset; replace it on purpose (--replace), or give a new folder`);
+  }
   const lock = OutputLock.acquire(out, 'output folder');
   try {
     return await buildInto(out, { ...options, out }, () => checkOutputFolder(out, rules));
@@ -147,13 +150,12 @@ async function buildInto(out: string, options: BuildOptions, recheckOutput: () =
     const { kept, hints, schemaDdl, schema } = truth;
 
     const { questions, errors: questionErrors } = await writeQuestions(kept.map((k) => k.sql), hints, schemaDdl, options);
-    const testTemplates = pickTestTemplates(kept.map((k) => k.template), options.testFraction ?? DEFAULT_TEST_FRACTION, options.seed ?? DEFAULT_SPLIT_SEED);
-    const examples: BuiltExample[] = kept.map((k, i) => ({
-      ...k,
-      question: questions[i]!.text,
-      questionSource: questions[i]!.source,
-      split: testTemplates.has(k.template) ? 'test' : 'train',
-    }));
+    // Asked for questions, an example without one can neither be asked of a model nor teach one: only
+    // --questions none (SQL alone, on purpose) keeps them.
+    const answerable = kept.flatMap((k, i) => (options.questions === 'none' || questions[i]!.text ? [{ ...k, question: questions[i]!.text, questionSource: questions[i]!.source }] : []));
+    dropped['no question'] += kept.length - answerable.length;
+    const testTemplates = pickTestTemplates(answerable.map((k) => k.template), options.testFraction ?? DEFAULT_TEST_FRACTION, options.seed ?? DEFAULT_SPLIT_SEED);
+    const examples: BuiltExample[] = answerable.map((k) => ({ ...k, split: testTemplates.has(k.template) ? 'test' : 'train' }));
     // Where the database will be once the folder is in place: files name it relative to themselves.
     const finalDb = options.schemaOnly ? join(options.out, basename(truth.dbPath)) : options.dbPath;
     options.onProgress?.({ stage: 'writing', done: 0, total: examples.length });
@@ -164,6 +166,7 @@ async function buildInto(out: string, options: BuildOptions, recheckOutput: () =
       database: options.schemaOnly ? `${basename(truth.dbPath)} (schema only)` : describeTarget(options.dbPath),
       settings: { schemaOnly: !!options.schemaOnly, questions: options.questions, grammar: options.grammar ?? DEFAULT_GRAMMAR, testFraction: options.testFraction ?? DEFAULT_TEST_FRACTION, seed: options.seed ?? DEFAULT_SPLIT_SEED, dropEmpty: !!options.dropEmpty, formats: options.formats ?? ALL_FORMATS },
       counts: { statements, kept: examples.length, dropped, questions: countBy(examples.map((e) => e.questionSource)) },
+      droppedBecause: describeDrops(dropped, options.grammar ?? DEFAULT_GRAMMAR),
       ...(questionErrors.length ? { questionErrors } : {}),
       splits: { train: examples.filter((e) => e.split === 'train').length, test: examples.filter((e) => e.split === 'test').length },
       files,
@@ -196,6 +199,7 @@ async function* historyStatements(options: BuildOptions): AsyncGenerator<History
     }
     yield* readHistory(history, {
       signal: options.signal,
+      database: options.dbPath,
       onBytes: (bytes) => options.onProgress?.({ stage: 'reading', done: bytesBefore + bytes, total: totalBytes }),
     });
     bytesBefore += statSync(history).size;
@@ -300,6 +304,7 @@ async function runCandidatesOn(db: IsolatedDatabase, options: BuildOptions, cand
 /** Reasons known without touching the database: a write is refused here, before anything could run it. */
 function earlyDropReason(statement: HistoryStatement): DropReason | null {
   if (statement.unreadable) return 'unreadable';
+  if (statement.otherDatabase) return 'other database';
   // Quarry's own statements reach server logs and statistics too: its catalog reads are no examples.
   if (statement.notUserQuery || isInternalQuery(statement.sql)) return 'not a user query';
   if (statement.dotCommand) return 'dot-command';

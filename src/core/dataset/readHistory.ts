@@ -3,9 +3,11 @@ import { basename } from 'node:path';
 import { FileError } from '../files/FileError';
 import { tokenizeSql } from '../sql/tokenizeSql';
 import { substituteParameters } from './fillParameters';
+import Database from 'better-sqlite3';
+import { connectionKey, isQueryHistoryFile } from '../history/QueryHistory';
 
 /** `postgres-log`: a server log with log_statement = 'all' (or log_min_duration_statement); `postgres-csvlog` its csvlog form. JSON logs read as jsonl. */
-export type HistoryKind = 'sql' | 'jsonl' | 'csv' | 'shell' | 'postgres-log' | 'postgres-csvlog';
+export type HistoryKind = 'sql' | 'jsonl' | 'csv' | 'shell' | 'postgres-log' | 'postgres-csvlog' | 'quarry-history';
 
 /** One statement read from a history file, with where it came from. */
 export interface HistoryStatement {
@@ -24,12 +26,16 @@ export interface HistoryStatement {
   calls?: number;
   /** A statement that is no question of the data: it names none of the database's tables, or Quarry ran it itself. */
   notUserQuery?: boolean;
+  /** An entry of Quarry's own history that was asked of another database than the one being built for. */
+  otherDatabase?: boolean;
 }
 
 export interface ReadOptions {
   /** Bytes read so far, for a progress bar. */
   onBytes?: (bytes: number) => void;
   signal?: AbortSignal;
+  /** The database the statements are for: Quarry's own history holds other databases' entries too. */
+  database?: string;
 }
 
 const SQL_FIELDS = ['query', 'sql', 'statement', 'query_text', 'querytext'];
@@ -51,6 +57,7 @@ const LOG_TIME = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Za-z0-9+:-]+)
 
 /** Tells the kind of a history file by its name (shell histories) and its first bytes. */
 export function detectHistoryKind(path: string): HistoryKind {
+  if (isQueryHistoryFile(path)) return 'quarry-history';
   if (/^\.?(sqlite|duckdb)_history$/.test(basename(path))) return 'shell';
   const head = readHead(path, 64 * 1024);
   const firstLine = head.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
@@ -68,6 +75,7 @@ export function detectHistoryKind(path: string): HistoryKind {
  */
 export async function* readHistory(path: string, options: ReadOptions = {}): AsyncGenerator<HistoryStatement> {
   const kind = detectHistoryKind(path);
+  if (kind === 'quarry-history') return yield* quarryHistoryStatements(path, options);
   const overlong: number[] = [];
   const lines = streamLines(path, options, overlong);
   const statements =
@@ -81,6 +89,33 @@ export async function* readHistory(path: string, options: ReadOptions = {}): Asy
     yield statement;
   }
   yield* overlongLines(overlong, path);
+}
+
+/**
+ * Quarry's own history: each Ask and Run that ran, as the user corrected it; an answer marked wrong
+ * and not corrected is left out, as is an entry that failed. Read-only, beside the editor writing it.
+ */
+function* quarryHistoryStatements(path: string, options: ReadOptions): Generator<HistoryStatement> {
+  const history = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const database = options.database === undefined ? undefined : connectionKey(options.database);
+    const rows = history
+      .prepare("SELECT id, at, connection, coalesce(corrected_question, question) AS question, coalesce(corrected_sql, sql) AS sql FROM entries WHERE error IS NULL AND (feedback IS NOT 'wrong' OR corrected_sql IS NOT NULL) ORDER BY id")
+      .iterate() as Iterable<{ id: number; at: string; connection: string; question: string | null; sql: string }>;
+    for (const row of rows) {
+      options.signal?.throwIfAborted();
+      yield {
+        sql: row.sql,
+        ...(row.question ? { question: row.question } : {}),
+        timestamp: row.at,
+        source: path,
+        line: row.id,
+        ...(database !== undefined && row.connection !== database ? { otherDatabase: true } : {}),
+      };
+    }
+  } finally {
+    history.close();
+  }
 }
 
 function* overlongLines(lines: number[], source: string): Generator<HistoryStatement> {

@@ -5,6 +5,8 @@ export type EngineErrorCode =
   | 'model-invalid'
   | 'model-load-failed'
   | 'download-failed'
+  /** A download's host could not be reached at all (no DNS, no route): most likely no network. */
+  | 'offline'
   | 'checksum-mismatch'
   | 'generation-failed'
   | 'no-model'

@@ -122,7 +122,9 @@ export async function downloadModel(reference: string, options: DownloadOptions)
       await fetchInto(url, part, options);
       break;
     } catch (error) {
-      if (error instanceof EngineError || options.signal?.aborted || attempt >= retries) throw asDownloadError(error, url, options.signal);
+      const failure = asDownloadError(error, url, options.signal);
+      // A dropped connection is worth another try; a host that cannot be found at all is not.
+      if (error instanceof EngineError || failure.code !== 'download-failed' || attempt >= retries) throw failure;
     }
   }
   if (options.sha256) {
@@ -197,10 +199,16 @@ async function sha256Of(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Node's words for a host that cannot be reached at all, as opposed to one that answered badly. */
+const NO_NETWORK = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN']);
+
 function asDownloadError(error: unknown, url: string, signal?: AbortSignal): EngineError {
   if (error instanceof EngineError) return error;
   if (signal?.aborted) return new EngineError('cancelled', 'download cancelled; it resumes where it stopped next time');
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code && NO_NETWORK.has(cause.code)) {
+    return new EngineError('offline', `cannot reach ${new URL(url).host} to download the model (${cause.code}): is this machine offline? Choose a .gguf file on disk, or the sample model`);
+  }
   return new EngineError('download-failed', `download failed for ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
 }
 

@@ -24,6 +24,18 @@ export class EvalInputError extends Error {
   readonly code = 'bad-input';
 }
 
+/**
+ * A model asked an empty question answers nothing it was asked, so its score would be noise: such a
+ * dataset is refused before a model is loaded, naming how many and what to do.
+ */
+export function refuseUnaskable(examples: EvalExample[]): void {
+  const unasked = examples.filter((e) => !e.question.trim());
+  if (unasked.length === 0) return;
+  throw new EvalInputError(
+    `${unasked.length} of the ${examples.length} examples have no question (the first: example ${unasked[0]!.index}); a model cannot be asked them: write the questions (quarry dataset build --questions model) or score predictions instead`,
+  );
+}
+
 /** Spider layout: `<dir>/<split>.json` and `<dir>/database/<db_id>/<db_id>.sqlite`. */
 export function loadSpiderDataset(dir: string, split: 'dev' | 'train'): EvalExample[] {
   const file = spiderSplitFile(dir, split);

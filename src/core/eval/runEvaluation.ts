@@ -12,7 +12,7 @@ import { IsolatedDatabase } from '../db/IsolatedDatabase';
 import type { LanguageModel } from '../engine/LanguageModel';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import type { ServerCredentials } from '../types/ServerCredentials';
-import type { EvalExample } from './EvalDataset';
+import { refuseUnaskable, type EvalExample } from './EvalDataset';
 import { extractLiterals } from '../instances/extractLiterals';
 import { generateInstancesInWorker } from '../instances/generateInstancesInWorker';
 import { EvalScorer } from './EvalScorer';
@@ -58,6 +58,8 @@ export interface EvalContextOptions {
 export interface EvalOptions {
   /** The report's path; progress is saved next to it as `<report>.progress.jsonl`. */
   report: string;
+  /** What the run is called where runs are picked; without it, runName(settings). */
+  name?: string;
   /** Recorded in the report, and compared when resuming: every setting that can change a verdict. */
   settings: Record<string, unknown>;
   /** Files the verdicts depend on (dataset, predictions, model): a resumed run refuses if one changed. */
@@ -103,6 +105,7 @@ const MAX_RESULT_ROWS = 1_000_000;
  * examples go to the progress file in small batches, so an interrupted run resumes where it stopped.
  */
 export async function runEvaluation(examples: EvalExample[], predictor: Predictor, options: EvalOptions): Promise<EvalReport> {
+  if (predictor.kind === 'model') refuseUnaskable(examples);
   const progressFile = `${options.report}.progress.jsonl`;
   const inputs = [...(options.inputs ?? []), ...new Set(examples.flatMap((e) => (e.dbPath && !isUrlTarget(e.dbPath) ? [e.dbPath] : [])))];
   checkOutputFile(options.report, { inputs, isOwnOutput: (path) => startsLike(path, REPORT_START), option: 'report' });
@@ -159,7 +162,7 @@ async function evaluateAll(examples: EvalExample[], predictor: Predictor, option
   }
 
   const ordered = examples.map((e) => done.get(e.index)).filter((r): r is ExampleResult => r !== undefined);
-  const report: EvalReport = { settings, summary: summarizeResults(ordered, (performance.now() - started) / 1000, scoredMetrics(options), options.efficiency?.metrics ?? []), examples: ordered };
+  const report: EvalReport = { settings, ...(options.name ? { name: options.name } : {}), summary: summarizeResults(ordered, (performance.now() - started) / 1000, scoredMetrics(options), options.efficiency?.metrics ?? []), examples: ordered };
   writeAtomically(options.report, `${JSON.stringify(report, null, 1)}\n`);
   return report;
 }

@@ -4,6 +4,7 @@ import type { EvalReport } from './evalReport';
 /** A saved run, as the panel lists it. */
 export interface ReportListing {
   path: string;
+  /** The run's name: the user's, or the model (or predictions) on the dataset. */
   name: string;
   createdAt: string;
   execAccuracy: number;
@@ -29,10 +30,16 @@ export type EvalPanelMethods = {
   openReport: { params: { path: string }; result: EvalReport };
   exampleDetail: { params: { path: string; index: number }; result: ExampleDetail };
   openSql: { params: { sql: string }; result: null };
+  /** Asks the user for a new name (the editor's input box); null when they cancel. */
+  renameReport: { params: { path: string }; result: { name: string } | null };
 };
 
 /** Events the extension pushes to the webview. */
 export type EvalPanelEvent =
-  | { event: 'progress'; done: number; total: number; correct: number; evaluated: number }
-  | { event: 'show'; path: string; comparePath?: string }
+  | { event: 'progress'; name: string; done: number; total: number; correct: number; evaluated: number }
+  /**
+   * A run to show, as the baseline (A) unless `asCandidate`: a run that just finished is the
+   * candidate beside the baseline already shown, so its gains read as gains.
+   */
+  | { event: 'show'; path: string; comparePath?: string; asCandidate?: boolean }
   | { event: 'reportsChanged' };

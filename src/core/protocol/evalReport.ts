@@ -88,6 +88,8 @@ export interface LevelFigures {
 
 export interface EvalReport {
   settings: Record<string, unknown>;
+  /** A name the user gave the run (`quarry eval --name`, Rename in the panel); without one, runName(settings). */
+  name?: string;
   summary: EvalSummary;
   examples: ExampleResult[];
 }

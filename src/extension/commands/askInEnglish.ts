@@ -7,10 +7,13 @@ import { notificationText } from '../../core/util/notificationText';
 import type { Connection, ConnectionStore } from '../ConnectionStore';
 import type { ModelManager } from '../ModelManager';
 import type { PromptContextSources } from '../PromptContextSources';
+import type { QueryHistoryService } from '../QueryHistoryService';
 import { pickConnection } from '../pickConnection';
 import type { SqlConnectionBinding } from '../SqlConnectionBinding';
 import { withCancellableProgress } from '../withCancellableProgress';
 import { readSettings } from '../settings';
+import { EngineError } from '../../core/engine/EngineError';
+import { COMMANDS } from '../commandIds';
 import { reportError } from '../reportError';
 import { requireModel } from '../requireModel';
 
@@ -18,6 +21,8 @@ export interface AskArgs {
   /** Path of a connected database; by default the active SQL file's, else asked for when there are several. */
   connection?: string;
   question?: string;
+  /** A question to start the input box with: one an Ask that failed was given, so it is not typed again. */
+  draft?: string;
 }
 
 /**
@@ -29,6 +34,7 @@ export async function askInEnglish(
   binding: SqlConnectionBinding,
   models: ModelManager,
   promptContext: PromptContextSources,
+  history: QueryHistoryService,
   log: vscode.LogOutputChannel,
   args: AskArgs = {},
 ): Promise<AskResult | undefined> {
@@ -40,6 +46,7 @@ export async function askInEnglish(
     (await vscode.window.showInputBox({
       title: `Ask ${basename(connection.path)}`,
       prompt: 'A question in plain English',
+      ...(args.draft ? { value: args.draft } : {}),
       ignoreFocusOut: true,
     }));
   if (!question?.trim()) return undefined;
@@ -66,12 +73,21 @@ export async function askInEnglish(
       return answer;
     } catch (error) {
       if (signal.aborted) return undefined;
-      reportError(log, 'ask failed', error);
+      offerAskAgain(log, connection.path, question, error);
       return undefined;
     }
   });
   if (!result) return undefined;
   logTrace(log, connection, question, result);
+  history.record({
+    kind: 'ask',
+    connection: connection.path,
+    question,
+    sql: result.sql,
+    ms: result.attempts.reduce((sum, attempt) => sum + attempt.ms, 0),
+    rows: null,
+    error: result.valid ? null : (result.attempts.at(-1)?.error ?? 'the database rejected it'),
+  });
   await insertSql(answerWithQuestion(question, result.sql, connection.schema.dialect));
   if (!result.valid) {
     void vscode.window
@@ -82,6 +98,21 @@ export async function askInEnglish(
       .then((c) => c && log.show());
   }
   return result;
+}
+
+/**
+ * A failed Ask keeps its question (issue 31, 8.3): Ask Again opens the box with it, and when the
+ * model was the trouble, Select Model… comes first.
+ */
+function offerAskAgain(log: vscode.LogOutputChannel, connection: string, question: string, error: unknown): void {
+  const again = () => vscode.commands.executeCommand(COMMANDS.askInEnglish, { connection, draft: question } satisfies AskArgs);
+  const modelTrouble = error instanceof EngineError && error.code !== 'generation-failed';
+  reportError(log, 'ask failed', error, {
+    actions: [
+      ...(modelTrouble ? [{ label: 'Select Model…', run: async () => (await vscode.commands.executeCommand<boolean>(COMMANDS.selectModel)) === true && again() }] : []),
+      { label: 'Ask Again', run: again },
+    ],
+  });
 }
 
 /** The given database; else the one the active SQL file is written against; else one picked. */

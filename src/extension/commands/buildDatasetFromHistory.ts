@@ -1,6 +1,8 @@
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { buildDataset } from '../../core/dataset/buildDataset';
+import { isDatasetFolder } from '../../core/dataset/datasetFolder';
 import { PG_STAT_STATEMENTS } from '../../core/dataset/readPgStatStatements';
 import { databaseNameOf, isUrlTarget } from '../../core/db/databaseEngines';
 import type { ConnectionStore } from '../ConnectionStore';
@@ -18,6 +20,8 @@ export interface BuildDatasetArgs {
   out?: string;
   schemaOnly?: boolean;
   questions?: 'history' | 'model' | 'none';
+  /** Replace an earlier dataset at `out` without asking (an API caller that has asked already). */
+  replace?: boolean;
 }
 
 /** "Quarry: Build Dataset from Query History…": connection, history files, options, then progress and a summary. */
@@ -25,12 +29,13 @@ export async function buildDatasetFromHistory(
   store: ConnectionStore,
   models: ModelManager,
   workerScript: string,
+  historyPath: string,
   log: vscode.LogOutputChannel,
   args: BuildDatasetArgs = {},
 ): Promise<string | undefined> {
   const connection = args.connection ?? (await pickConnection(store, 'History of which database?'))?.path;
   if (!connection) return undefined;
-  const histories = args.histories ?? (await pickHistories(isUrlTarget(connection)));
+  const histories = args.histories ?? (await pickHistories(isUrlTarget(connection), historyPath));
   if (!histories?.length) return undefined;
   let schemaOnly = args.schemaOnly ?? false;
   let questions = args.questions ?? 'history';
@@ -58,7 +63,10 @@ export async function buildDatasetFromHistory(
       })
     )?.[0]?.fsPath;
   if (!out) return undefined;
-  const target = args.out ?? join(out, `quarry-dataset-${databaseNameOf(connection)}`);
+  // A picked folder that is itself a dataset is the one to write (not a new one nested inside it).
+  const picked = args.out ?? (isDatasetFolder(out) ? out : join(out, `quarry-dataset-${databaseNameOf(connection)}`));
+  const target = await confirmTarget(picked, args.replace ?? false);
+  if (!target) return undefined;
   const password = await store.passwordOf(connection);
 
   const manifest = await withCancellableProgress('Quarry: building dataset', async (report, signal) => {
@@ -69,6 +77,7 @@ export async function buildDatasetFromHistory(
         ...(password ? { password } : {}),
         histories,
         out: target,
+        replace: isDatasetFolder(target),
         schemaOnly,
         questions,
         grammar: readSettings().grammar,
@@ -85,37 +94,66 @@ export async function buildDatasetFromHistory(
     }
   });
   if (!manifest) return undefined;
-  const droppedText = Object.entries(manifest.counts.dropped)
-    .filter(([, n]) => n)
-    .map(([reason, n]) => `${n} ${reason}`)
-    .join(', ');
+  const dropped = Object.entries(manifest.counts.dropped).filter(([, n]) => n);
+  const droppedText = dropped.map(([reason, n]) => `${n} ${reason}`).join(', ');
   log.info(`dataset written to ${target}: ${manifest.counts.kept} kept of ${manifest.counts.statements}; dropped ${droppedText || 'none'}`);
+  for (const line of manifest.droppedBecause) log.info(`  dropped ${line}`);
+  const actions = ['Open Folder', ...(manifest.splits.test > 0 ? ['Evaluate a Model on the Test Split'] : []), ...(dropped.length ? ['Why Dropped'] : [])];
   void vscode.window
     .showInformationMessage(
-      `Quarry: ${manifest.counts.kept} examples (train ${manifest.splits.train}, test ${manifest.splits.test}) from ${manifest.counts.statements} statements.`,
-      'Open Folder',
-      'Evaluate a Model on the Test Split',
+      `Quarry: ${manifest.counts.kept} example${manifest.counts.kept === 1 ? '' : 's'} (train ${manifest.splits.train}, test ${manifest.splits.test}) from ${manifest.counts.statements} statements${droppedText ? `; dropped ${droppedText}` : ''}.`,
+      ...actions,
     )
     .then((choice) => {
       if (choice === 'Open Folder') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
+      if (choice === 'Why Dropped') log.show(true);
       if (choice?.startsWith('Evaluate'))
         void vscode.commands.executeCommand(COMMANDS.runEvaluation, { dataset: join(target, 'test', 'quarry.jsonl'), useModel: true });
     });
   return target;
 }
 
-/** History files; for a Postgres server, its pg_stat_statements view as well or instead. */
-async function pickHistories(server: boolean): Promise<string[] | undefined> {
-  if (server) {
+/**
+ * Never replaces a folder without asking: an earlier dataset at the target is replaced only when
+ * the user says so, or the new one goes beside it under the next free name.
+ */
+async function confirmTarget(target: string, replace: boolean): Promise<string | undefined> {
+  if (!isDatasetFolder(target) || replace) return target;
+  const beside = freeName(target);
+  // A quick pick, not a modal: it is answered at the keyboard like every other step of this command.
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: `$(new-folder) Write beside it, as ${basename(beside)}`, id: 'beside' as const },
+      { label: '$(replace-all) Replace it', description: 'the earlier dataset is removed only once the new one is whole', id: 'replace' as const },
+    ],
+    { title: `${basename(target)} already holds a dataset. Replace it?`, placeHolder: target, ignoreFocusOut: true },
+  );
+  return choice?.id === 'replace' ? target : choice?.id === 'beside' ? beside : undefined;
+}
+
+/** `name-2`, `name-3`, … beside `target`: the first that does not exist or is an empty folder. */
+function freeName(target: string): string {
+  for (let n = 2; ; n++) {
+    const candidate = join(dirname(target), `${basename(target)}-${n}`);
+    if (!existsSync(candidate) || readdirSync(candidate).length === 0) return candidate;
+  }
+}
+
+/** Quarry's own history, history files, and for a Postgres server its pg_stat_statements view. */
+async function pickHistories(server: boolean, historyPath: string): Promise<string[] | undefined> {
+  const own = existsSync(historyPath) && readSettings().history.enabled;
+  if (server || own) {
     const source = await vscode.window.showQuickPick(
       [
-        { label: '$(server) pg_stat_statements', description: 'the statements the server has counted, with their call counts', id: 'stats' as const },
+        ...(own ? [{ label: "$(history) Quarry's query history", description: 'your Asks (as you marked and corrected them) and Runs on this database', id: 'own' as const }] : []),
+        ...(server ? [{ label: '$(server) pg_stat_statements', description: 'the statements the server has counted, with their call counts', id: 'stats' as const }] : []),
         { label: '$(file) History or server log files…', description: '.sql, JSONL, CSV, or Postgres logs (stderr, csvlog, jsonlog)', id: 'files' as const },
       ],
       { title: 'Where the history comes from' },
     );
     if (!source) return undefined;
     if (source.id === 'stats') return [PG_STAT_STATEMENTS];
+    if (source.id === 'own') return [historyPath];
   }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,

@@ -1,8 +1,9 @@
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_REMOTE_CONCURRENCY } from '../../core/engine/remote/RemoteModel';
 import { loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../../core/eval/EvalDataset';
 import { runEvaluation as evaluate, type Predictor } from '../../core/eval/runEvaluation';
+import { runName } from '../../core/eval/runName';
 import { EvalPanel } from '../EvalPanel';
 import type { ConnectionStore } from '../ConnectionStore';
 import { isUrlTarget } from '../../core/db/databaseEngines';
@@ -43,8 +44,17 @@ export async function runEvaluationCommand(
     return undefined;
   }
   if (choices.limit) examples = examples.slice(0, choices.limit);
-  const label = `${basename(choices.spider ?? choices.dataset ?? 'dataset')}-${choices.useModel ? basename(readSettings().model.source) : basename(choices.predictions ?? '')}`;
-  const report = join(reportsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${label.replace(/[^\w.-]+/g, '_')}.json`);
+  const model = choices.useModel ? readSettings().server.endpoint || readSettings().model.source : undefined;
+  // The CLI's shape, so a run is named and compared alike wherever it was made.
+  const settings = {
+    dataset: choices.spider ? { spider: choices.spider, split: choices.split } : { jsonl: choices.dataset! },
+    predictions: choices.predictions,
+    model,
+    limit: choices.limit ?? null,
+  };
+  const name = runName(settings);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const report = join(reportsDir, `${name.replace(/[^\w.-]+/g, '_').slice(0, 80)}-${stamp}.json`);
   const panel = EvalPanel.show(extensionUri, reportsDir, (path) => store.credentialsForDataTarget(path));
   const passwords = await serverPasswords(store, examples);
   return withCancellableProgress('Quarry: evaluating', async (show, signal) => {
@@ -59,7 +69,7 @@ export async function runEvaluationCommand(
       }
       const result = await evaluate(examples, predictor, {
         report,
-        settings: { ...choices, model: choices.useModel ? readSettings().server.endpoint || readSettings().model.source : undefined },
+        settings,
         // A serving engine batches what it is sent at once; a local model answers one question at a time.
         concurrency: choices.useModel && models.engine.status?.device === 'remote' ? DEFAULT_REMOTE_CONCURRENCY : 1,
         workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'dbWorker.js').fsPath,
@@ -68,11 +78,11 @@ export async function runEvaluationCommand(
         signal,
         onProgress: (p) => {
           show(`${p.done}/${p.total}`, (100 * p.done) / Math.max(p.total, 1));
-          void panel.post({ event: 'progress', ...p });
+          void panel.post({ event: 'progress', name, ...p });
         },
       });
       log.info(`evaluation saved: ${report} (execution accuracy ${(100 * result.summary.execAccuracy).toFixed(1)}%)`);
-      await panel.post({ event: 'show', path: report });
+      await panel.post({ event: 'show', path: report, asCandidate: true });
       return report;
     } catch (error) {
       if (signal.aborted) {

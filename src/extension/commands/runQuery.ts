@@ -9,6 +9,7 @@ import { pickConnection } from '../pickConnection';
 import { ResultsPanel } from '../ResultsPanel';
 import { readSettings } from '../settings';
 import type { SqlConnectionBinding } from '../SqlConnectionBinding';
+import type { QueryHistoryService } from '../QueryHistoryService';
 
 export interface RunQueryArgs {
   /** The document and the offset of the statement to run (the CodeLens gives them); by default the cursor's. */
@@ -29,6 +30,7 @@ export async function runQuery(
   store: ConnectionStore,
   binding: SqlConnectionBinding,
   diagnostics: vscode.DiagnosticCollection,
+  history: QueryHistoryService,
   args: RunQueryArgs = {},
 ): Promise<ResultsView | undefined> {
   const editor = args.uri ? await vscode.window.showTextDocument(vscode.Uri.parse(args.uri), { preserveFocus: true }) : vscode.window.activeTextEditor;
@@ -48,9 +50,10 @@ export async function runQuery(
   diagnostics.delete(document.uri);
   const settings = readSettings();
   const database = basename(connection.path);
+  const run = ResultsPanel.start(extensionUri, { kind: 'running', sql: statement.text, database, startedAt: Date.now() });
   let view: ResultsView;
   try {
-    const result = await connection.db.query(statement.text, { maxRows: settings.maxRows, timeoutMs: settings.queryTimeoutMs });
+    const result = await connection.db.query(statement.text, { maxRows: settings.maxRows, timeoutMs: settings.queryTimeoutMs, signal: run.signal });
     view = {
       kind: 'rows',
       sql: statement.text,
@@ -64,11 +67,25 @@ export async function runQuery(
       elapsedMs: result.elapsedMs,
     };
   } catch (error) {
-    const message = (error as Error).message;
-    view = { kind: 'error', sql: statement.text, database, message };
-    markError(diagnostics, document, statement, message);
+    if (run.signal.aborted) {
+      // Stopped on purpose: nothing in the SQL to mark.
+      view = { kind: 'error', sql: statement.text, database, message: 'Cancelled: the statement was stopped.' };
+    } else {
+      const message = (error as Error).message;
+      view = { kind: 'error', sql: statement.text, database, message };
+      markError(diagnostics, document, statement, message);
+    }
   }
-  ResultsPanel.show(extensionUri, view);
+  run.finish(view);
+  history.record({
+    kind: 'run',
+    connection: connection.path,
+    question: null,
+    sql: statement.text.trim(),
+    ms: view.kind === 'rows' ? view.elapsedMs : null,
+    rows: view.kind === 'rows' ? view.rows.length : null,
+    error: view.kind === 'error' ? view.message : null,
+  });
   return view;
 }
 

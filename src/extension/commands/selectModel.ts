@@ -6,12 +6,15 @@ import { SAMPLE_MODEL } from '../../core/models/sampleModel';
 import { estimatedMemoryBytes, formatGigabytes, MODEL_CATALOG, reportedSummary, type CatalogEntry } from '../../core/models/modelCatalog';
 import type { RemoteApi } from '../../core/engine/remote/remoteApis';
 import { SERVER_KEY_SECRET, type ModelManager } from '../ModelManager';
+import { EngineError } from '../../core/engine/EngineError';
 import { reportError } from '../reportError';
 import { readSettings } from '../settings';
+import { restoreSettings, snapshotSettings } from '../settingsSnapshot';
 import { updateSettingWhereSet } from '../updateSettingWhereSet';
 import { withCancellableProgress } from '../withCancellableProgress';
 
-type Choice = vscode.QuickPickItem & ({ id: 'catalog'; entry: CatalogEntry } | { id: 'sample' | 'file' | 'url' | 'server' | 'lora' | 'no-lora' });
+type Choice = vscode.QuickPickItem &
+  ({ id: 'catalog'; entry: CatalogEntry } | { id: 'recent'; path: string } | { id: 'sample' | 'file' | 'url' | 'server' | 'lora' | 'no-lora' | 'current' });
 
 /** A model server chosen without the picker (scripts, tests): what "Use a model server…" asks for. */
 export interface ServerChoice {
@@ -43,9 +46,14 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
         ...(settings.model.lora ? [{ label: '$(close) Remove the LoRA adapter', id: 'no-lora' } as Choice] : []),
       ]
     : [];
+  const current = models.describeCurrent();
+  const recent = models.recentFiles.filter((path) => path !== currentFile(models)).map((path): Choice => ({ label: `$(history) ${basename(path)}`, description: dirname(path), id: 'recent', path }));
   const choice = await vscode.window.showQuickPick<Choice>(
     [
+      { label: 'Now', kind: vscode.QuickPickItemKind.Separator, id: 'current' },
+      { label: `$(check) ${current}`, description: models.current.kind === 'ready' ? `loaded · ${models.current.status.device}` : models.configured ? 'loads on first use' : '', detail: 'keep it', id: 'current' },
       ...adapterChoices,
+      ...(recent.length ? [{ label: 'Recent', kind: vscode.QuickPickItemKind.Separator, id: 'current' } as Choice, ...recent] : []),
       { label: 'Text-to-SQL models', kind: vscode.QuickPickItemKind.Separator },
       ...MODEL_CATALOG.map(catalogChoice),
       ...(existsSync(models.sampleModelPath)
@@ -67,38 +75,90 @@ export async function selectModel(models: ModelManager, log: vscode.LogOutputCha
     { title: 'Quarry: the model that writes SQL', matchOnDescription: true, matchOnDetail: true },
   );
   if (!choice) return false;
+  if (choice.id === 'current') return models.configured;
   if (choice.id === 'lora') return addAdapter(models, log);
-  if (choice.id === 'no-lora') {
-    await updateSettingWhereSet('model.lora', '');
-    await loadChosen(models, log);
-    return models.current.kind === 'ready';
-  }
+  if (choice.id === 'no-lora') return tryModel(models, log, () => updateSettingWhereSet('model.lora', ''));
   if (choice.id === 'server') {
     const asked = await askForServer();
     return asked ? useServer(models, log, asked) : false;
   }
-  const source = await sourceFor(choice);
-  if (!source) return false;
-  // A file or download replaces a server chosen before.
-  if (readSettings().server.endpoint) await updateSettingWhereSet('model.endpoint', '');
-  await updateSettingWhereSet('model.source', source.trim());
-  // An adapter belongs to the model it was trained on, not to the next one.
-  if (readSettings().model.lora) await updateSettingWhereSet('model.lora', '');
-  if (choice.id === 'catalog') await widenContext(choice.entry.contextTokens);
-  await loadChosen(models, log);
-  return true;
+  return useSource(models, log, choice);
 }
 
-async function loadChosen(models: ModelManager, log: vscode.LogOutputChannel): Promise<void> {
+/** A file, a download, the sample or a catalog entry, in place of what is set: kept only once it loads. */
+async function useSource(models: ModelManager, log: vscode.LogOutputChannel, choice: Choice): Promise<boolean> {
+  const source = await sourceFor(choice, models);
+  if (!source) return false;
+  return tryModel(models, log, async () => {
+    // A file or download replaces a server chosen before.
+    if (readSettings().server.endpoint) await updateSettingWhereSet('model.endpoint', '');
+    await updateSettingWhereSet('model.source', source.trim());
+    // An adapter belongs to the model it was trained on, not to the next one.
+    if (readSettings().model.lora) await updateSettingWhereSet('model.lora', '');
+    if (choice.id === 'catalog') await widenContext(choice.entry.contextTokens);
+  });
+}
+
+/** The settings a choice of model changes, as they were. */
+const MODEL_SETTINGS = ['model.source', 'model.endpoint', 'model.name', 'model.api', 'model.lora', 'model.loraScale', 'model.contextSize'] as const;
+
+/**
+ * A new model or server takes effect only once it answers: the settings change, it loads, and when
+ * it fails (no network, a server that is down, a broken file) every setting goes back, the model
+ * that worked before loads again, and the message says so (issue 31, 8.3 and 8.4).
+ */
+async function tryModel(models: ModelManager, log: vscode.LogOutputChannel, change: () => Promise<void>): Promise<boolean> {
+  const before = snapshotSettings(MODEL_SETTINGS);
+  const previous = models.configured ? models.describeCurrent() : null;
+  const key = await models.secrets.get(SERVER_KEY_SECRET);
+  await change();
+  const error = await loadChosen(models);
+  if (!error) return true;
+  if (error.code === 'cancelled') log.info('model choice cancelled; the model before stays');
+  await restoreSettings(before);
+  if (key === undefined) await models.secrets.delete(SERVER_KEY_SECRET);
+  else await models.secrets.store(SERVER_KEY_SECRET, key);
   models.reset();
-  await withCancellableProgress('Quarry', async (report, signal) => {
+  // The one that worked is back in use; loading it again is a background matter.
+  if (previous) void models.ensureLoaded().catch(() => undefined);
+  if (error.code !== 'cancelled') offerInstead(models, log, error, previous);
+  return false;
+}
+
+/** Loads what the settings now name; the error when it does not load. */
+async function loadChosen(models: ModelManager): Promise<EngineError | null> {
+  models.reset();
+  return withCancellableProgress('Quarry', async (report, signal) => {
     try {
       const status = await models.ensureLoaded(report, signal);
       void vscode.window.showInformationMessage(status.device === 'remote' ? `Quarry: using ${status.modelPath}.` : `Quarry: model ready on ${status.device}.`);
+      return null;
     } catch (error) {
-      if (!signal.aborted) reportError(log, 'model', error);
+      if (signal.aborted) return new EngineError('cancelled', 'cancelled');
+      return error instanceof EngineError ? error : new EngineError('internal', String(error));
     }
   });
+}
+
+/** Why the new model did not load, what stays in use, and (offline) the choices that need no network. */
+function offerInstead(models: ModelManager, log: vscode.LogOutputChannel, error: EngineError, previous: string | null): void {
+  const offline = error.code === 'offline';
+  reportError(log, 'model', error, {
+    ...(previous ? { more: `Still using ${previous}.` } : {}),
+    actions: offline
+      ? [
+          { label: 'Choose a .gguf File…', run: () => useSource(models, log, { label: '', id: 'file' }) },
+          ...(existsSync(models.sampleModelPath) ? [{ label: 'Use the Sample Model', run: () => useSource(models, log, { label: '', id: 'sample' }) }] : []),
+        ]
+      : [],
+  });
+}
+
+/** The local file of the model in use, when it is one. */
+function currentFile(models: ModelManager): string | null {
+  if (models.current.kind === 'ready' && models.current.status.device !== 'remote') return models.current.status.modelPath;
+  const source = readSettings().model.source;
+  return source && !isRemoteModel(source) && source !== SAMPLE_MODEL.source ? source : null;
 }
 
 type AdapterChoice = vscode.QuickPickItem & { path: string | null };
@@ -131,14 +191,11 @@ async function addAdapter(models: ModelManager, log: vscode.LogOutputChannel): P
     validateInput: (text) => (/^\s*\d+(\.\d+)?\s*$/.test(text) && Number(text) <= 4 ? null : 'A number from 0 to 4; 1 applies the adapter as trained'),
   });
   if (scale === undefined) return false;
-  await updateSettingWhereSet('model.lora', path);
-  await updateSettingWhereSet('model.loraScale', Number(scale));
-  await loadChosen(models, log);
-  if (models.current.kind === 'ready') return true;
-  // The load said why (reportError); the model stays usable without the adapter that failed.
-  await updateSettingWhereSet('model.lora', before.lora);
-  await updateSettingWhereSet('model.loraScale', before.loraScale);
-  return false;
+  // One made for another base model is refused by the load, and the model stays as it was.
+  return tryModel(models, log, async () => {
+    await updateSettingWhereSet('model.lora', path);
+    await updateSettingWhereSet('model.loraScale', Number(scale));
+  });
 }
 
 /** .gguf files in the model's folder whose names say they are adapters (`lora`, `adapter`). */
@@ -173,17 +230,17 @@ async function askForServer(): Promise<ServerChoice | undefined> {
 
 /** Settings for the server (the key in SecretStorage), then connects to it. */
 async function useServer(models: ModelManager, log: vscode.LogOutputChannel, server: ServerChoice): Promise<boolean> {
-  if (server.apiKey !== undefined) {
-    if (server.apiKey) await models.secrets.store(SERVER_KEY_SECRET, server.apiKey);
-    else await models.secrets.delete(SERVER_KEY_SECRET);
-  }
-  await updateSettingWhereSet('model.endpoint', server.endpoint);
-  await updateSettingWhereSet('model.name', server.modelName ?? '');
-  // A local model's adapter file means nothing to the server (there, quarry.model.lora names one it loaded).
-  if (readSettings().model.lora) await updateSettingWhereSet('model.lora', '');
-  if (server.api) await updateSettingWhereSet('model.api', server.api);
-  await loadChosen(models, log);
-  return models.current.kind === 'ready';
+  return tryModel(models, log, async () => {
+    if (server.apiKey !== undefined) {
+      if (server.apiKey) await models.secrets.store(SERVER_KEY_SECRET, server.apiKey);
+      else await models.secrets.delete(SERVER_KEY_SECRET);
+    }
+    await updateSettingWhereSet('model.endpoint', server.endpoint);
+    await updateSettingWhereSet('model.name', server.modelName ?? '');
+    // A local model's adapter file means nothing to the server (there, quarry.model.lora names one it loaded).
+    if (readSettings().model.lora) await updateSettingWhereSet('model.lora', '');
+    if (server.api) await updateSettingWhereSet('model.api', server.api);
+  });
 }
 
 function catalogChoice(entry: CatalogEntry): Choice {
@@ -199,8 +256,9 @@ function catalogChoice(entry: CatalogEntry): Choice {
   };
 }
 
-async function sourceFor(choice: Choice): Promise<string | undefined> {
+async function sourceFor(choice: Choice, models: ModelManager): Promise<string | undefined> {
   if (choice.id === 'sample') return SAMPLE_MODEL.source;
+  if (choice.id === 'recent') return choice.path;
   if (choice.id === 'catalog') {
     if (choice.entry.download) return choice.entry.download.reference;
     // Nothing to download: the original weights' page, where converting starts.
@@ -211,7 +269,9 @@ async function sourceFor(choice: Choice): Promise<string | undefined> {
     return undefined;
   }
   if (choice.id === 'file') {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GGUF models': ['gguf'] }, openLabel: 'Use Model' });
+    // Where the model in use is: the folder other models are most likely in.
+    const near = currentFile(models);
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GGUF models': ['gguf'] }, openLabel: 'Use Model', ...(near ? { defaultUri: vscode.Uri.file(dirname(near)) } : {}) });
     return picked?.[0]?.fsPath;
   }
   return vscode.window.showInputBox({
