@@ -24,6 +24,8 @@ import { PromptContextSources } from './PromptContextSources';
 import { QueryHistoryService } from './QueryHistoryService';
 import { HistoryTreeProvider } from './HistoryTreeProvider';
 import { registerHistoryCommands } from './commands/historyCommands';
+import { registerTableActions } from './commands/tableActions';
+import { SqlSchemaCompletionProvider } from './SqlSchemaCompletionProvider';
 import { readSettings } from './settings';
 import { PromptContextTreeProvider, type PromptContextNode } from './PromptContextTreeProvider';
 import { registerCommand } from './registerCommand';
@@ -122,6 +124,8 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     historyTree,
     vscode.window.createTreeView(HISTORY_VIEW, { treeDataProvider: historyTree }),
     ...registerHistoryCommands(history, sqlBinding, log),
+    ...registerTableActions(sqlBinding, log),
+    vscode.languages.registerCompletionItemProvider({ language: 'sql' }, new SqlSchemaCompletionProvider(sqlBinding), '.'),
     registerCommand(COMMANDS.pinTable, log, (node: PromptContextNode) => node.kind === 'table' && promptContext.setPinned(node.connection, node.name, true)),
     registerCommand(COMMANDS.unpinTable, log, (node: PromptContextNode) => node.kind === 'table' && promptContext.setPinned(node.connection, node.name, false)),
     vscode.workspace.onDidChangeConfiguration((event) => {

@@ -876,6 +876,45 @@ suite('Databases view (first window)', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  test('without the model: Select Top 100, Copy Name and Show DDL on a table; the schema in the suggest widget (alias. gives its columns); Format SQL', async () => {
+    const api = await activateQuarry();
+    const path = spiderDb('concert_singer');
+    const connection = api.connections.get(path)!;
+    const singer = connection.schema!.tables.find((t) => t.name === 'singer')!;
+    const node = { kind: 'table' as const, connection, table: singer };
+    const top = await vscode.commands.executeCommand<ResultsView>('quarry.selectTopRows', node);
+    assert.equal(top?.kind === 'rows' && top.rows.length, 6);
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), 'SELECT * FROM singer LIMIT 100;\n');
+    assert.match(await framesShowing(join(workspace, 'select-top.txt'), /6 rows · /), /Joe Sharp/);
+    await vscode.commands.executeCommand('quarry.copyName', node);
+    assert.equal(await vscode.env.clipboard.readText(), 'singer');
+    await vscode.commands.executeCommand('quarry.copyName', { kind: 'column', table: singer, column: singer.columns.find((c) => c.name === 'Song_release_year')! });
+    assert.equal(await vscode.env.clipboard.readText(), 'Song_release_year');
+    const ddl = await vscode.commands.executeCommand<string>('quarry.showTableDdl', node);
+    assert.match(ddl ?? '', /^CREATE TABLE singer \(\n  Singer_ID INT PRIMARY KEY,\n  Name TEXT, -- e\.g\. 'Joe Sharp'/);
+
+    // Completion from the schema: at once, with no model (the model is not even asked).
+    const document = await vscode.workspace.openTextDocument({ language: 'sql', content: 'SELECT s. FROM singer AS s;\nSELECT  FROM concert' });
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('quarry.chooseSqlConnection', document.uri, path);
+    const labels = async (line: number, character: number) => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(line, character));
+      return list.items.filter((i) => i.kind === vscode.CompletionItemKind.Field || i.kind === vscode.CompletionItemKind.Class).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    };
+    const afterAlias = await labels(0, 9);
+    assert.deepEqual(afterAlias.sort(), singer.columns.map((c) => c.name).sort(), 'after s. the columns of singer, and nothing else of the schema');
+    const inSelect = await labels(1, 7);
+    for (const label of ['concert_Name', 'Theme', 'singer', 'stadium', 'singer.Name']) assert.ok(inSelect.includes(label), `${label} in ${inSelect.join(', ')}`);
+
+    // Format SQL: the file laid out clause by clause, in the file's dialect.
+    const messy = await vscode.workspace.openTextDocument({ language: 'sql', content: 'select name,age from singer where age>30 order by age' });
+    await vscode.window.showTextDocument(messy);
+    await vscode.commands.executeCommand('quarry.chooseSqlConnection', messy.uri, path);
+    await vscode.commands.executeCommand('quarry.formatSql');
+    assert.equal(messy.getText(), 'select\n  name,\n  age\nfrom\n  singer\nwhere\n  age > 30\norder by\n  age\n');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('Build Dataset by hand: connection, history file, options and folder picked at the keyboard', async () => {
     const history = join(workspace, 'history.sql');
     const parent = join(workspace, 'by-hand');
