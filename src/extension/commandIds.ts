@@ -21,6 +21,8 @@ export const COMMANDS = {
   copyName: 'quarry.copyName',
   showDdl: 'quarry.showTableDdl',
   formatSql: 'quarry.formatSql',
+  fixQuery: 'quarry.fixQuery',
+  explainQuery: 'quarry.explainQuery',
   historySearch: 'quarry.searchHistory',
   historyFilterConnection: 'quarry.filterHistory',
   historyClearFilter: 'quarry.clearHistoryFilter',

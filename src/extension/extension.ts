@@ -26,6 +26,10 @@ import { HistoryTreeProvider } from './HistoryTreeProvider';
 import { registerHistoryCommands } from './commands/historyCommands';
 import { registerTableActions } from './commands/tableActions';
 import { SqlSchemaCompletionProvider } from './SqlSchemaCompletionProvider';
+import { ProposedSqlDocuments } from './ProposedSqlDocuments';
+import { FixCodeActionProvider } from './FixCodeActionProvider';
+import { fixQuery, type FixQueryArgs } from './commands/fixQuery';
+import { explainQuery, type ExplainQueryArgs } from './commands/explainQuery';
 import { readSettings } from './settings';
 import { PromptContextTreeProvider, type PromptContextNode } from './PromptContextTreeProvider';
 import { registerCommand } from './registerCommand';
@@ -69,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const sqlBinding = new SqlConnectionBinding(context.workspaceState, store);
   const history = new QueryHistoryService(context.globalStorageUri, log);
   const historyTree = new HistoryTreeProvider(history);
+  const proposals = new ProposedSqlDocuments();
   const promptContext = new PromptContextSources(context.workspaceState, context.globalStorageUri, log, (connection) => history.vouchedPairs(connection));
   const promptContextTree = new PromptContextTreeProvider(promptContext);
   const inlineCompletion = new SqlInlineCompletionProvider(sqlBinding, models, log);
@@ -125,6 +130,10 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     vscode.window.createTreeView(HISTORY_VIEW, { treeDataProvider: historyTree }),
     ...registerHistoryCommands(history, sqlBinding, log),
     ...registerTableActions(sqlBinding, log),
+    proposals,
+    vscode.languages.registerCodeActionsProvider({ language: 'sql' }, new FixCodeActionProvider(), { providedCodeActionKinds: FixCodeActionProvider.kinds }),
+    registerCommand(COMMANDS.explainQuery, log, (args?: ExplainQueryArgs) => explainQuery(sqlBinding, models, log, args)),
+    registerCommand(COMMANDS.fixQuery, log, (args?: FixQueryArgs) => fixQuery(store, sqlBinding, models, promptContext, proposals, log, args)),
     vscode.languages.registerCompletionItemProvider({ language: 'sql' }, new SqlSchemaCompletionProvider(sqlBinding), '.'),
     registerCommand(COMMANDS.pinTable, log, (node: PromptContextNode) => node.kind === 'table' && promptContext.setPinned(node.connection, node.name, true)),
     registerCommand(COMMANDS.unpinTable, log, (node: PromptContextNode) => node.kind === 'table' && promptContext.setPinned(node.connection, node.name, false)),

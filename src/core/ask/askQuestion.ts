@@ -54,6 +54,11 @@ export interface AskOptions {
   onStage?: (stage: AskStage) => void;
   /** What chooses the tables, values and examples when the schema does not fit, or examples are wanted. */
   context?: AskContextOptions;
+  /**
+   * A query that failed, with the database's error (Fix with Quarry): the first attempt is already a
+   * correction of it, through the same prompt a failed answer of the model's gets.
+   */
+  failed?: { sql: string; error: string };
 }
 
 export interface AskContextOptions {
@@ -172,9 +177,9 @@ export async function askQuestion(
     return { sql, ...check };
   };
 
-  let correction: Correction | undefined;
+  let correction: Correction | undefined = options.failed ? { ...options.failed, validNames: validNames(fitted) } : undefined;
   let tries = (options.corrections ?? DEFAULT_CORRECTIONS) + 1;
-  if ((options.samples ?? 1) > 1) {
+  if ((options.samples ?? 1) > 1 && !correction) {
     options.onStage?.('writing SQL');
     const answers = [];
     const temperature = sampleTemperature(options.temperature, engine.metadata).value;

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { askQuestion, type AskResult } from '../../core/ask/askQuestion';
+import type { AskResult } from '../../core/ask/askQuestion';
+import { askInEditor } from '../askInEditor';
 import { answerWithQuestion } from '../../core/sql/formatSql';
 import { statementSeparation } from '../../core/sql/statementSeparation';
 import { notificationText } from '../../core/util/notificationText';
@@ -56,21 +57,7 @@ export async function askInEnglish(
     try {
       // Something on screen from the first moment: loading a model takes seconds.
       report(models.current.kind === 'ready' ? 'writing SQL…' : 'loading model…');
-      await models.ensureLoaded(report, signal);
-      // Loading (or downloading) can take minutes, while settings changes reopen connections.
-      const live = await store.live(connection.path);
-      const answer = await askQuestion(live.db!, live.schema!, models.engine, question, {
-        context: promptContext.forAsk(connection.path, live.db!, live.schema!, settings),
-        promptFormat: settings.promptFormat,
-        grammar: settings.grammar,
-        corrections: settings.corrections,
-        timeoutMs: settings.queryTimeoutMs,
-        maxRows: 1,
-        signal,
-        onStage: (stage) => report(`${stage}…`),
-      });
-      promptContext.remember({ connection: connection.path, question, context: answer.context, tableCount: live.schema!.tables.length });
-      return answer;
+      return await askInEditor({ store, models, promptContext, settings }, connection.path, question, { report, signal });
     } catch (error) {
       if (signal.aborted) return undefined;
       offerAskAgain(log, connection.path, question, error);
