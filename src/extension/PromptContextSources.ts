@@ -130,7 +130,8 @@ export class PromptContextSources implements vscode.Disposable {
   private withVouched(connection: string, pool: ExamplePool | undefined): ExamplePool | undefined {
     const vouched = this.vouched(connection);
     if (vouched.length === 0) return pool;
-    const key = `${connection}\n${vouched.length}\n${vouched[0]!.question}\n${vouched[0]!.sql}`;
+    // Every pair in the key: a correction of an older pair changes the pool as much as a new one does.
+    const key = JSON.stringify([connection, vouched]);
     if (this.merged?.key !== key || this.merged.base !== pool) {
       this.merged = { key, base: pool, pool: new ExamplePool([...vouched, ...(pool?.examples ?? [])]) };
     }
