@@ -34,7 +34,7 @@ const builds = [
   { ...common, entryPoints: productEntries, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // Browser code for the evaluation panel: everything bundled, nothing loaded from elsewhere.
-  { entryPoints: { evalPanel: 'webview/evalPanel.ts', resultsPanel: 'webview/resultsPanel.ts' }, outdir: 'dist/webview', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' },
+  { entryPoints: { evalPanel: 'webview/evalPanel.ts', resultsPanel: 'webview/resultsPanel.ts' }, outdir: 'dist/webview', bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' },
   // node-llama-cpp is ESM-only, so its process is an ES module.
   { ...common, entryPoints: { modelServer: 'src/core/engine/modelServerMain.ts' }, outdir: 'dist', format: 'esm', outExtension: { '.js': '.mjs' } },
   {

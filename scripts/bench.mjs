@@ -1,7 +1,7 @@
 // Runs every benchmark even when one misses its goal (exits non-zero), then exits non-zero if any did.
 import { spawnSync } from 'node:child_process';
 
-const benches = ['schemaRead', 'ask', 'grammar', 'sampleModel', 'eval', 'questions', 'completion', 'remoteEval', 'context'];
+const benches = ['schemaRead', 'ask', 'grammar', 'sampleModel', 'eval', 'questions', 'completion', 'remoteEval', 'context', 'resultsGrid'];
 const missed = [];
 for (const name of benches) {
   console.log(`\n▶ ${name}`);

@@ -91,7 +91,7 @@ async function packageTarget(target) {
   writeFileSync(join(stage, '.vscodeignore'), ['**/*.map', '**/*.d.ts', '**/*.md', '!README.md', '!media/**', '**/test/**', '**/docs/**'].join('\n'));
   const file = join(OUT, `quarry-${manifest.version}-${target}.vsix`);
   rmSync(file, { force: true });
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--target', target, '--out', file, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--target', target, '--out', file, '--allow-missing-repository', '--no-rewrite-relative-links'], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });
   const contents = await zipEntries(file);
   const foreign = contents.filter((entry) => foreignBinary(entry.name, target));
   const megabytes = statSync(file).size / 1e6;

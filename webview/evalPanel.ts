@@ -6,6 +6,7 @@ import { provideVSCodeDesignSystem, vsCodeButton } from '@vscode/webview-ui-tool
 import type { EvalPanelEvent, EvalPanelMethods, ExampleDetail, QueryOutcome, ReportListing } from '../src/core/protocol/evalPanelMessages';
 import type { EvalReport, EvalSummary, ExampleResult, Hardness } from '../src/core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../src/core/protocol/rpc';
+import { chartFigure } from './charts';
 import { el } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
@@ -74,6 +75,7 @@ function renderRunPickers(): void {
 function renderSummary(): void {
   const box = byId('summary');
   box.replaceChildren();
+  charts.splice(0).forEach((chart) => chart.dispose());
   if (!current) return;
   const a = current.report.summary;
   const b = compare?.report.summary;
@@ -109,44 +111,57 @@ function renderSummary(): void {
   box.append(table);
 
   // The levels the report has, in its order (src/core/protocol/evalReport.ts HARDNESS_LEVELS): the browser cannot import the list.
-  box.append(levelChart(Object.keys(a.byHardness).filter((level) => level !== 'unknown') as Hardness[], (summary) => summary.byHardness, a, b));
+  box.append(levelChart('EX by hardness', Object.keys(a.byHardness).filter((level) => level !== 'unknown') as Hardness[], (summary) => summary.byHardness, a, b));
   // BIRD's own levels, when the dataset gives them.
-  if (a.byDifficulty) box.append(levelChart(['simple', 'moderate', 'challenging'], (summary) => summary.byDifficulty, a, b));
+  if (a.byDifficulty) box.append(levelChart('EX by difficulty', ['simple', 'moderate', 'challenging'], (summary) => summary.byDifficulty, a, b));
   if (a.skippedExamples.length) {
     box.append(el('details', {}, el('summary', { text: `${a.skippedExamples.length} skipped examples` }), ...a.skippedExamples.map((s) => el('div', { text: `#${s.index} ${s.db_id}: ${s.reason}` }))));
   }
 }
 
-/** One bar per level (and run), with B's gain over A when two runs are compared. */
+/**
+ * EX per level as grouped bars (Chart.js), the baseline's and the candidate's side by side when two
+ * runs are compared, with B's change over A written under it; Save PNG… keeps the picture.
+ */
 function levelChart<L extends string>(
+  title: string,
   levels: L[],
   statsOf: (summary: EvalSummary) => Record<L, LevelStat> | undefined,
   a: EvalSummary,
   b: EvalSummary | undefined,
 ): HTMLElement {
-  const chart = el('div', { className: 'chart' });
-  for (const level of levels) {
-    const first = statsOf(a)?.[level];
-    if (!first) continue;
-    const second = b ? statsOf(b)?.[level] : undefined;
-    const line = el('div', { className: 'chart-row' }, el('span', { className: 'chart-label', text: `${level} (${first.count})` }));
-    [first, second].forEach((stat, i) => {
-      if (!stat) return;
-      const bar = el('div', { className: `bar bar-${i ? 'b' : 'a'}` }, el('span', { text: percent(stat.execAccuracy) }));
-      bar.style.width = `${Math.max(2, 100 * stat.execAccuracy)}%`;
-      line.append(el('div', { className: 'bar-track' }, bar));
-    });
+  const shown = levels.filter((level) => statsOf(a)?.[level]);
+  const firsts = shown.map((level) => statsOf(a)![level]);
+  const seconds = b ? shown.map((level) => statsOf(b)?.[level]) : [];
+  const deltas = el('div', { className: 'chart-deltas' });
+  shown.forEach((level, i) => {
+    const first = firsts[i]!;
+    const second = seconds[i];
+    const line = el('span', { className: 'chart-level', text: `${level} (${first.count}): ${percent(first.execAccuracy)}${second ? ` → ${percent(second.execAccuracy)}` : ''}` });
     if (second) {
       // The candidate's change over the baseline: a gain is positive and green, a loss negative and red.
-      const delta = second.execAccuracy - first.execAccuracy;
-      const shown = (100 * delta).toFixed(1);
-      const kind = Number(shown) > 0 ? 'up' : Number(shown) < 0 ? 'down' : 'same';
-      line.append(el('span', { className: `delta ${kind}`, text: kind === 'up' ? `+${shown}` : kind === 'same' ? '±0.0' : shown }));
+      const change = (100 * (second.execAccuracy - first.execAccuracy)).toFixed(1);
+      const kind = Number(change) > 0 ? 'up' : Number(change) < 0 ? 'down' : 'same';
+      line.append(' ', el('span', { className: `delta ${kind}`, text: kind === 'up' ? `+${change}` : kind === 'same' ? '±0.0' : change }));
     }
-    chart.append(line);
-  }
-  return chart;
+    deltas.append(line);
+  });
+  const figure = chartFigure(
+    {
+      kind: 'bar',
+      labels: shown.map((level, i) => `${level} (${firsts[i]!.count})`),
+      series: [{ label: b ? 'Baseline (A)' : 'EX', values: firsts.map((f) => f.execAccuracy) }, ...(b ? [{ label: 'Candidate (B)', values: seconds.map((s) => s?.execAccuracy ?? null) }] : [])],
+      percent: true,
+      caption: `${title}${b ? ', baseline (A) and candidate (B)' : ''}`,
+    },
+    (dataUrl) => void request('savePng', { dataUrl, name: `ex-by-${title.split(' ').pop()}` }),
+  );
+  charts.push(figure);
+  return el('div', { className: 'chart' }, figure.element, deltas);
 }
+
+/** The charts on screen, destroyed before the summary is drawn again. */
+const charts: { dispose(): void }[] = [];
 
 interface LevelStat {
   count: number;

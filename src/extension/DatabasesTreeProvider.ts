@@ -2,6 +2,7 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { DIALECT_PROFILES } from '../core/dialects/dialectProfiles';
 import type { ColumnSchema, TableSchema } from '../core/types/DatabaseSchema';
+import { COMMANDS } from './commandIds';
 import type { Connection, ConnectionStore } from './ConnectionStore';
 import { databaseNameOf, isUrlTarget } from '../core/db/databaseEngines';
 
@@ -45,7 +46,7 @@ export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNo
   getTreeItem(node: DatabaseNode): vscode.TreeItem {
     if (node.kind === 'connection') return connectionItem(node.connection);
     if (node.kind === 'schema') return schemaItem(node.connection, node.name, this.store.attachments(node.connection.path).some((a) => a.alias === node.name));
-    if (node.kind === 'table') return tableItem(node.table);
+    if (node.kind === 'table') return tableItem(node);
     return columnItem(node.table, node.column);
   }
 
@@ -100,8 +101,11 @@ function connectionItem(connection: Connection): vscode.TreeItem {
   return item;
 }
 
-function tableItem(table: TableSchema): vscode.TreeItem {
+function tableItem(node: Extract<DatabaseNode, { kind: 'table' }>): vscode.TreeItem {
+  const table = node.table;
   const item = new vscode.TreeItem(table.name, vscode.TreeItemCollapsibleState.Collapsed);
+  // Tree views report clicks only: the command tells a double-click (a preview of the rows) from one.
+  item.command = { command: COMMANDS.previewTable, title: 'Preview Table', arguments: [node] };
   item.contextValue = table.kind;
   item.iconPath = new vscode.ThemeIcon(table.kind === 'view' ? 'eye' : 'table');
   item.description = table.kind === 'view' || table.rowCount === null ? table.kind : `${table.rowCountEstimated ? '~' : ''}${table.rowCount} ${table.rowCount === 1 ? 'row' : 'rows'}`;

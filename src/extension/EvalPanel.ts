@@ -9,6 +9,7 @@ import { renameEvalReport } from '../core/eval/renameEvalReport';
 import { runName } from '../core/eval/runName';
 import { HARDNESS_LEVELS } from '../core/protocol/evalReport';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
+import { saveChartPng } from './saveChartPng';
 import { webviewHtml } from './webviewHtml';
 import type { ServerCredentials } from '../core/types/ServerCredentials';
 
@@ -86,6 +87,10 @@ export class EvalPanel implements vscode.Disposable {
           const { path } = message.params as { path: string };
           const value = await this.rename(path);
           return { id: message.id, ok: true, value };
+        }
+        case 'savePng': {
+          const { dataUrl, name } = message.params as { dataUrl: string; name: string };
+          return { id: message.id, ok: true, value: { file: await saveChartPng(dataUrl, name) } };
         }
         case 'openSql': {
           const document = await vscode.workspace.openTextDocument({ language: 'sql', content: (message.params as { sql: string }).sql });
@@ -189,9 +194,9 @@ select { background: var(--vscode-dropdown-background); color: var(--vscode-drop
 table { border-collapse: collapse; } th, td { text-align: left; padding: 2px 8px; vertical-align: top; }
 table.summary td { font-variant-numeric: tabular-nums; }
 .toolbar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin: 12px 0; }
-.chart { margin: 12px 0; max-width: 720px; } .chart-row { display: flex; align-items: center; gap: 8px; margin: 4px 0; }
-.chart-label { width: 110px; } .bar-track { flex: 1; background: var(--vscode-editorWidget-background); }
-.bar { height: 16px; font-size: 11px; white-space: nowrap; } .bar-a { background: var(--vscode-charts-blue); } .bar-b { background: var(--vscode-charts-orange); }
+.chart { margin: 12px 0; max-width: 720px; } .chart-figure { margin: 0; } .chart-canvas { position: relative; height: 220px; }
+.chart-figure figcaption { display: flex; gap: 10px; align-items: center; padding-top: 4px; } .chart-deltas { display: flex; flex-wrap: wrap; gap: 4px 16px; margin-top: 4px; }
+.save-png { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 2px 8px; cursor: pointer; }
 .delta.up { color: var(--vscode-charts-green); } .delta.down { color: var(--vscode-charts-red); }
 #examples tr.example { cursor: pointer; } #examples tr.example:hover { background: var(--vscode-list-hoverBackground); }
 tr.wrong td:nth-child(5), tr.crashed td:nth-child(5) { color: var(--vscode-errorForeground); }

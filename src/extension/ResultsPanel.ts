@@ -1,13 +1,19 @@
 import * as vscode from 'vscode';
-import type { ResultsPanelEvent, ResultsPanelMethods, ResultsView } from '../core/protocol/resultsPanelMessages';
+import type { ResultsPanelEvent, ResultsPanelMethods, ResultsSlice, ResultsView } from '../core/protocol/resultsPanelMessages';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
-import { rowsAsText } from '../core/sql/rowsAsText';
+import { homedir } from 'node:os';
+import { basename } from 'node:path';
+import { writeAtomically } from '../core/files/writeAtomically';
+import { isResultFormatId, RESULT_FORMATS, sliceRows } from '../core/results/resultFormats';
+import { saveChartPng } from './saveChartPng';
 import { webviewHtml } from './webviewHtml';
 
 /** The "Quarry: Results" panel beside the editor: the last statement run, its rows in a virtualised table, or its error. */
 export class ResultsPanel implements vscode.Disposable {
   private static current: ResultsPanel | null = null;
   private view: ResultsView | null = null;
+  /** The grid's sort and filter, as it last reported them: what Export Results writes. */
+  private order: ResultsSlice = {};
   /** The statement running now, stopped by the panel's Cancel or by the next run. */
   private running: AbortController | null = null;
   private readonly disposables: vscode.Disposable[] = [];
@@ -64,6 +70,7 @@ export class ResultsPanel implements vscode.Disposable {
       current.panel.reveal(vscode.ViewColumn.Beside, true);
     }
     current.view = view;
+    current.order = {};
     const event: ResultsPanelEvent = { event: 'show', view };
     void current.panel.webview.postMessage(event);
     return current;
@@ -77,36 +84,74 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private async answer(message: RpcRequest<ResultsPanelMethods>): Promise<RpcResponse<ResultsPanelMethods>> {
-    if (message.method === 'ready') return { id: message.id, ok: true, value: this.view };
-    if (message.method === 'cancel') return { id: message.id, ok: true, value: { cancelled: ResultsPanel.cancelRunning() } };
-    if (message.method === 'copy') {
-      const view = this.view;
-      if (view?.kind !== 'rows') return { id: message.id, ok: false, error: { code: 'no-rows', message: 'there are no rows to copy' } };
-      const { format } = message.params as ResultsPanelMethods['copy']['params'];
-      await vscode.env.clipboard.writeText(rowsAsText(view.columns, view.rows, format));
-      void vscode.window.setStatusBarMessage(`Quarry: ${view.rows.length} rows copied as ${format.toUpperCase()}`, 3000);
-      return { id: message.id, ok: true, value: { rows: view.rows.length } };
+    const { id } = message;
+    if (message.method === 'ready') return { id, ok: true, value: this.view };
+    if (message.method === 'cancel') return { id, ok: true, value: { cancelled: ResultsPanel.cancelRunning() } };
+    if (message.method === 'order') {
+      this.order = message.params as ResultsSlice;
+      return { id, ok: true, value: {} };
     }
-    return { id: message.id, ok: false, error: { code: 'internal', message: `unknown request ${String(message.method)}` } };
+    if (message.method === 'savePng') {
+      const { dataUrl, name } = message.params as ResultsPanelMethods['savePng']['params'];
+      try {
+        return { id, ok: true, value: { file: await saveChartPng(dataUrl, name) } };
+      } catch (error) {
+        return { id, ok: false, error: { code: 'export-failed', message: (error as Error).message } };
+      }
+    }
+    const view = this.view;
+    if (view?.kind !== 'rows') return { id, ok: false, error: { code: 'no-rows', message: 'there are no rows to copy or export' } };
+    if (message.method === 'copy') {
+      const { format, headers, ...slice } = message.params as ResultsPanelMethods['copy']['params'];
+      if (!isResultFormatId(format)) return { id, ok: false, error: { code: 'bad-format', message: `there is no copy format "${format}"` } };
+      const picked = sliceRows(view.columns, view.rows, slice);
+      await vscode.env.clipboard.writeText(RESULT_FORMATS[format].write(picked.columns, picked.rows, { headers }));
+      void vscode.window.setStatusBarMessage(`Quarry: ${picked.rows.length.toLocaleString('en-US')} ${picked.rows.length === 1 ? 'row' : 'rows'} copied as ${RESULT_FORMATS[format].label}`, 3000);
+      return { id, ok: true, value: { rows: picked.rows.length } };
+    }
+    if (message.method === 'export') {
+      const { format, ...slice } = message.params as ResultsPanelMethods['export']['params'];
+      try {
+        return { id, ok: true, value: await this.exportTo(format, slice) };
+      } catch (error) {
+        return { id, ok: false, error: { code: 'export-failed', message: (error as Error).message } };
+      }
+    }
+    return { id, ok: false, error: { code: 'internal', message: `unknown request ${String(message.method)}` } };
+  }
+
+  /**
+   * "Quarry: Export Results…": the shown rows, in the grid's order, to a file (asked for unless
+   * given), written whole or not at all. Null when nothing is shown or the user cancelled.
+   */
+  static async exportResults(format: string, file?: string): Promise<{ file: string | null; rows: number } | null> {
+    const panel = ResultsPanel.current;
+    if (panel?.view?.kind !== 'rows') return null;
+    return panel.exportTo(format, panel.order, file);
+  }
+
+  private async exportTo(format: string, slice: ResultsSlice, file?: string): Promise<{ file: string | null; rows: number }> {
+    const view = this.view;
+    if (view?.kind !== 'rows') throw new Error('there are no rows to export: run a statement first');
+    const chosen = isResultFormatId(format) ? RESULT_FORMATS[format] : undefined;
+    if (!chosen?.fileExtension) throw new Error(`results cannot be exported as "${format}": choose CSV or JSON`);
+    const picked = sliceRows(view.columns, view.rows, slice);
+    const target =
+      file ??
+      (
+        await vscode.window.showSaveDialog({
+          title: `Export ${picked.rows.length.toLocaleString('en-US')} rows as ${chosen.label}`,
+          defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `results.${chosen.fileExtension}`),
+          filters: { [chosen.label]: [chosen.fileExtension] },
+        })
+      )?.fsPath;
+    if (!target) return { file: null, rows: 0 };
+    writeAtomically(target, chosen.write(picked.columns, picked.rows, { headers: true }));
+    void vscode.window.setStatusBarMessage(`Quarry: ${picked.rows.length.toLocaleString('en-US')} rows exported to ${basename(target)}`, 5000);
+    return { file: target, rows: picked.rows.length };
   }
 
   private html(): string {
-    return webviewHtml(this.panel.webview, this.extensionUri, 'resultsPanel.js', RESULTS_PANEL_CSS, '<div id="app">Run a statement with Ctrl+Enter (⌘+Enter) in a SQL file.</div>');
+    return webviewHtml(this.panel.webview, this.extensionUri, 'resultsPanel.js', '', '<div id="app">Run a statement with Ctrl+Enter (⌘+Enter) in a SQL file.</div>', 'resultsPanel.css');
   }
 }
-
-const RESULTS_PANEL_CSS = `body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 12px; margin: 0; }
-.bar { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; padding: 8px 0; }
-.status { font-variant-numeric: tabular-nums; }
-.warning { color: var(--vscode-editorWarning-foreground); }
-.error { color: var(--vscode-errorForeground); white-space: pre-wrap; font-family: var(--vscode-editor-font-family); }
-button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 3px 10px; cursor: pointer; }
-button:hover { background: var(--vscode-button-secondaryHoverBackground); }
-.grid { overflow: auto; height: calc(100vh - 90px); border-top: 1px solid var(--vscode-panel-border); }
-table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
-th { position: sticky; top: 0; background: var(--vscode-editor-background); text-align: left; z-index: 1; }
-th .type { display: block; font-weight: normal; opacity: 0.7; font-size: 0.85em; }
-th, td { padding: 0 10px; height: 22px; white-space: nowrap; max-width: 420px; overflow: hidden; text-overflow: ellipsis; border-bottom: 1px solid var(--vscode-panel-border); }
-td.number { text-align: right; } td.null { opacity: 0.5; font-style: italic; }
-.running { display: flex; gap: 10px; align-items: center; } .elapsed { font-variant-numeric: tabular-nums; }
-pre.sql { opacity: 0.8; margin: 0; max-height: 4.5em; overflow: hidden; font-family: var(--vscode-editor-font-family); }`;

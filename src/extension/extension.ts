@@ -18,6 +18,7 @@ import { chooseSqlConnection } from './commands/chooseSqlConnection';
 import { toggleInlineCompletion } from './commands/toggleInlineCompletion';
 import { runQuery, type RunQueryArgs } from './commands/runQuery';
 import { ResultsPanel } from './ResultsPanel';
+import { exportResults } from './commands/exportResults';
 import { RunQueryCodeLens } from './RunQueryCodeLens';
 import { COMMANDS, DATABASES_VIEW, HISTORY_VIEW, PROMPT_CONTEXT_VIEW } from './commandIds';
 import { PromptContextSources } from './PromptContextSources';
@@ -101,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
     }),
     registerCommand(COMMANDS.runQuery, log, (args?: RunQueryArgs) => runQuery(context.extensionUri, store, sqlBinding, diagnostics, history, args)),
     registerCommand(COMMANDS.cancelQuery, log, () => ResultsPanel.cancelRunning()),
+    registerCommand(COMMANDS.exportResults, log, (args?: { format?: string; file?: string }) => exportResults(args)),
     databasesView,
     registerCommand(COMMANDS.connectDatabase, log, (target?: vscode.Uri | ServerTarget) => connectDatabase(store, databasesView, log, target)),
     registerCommand(COMMANDS.refreshDatabases, log, (node?: DatabaseNode) => refreshDatabases(store, node)),

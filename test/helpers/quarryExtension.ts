@@ -63,6 +63,16 @@ export async function atKeyboard(file: string, step: UiStep): Promise<string> {
   return shown;
 }
 
+/** Steps inside a webview (the results grid), done by the test host: see driveWebview in codeServerHost.ts. */
+export type WebviewStep = { selector: string } & ({ click: true; modifiers?: ('Shift' | 'Control')[] } | { dblclick: true } | { type: string } | { press: string } | { select: string });
+
+/** The webview's text after the steps; fails the test if a step could not be done. */
+export async function inWebview(file: string, steps: WebviewStep[]): Promise<string> {
+  const shown = await hostAnswer(`quarry-test:webview ${file} ${JSON.stringify(steps)}`, file, 180_000);
+  if (shown.startsWith('webview step failed')) throw new Error(shown);
+  return shown;
+}
+
 function captured(kind: 'side-bar' | 'frames', file: string, click?: string): Promise<string> {
   return hostAnswer(`quarry-test:capture-${kind} ${file}${click ? ` click=${click}` : ''}`, file, 15_000);
 }

@@ -108,6 +108,8 @@ async function runInBrowser(args: HostArgs, port: number): Promise<number> {
       if (frames) void captureFrames(page, frames[1]!.trim(), frames[2]?.trim());
       const ui = UI_REQUEST.exec(text);
       if (ui) void driveUi(page, ui[1]!, JSON.parse(ui[2]!) as UiStep);
+      const webview = WEBVIEW_REQUEST.exec(text);
+      if (webview) void driveWebview(page, webview[1]!, JSON.parse(webview[2]!) as WebviewStep[]);
     });
     await page.goto(url);
     const limit = new Promise<number>((resolve) =>
@@ -226,6 +228,51 @@ async function driveUi(page: Page, target: string, step: UiStep): Promise<void> 
     }
   } catch (error) {
     shown = `ui step failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+  await page.screenshot({ path: join(SCREENSHOTS, `${basename(target)}.png`) }).catch(() => undefined);
+  writeFileSync(`${target}.partial`, shown);
+  renameSync(`${target}.partial`, target);
+}
+
+/**
+ * A person's hand inside a webview (the results grid): each step waits for its element in
+ * whichever frame has it, then clicks, double-clicks, types or presses; the frame's text after the
+ * last step is the answer.
+ */
+const WEBVIEW_REQUEST = /^quarry-test:webview (\S+) (\[.*\])$/;
+
+type WebviewStep = { selector: string } & ({ click: true; modifiers?: ('Shift' | 'Control')[] } | { dblclick: true } | { type: string } | { press: string } | { select: string });
+
+async function driveWebview(page: Page, target: string, steps: WebviewStep[]): Promise<void> {
+  let shown = '';
+  try {
+    let frame = page.mainFrame();
+    for (const step of steps) {
+      const deadline = Date.now() + UI_PATIENCE_MS;
+      let found = null;
+      while (!found && Date.now() < deadline) {
+        for (const candidate of page.frames()) {
+          if ((await candidate.locator(step.selector).count().catch(() => 0)) > 0) found = candidate;
+        }
+        if (!found) await page.waitForTimeout(250);
+      }
+      if (!found) throw new Error(`no frame shows ${step.selector}`);
+      frame = found;
+      const element = frame.locator(step.selector).first();
+      if ('click' in step) await element.click({ modifiers: step.modifiers });
+      else if ('dblclick' in step) await element.dblclick();
+      else if ('type' in step) {
+        await element.click();
+        await element.press('Control+a');
+        await element.press('Backspace');
+        await element.pressSequentially(step.type);
+      } else if ('select' in step) await element.selectOption(step.select);
+      else await element.press(step.press);
+      await page.waitForTimeout(400);
+    }
+    shown = await frame.locator('body').innerText();
+  } catch (error) {
+    shown = `webview step failed: ${(error as Error).message.split('\n')[0]}`;
   }
   await page.screenshot({ path: join(SCREENSHOTS, `${basename(target)}.png`) }).catch(() => undefined);
   writeFileSync(`${target}.partial`, shown);

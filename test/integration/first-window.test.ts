@@ -12,7 +12,7 @@ import { startModelHttpServer } from '../helpers/modelHttpServer';
 import { startOpenAiCompatibleServer } from '../helpers/openAiCompatibleServer';
 import { TINY_MODEL } from '../helpers/tinyModel';
 import { freePort } from '../helpers/freePort';
-import { activateQuarry, allFramesText, atKeyboard, rowsUnder, sideBarText } from '../helpers/quarryExtension';
+import { activateQuarry, allFramesText, atKeyboard, inWebview, rowsUnder, sideBarText, type WebviewStep } from '../helpers/quarryExtension';
 
 const LORA_ADAPTER = join(PROJECT_ROOT, 'models', 'quarry-mini-sql-openflights.lora.gguf');
 
@@ -397,11 +397,12 @@ suite('Databases view (first window)', () => {
     await vscode.commands.executeCommand('quarry.chooseSqlConnection', document.uri, spiderDb('concert_singer'));
     editor.selection = new vscode.Selection(0, 3, 0, 3);
     await atKeyboard(join(workspace, 'ui-run-query-key.txt'), { selector: '.statusbar', text: 'concert_singer.sqlite', keys: [{ press: 'Control+Enter' }] });
-    const shown = await framesShowing(join(workspace, 'run-query-results.txt'), /6 rows · /);
+    const shown = await framesShowing(join(workspace, 'run-query-results.txt'), /6 rows · [\d.]+ ms[\s\S]*Joe Sharp/);
     assert.match(shown, /6 rows · [\d.]+ ms/);
     assert.match(shown, /Name\s+text\s+Age\s+int/i, 'column names with their declared types');
-    assert.match(shown, /Tribal King\s+25[\s\S]*Joe Sharp\s+52/, 'the rows, in the order asked');
-    assert.match(shown, /Copy CSV[\s\S]*Copy JSON[\s\S]*Copy Markdown/);
+    // A grid row's cells are inline: their text runs together, after the row's number.
+    assert.match(shown, /1\s*Tribal King\s*25[\s\S]*6\s*Joe Sharp\s*52/, 'the rows, in the order asked');
+    assert.match(shown, /Copy Selection\s+Copy All\s+Export CSV…\s+Export JSON…\s+Record View/);
 
     // 10,000 rows (the default row limit): the table draws only those in view.
     const many = await vscode.commands.executeCommand<ResultsView>('quarry.runQuery', {
@@ -410,9 +411,11 @@ suite('Databases view (first window)', () => {
       connection: spiderDb('concert_singer'),
     });
     assert.equal(many?.kind === 'rows' && many.rows.length, 10_000);
-    const big = await framesShowing(join(workspace, 'run-query-10000.txt'), /10,000 rows · /);
-    assert.match(big, /\b42\s+84\b/, 'the first rows are drawn');
-    assert.doesNotMatch(big, /\b9999\s+19998\b/, 'the last ones are not, until scrolled to');
+    const big = await framesShowing(join(workspace, 'run-query-10000.txt'), /10,000 rows · [\d.]+ ms[\s\S]*\b42\s*42\s*84\b/);
+    assert.match(big, /\b42\s*42\s*84\b/, 'the first rows are drawn');
+    assert.doesNotMatch(big, /\b9999\s*9999\s*19998\b/, 'the last ones are not, until scrolled to');
+    await inWebview(join(workspace, 'run-query-10000-scroll.txt'), [{ selector: '.tabulator-tableholder', press: 'End' }]);
+    assert.match(await framesShowing(join(workspace, 'run-query-10000-end.txt'), /\b9999\s*9999\s*19998\b/), /\b10000\s*10000\s*20000\b/, 'scrolled to, the last rows are drawn');
     const back = await vscode.window.showTextDocument(document);
 
     back.selection = new vscode.Selection(2, 8, 2, 8);
@@ -452,6 +455,70 @@ suite('Databases view (first window)', () => {
     } finally {
       await reopened(() => config.update('query.timeoutMs', undefined, vscode.ConfigurationTarget.Workspace));
     }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the results grid: sort and filter by clicking and typing, copy a selection and everything as the clipboard shows, export, the record view, a table\'s double-click preview', async () => {
+    const api = await activateQuarry();
+    const path = spiderDb('concert_singer');
+    const document = await vscode.workspace.openTextDocument({ language: 'sql', content: 'SELECT Name, Age, Country FROM singer' });
+    const shown = await vscode.commands.executeCommand<ResultsView>('quarry.runQuery', { uri: document.uri.toString(), offset: 0, connection: path });
+    assert.equal(shown?.kind === 'rows' && shown.rows.length, 6);
+    const age = '.tabulator-col[tabulator-field="c1"] .tabulator-col-title';
+    const copiedText = async (file: string, steps: WebviewStep[]) => {
+      await vscode.env.clipboard.writeText('');
+      await inWebview(join(workspace, file), steps);
+      let text = '';
+      for (let i = 0; i < 50 && !text; i++) {
+        text = await vscode.env.clipboard.readText();
+        if (!text) await new Promise((r) => setTimeout(r, 200));
+      }
+      return text;
+    };
+    const sorted = await copiedText('grid-sorted.txt', [{ selector: age, click: true }, { selector: 'select.format', select: 'tsv' }, { selector: 'button.copy-all', click: true }]);
+    assert.equal(
+      sorted,
+      ['Name\tAge\tCountry', 'Tribal King\t25\tFrance', 'Justin Brown\t29\tFrance', 'Timbaland\t32\tUnited States', 'Rose White\t41\tFrance', 'John Nizinik\t43\tFrance', 'Joe Sharp\t52\tNetherlands'].join('\r\n'),
+      'every row, by age as clicked, as TSV',
+    );
+    const filtered = await copiedText('grid-filtered.txt', [{ selector: age, click: true }, { selector: '.tabulator-col[tabulator-field="c0"] input', type: 'jo' }, { selector: 'button.copy-all', click: true }]);
+    assert.equal(filtered, 'Name\tAge\tCountry\r\nJoe Sharp\t52\tNetherlands\r\nJohn Nizinik\t43\tFrance', 'filtered, then by age descending (a second click)');
+    const selection = await copiedText('grid-selection.txt', [
+      { selector: '#headers', click: true },
+      { selector: '.tabulator-row:nth-child(1) .tabulator-cell[tabulator-field="c0"]', click: true },
+      { selector: '.tabulator-row:nth-child(2) .tabulator-cell[tabulator-field="c1"]', click: true, modifiers: ['Shift'] },
+      { selector: '.tabulator-tableholder', press: 'Control+c' },
+    ]);
+    assert.equal(selection, 'Joe Sharp\t52\r\nJohn Nizinik\t43', 'two rows by two columns, without headers, by Ctrl+C');
+    const file = join(workspace, 'exported.json');
+    const exported = await vscode.commands.executeCommand<{ file: string; rows: number }>('quarry.exportResults', { format: 'json', file });
+    assert.equal(exported?.rows, 2);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), [{ Name: 'Joe Sharp', Age: 52, Country: 'Netherlands' }, { Name: 'John Nizinik', Age: 43, Country: 'France' }], 'as the grid shows them');
+    const record = await inWebview(join(workspace, 'grid-record.txt'), [{ selector: '.tabulator-row:nth-child(2) .tabulator-cell[tabulator-field="c2"]', dblclick: true }]);
+    assert.match(record, /Row 2 of 2[\s\S]*Name\s+John Nizinik\s+Age\s+43\s+Country\s+France/);
+
+    // A category and a number: offered as a chart (Chart.js), saved as a PNG through the editor's save dialog.
+    const counts = await vscode.workspace.openTextDocument({ language: 'sql', content: 'SELECT Country, count(*) AS singers FROM singer GROUP BY Country ORDER BY Country' });
+    await vscode.commands.executeCommand<ResultsView>('quarry.runQuery', { uri: counts.uri.toString(), offset: 0, connection: path });
+    const chart = await inWebview(join(workspace, 'grid-chart.txt'), [{ selector: 'button.chart-toggle', click: true }]);
+    assert.match(chart, /Bar chart of singers by Country: 3 rows/);
+    const png = join(workspace, 'singers.png');
+    await inWebview(join(workspace, 'grid-chart-save.txt'), [{ selector: 'button.save-png', click: true }]);
+    await atKeyboard(join(workspace, 'ui-chart-save.txt'), { selector: '.quick-input-widget', text: 'Save Chart as PNG', keys: [{ press: 'Control+a' }, { paste: png }, { settle: true }, { press: 'Enter' }] });
+    await waitFor(() => existsSync(png), 'the chart is saved', 30_000);
+    const picture = readFileSync(png);
+    assert.equal(picture.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.ok(picture.length > 2000, `a drawn chart, ${picture.length} bytes`);
+
+    // A table's double-click in the Databases view previews its rows: one click does not.
+    const connection = api.connections.get(path)!;
+    const node = { kind: 'table' as const, connection, table: connection.schema!.tables.find((t) => t.name === 'stadium')! };
+    assert.equal(await vscode.commands.executeCommand('quarry.previewTable', node), undefined, 'a single click runs nothing');
+    await new Promise((r) => setTimeout(r, 700));
+    await vscode.commands.executeCommand('quarry.previewTable', node);
+    const preview = await vscode.commands.executeCommand<ResultsView>('quarry.previewTable', node);
+    assert.equal(preview?.kind === 'rows' && preview.rows.length, 9);
+    assert.match(await framesShowing(join(workspace, 'grid-preview.txt'), /9 rows · [\d.]+ ms[\s\S]*Stark's Park/), /SELECT \* FROM stadium LIMIT 100/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -885,7 +952,7 @@ suite('Databases view (first window)', () => {
     const top = await vscode.commands.executeCommand<ResultsView>('quarry.selectTopRows', node);
     assert.equal(top?.kind === 'rows' && top.rows.length, 6);
     assert.equal(vscode.window.activeTextEditor?.document.getText(), 'SELECT * FROM singer LIMIT 100;\n');
-    assert.match(await framesShowing(join(workspace, 'select-top.txt'), /6 rows · /), /Joe Sharp/);
+    assert.match(await framesShowing(join(workspace, 'select-top.txt'), /6 rows · [\d.]+ ms[\s\S]*Joe Sharp/), /Joe Sharp/);
     await vscode.commands.executeCommand('quarry.copyName', node);
     assert.equal(await vscode.env.clipboard.readText(), 'singer');
     await vscode.commands.executeCommand('quarry.copyName', { kind: 'column', table: singer, column: singer.columns.find((c) => c.name === 'Song_release_year')! });

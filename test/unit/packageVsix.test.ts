@@ -4,8 +4,10 @@
  * other platform's native code.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import yauzl from 'yauzl';
@@ -100,5 +102,65 @@ test('npm run package: a VSIX per target with the bundles and that target\'s nat
         }
       }
     }
+  }
+});
+
+/** Runs `npm run publish:extension`'s script with these environment variables (and no others of the kind). */
+function publish(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !['VSCE_PAT', 'OVSX_PAT', 'OVSX_REGISTRY_URL'].includes(key)));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['scripts/publish.mjs', ...args], { cwd: PROJECT_ROOT, env: { ...clean, ...env } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('close', (status) => resolve({ status, output }));
+  });
+}
+
+test('the same VSIX per target is valid for Open VSX too: licensed, its target declared; publishing takes tokens from the environment, and a dry run publishes nothing', { timeout: 5 * 60_000 }, async () => {
+  for (const [target] of TARGETS) {
+    const vsix = join(PROJECT_ROOT, 'vsix', `quarry-${manifest.version}-${target}.vsix`);
+    const files = await entries(vsix);
+    assert.ok(files.some((f) => /^extension\/LICENSE(\.txt)?$/.test(f)), `${target}: the license travels inside (Open VSX refuses unlicensed content)`);
+    assert.match(await entryText(vsix, 'extension.vsixmanifest'), new RegExp(`TargetPlatform="${target}"`));
+  }
+  const missing = await publish(['--dry-run'], {});
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.output, /VSCE_PAT is not set[\s\S]*OVSX_PAT is not set/);
+  const dry = await publish(['--dry-run'], { VSCE_PAT: 'secret-vsce', OVSX_PAT: 'secret-ovsx' });
+  assert.equal(dry.status, 0, dry.output);
+  for (const [target] of TARGETS) {
+    assert.match(dry.output, new RegExp(`would run: vsce publish --packagePath \\S+quarry-${manifest.version}-${target}\\.vsix --pat \\$VSCE_PAT`));
+    assert.match(dry.output, new RegExp(`would run: ovsx publish \\S+quarry-${manifest.version}-${target}\\.vsix --target ${target} --pat \\$OVSX_PAT`));
+  }
+  assert.doesNotMatch(dry.output, /secret-/, 'tokens are never printed');
+  assert.match(dry.output, /nothing published/);
+
+  // ovsx itself, against a stand-in for an Open VSX registry on this machine: it reads our VSIX and uploads it whole.
+  const uploads: { url: string; body: Buffer }[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      response.setHeader('Content-Type', 'application/json');
+      if (request.url === '/api/version') return response.end(JSON.stringify({ version: '0.1.0' }));
+      if (request.method === 'POST' && request.url?.startsWith('/api/-/publish')) {
+        uploads.push({ url: request.url, body: Buffer.concat(chunks) });
+        return response.end(JSON.stringify({ namespace: 'quarry', name: 'quarry', version: manifest.version, targetPlatform: 'linux-x64' }));
+      }
+      response.statusCode = 404;
+      response.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const real = await publish(['--registry', 'openvsx', 'linux-x64'], { OVSX_PAT: 'test-token', OVSX_REGISTRY_URL: `http://127.0.0.1:${port}` });
+    assert.equal(real.status, 0, real.output);
+    assert.equal(uploads.length, 1, real.output);
+    assert.match(uploads[0]!.url, /token=test-token/);
+    assert.ok(uploads[0]!.body.equals(readFileSync(join(PROJECT_ROOT, 'vsix', `quarry-${manifest.version}-linux-x64.vsix`))), 'the VSIX, byte for byte');
+  } finally {
+    server.close();
   }
 });

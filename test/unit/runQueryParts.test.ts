@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { locateSqlError } from '../../src/core/sql/locateSqlError';
-import { rowsAsText } from '../../src/core/sql/rowsAsText';
 import { statementAt, statementsIn } from '../../src/core/sql/statementAt';
 
 test('the statement under the cursor: split at semicolons outside strings and comments, the one before when the cursor is past it', () => {
@@ -23,12 +22,4 @@ test('where an error points: the word SQLite names, DuckDB\'s caret', () => {
   const duck = 'Binder Error: Referenced column "nme" not found in FROM clause!\n\nLINE 1: SELECT nme FROM singer\n               ^';
   assert.deepEqual(locateSqlError(sql, duck), { offset: 7, length: 3 });
   assert.equal(locateSqlError(sql, 'database is locked'), null);
-});
-
-test('rows copied as CSV (quoted where needed), JSON objects and a Markdown table', () => {
-  const columns = ['name', 'note'];
-  const rows = [['Joe', 'a, "b"'], ['Ann', null], ['Big', 9007199254740993n]];
-  assert.equal(rowsAsText(columns, rows, 'csv'), 'name,note\r\nJoe,"a, ""b"""\r\nAnn,\r\nBig,9007199254740993');
-  assert.deepEqual(JSON.parse(rowsAsText(columns, rows, 'json')), [{ name: 'Joe', note: 'a, "b"' }, { name: 'Ann', note: null }, { name: 'Big', note: '9007199254740993' }]);
-  assert.equal(rowsAsText(['a|b'], [['x\ny']], 'markdown'), '| a\\|b |\n| --- |\n| x y |');
 });

@@ -11,7 +11,7 @@ import { detectPromptFormat } from '../prompt/detectPromptFormat';
 import { PROMPT_FORMATS } from '../prompt/promptFormats';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { fencedGrammar, grammarFor, SQL_FENCE, type GrammarMode } from '../sql/grammarFor';
-import { jsonSafeValue } from '../sql/rowsAsText';
+import { jsonSafeValue } from '../results/resultFormats';
 import { buildPromptContext, summarizeContext, type ContextSummary, type PromptContext } from '../context/buildPromptContext';
 import { scaleToModel } from '../context/estimateTokens';
 import type { ExamplePool } from '../context/ExamplePool';

@@ -30,6 +30,8 @@ export type EvalPanelMethods = {
   openReport: { params: { path: string }; result: EvalReport };
   exampleDetail: { params: { path: string; index: number }; result: ExampleDetail };
   openSql: { params: { sql: string }; result: null };
+  /** Saves a chart's picture (a PNG data URL) where the user picks; null when they cancelled. */
+  savePng: { params: { dataUrl: string; name: string }; result: { file: string | null } };
   /** Asks the user for a new name (the editor's input box); null when they cancel. */
   renameReport: { params: { path: string }; result: { name: string } | null };
 };

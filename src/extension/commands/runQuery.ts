@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ResultsView } from '../../core/protocol/resultsPanelMessages';
 import { locateSqlError } from '../../core/sql/locateSqlError';
-import { jsonSafeValue } from '../../core/sql/rowsAsText';
+import { jsonSafeRows, resultFormatChoices } from '../../core/results/resultFormats';
 import { statementAt } from '../../core/sql/statementAt';
 import type { ConnectionStore } from '../ConnectionStore';
 import { pickConnection } from '../pickConnection';
@@ -17,6 +17,8 @@ export interface RunQueryArgs {
   offset?: number;
   /** The database (a connected file's path) when the document has none of its own: an untitled editor, a test. */
   connection?: string;
+  /** A statement to run on `connection` with no editor at all: a table's preview. */
+  sql?: string;
 }
 
 /**
@@ -33,21 +35,21 @@ export async function runQuery(
   history: QueryHistoryService,
   args: RunQueryArgs = {},
 ): Promise<ResultsView | undefined> {
-  const editor = args.uri ? await vscode.window.showTextDocument(vscode.Uri.parse(args.uri), { preserveFocus: true }) : vscode.window.activeTextEditor;
-  if (!editor) return undefined;
-  const document = editor.document;
-  const selected = !args.uri && !editor.selection.isEmpty ? { text: document.getText(editor.selection), start: document.offsetAt(editor.selection.start) } : null;
-  const statement = selected ?? statementAt(document.getText(), args.offset ?? document.offsetAt(editor.selection.active));
+  const editor = args.sql !== undefined ? undefined : args.uri ? await vscode.window.showTextDocument(vscode.Uri.parse(args.uri), { preserveFocus: true }) : vscode.window.activeTextEditor;
+  if (!editor && args.sql === undefined) return undefined;
+  const document = editor?.document;
+  const selected = editor && !args.uri && !editor.selection.isEmpty ? { text: editor.document.getText(editor.selection), start: editor.document.offsetAt(editor.selection.start) } : null;
+  const statement = editor ? (selected ?? statementAt(editor.document.getText(), args.offset ?? editor.document.offsetAt(editor.selection.active))) : { text: args.sql ?? '', start: 0 };
   if (!statement?.text.trim()) {
     void vscode.window.showInformationMessage('Quarry: there is no SQL statement at the cursor to run.');
     return undefined;
   }
-  const bound = args.connection ? store.get(args.connection) : binding.connectionFor(document);
+  const bound = args.connection ? store.get(args.connection) : document && binding.connectionFor(document);
   const connection = bound?.db ? bound : await pickConnection(store, 'Run on which database?');
   if (!connection?.db) return undefined;
   // The answer is the file's database from now on, not a question asked at every run (issue 31, 8.2).
-  if (!bound && !args.connection && document.languageId === 'sql') await binding.choose(document, connection.path);
-  diagnostics.delete(document.uri);
+  if (document && !bound && !args.connection && document.languageId === 'sql') await binding.choose(document, connection.path);
+  if (document) diagnostics.delete(document.uri);
   const settings = readSettings();
   const database = basename(connection.path);
   const run = ResultsPanel.start(extensionUri, { kind: 'running', sql: statement.text, database, startedAt: Date.now() });
@@ -61,10 +63,11 @@ export async function runQuery(
       columns: result.columns,
       columnTypes: result.columnTypes ?? result.columns.map(() => ''),
       // The webview channel carries JSON: integers past 2^53 go as their digits.
-      rows: result.rows.map((row) => row.map(jsonSafeValue)),
+      rows: jsonSafeRows(result.rows),
       truncated: result.truncated,
       maxRows: settings.maxRows,
       elapsedMs: result.elapsedMs,
+      formats: resultFormatChoices(),
     };
   } catch (error) {
     if (run.signal.aborted) {
@@ -73,7 +76,7 @@ export async function runQuery(
     } else {
       const message = (error as Error).message;
       view = { kind: 'error', sql: statement.text, database, message };
-      markError(diagnostics, document, statement, message);
+      if (document) markError(diagnostics, document, statement, message);
     }
   }
   run.finish(view);

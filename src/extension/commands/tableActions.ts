@@ -9,19 +9,31 @@ import { registerCommand } from '../registerCommand';
 import type { SqlConnectionBinding } from '../SqlConnectionBinding';
 
 const PREVIEW_ROWS = 100;
+/** Two clicks on the same table within this long are a double-click (tree views report only clicks). */
+const DOUBLE_CLICK_MS = 500;
 
 type TableNode = Extract<DatabaseNode, { kind: 'table' }>;
 
 /**
  * The Databases view's table actions, as other database extensions have them: Select Top 100 (a
- * SQL editor with the statement, its rows in the results panel), Copy Name (table or column, as SQL
+ * SQL editor with the statement, its rows in the results panel), a double-click preview (the rows only), Copy Name (table or column, as SQL
  * names it), Show DDL; and Format SQL for the editor (sql-formatter in the file's dialect).
  */
 export function registerTableActions(binding: SqlConnectionBinding, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  let lastClick: { key: string; at: number } | null = null;
+  const topRows = (node: TableNode) => `SELECT * FROM ${tableIdentifier(node.table, node.connection.schema?.dialect)} LIMIT ${PREVIEW_ROWS};\n`;
   return [
+    // A table's click in the Databases view: the second of two quick ones shows its first rows in the grid, no editor opened.
+    registerCommand(COMMANDS.previewTable, log, async (node: TableNode): Promise<ResultsView | undefined> => {
+      const key = `${node.connection.path}\0${node.table.schema ?? ''}\0${node.table.name}`;
+      const now = Date.now();
+      const double = lastClick?.key === key && now - lastClick.at <= DOUBLE_CLICK_MS;
+      lastClick = double ? null : { key, at: now };
+      if (!double) return undefined;
+      return vscode.commands.executeCommand<ResultsView>(COMMANDS.runQuery, { sql: topRows(node), connection: node.connection.path });
+    }),
     registerCommand(COMMANDS.selectTop, log, async (node: TableNode): Promise<ResultsView | undefined> => {
-      const dialect = node.connection.schema?.dialect;
-      const sql = `SELECT * FROM ${tableIdentifier(node.table, dialect)} LIMIT ${PREVIEW_ROWS};\n`;
+      const sql = topRows(node);
       const document = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
       await vscode.window.showTextDocument(document);
       await binding.choose(document, node.connection.path);
