@@ -15,7 +15,7 @@ export async function askInEditor(
   path: string,
   question: string,
   progress: { report: ShowProgress; signal: AbortSignal },
-  more: Pick<AskOptions, 'failed'> = {},
+  more: Pick<AskOptions, 'failed' | 'earlier'> = {},
 ): Promise<AskResult> {
   const { store, models, promptContext, settings } = sources;
   await models.ensureLoaded(progress.report, progress.signal);

@@ -7,6 +7,8 @@ export const COMMANDS = {
   toggleInlineCompletion: 'quarry.toggleInlineCompletion',
   chooseSqlConnection: 'quarry.chooseSqlConnection',
   askInEnglish: 'quarry.askInEnglish',
+  askFollowUp: 'quarry.askFollowUp',
+  resetFollowUps: 'quarry.resetFollowUps',
   selectModel: 'quarry.selectModel',
   runEvaluation: 'quarry.runEvaluation',
   openEvaluation: 'quarry.openEvaluation',

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { redactingLog } from './redactingLog';
 import { askInEnglish, type AskArgs } from './commands/askInEnglish';
+import { FollowUpChain } from './FollowUpChain';
 import { buildDatasetFromHistory, type BuildDatasetArgs } from './commands/buildDatasetFromHistory';
 import { connectDatabase, type ServerTarget } from './commands/connectDatabase';
 import { disconnectDatabase } from './commands/disconnectDatabase';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   );
   const sqlBinding = new SqlConnectionBinding(context.workspaceState, store);
   const history = new QueryHistoryService(context.globalStorageUri, log);
+  const followUps = new FollowUpChain();
   const historyTree = new HistoryTreeProvider(history);
   const proposals = new ProposedSqlDocuments();
   const promptContext = new PromptContextSources(context.workspaceState, context.globalStorageUri, log, (connection) => history.vouchedPairs(connection));
@@ -122,8 +124,15 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
       if (reportPath) await panel.post({ event: 'show', path: reportPath, comparePath });
     }),
     registerCommand(COMMANDS.askInEnglish, log, (args?: AskArgs | DatabaseNode) =>
-      askInEnglish(store, sqlBinding, models, promptContext, history, log, args && 'kind' in args ? askArgsFromNode(args) : args),
+      askInEnglish(store, sqlBinding, models, promptContext, history, followUps, log, args && 'kind' in args ? askArgsFromNode(args) : args),
     ),
+    registerCommand(COMMANDS.askFollowUp, log, (args?: AskArgs) => askInEnglish(store, sqlBinding, models, promptContext, history, followUps, log, { ...args, followUp: true })),
+    registerCommand(COMMANDS.resetFollowUps, log, () => {
+      const had = followUps.reset();
+      if (had) void vscode.window.setStatusBarMessage('Quarry: follow-ups reset; the next Ask starts afresh', 4000);
+      return had;
+    }),
+    followUps,
     promptContext,
     promptContextTree,
     vscode.window.createTreeView(PROMPT_CONTEXT_VIEW, { treeDataProvider: promptContextTree }),

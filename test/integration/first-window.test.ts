@@ -751,6 +751,7 @@ suite('Databases view (first window)', () => {
     assert.match(compared, /Baseline \(A\)\s+Candidate \(B\)/);
     assert.match(compared, /Execution accuracy\s+66\.7%\s+100\.0%/);
     assert.match(compared, /\+33\.3/, 'the per-hardness delta');
+    assert.match(compared, /EX by hardness, baseline \(A\) and candidate \(B\)\s+Save PNG…/, 'the chart of both runs (Chart.js), with its caption');
     assert.match(compared, /Flipped\s+1 gained, 0 lost/);
     assert.match(compared, /wrong\s+gained/, 'the example that flipped');
     // Runs are named by what made them and the dataset, not by a timestamp.
@@ -1042,6 +1043,54 @@ suite('Databases view (first window)', () => {
       assert.ok(page?.getText().includes(explanation));
     } finally {
       for (const key of ['model.endpoint', 'model.name', 'model.api']) {
+        await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+        await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      }
+      api.models.reset();
+      await server.close();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  test('Ask a Follow-up: the chain starts at an Ask (shown in the status bar), the request goes with the earlier question and SQL as chat turns, the answer replaces the last one or goes below, Reset ends it', async () => {
+    const api = await activateQuarry();
+    const path = spiderDb('concert_singer');
+    await vscode.commands.executeCommand('quarry.resetFollowUps');
+    assert.equal(await vscode.commands.executeCommand('quarry.askFollowUp', { question: 'only for France' }), undefined, 'no chain: nothing to follow');
+    const server = await startOpenAiCompatibleServer({ api: 'vllm', modelName: 'm' });
+    const config = vscode.workspace.getConfiguration('quarry');
+    try {
+      await config.update('model.promptFormat', 'qwen-coder', vscode.ConfigurationTarget.Workspace);
+      assert.equal(await vscode.commands.executeCommand<boolean>('quarry.selectModel', { endpoint: server.url, api: 'vllm', modelName: 'm', apiKey: '' }), true);
+      const document = await vscode.workspace.openTextDocument({ language: 'sql', content: '' });
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('quarry.chooseSqlConnection', document.uri, path);
+      const first = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: path, question: 'How many singers are there?' });
+      assert.ok(first, 'answered');
+      assert.match(document.getText(), /^-- How many singers are there\?\n/);
+      await atKeyboard(join(workspace, 'ui-follow-up-start.txt'), { selector: '.statusbar', text: 'How many singers are there?' });
+
+      const followed = await vscode.commands.executeCommand<AskResult>('quarry.askFollowUp', { question: 'only for France', placement: 'replace' });
+      assert.ok(followed, 'answered');
+      const sent = (request: string) => server.requests.filter((r) => r.path === '/v1/chat/completions' && JSON.stringify(r.body).includes(`Follow-up: ${request}`))[0];
+      const messages = sent('only for France')?.body?.messages as { role: string; content: string }[];
+      assert.deepEqual(messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant'], 'the first question, its answer, the request, the answer begun');
+      assert.match(messages[0]!.content, /CREATE TABLE singer[\s\S]*Question: How many singers are there\?/);
+      assert.equal(messages[1]!.content, `\`\`\`sql\n${first.sql.trim()}\n\`\`\``);
+      assert.match(messages[2]!.content, /^Follow-up: only for France\n/);
+      assert.match(document.getText(), /^-- How many singers are there\? → only for France\n/, 'the last answer replaced');
+      assert.doesNotMatch(document.getText(), /^-- How many singers are there\?\n/m);
+
+      await vscode.commands.executeCommand<AskResult>('quarry.askFollowUp', { question: 'and their names', placement: 'add' });
+      assert.deepEqual((sent('and their names')?.body?.messages as { role: string }[]).map((m) => m.role), ['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+      assert.match(document.getText(), /^-- How many singers are there\? → only for France\n[\s\S]*\n-- How many singers are there\? → only for France → and their names\n/, 'added below, the chain in its comment');
+
+      assert.equal(await vscode.commands.executeCommand('quarry.resetFollowUps'), true);
+      const requests = server.requests.length;
+      assert.equal(await vscode.commands.executeCommand('quarry.askFollowUp', { question: 'only the oldest' }), undefined, 'reset: nothing to follow');
+      assert.equal(server.requests.filter((r) => JSON.stringify(r.body ?? '').includes('only the oldest')).length, 0, `the model was not asked (${server.requests.length - requests} requests since)`);
+    } finally {
+      for (const key of ['model.endpoint', 'model.name', 'model.api', 'model.promptFormat']) {
         await config.update(key, undefined, vscode.ConfigurationTarget.Global);
         await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
       }

@@ -6,7 +6,8 @@ import { EngineError } from '../engine/EngineError';
 import { sampleTemperature } from './sampleTemperature';
 import type { LanguageModel } from '../engine/LanguageModel';
 import { extractSql } from '../prompt/extractSql';
-import type { PromptFormat, PromptFormatId } from '../prompt/PromptFormat';
+import { buildConversation } from '../prompt/buildConversation';
+import type { FewShotExample, PromptFormat, PromptFormatId } from '../prompt/PromptFormat';
 import { detectPromptFormat } from '../prompt/detectPromptFormat';
 import { PROMPT_FORMATS } from '../prompt/promptFormats';
 import type { DatabaseSchema } from '../types/DatabaseSchema';
@@ -59,6 +60,12 @@ export interface AskOptions {
    * correction of it, through the same prompt a failed answer of the model's gets.
    */
   failed?: { sql: string; error: string };
+  /**
+   * A follow-up: the conversation so far (each earlier question and the SQL it got, oldest first),
+   * `question` being the new request ("only for 2024"). Only formats with `conversation`, on a model
+   * with a chat template.
+   */
+  earlier?: readonly FewShotExample[];
 }
 
 export interface AskContextOptions {
@@ -119,19 +126,28 @@ export async function askQuestion(
   options: AskOptions = {},
 ): Promise<AskResult> {
   const format = PROMPT_FORMATS[options.promptFormat ?? detectPromptFormat(engine.metadata, { adapter: engine.status?.loraPath }).id];
+  const earlier = options.earlier?.length ? options.earlier : undefined;
+  if (earlier && !format.conversation) {
+    throw new EngineError('unsupported', `the ${format.id} prompt format takes one question at a time, as its models were trained: ask the whole question instead`);
+  }
+  if (earlier && engine.capabilities && !engine.capabilities.chatTemplate) {
+    throw new EngineError('unsupported', 'follow-ups need a chat model (one with a chat template): ask the whole question instead, or choose a chat model');
+  }
   const maxTokens = options.maxTokens ?? format.answer.maxTokens;
   const wantedThinking = options.reasoning?.thinkingTokens ?? (format.answer.reasonsFirst ? format.answer.thinkingTokens : undefined);
   options.onStage?.('fitting schema');
   const contextSize = engine.status?.contextSize;
   if (!contextSize) throw new EngineError('no-model', 'no model is loaded: choose one first');
   // Counted once: both the thinking budget and the schema fit start from the whole-schema prompt.
-  const wholePromptTokens = await engine.countTokens(format.build({ schema, schemaText: format.renderSchema(schema), question }).completion, options.signal);
+  const wholePromptTokens = await engine.countTokens(buildConversation(format, { schema, schemaText: format.renderSchema(schema), question, ...(earlier ? { earlier } : {}) }).completion, options.signal);
   const thinkingTokens = wantedThinking === undefined ? undefined : thinkingBudget(contextSize - maxTokens - wholePromptTokens, wantedThinking);
   const thinkingEnds = format.answer.thinkingEnds;
   const reasoning = thinkingTokens !== undefined ? { ...SQL_FENCE, thinkingTokens, ...(thinkingEnds ? { after: thinkingEnds } : {}) } : undefined;
   const answerTokens = maxTokens + (reasoning?.thinkingTokens ?? 0);
   const budget = contextSize - answerTokens - CONTEXT_MARGIN_TOKENS;
-  const chosen = await chooseContext(engine, format, schema, { question, evidence: options.evidence, wholePromptTokens, budget }, options.context ?? {}, options.signal);
+  // A follow-up's tables are the whole conversation's: "and their cities" names none of them.
+  const contextQuestion = earlier ? [...earlier.map((turn) => turn.question), question].join('\n') : question;
+  const chosen = await chooseContext(engine, format, schema, { question: contextQuestion, evidence: options.evidence, wholePromptTokens, budget }, options.context ?? {}, options.signal);
   const fitted = chosen.schema;
   const examples = chosen.examples;
   const omittedTables = chosen.omitted.tables;
@@ -145,7 +161,7 @@ export async function askQuestion(
     // A correction has a draft: the pool's examples are chosen again with its skeleton, as DAIL-SQL chooses by a preliminary query's.
     const pool = options.context?.pool;
     const shots = correction && pool && examples.length ? pool.rank(question, examples.length, correction.sql).map(({ question: q, sql }) => ({ question: q, sql })) : examples;
-    const prompt = format.build({ schema: fitted, schemaText, question, evidence: options.evidence, correction, ...(shots.length ? { examples: shots } : {}) });
+    const prompt = buildConversation(format, { schema: fitted, schemaText, question, evidence: options.evidence, correction, ...(shots.length ? { examples: shots } : {}), ...(earlier ? { earlier } : {}) });
     const started = performance.now();
     const generated = await engine.generate(
       {
@@ -154,6 +170,7 @@ export async function askQuestion(
         completion: prompt.completion,
         rawCompletion: prompt.rawCompletion,
         ...(prompt.responsePrefix ? { responsePrefix: prompt.responsePrefix } : {}),
+        ...(prompt.earlierTurns ? { earlierTurns: prompt.earlierTurns } : {}),
         stop: format.answer.stop,
         grammar,
         ...(reasoning ? { reasoning } : {}),

@@ -188,6 +188,10 @@ function promptFor(state: Loaded, params: GenerateParams): { input: string | Lla
     chatHistory: [
       // A format with no system turn (OmniSQL's) gets the chat template's own default, as it was trained.
       ...(params.system ? [{ type: 'system' as const, text: params.system }] : []),
+      ...(params.earlierTurns ?? []).flatMap((turn) => [
+        { type: 'user' as const, text: turn.user },
+        { type: 'model' as const, response: [turn.assistant] },
+      ]),
       { type: 'user', text: params.user },
       { type: 'model', response: [] },
     ],

@@ -21,6 +21,19 @@ export interface PromptFormat {
    * prompt (OmniSQL, Arctic, Quarry's): examples then go in only when the user turns them on.
    */
   examples: 'default' | 'opt-in';
+  /**
+   * Follow-ups ("only for 2024"): how earlier (question, SQL) pairs become chat turns before the new
+   * request. Only formats whose models hold a conversation have it; one trained on a single-turn
+   * prompt (Quarry's, OmniSQL's, Arctic's) is asked the whole question instead.
+   */
+  conversation?: ConversationWording;
+}
+
+export interface ConversationWording {
+  /** An earlier answer as the model's own turn, in its answer's shape (a ```sql block). */
+  answer(sql: string): string;
+  /** A later request as its user turn, with the correction lines when the answer to it failed. */
+  followUp(request: string, correction?: FormatInput['correction']): string;
 }
 
 /** A (question, SQL) pair shown to the model before the question. */
@@ -42,6 +55,8 @@ export interface FormatInput {
   correction?: { sql: string; error: string; validNames: string };
   /** Examples to show before the question (none: the prompt is the one the model was trained on). */
   examples?: readonly FewShotExample[];
+  /** A follow-up's conversation so far, oldest first: `question` is then the new request. Only for formats with `conversation`. */
+  earlier?: readonly FewShotExample[];
 }
 
 export interface FormattedPrompt {
@@ -55,6 +70,14 @@ export interface FormattedPrompt {
   rawCompletion: boolean;
   /** The start of the model's turn, written for it (Arctic's harness begins its answer so). */
   responsePrefix?: string;
+  /** A follow-up's earlier turns, before `user`: the first holds the schema and the first question. */
+  earlierTurns?: ChatTurn[];
+}
+
+/** One exchange of a conversation: what was asked, and what the model answered. */
+export interface ChatTurn {
+  user: string;
+  assistant: string;
 }
 
 export interface AnswerShape {

@@ -32,6 +32,12 @@ export const qwenCoderFormat: PromptFormat = {
     return { system: '', user, completion: `${user}\n\n`, rawCompletion: false, responsePrefix: '```sql\n' };
   },
   answer: { reasonsFirst: false, maxTokens: 512, stop: ['```'] },
+  // A chat model: a follow-up is one more user turn after its own earlier answers.
+  conversation: {
+    answer: (sql) => `\`\`\`sql\n${sql.trim()}\n\`\`\``,
+    followUp: (request, correction) =>
+      [`Follow-up: ${request.trim()}`, '', 'Change the last query for this. Reply with the whole new query alone in a ```sql code block.', ...(correction ? ['', ...correctionLines(correction)] : [])].join('\n'),
+  },
   // Never trained on one text-to-SQL prompt: examples of the user's own queries help it.
   examples: 'default',
 };

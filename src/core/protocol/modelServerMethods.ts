@@ -22,6 +22,8 @@ export interface GenerateParams {
   /** Chat messages, used when the model has a chat template. */
   system: string;
   user: string;
+  /** A follow-up's earlier exchanges, as chat turns between the system turn and `user`. */
+  earlierTurns?: { user: string; assistant: string }[];
   /** A plain completion prompt, used when it has none. */
   completion: string;
   /** Use `completion` even when the model has a chat template (a format trained on raw text, like SQLCoder's). */

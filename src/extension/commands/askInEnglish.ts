@@ -6,6 +6,7 @@ import { answerWithQuestion } from '../../core/sql/formatSql';
 import { statementSeparation } from '../../core/sql/statementSeparation';
 import { notificationText } from '../../core/util/notificationText';
 import type { Connection, ConnectionStore } from '../ConnectionStore';
+import type { FollowUpChain } from '../FollowUpChain';
 import type { ModelManager } from '../ModelManager';
 import type { PromptContextSources } from '../PromptContextSources';
 import type { QueryHistoryService } from '../QueryHistoryService';
@@ -24,6 +25,10 @@ export interface AskArgs {
   question?: string;
   /** A question to start the input box with: one an Ask that failed was given, so it is not typed again. */
   draft?: string;
+  /** Ask a Follow-up: `question` refines the chain's last answer, asked with the conversation so far. */
+  followUp?: boolean;
+  /** Where a follow-up's SQL goes: in place of the last answer, or below it; asked when absent. */
+  placement?: 'replace' | 'add';
 }
 
 /**
@@ -36,17 +41,24 @@ export async function askInEnglish(
   models: ModelManager,
   promptContext: PromptContextSources,
   history: QueryHistoryService,
+  followUps: FollowUpChain,
   log: vscode.LogOutputChannel,
   args: AskArgs = {},
 ): Promise<AskResult | undefined> {
+  const chain = args.followUp ? followUps.current : null;
+  if (args.followUp && !chain) {
+    void vscode.window.showInformationMessage('Quarry: ask a question first; a follow-up refines the last answer.', 'Ask in English').then((c) => c && vscode.commands.executeCommand(COMMANDS.askInEnglish));
+    return undefined;
+  }
   if (!(await requireModel(models))) return undefined;
-  const connection = await connectionFor(store, binding, args.connection);
+  const connection = chain ? (store.get(chain.connection) ?? (await store.add(chain.connection))) : await connectionFor(store, binding, args.connection);
   if (!connection?.db || !connection.schema) return undefined;
+  const first = chain?.turns[0]?.question;
   const question =
     args.question ??
     (await vscode.window.showInputBox({
-      title: `Ask ${basename(connection.path)}`,
-      prompt: 'A question in plain English',
+      title: first ? `Follow-up to "${first}"` : `Ask ${basename(connection.path)}`,
+      prompt: first ? 'What to change in the last answer: "only for 2024", "and their cities"' : 'A question in plain English',
       ...(args.draft ? { value: args.draft } : {}),
       ignoreFocusOut: true,
     }));
@@ -57,10 +69,10 @@ export async function askInEnglish(
     try {
       // Something on screen from the first moment: loading a model takes seconds.
       report(models.current.kind === 'ready' ? 'writing SQL…' : 'loading model…');
-      return await askInEditor({ store, models, promptContext, settings }, connection.path, question, { report, signal });
+      return await askInEditor({ store, models, promptContext, settings }, connection.path, question, { report, signal }, chain ? { earlier: chain.turns } : {});
     } catch (error) {
       if (signal.aborted) return undefined;
-      offerAskAgain(log, connection.path, question, error);
+      offerAskAgain(log, connection.path, question, error, !!chain);
       return undefined;
     }
   });
@@ -75,7 +87,16 @@ export async function askInEnglish(
     rows: null,
     error: result.valid ? null : (result.attempts.at(-1)?.error ?? 'the database rejected it'),
   });
-  await insertSql(answerWithQuestion(question, result.sql, connection.schema.dialect));
+  if (chain) {
+    // The comment keeps the chain readable in the file: where it started, each request after.
+    const text = answerWithQuestion([...chain.turns.map((turn) => turn.question), question].join(' → '), result.sql, connection.schema.dialect);
+    const placement = args.placement ?? (await askPlacement(chain.last));
+    if (!placement) return result;
+    const placed = (placement === 'replace' && (await replaceAnswer(chain.last, text))) || (await insertSql(text));
+    followUps.extend(question, result.sql, placed);
+  } else {
+    followUps.start(connection.path, question, result.sql, await insertSql(answerWithQuestion(question, result.sql, connection.schema.dialect)));
+  }
   if (!result.valid) {
     void vscode.window
       .showWarningMessage(
@@ -91,8 +112,8 @@ export async function askInEnglish(
  * A failed Ask keeps its question (issue 31, 8.3): Ask Again opens the box with it, and when the
  * model was the trouble, Select Model… comes first.
  */
-function offerAskAgain(log: vscode.LogOutputChannel, connection: string, question: string, error: unknown): void {
-  const again = () => vscode.commands.executeCommand(COMMANDS.askInEnglish, { connection, draft: question } satisfies AskArgs);
+function offerAskAgain(log: vscode.LogOutputChannel, connection: string, question: string, error: unknown, followUp: boolean): void {
+  const again = () => vscode.commands.executeCommand(followUp ? COMMANDS.askFollowUp : COMMANDS.askInEnglish, { connection, draft: question } satisfies AskArgs);
   const modelTrouble = error instanceof EngineError && error.code !== 'generation-failed';
   reportError(log, 'ask failed', error, {
     actions: [
@@ -114,21 +135,53 @@ async function connectionFor(store: ConnectionStore, binding: SqlConnectionBindi
 /**
  * Into the active SQL editor at the cursor, else a new SQL editor: a statement of its own, a blank
  * line after the statement before it, which gets its `;` if it had none, so that Run Query runs
- * each alone (two Asks in a row used to read as one statement).
+ * each alone (two Asks in a row used to read as one statement). Returns where the text went.
  */
-async function insertSql(text: string): Promise<void> {
+async function insertSql(text: string): Promise<{ uri: string; range: vscode.Range; text: string } | null> {
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.languageId === 'sql') {
     const at = editor.selection.start;
+    const offset = editor.document.offsetAt(at);
     const { terminateAt, prefix } = statementSeparation(editor.document.getText(new vscode.Range(new vscode.Position(0, 0), at)));
     await editor.edit((edit) => {
       if (terminateAt !== null) edit.insert(editor.document.positionAt(terminateAt), ';');
       edit.replace(editor.selection, prefix + text);
     });
-    return;
+    const start = offset + (terminateAt !== null ? 1 : 0) + prefix.length;
+    return placedAt(editor.document, start, text);
   }
   const document = await vscode.workspace.openTextDocument({ language: 'sql', content: text });
   await vscode.window.showTextDocument(document);
+  return placedAt(document, 0, text);
+}
+
+function placedAt(document: vscode.TextDocument, start: number, text: string): { uri: string; range: vscode.Range; text: string } | null {
+  const range = new vscode.Range(document.positionAt(start), document.positionAt(start + text.length));
+  return document.getText(range) === text ? { uri: document.uri.toString(), range, text } : null;
+}
+
+/** Replace the last answer or add below it; only adding when the last answer is gone or was edited since. */
+async function askPlacement(last: { uri: string; range: vscode.Range; text: string } | null): Promise<'replace' | 'add' | undefined> {
+  const document = last && vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri);
+  if (!document || document.getText(last!.range) !== last!.text) return 'add';
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: 'Replace the last answer', placement: 'replace' as const, description: `line ${last!.range.start.line + 1}` },
+      { label: 'Add it below, keeping the last answer', placement: 'add' as const },
+    ],
+    { title: 'Where does the follow-up go?' },
+  );
+  return picked?.placement;
+}
+
+/** The last answer replaced by the follow-up's, where it still stands as Quarry wrote it; null otherwise. */
+async function replaceAnswer(last: { uri: string; range: vscode.Range; text: string } | null, text: string): Promise<{ uri: string; range: vscode.Range; text: string } | null> {
+  const document = last && vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri);
+  if (!document || document.getText(last!.range) !== last!.text) return null;
+  const editor = await vscode.window.showTextDocument(document);
+  const start = document.offsetAt(last!.range.start);
+  if (!(await editor.edit((edit) => edit.replace(last!.range, text)))) return null;
+  return placedAt(document, start, text);
 }
 
 function logTrace(log: vscode.LogOutputChannel, connection: Connection, question: string, result: AskResult): void {

@@ -6,6 +6,10 @@ export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: stri
 export function chatMessages(params: GenerateParams): ChatMessage[] {
   return [
     ...(params.system ? [{ role: 'system' as const, content: params.system }] : []),
+    ...(params.earlierTurns ?? []).flatMap((turn) => [
+      { role: 'user' as const, content: turn.user },
+      { role: 'assistant' as const, content: turn.assistant },
+    ]),
     { role: 'user', content: params.user },
     ...(params.responsePrefix ? [{ role: 'assistant' as const, content: params.responsePrefix }] : []),
   ];
