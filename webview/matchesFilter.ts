@@ -25,7 +25,8 @@ export function matchesFilter(term: string, value: SqlValue): boolean {
         return order <= 0;
       case '=':
         return order === 0;
-      default: return order !== 0;
+      default:
+        return order !== 0;
     }
   }
   return value !== null && String(value).toLowerCase().includes(wanted.toLowerCase());

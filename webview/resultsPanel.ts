@@ -43,6 +43,8 @@ window.addEventListener('message', (event: MessageEvent<RpcResponse<ResultsPanel
 /** The running statement's clock: one at a time, stopped when anything else is shown. */
 let clock: ReturnType<typeof setInterval> | undefined;
 let grid: Tabulator | undefined;
+/** The chart drawn in place of the grid, if any: destroyed with the result it shows. */
+let drawnChart: { dispose(): void } | null = null;
 /** The grid's order, reported a moment after the last sort or filter; a new result cancels it (it would name the old rows). */
 let reportTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -51,6 +53,8 @@ function render(view: ResultsView | null): void {
   if (!view) return;
   clearInterval(clock);
   clearTimeout(reportTimer);
+  drawnChart?.dispose();
+  drawnChart = null;
   grid?.destroy();
   grid = undefined;
   const header = el('div', { className: 'bar' }, el('strong', { text: view.database }));
@@ -77,7 +81,8 @@ function render(view: ResultsView | null): void {
 }
 
 function showRows(app: HTMLElement, header: HTMLElement, sql: HTMLElement, view: RowsView): void {
-  const count = el('span', { className: 'status', text: `${rowCount(view.rows.length)} · ${view.elapsedMs < 10 ? view.elapsedMs.toFixed(1) : Math.round(view.elapsedMs)} ms` });
+  const took = `${view.elapsedMs < 10 ? view.elapsedMs.toFixed(1) : Math.round(view.elapsedMs)} ms`;
+  const count = el('span', { className: 'status', text: `${rowCount(view.rows.length)} · ${took}` });
   const warning = el('span', { className: 'warning' });
   header.append(count, warning);
   const capWarning = `Only the first ${view.maxRows.toLocaleString('en-US')} rows were fetched (quarry.query.maxRows): the result has more`;
@@ -125,11 +130,10 @@ function showRows(app: HTMLElement, header: HTMLElement, sql: HTMLElement, view:
   // A category and a number, or a date and a number: the panel offers the result as a chart too.
   const shape = chartShape(view.columns, view.columnTypes, view.rows);
   if (shape) {
-    let drawn: { dispose(): void } | null = null;
     const toggle = button('Chart', () => {
       const showing = chartPane.hidden;
-      drawn?.dispose();
-      drawn = null;
+      drawnChart?.dispose();
+      drawnChart = null;
       chartPane.hidden = !showing;
       holder.hidden = showing;
       toggle.textContent = showing ? 'Grid' : 'Chart';
@@ -139,7 +143,7 @@ function showRows(app: HTMLElement, header: HTMLElement, sql: HTMLElement, view:
         const file = answer.ok ? (answer.value as { file: string | null }).file : null;
         said.textContent = answer.ok ? (file ? `Saved to ${file}` : '') : answer.error.message;
       });
-      drawn = figure;
+      drawnChart = figure;
       chartPane.replaceChildren(figure.element);
     }, 'chart-toggle');
     tools.insertBefore(toggle, said);
@@ -185,7 +189,7 @@ function showRows(app: HTMLElement, header: HTMLElement, sql: HTMLElement, view:
     const sorters = table.getSorters().length;
     ordered = filters + sorters > 0;
     const shown = shownRows.length;
-    count.textContent = `${shown === view.rows.length ? rowCount(view.rows.length) : `${shown.toLocaleString('en-US')} of ${rowCount(view.rows.length)}`} · ${Math.round(view.elapsedMs)} ms`;
+    count.textContent = `${shown === view.rows.length ? rowCount(view.rows.length) : `${shown.toLocaleString('en-US')} of ${rowCount(view.rows.length)}`} · ${took}`;
     if (view.truncated) warning.textContent = ordered ? `${sorters ? 'Sorted' : 'Filtered'} among the first ${view.maxRows.toLocaleString('en-US')} rows only: the result has more (quarry.query.maxRows).` : `${capWarning}.`;
     clearTimeout(reportTimer);
     reportTimer = setTimeout(() => void request('order', displayedSlice()), 200);

@@ -1,14 +1,14 @@
+import { homedir } from 'node:os';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ResultsPanelEvent, ResultsPanelMethods, ResultsSlice, ResultsView } from '../core/protocol/resultsPanelMessages';
 import type { RpcRequest, RpcResponse } from '../core/protocol/rpc';
-import { homedir } from 'node:os';
-import { basename } from 'node:path';
 import { writeAtomically } from '../core/files/writeAtomically';
 import { isResultFormatId, RESULT_FORMATS, sliceRows } from '../core/results/resultFormats';
 import { saveChartPng } from './saveChartPng';
 import { webviewHtml } from './webviewHtml';
 
-/** The "Quarry: Results" panel beside the editor: the last statement run, its rows in a virtualised table, or its error. */
+/** The "Quarry: Results" panel beside the editor: the last statement run, its rows in the grid (webview/resultsPanel.ts), or its error. */
 export class ResultsPanel implements vscode.Disposable {
   private static current: ResultsPanel | null = null;
   private view: ResultsView | null = null;

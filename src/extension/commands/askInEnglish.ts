@@ -78,10 +78,12 @@ export async function askInEnglish(
   });
   if (!result) return undefined;
   logTrace(log, connection, question, result);
+  // A follow-up alone ("only for France") is no question: history keeps the chain that makes it one.
+  const asked = chain ? [...chain.turns.map((turn) => turn.question), question].join(' → ') : question;
   history.record({
     kind: 'ask',
     connection: connection.path,
-    question,
+    question: asked,
     sql: result.sql,
     ms: result.attempts.reduce((sum, attempt) => sum + attempt.ms, 0),
     rows: null,
@@ -89,7 +91,7 @@ export async function askInEnglish(
   });
   if (chain) {
     // The comment keeps the chain readable in the file: where it started, each request after.
-    const text = answerWithQuestion([...chain.turns.map((turn) => turn.question), question].join(' → '), result.sql, connection.schema.dialect);
+    const text = answerWithQuestion(asked, result.sql, connection.schema.dialect);
     const placement = args.placement ?? (await askPlacement(chain.last));
     if (!placement) return result;
     const placed = (placement === 'replace' && (await replaceAnswer(chain.last, text))) || (await insertSql(text));
