@@ -11,7 +11,7 @@ export type DatabaseNode =
   /** A server database's namespace (Postgres schema): its tables sit under it. */
   | { kind: 'schema'; connection: Connection; name: string }
   | { kind: 'table'; connection: Connection; table: TableSchema }
-  | { kind: 'column'; table: TableSchema; column: ColumnSchema };
+  | { kind: 'column'; table: TableSchema; column: ColumnSchema; connection?: Connection };
 
 /** The "Databases" view: connections → (schemas →) tables and views → columns with types and keys. */
 export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNode>, vscode.Disposable {
@@ -33,7 +33,7 @@ export class DatabasesTreeProvider implements vscode.TreeDataProvider<DatabaseNo
       const tables = (node.connection.schema?.tables ?? []).filter((table) => namespaceOf(table, node.connection) === node.name);
       return tables.map((table) => ({ kind: 'table', connection: node.connection, table }));
     }
-    if (node.kind === 'table') return node.table.columns.map((column) => ({ kind: 'column', table: node.table, column }));
+    if (node.kind === 'table') return node.table.columns.map((column) => ({ kind: 'column', table: node.table, column, connection: node.connection }));
     return [];
   }
 

@@ -452,6 +452,15 @@ suite('Databases view (first window)', () => {
       // The connection is fine afterwards.
       const after = await vscode.commands.executeCommand<ResultsView>('quarry.runQuery', { uri: document.uri.toString(), offset: 0, connection: path });
       assert.equal(after?.kind === 'rows' && after.rows.length, 6);
+
+      // A new run stops the one still running: one statement runs at a time on a connection, so the
+      // second would only wait behind the first until its timeout.
+      const first = vscode.commands.executeCommand<ResultsView>('quarry.runQuery', { uri: endless.uri.toString(), offset: 0, connection: path });
+      await framesShowing(join(workspace, 'run-query-running-again.txt'), /Running… \d+\.\d s/);
+      const second = await vscode.commands.executeCommand<ResultsView>('quarry.runQuery', { uri: document.uri.toString(), offset: 0, connection: path });
+      const stoppedFirst = await first;
+      assert.deepEqual(stoppedFirst?.kind === 'error' && stoppedFirst.message, 'Cancelled: the statement was stopped.');
+      assert.equal(second?.kind === 'rows' && second.rows.length, 6, 'the new run\'s rows, at once');
     } finally {
       await reopened(() => config.update('query.timeoutMs', undefined, vscode.ConfigurationTarget.Workspace));
     }
@@ -1210,6 +1219,11 @@ suite('Databases view (first window)', () => {
     const schemas = rowsUnder(api, fixture.node);
     assert.deepEqual(schemas.map((s) => `${s.row.label} (${s.row.description})`), ['public (5 tables)', 'sales (2 tables)']);
     assert.deepEqual(rowsUnder(api, schemas[1]!.node).map((t) => t.row.label), ['orders', 'big_orders']);
+    // Copy Name quotes what Postgres finds only quoted: a table's and a column's capitals.
+    const shipments = rowsUnder(api, schemas[0]!.node).find((t) => t.row.label === 'Shipments')!;
+    assert.equal(await vscode.commands.executeCommand('quarry.copyName', shipments.node), '"Shipments"');
+    const carrier = rowsUnder(api, shipments.node).find((c) => c.row.label === 'Carrier')!;
+    assert.equal(await vscode.commands.executeCommand('quarry.copyName', carrier.node), '"Carrier"');
 
     const result = await vscode.commands.executeCommand<AskResult>('quarry.askInEnglish', { connection: url, question: 'How many singers do we have?' });
     assert.ok(result?.valid, JSON.stringify(result?.attempts));

@@ -40,7 +40,8 @@ export function registerTableActions(binding: SqlConnectionBinding, log: vscode.
       return vscode.commands.executeCommand<ResultsView>(COMMANDS.runQuery, { uri: document.uri.toString(), offset: 0, connection: node.connection.path });
     }),
     registerCommand(COMMANDS.copyName, log, async (node: Extract<DatabaseNode, { kind: 'table' | 'column' }>) => {
-      const name = node.kind === 'table' ? tableIdentifier(node.table, node.connection.schema?.dialect) : identifier(node.column.name);
+      // Quoted as the engine needs: a Postgres name with capitals only matches quoted.
+      const name = node.kind === 'table' ? tableIdentifier(node.table, node.connection.schema?.dialect) : identifier(node.column.name, node.connection?.schema?.dialect);
       await vscode.env.clipboard.writeText(name);
       void vscode.window.setStatusBarMessage(`Quarry: ${name} copied`, 3000);
       return name;
