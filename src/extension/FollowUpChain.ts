@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { FewShotExample } from '../core/prompt/PromptFormat';
 import { COMMANDS } from './commandIds';
 
-/** Where a chain's newest answer sits, so a follow-up can replace it. */
-interface Placed {
+/** Where a chain's newest answer sits, so a follow-up can replace it or go below it. */
+export interface PlacedAnswer {
   uri: string;
   range: vscode.Range;
   text: string;
@@ -18,7 +18,7 @@ export const FOLLOW_UP_CONTEXT = 'quarry.followUpActive';
  * on the status bar) ends it.
  */
 export class FollowUpChain implements vscode.Disposable {
-  private chain: { connection: string; turns: FewShotExample[]; last: Placed | null } | null = null;
+  private chain: { connection: string; turns: FewShotExample[]; last: PlacedAnswer | null } | null = null;
   private readonly statusItem = vscode.window.createStatusBarItem('quarry.followUp', vscode.StatusBarAlignment.Right, 99);
 
   constructor() {
@@ -26,18 +26,18 @@ export class FollowUpChain implements vscode.Disposable {
     this.statusItem.command = COMMANDS.resetFollowUps;
   }
 
-  get current(): { connection: string; turns: readonly FewShotExample[]; last: Placed | null } | null {
+  get current(): { connection: string; turns: readonly FewShotExample[]; last: PlacedAnswer | null } | null {
     return this.chain;
   }
 
   /** An Ask's answer: a new chain, whatever came before. */
-  start(connection: string, question: string, sql: string, last: Placed | null): void {
+  start(connection: string, question: string, sql: string, last: PlacedAnswer | null): void {
     this.chain = { connection, turns: [{ question, sql }], last };
     this.show();
   }
 
   /** A follow-up's answer: one more turn. */
-  extend(question: string, sql: string, last: Placed | null): void {
+  extend(question: string, sql: string, last: PlacedAnswer | null): void {
     if (!this.chain) return;
     this.chain.turns.push({ question, sql });
     this.chain.last = last;

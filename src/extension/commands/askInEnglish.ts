@@ -6,7 +6,7 @@ import { answerWithQuestion } from '../../core/sql/formatSql';
 import { statementSeparation } from '../../core/sql/statementSeparation';
 import { notificationText } from '../../core/util/notificationText';
 import type { Connection, ConnectionStore } from '../ConnectionStore';
-import type { FollowUpChain } from '../FollowUpChain';
+import type { FollowUpChain, PlacedAnswer } from '../FollowUpChain';
 import type { ModelManager } from '../ModelManager';
 import type { PromptContextSources } from '../PromptContextSources';
 import type { QueryHistoryService } from '../QueryHistoryService';
@@ -94,7 +94,7 @@ export async function askInEnglish(
     const text = answerWithQuestion(asked, result.sql, connection.schema.dialect);
     const placement = args.placement ?? (await askPlacement(chain.last));
     if (!placement) return result;
-    const placed = (placement === 'replace' && (await replaceAnswer(chain.last, text))) || (await insertSql(text));
+    const placed = (placement === 'replace' && (await replaceAnswer(chain.last, text))) || (await insertSql(text, await standingAnswer(chain.last)));
     followUps.extend(question, result.sql, placed);
   } else {
     followUps.start(connection.path, question, result.sql, await insertSql(answerWithQuestion(question, result.sql, connection.schema.dialect)));
@@ -139,8 +139,9 @@ async function connectionFor(store: ConnectionStore, binding: SqlConnectionBindi
  * line after the statement before it, which gets its `;` if it had none, so that Run Query runs
  * each alone (two Asks in a row used to read as one statement). Returns where the text went.
  */
-async function insertSql(text: string): Promise<{ uri: string; range: vscode.Range; text: string } | null> {
-  const editor = vscode.window.activeTextEditor;
+async function insertSql(text: string, below?: { editor: vscode.TextEditor; range: vscode.Range } | null): Promise<PlacedAnswer | null> {
+  if (below) below.editor.selection = new vscode.Selection(below.range.end, below.range.end);
+  const editor = below?.editor ?? vscode.window.activeTextEditor;
   if (editor && editor.document.languageId === 'sql') {
     const at = editor.selection.start;
     const offset = editor.document.offsetAt(at);
@@ -157,13 +158,20 @@ async function insertSql(text: string): Promise<{ uri: string; range: vscode.Ran
   return placedAt(document, 0, text);
 }
 
-function placedAt(document: vscode.TextDocument, start: number, text: string): { uri: string; range: vscode.Range; text: string } | null {
+function placedAt(document: vscode.TextDocument, start: number, text: string): PlacedAnswer | null {
   const range = new vscode.Range(document.positionAt(start), document.positionAt(start + text.length));
   return document.getText(range) === text ? { uri: document.uri.toString(), range, text } : null;
 }
 
+/** The last answer's editor and place, while it stands in an open document as Quarry wrote it. */
+async function standingAnswer(last: PlacedAnswer | null): Promise<{ editor: vscode.TextEditor; range: vscode.Range } | null> {
+  const document = last && vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri);
+  if (!document || document.getText(last!.range) !== last!.text) return null;
+  return { editor: await vscode.window.showTextDocument(document), range: last!.range };
+}
+
 /** Replace the last answer or add below it; only adding when the last answer is gone or was edited since. */
-async function askPlacement(last: { uri: string; range: vscode.Range; text: string } | null): Promise<'replace' | 'add' | undefined> {
+async function askPlacement(last: PlacedAnswer | null): Promise<'replace' | 'add' | undefined> {
   const document = last && vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri);
   if (!document || document.getText(last!.range) !== last!.text) return 'add';
   const picked = await vscode.window.showQuickPick(
@@ -177,13 +185,13 @@ async function askPlacement(last: { uri: string; range: vscode.Range; text: stri
 }
 
 /** The last answer replaced by the follow-up's, where it still stands as Quarry wrote it; null otherwise. */
-async function replaceAnswer(last: { uri: string; range: vscode.Range; text: string } | null, text: string): Promise<{ uri: string; range: vscode.Range; text: string } | null> {
-  const document = last && vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri);
-  if (!document || document.getText(last!.range) !== last!.text) return null;
-  const editor = await vscode.window.showTextDocument(document);
-  const start = document.offsetAt(last!.range.start);
-  if (!(await editor.edit((edit) => edit.replace(last!.range, text)))) return null;
-  return placedAt(document, start, text);
+async function replaceAnswer(last: PlacedAnswer | null, text: string): Promise<PlacedAnswer | null> {
+  const standing = await standingAnswer(last);
+  if (!standing) return null;
+  const { editor, range } = standing;
+  const start = editor.document.offsetAt(range.start);
+  if (!(await editor.edit((edit) => edit.replace(range, text)))) return null;
+  return placedAt(editor.document, start, text);
 }
 
 function logTrace(log: vscode.LogOutputChannel, connection: Connection, question: string, result: AskResult): void {
