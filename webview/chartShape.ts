@@ -20,11 +20,16 @@ const DATE_TEXT = /^\d{4}-\d{2}(-\d{2})?([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?/;
  */
 export function chartShape(columns: string[], columnTypes: string[], rows: ResultsValue[][]): ChartShape | null {
   if (rows.length < 2) return null;
-  const numeric = columns.map((_, c) => rows.some((row) => row[c] !== null) && rows.every((row) => row[c] === null || typeof row[c] === 'number' || typeof row[c] === 'bigint'));
+  const numeric = columns.map((_, c) => isNumberColumn(rows, c));
   const label = numeric.findIndex((isNumber) => !isNumber);
   const values = numeric.flatMap((isNumber, c) => (isNumber ? [c] : [])).slice(0, MAX_SERIES);
   if (label < 0 || values.length === 0) return null;
   const present = rows.map((row) => row[label]).filter((v) => v !== null);
   const dated = /date|time/i.test(columnTypes[label] ?? '') || (present.length > 0 && present.every((v) => typeof v === 'string' && DATE_TEXT.test(v)));
   return { kind: dated ? 'line' : 'bar', label, values };
+}
+
+/** A column of numbers: at least one, and nothing else but NULLs (the grid right-aligns and sorts it as numbers). */
+export function isNumberColumn(rows: ResultsValue[][], c: number): boolean {
+  return rows.some((row) => row[c] !== null) && rows.every((row) => row[c] === null || typeof row[c] === 'number' || typeof row[c] === 'bigint');
 }

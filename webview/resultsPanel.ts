@@ -12,7 +12,7 @@ import type { ResultsPanelEvent, ResultsPanelMethods, ResultsSlice, ResultsValue
 import type { RpcRequest, RpcResponse } from '../src/core/protocol/rpc';
 import { el } from './dom';
 import { chartFigure, type ChartSpec } from './charts';
-import { chartShape, MAX_BARS, type ChartShape } from './chartShape';
+import { chartShape, isNumberColumn, MAX_BARS, type ChartShape } from './chartShape';
 import { matchesFilter } from './matchesFilter';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
@@ -149,7 +149,7 @@ function showRows(app: HTMLElement, header: HTMLElement, sql: HTMLElement, view:
     tools.insertBefore(toggle, said);
   }
 
-  const numeric = view.columns.map((_, c) => view.rows.length > 0 && view.rows.every((row) => row[c] === null || typeof row[c] === 'number' || typeof row[c] === 'bigint'));
+  const numeric = view.columns.map((_, c) => isNumberColumn(view.rows, c));
   const data: GridRow[] = view.rows.map((row, i) => {
     const record = { __i: i } as GridRow;
     row.forEach((value, c) => (record[`c${c}`] = value));

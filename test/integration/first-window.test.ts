@@ -352,7 +352,6 @@ suite('Databases view (first window)', () => {
   test('Ask through a model server set in settings, its API key in SecretStorage: the key goes as a bearer token, the grammar where vLLM reads it', async () => {
     const api = await activateQuarry();
     const server = await startOpenAiCompatibleServer({ api: 'vllm', modelName: 'm', apiKey: 'sk-extension-test' });
-    const config = vscode.workspace.getConfiguration('quarry');
     try {
       const chosen = await vscode.commands.executeCommand<boolean>('quarry.selectModel', { endpoint: server.url, api: 'vllm', modelName: 'm', apiKey: 'sk-extension-test' });
       assert.equal(chosen, true, JSON.stringify(api.models.current));
@@ -378,13 +377,8 @@ suite('Databases view (first window)', () => {
       const db = api.connections.get(spiderDb('concert_singer'))!.db!;
       await db.query(result.sql);
     } finally {
-      for (const key of ['model.endpoint', 'model.name', 'model.api']) {
-        await config.update(key, undefined, vscode.ConfigurationTarget.Global);
-        await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
-      }
       await api.models.secrets.delete('quarry.model.apiKey');
-      api.models.reset();
-      await server.close();
+      await forgetRemoteModel(api, server);
     }
   });
 
@@ -1038,7 +1032,6 @@ suite('Databases view (first window)', () => {
     await vscode.commands.executeCommand('notifications.hideList');
 
     const server = await startOpenAiCompatibleServer({ api: 'vllm', modelName: 'm' });
-    const config = vscode.workspace.getConfiguration('quarry');
     try {
       assert.equal(await vscode.commands.executeCommand<boolean>('quarry.selectModel', { endpoint: server.url, api: 'vllm', modelName: 'm', apiKey: '' }), true);
       const explanation = await vscode.commands.executeCommand<string>('quarry.explainQuery', { uri: document.uri.toString(), offset: 0 });
@@ -1051,12 +1044,7 @@ suite('Databases view (first window)', () => {
       const page = vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# What this query does'));
       assert.ok(page?.getText().includes(explanation));
     } finally {
-      for (const key of ['model.endpoint', 'model.name', 'model.api']) {
-        await config.update(key, undefined, vscode.ConfigurationTarget.Global);
-        await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
-      }
-      api.models.reset();
-      await server.close();
+      await forgetRemoteModel(api, server);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
@@ -1099,12 +1087,7 @@ suite('Databases view (first window)', () => {
       assert.equal(await vscode.commands.executeCommand('quarry.askFollowUp', { question: 'only the oldest' }), undefined, 'reset: nothing to follow');
       assert.equal(server.requests.filter((r) => JSON.stringify(r.body ?? '').includes('only the oldest')).length, 0, `the model was not asked (${server.requests.length - requests} requests since)`);
     } finally {
-      for (const key of ['model.endpoint', 'model.name', 'model.api', 'model.promptFormat']) {
-        await config.update(key, undefined, vscode.ConfigurationTarget.Global);
-        await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
-      }
-      api.models.reset();
-      await server.close();
+      await forgetRemoteModel(api, server, ['model.promptFormat']);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
@@ -1258,6 +1241,17 @@ suite('Databases view (first window)', () => {
 });
 
 /** The page's frames once one of them shows `text` (a webview beside the editor loads a moment after its panel opens). */
+/** After a test that chose a model server: its settings cleared wherever set, the model forgotten, the server stopped. */
+async function forgetRemoteModel(api: Awaited<ReturnType<typeof activateQuarry>>, server: { close(): Promise<void> }, moreKeys: string[] = []): Promise<void> {
+  const config = vscode.workspace.getConfiguration('quarry');
+  for (const key of ['model.endpoint', 'model.name', 'model.api', ...moreKeys]) {
+    await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  api.models.reset();
+  await server.close();
+}
+
 async function framesShowing(file: string, text: RegExp, tries = 8): Promise<string> {
   let shown = '';
   for (let i = 0; i < tries; i++) {
