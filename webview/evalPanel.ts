@@ -46,7 +46,7 @@ const scoreIn = (report: EvalReport, example: ExampleResult) => example.scores?.
 
 /** Why two runs cannot be compared (another rule or time limit makes other numbers); null when they can. */
 function incomparable(a: EvalReport, b: EvalReport): string | null {
-  if (headlineOf(a) !== headlineOf(b)) return `A is scored by ${headlineOf(a)} and B by ${headlineOf(b)}: their numbers are not comparable. Score both with one --metric.`;
+  if (headlineOf(a) !== headlineOf(b)) return `A is scored by ${headlineOf(a)} and B by ${headlineOf(b)}: their numbers are not comparable. Score both by one rule (Run Evaluation's Score by, or quarry eval --metric).`;
   const [x, y] = [a.settings.timeoutMs, b.settings.timeoutMs];
   if (x !== undefined && y !== undefined && x !== y) return `A gave each query ${Number(x) / 1000} s and B ${Number(y) / 1000} s: their numbers are not comparable.`;
   return null;
@@ -87,11 +87,12 @@ function renderSummary(): void {
   const flips = compare ? current.report.examples.map(flipped) : [];
   table.append(
     row('Model', modelLabel(current.report.settings), compare ? modelLabel(compare.report.settings) : undefined),
-    // Each metric the run was scored by, its headline first; an older report has Spider's alone.
-    ...Object.entries(a.metrics ?? { 'spider-exec': a.execAccuracy }).map(([id, value], i) => {
+    // Each metric either run was scored by, the baseline's headline first; an older report has Spider's alone.
+    ...[...new Set([...Object.keys(a.metrics ?? { 'spider-exec': 0 }), ...Object.keys(b?.metrics ?? {})])].map((id, i) => {
+      const valueIn = (summary: EvalSummary) => summary.metrics?.[id] ?? (id === 'spider-exec' ? summary.execAccuracy : undefined);
       // VES and R-VES are scores, not shares: BIRD prints them × 100 as numbers.
-      const shown = (summary: EvalSummary | undefined, x: number | undefined) => (summary?.efficiencyMetrics?.includes(id) ? (x === undefined ? '–' : (100 * x).toFixed(2)) : percent(x));
-      return row(i === 0 ? 'Execution accuracy' : (a.metricLabels?.[id] ?? id), shown(a, value), b && shown(b, b.metrics?.[id] ?? (id === 'spider-exec' ? b.execAccuracy : undefined)));
+      const shown = (summary: EvalSummary, x: number | undefined) => (summary.efficiencyMetrics?.includes(id) ? (x === undefined ? '–' : (100 * x).toFixed(2)) : percent(x));
+      return row(i === 0 ? 'Execution accuracy' : (a.metricLabels?.[id] ?? b?.metricLabels?.[id] ?? id), shown(a, valueIn(a)), b && shown(b, valueIn(b)));
     }),
     row('Scored by', a.metricLabels?.[headlineOf(current.report)] ?? headlineOf(current.report), compare ? (b?.metricLabels?.[headlineOf(compare.report)] ?? headlineOf(compare.report)) : undefined),
     ...(a.samples || b?.samples

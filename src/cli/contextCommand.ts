@@ -7,7 +7,7 @@ import { FileError } from '../core/files/FileError';
 import { PROMPT_FORMATS } from '../core/prompt/promptFormats';
 import { CONTEXT_ARGS, CONTEXT_HELP, contextFromOptions, contextRequest, retrievalSources } from './contextOptions';
 import { parseCommandArgs, requiredDb } from './parseCommandArgs';
-import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
+import { PROMPT_FORMAT_ARGS, PROMPT_FORMAT_HELP_NO_MODEL, promptFormatOption } from './promptFormatOption';
 import { abortOnInterrupt } from './signals';
 import { toJson } from './toJson';
 import { whileWaiting } from './whileWaiting';
@@ -30,7 +30,7 @@ ${ATTACH_HELP}
                         built once)
   --evidence <text>     external knowledge for the question (BIRD's evidence)
 ${CONTEXT_HELP}
-${PROMPT_FORMAT_HELP}
+${PROMPT_FORMAT_HELP_NO_MODEL}
   --schema-only         no row data: no example values, no value index
   --json                print {"tables", "columns", "values": [{"table", "column", "value"}],
                         "examples": [{"question", "sql"}], "tokens": {"schema", "values",

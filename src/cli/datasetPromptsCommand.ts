@@ -7,7 +7,7 @@ import { startsLike } from '../core/files/startsLike';
 import { writeAtomically } from '../core/files/writeAtomically';
 import { PROMPT_FORMATS } from '../core/prompt/promptFormats';
 import { integerOption, parseCommandArgs } from './parseCommandArgs';
-import { PROMPT_FORMAT_HELP, promptFormatOption } from './promptFormatOption';
+import { PROMPT_FORMAT_HELP_NO_MODEL, promptFormatOption } from './promptFormatOption';
 import { abortOnInterrupt } from './signals';
 import { UsageError } from './UsageError';
 
@@ -26,7 +26,7 @@ Options:
   --trust-data-urls     send your Postgres credentials (PGPASSWORD, ~/.pgpass) to the servers the
                         dataset names; without it a db URL gets only the password written in it
   --out <file.jsonl>    where to write (a new file, or one this command wrote before; written whole)
-${PROMPT_FORMAT_HELP}
+${PROMPT_FORMAT_HELP_NO_MODEL}
   --schema-only         no example values in the schema, as 'quarry ask --schema-only' sends it
   --corrections F       also a correction turn for this share of examples (0 to 1, default 0): a
                         name of the gold query replaced by an invented one, its database error, and

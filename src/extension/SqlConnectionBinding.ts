@@ -31,14 +31,16 @@ export class SqlConnectionBinding implements vscode.Disposable {
   /** The connection for a document, or undefined when none can be chosen without asking. */
   connectionFor(document: vscode.TextDocument): Connection | undefined {
     const files = this.state.get<Record<string, string>>(FILES_KEY, {});
-    const chosen = files[document.uri.toString()] ?? this.state.get<string>(DEFAULT_KEY);
-    const connection = chosen ? this.store.get(chosen) : undefined;
-    if (connection) return connection;
+    // A file whose database was disconnected goes on with the workspace's.
+    for (const chosen of [files[document.uri.toString()], this.state.get<string>(DEFAULT_KEY)]) {
+      const connection = chosen ? this.store.get(chosen) : undefined;
+      if (connection) return connection;
+    }
     const usable = this.store.list().filter((c) => c.schema);
     return usable.length === 1 ? usable[0] : undefined;
   }
 
-  /** Binds the file to a picked (or given) database, and the workspace too when it had no choice yet. */
+  /** Binds the file to a picked (or given) database, and the workspace too when it had no choice yet or its choice is gone. */
   async choose(document: vscode.TextDocument, path?: string): Promise<string | undefined> {
     const target =
       path ??
@@ -52,7 +54,9 @@ export class SqlConnectionBinding implements vscode.Disposable {
   private async bind(document: vscode.TextDocument, target: string): Promise<void> {
     const files = { ...this.state.get<Record<string, string>>(FILES_KEY, {}), [document.uri.toString()]: target };
     await this.state.update(FILES_KEY, files);
-    if (!this.state.get<string>(DEFAULT_KEY)) await this.state.update(DEFAULT_KEY, target);
+    // A default whose database was disconnected would make every new file ask again (issue 31, 8.2).
+    const current = this.state.get<string>(DEFAULT_KEY);
+    if (!current || !this.store.get(current)) await this.state.update(DEFAULT_KEY, target);
   }
 
   dispose(): void {

@@ -50,13 +50,16 @@ export interface UiStep {
   text: string;
   /**
    * `paste`: text in one input event; `settle`: wait until the quick input is idle and its list
-   * steady (never a fixed pause: those fail on a loaded machine); `click`: the exact text of
-   * something inside the element (a button).
+   * steady (never a fixed pause: those fail on a loaded machine); `click` / `dblclick`: the exact
+   * text of something inside the element (a button, a tree row).
    */
-  keys?: ({ type: string } | { paste: string } | { press: string } | { settle: true } | { click: string })[];
+  keys?: ({ type: string } | { paste: string } | { press: string } | { settle: true } | { click: string } | { dblclick: string })[];
 }
 
-/** What the element showed before the keys were sent; fails the test if it never showed the text. */
+/**
+ * What the element showed before the keys were sent, its inputs' values after it as `[input] …`
+ * lines; fails the test if it never showed the text.
+ */
 export async function atKeyboard(file: string, step: UiStep): Promise<string> {
   const shown = await hostAnswer(`quarry-test:ui ${file} ${JSON.stringify(step)}`, file, 120_000);
   if (shown.startsWith('ui step failed')) throw new Error(`"${step.text}" never showed in ${step.selector}: ${shown}`);

@@ -31,11 +31,12 @@ function str(text: string): Buffer {
 const SCALAR_BYTES: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
 
 /**
- * A copy of a GGUF model with one more f32 metadata key (`general.sampling.temp`, as llama.cpp's
- * converter writes from generation_config.json): the key/value section is rewritten, the tensor
- * infos kept, and the tensor data moved to the next aligned offset (tensor offsets are relative to it).
+ * A copy of a GGUF model with one more metadata key: a number as f32 (`general.sampling.temp`, as
+ * llama.cpp's converter writes from generation_config.json), a string as a string
+ * (`tokenizer.chat_template`). The key/value section is rewritten, the tensor infos kept, and the
+ * tensor data moved to the next aligned offset (tensor offsets are relative to it).
  */
-export function copyGgufWithFloat(source: string, target: string, key: string, value: number): void {
+export function copyGgufWithMetadata(source: string, target: string, key: string, value: number | string): void {
   const bytes = readFileSync(source);
   let at = 0;
   const u32At = () => bytes.readUInt32LE((at += 4) - 4);
@@ -78,9 +79,14 @@ export function copyGgufWithFloat(source: string, target: string, key: string, v
   }
   const infoEnd = at;
   const dataStart = Math.ceil(infoEnd / alignment) * alignment;
-  const f32 = Buffer.alloc(4);
-  f32.writeFloatLE(value);
-  const head = Buffer.concat([Buffer.from('GGUF', 'latin1'), u32(version), u64(tensors), u64(kvs + 1), bytes.subarray(kvStart, kvEnd), str(key), u32(6), f32, bytes.subarray(kvEnd, infoEnd)]);
+  let added: Buffer;
+  if (typeof value === 'string') added = Buffer.concat([u32(8), str(value)]);
+  else {
+    const f32 = Buffer.alloc(4);
+    f32.writeFloatLE(value);
+    added = Buffer.concat([u32(6), f32]);
+  }
+  const head = Buffer.concat([Buffer.from('GGUF', 'latin1'), u32(version), u64(tensors), u64(kvs + 1), bytes.subarray(kvStart, kvEnd), str(key), added, bytes.subarray(kvEnd, infoEnd)]);
   const padding = Buffer.alloc((alignment - (head.length % alignment)) % alignment);
   writeFileSync(target, Buffer.concat([head, padding, bytes.subarray(dataStart)]));
 }

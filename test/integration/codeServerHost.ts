@@ -181,7 +181,7 @@ const UI_REQUEST = /^quarry-test:ui (\S+) (\{.*\})$/;
 interface UiStep {
   selector: string;
   text: string;
-  keys?: ({ type: string } | { paste: string } | { press: string } | { settle: true } | { click: string })[];
+  keys?: ({ type: string } | { paste: string } | { press: string } | { settle: true } | { click: string } | { dblclick: string })[];
 }
 
 /** How long a step may wait for the editor to catch up, on a machine that is busy with something else. */
@@ -218,11 +218,15 @@ async function driveUi(page: Page, target: string, step: UiStep): Promise<void> 
     await element.waitFor({ state: 'visible', timeout: UI_PATIENCE_MS });
     await page.waitForTimeout(300);
     shown = await element.innerText();
+    // What a box holds is not its text: a file dialog's folder is the value of its input.
+    const values = await element.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value).filter(Boolean));
+    for (const value of values) shown += `\n[input] ${value}`;
     for (const key of step.keys ?? []) {
       if ('type' in key) await page.keyboard.type(key.type);
       else if ('paste' in key) await page.keyboard.insertText(key.paste);
       else if ('press' in key) await page.keyboard.press(key.press);
       else if ('click' in key) await page.locator(step.selector).getByText(key.click, { exact: true }).first().click();
+      else if ('dblclick' in key) await page.locator(step.selector).getByText(key.dblclick, { exact: true }).first().dblclick();
       else await settled(page);
       await page.waitForTimeout(300);
     }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AskResult } from '../../src/core/ask/askQuestion';
 import { statementsIn } from '../../src/core/sql/statementAt';
@@ -87,12 +87,15 @@ suite('Databases view (first window)', () => {
   test('a DuckDB file connects alongside, with its views; a SQL file used with the first database keeps it', async () => {
     const api = await activateQuarry();
     // Issue 31, 8.2: a file written against the only database there was turned to "No database" when a second connected.
-    const sqlFile = await vscode.workspace.openTextDocument({ language: 'sql', content: 'SELECT count(*) FROM singer;\n' });
+    // A file on disk: an untitled one closed here would leave its name (Untitled-1) to the next test's with stale text.
+    const keeps = join(workspace, 'keeps-its-database.sql');
+    writeFileSync(keeps, 'SELECT count(*) FROM singer;\n');
+    const sqlFile = await vscode.workspace.openTextDocument(keeps);
     await vscode.window.showTextDocument(sqlFile);
     assert.equal(api.sqlBinding.connectionFor(sqlFile)?.path, spiderDb('concert_singer'));
     await vscode.commands.executeCommand('quarry.connectDatabase', vscode.Uri.file(join(workspace, 'openflights.duckdb')));
     assert.equal(api.sqlBinding.connectionFor(sqlFile)?.path, spiderDb('concert_singer'), 'the file keeps its database');
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const duck = rowsUnder(api).find((c) => c.row.label === 'openflights.duckdb')!;
     assert.match(duck.row.description, /^duckdb · /);
     const tables = rowsUnder(api, duck.node).map((t) => `${t.row.label} (${t.row.description})`);
@@ -376,6 +379,21 @@ suite('Databases view (first window)', () => {
       assert.match((sent.body!.structured_outputs as { grammar: string }).grammar, /::=/);
       const db = api.connections.get(spiderDb('concert_singer'))!.db!;
       await db.query(result.sql);
+
+      // A server's error made of one token repeated (issue 31, 8.7: one filled half the screen): the
+      // notification says it in a line or two, the log keeps every character.
+      const flood = `CUDA error: ${'0-'.repeat(140)}`;
+      server.failNext(500, JSON.stringify({ error: { message: flood } }), 3);
+      assert.equal(await vscode.commands.executeCommand('quarry.askInEnglish', { connection: spiderDb('concert_singer'), question: 'How many concerts?' }), undefined);
+      await vscode.commands.executeCommand('notifications.showList');
+      const toast = await atKeyboard(join(workspace, 'ui-error-capped.txt'), { selector: '.notifications-center', text: 'CUDA error' });
+      const line = toast.split('\n').find((l) => l.includes('CUDA error'))!;
+      assert.match(line, /CUDA error: 0-0-…/);
+      assert.ok(line.length <= 220, `${line.length} characters: ${line}`);
+      const log = () => filesUnder(dirname(api.logFolder)).filter((f) => f.endsWith('Quarry.log')).map((f) => readFileSync(f, 'utf8')).join('');
+      await waitFor(() => log().includes(flood), 'the whole message is in the log');
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('notifications.hideList');
     } finally {
       await api.models.secrets.delete('quarry.model.apiKey');
       await forgetRemoteModel(api, server);
@@ -513,15 +531,19 @@ suite('Databases view (first window)', () => {
     assert.equal(picture.subarray(1, 4).toString('latin1'), 'PNG');
     assert.ok(picture.length > 2000, `a drawn chart, ${picture.length} bytes`);
 
-    // A table's double-click in the Databases view previews its rows: one click does not.
+    // A table's double-click in the Databases view previews its rows, once; one click runs nothing.
+    const previews = () => api.history.list().filter((entry) => entry.sql === 'SELECT * FROM stadium LIMIT 100;').length;
+    const before = previews();
     const connection = api.connections.get(path)!;
     const node = { kind: 'table' as const, connection, table: connection.schema!.tables.find((t) => t.name === 'stadium')! };
     assert.equal(await vscode.commands.executeCommand('quarry.previewTable', node), undefined, 'a single click runs nothing');
     await new Promise((r) => setTimeout(r, 700));
-    await vscode.commands.executeCommand('quarry.previewTable', node);
-    const preview = await vscode.commands.executeCommand<ResultsView>('quarry.previewTable', node);
-    assert.equal(preview?.kind === 'rows' && preview.rows.length, 9);
+    await vscode.commands.executeCommand('quarry.databases.focus');
+    await atKeyboard(join(workspace, 'ui-table-double-click.txt'), { selector: '.part.sidebar', text: 'stadium', keys: [{ dblclick: 'stadium' }] });
     assert.match(await framesShowing(join(workspace, 'grid-preview.txt'), /9 rows · [\d.]+ ms[\s\S]*Stark's Park/), /SELECT \* FROM stadium LIMIT 100/);
+    await waitFor(() => previews() === before + 1, 'one preview, kept in the history');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(previews(), before + 1, 'a double-click previews once');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -666,12 +688,44 @@ suite('Databases view (first window)', () => {
     }
   });
 
-  test('inline completion: typing a comment and a newline in a SQL file brings ghost text that Tab accepts and that runs', async () => {
+  test('Select Model… shows the model in use and the files used before; Choose a .gguf File opens at the folder of the model in use', async () => {
+    const api = await activateQuarry();
+    const config = await useTinyModel();
+    // A file used before: the sample model, loaded as a file (by its name it is the sample, not a recent file).
+    const before = sampleModelPath(PROJECT_ROOT);
+    try {
+      for (const source of [before, TINY_MODEL]) {
+        await config.update('model.source', source, vscode.ConfigurationTarget.Workspace);
+        api.models.reset();
+        await api.models.ensureLoaded();
+      }
+      const selecting = vscode.commands.executeCommand<boolean>('quarry.selectModel');
+      const page = await atKeyboard(join(workspace, 'ui-model-recent-pick.txt'), {
+        selector: '.quick-input-widget',
+        text: 'Quarry: the model that writes SQL',
+        keys: [{ type: 'Choose a .gguf' }, { settle: true }, { press: 'Enter' }],
+      });
+      assert.match(page, /llama-2-tiny-random\.gguf[\s\S]*keep it/, 'the model in use, first');
+      // A separator's label is drawn beside the first item under it.
+      assert.ok(page.includes(`${basename(before)}${dirname(before)}\nRecent`), `the file used before, with its folder, under Recent:\n${page}`);
+      // code-server's file dialog is a quick input whose box holds the folder it opened at.
+      const dialog = await atKeyboard(join(workspace, 'ui-model-file-dialog.txt'), { selector: '.quick-input-widget', text: 'chat-templates', keys: [{ press: 'Escape' }] });
+      assert.ok(dialog.includes(`[input] ${dirname(TINY_MODEL)}/`), `the dialog opens where the model in use is:\n${dialog}`);
+      assert.equal(await selecting, false, 'nothing chosen, nothing changed');
+      assert.equal(config.inspect('model.source')?.workspaceValue, TINY_MODEL);
+    } finally {
+      await config.update('model.source', TINY_MODEL, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('inline completion: typing a comment and a newline in a SQL file brings ghost text, broken before its clauses past the line length, that Tab accepts and that runs', async () => {
     const api = await activateQuarry();
     const config = vscode.workspace.getConfiguration('quarry');
     // Long enough for the tiny model to reach the end of a query the grammar allows.
     await config.update('completion.maxTokens', 200, vscode.ConfigurationTarget.Workspace);
     await config.update('completion.debounceMs', 100, vscode.ConfigurationTarget.Workspace);
+    // An editor made narrow (issue 31, 8.10): every query the grammar allows has a FROM to break before.
+    await config.update('completion.maxLineLength', 24, vscode.ConfigurationTarget.Workspace);
     const file = join(workspace, 'singers.sql');
     writeFileSync(file, '');
     const document = await vscode.workspace.openTextDocument(file);
@@ -694,7 +748,10 @@ suite('Databases view (first window)', () => {
     });
     // The editor draws spaces as no-break spaces.
     assert.match(ghost.replace(/\u00a0/g, ' '), /how many singers are older than 30\?\s+SELECT /);
+    assert.doesNotMatch(ghost.replace(/\u00a0/g, ' '), /SELECT [^\n]*\bFROM\b/, 'the ghost text\'s first line ends before FROM');
     await waitFor(() => /\nSELECT /.test(document.getText()), 'Tab accepts the suggestion');
+    assert.match(document.getText(), /\nFROM /, 'what Tab accepted is the suggestion as wrapped');
+    await config.update('completion.maxLineLength', undefined, vscode.ConfigurationTarget.Workspace);
     const sql = document.getText().split('\n').slice(1).join('\n').trim();
     const result = await api.connections.get(spiderDb('concert_singer'))!.db!.query(sql);
     assert.ok(Array.isArray(result.rows), `${sql} runs on the database`);
@@ -789,6 +846,53 @@ suite('Databases view (first window)', () => {
     assert.match(renamed, /names fixed — 100\.0% \(3\)/);
     assert.equal(JSON.parse(readFileSync(second, 'utf8')).name, 'names fixed');
     assert.match(readFileSync(second, 'utf8'), /^\{\s*"settings"/, 'still known as a report of Quarry\'s');
+  });
+
+  test('while an evaluation runs, the panel names it and shows its progress; finished, it is the candidate, scored by the rule chosen', async () => {
+    await useTinyModel();
+    const db = spiderDb('concert_singer');
+    const dataset = join(workspace, 'progress.jsonl');
+    const total = 8;
+    // The model's answers are scored one by one as they come (a predictions file is scored in batches of 64).
+    const questions = ['How many singers are there?', 'Names of singers', 'Countries of singers', 'Ages of singers', 'How many concerts?', 'Names of stadiums', 'Capacity of stadiums', 'Themes of concerts'];
+    writeFileSync(dataset, questions.map((question) => JSON.stringify({ question, sql: 'SELECT count(*) FROM singer', db })).join('\n'));
+    const running = vscode.commands.executeCommand<string>('quarry.runEvaluation', { dataset, useModel: true, metrics: ['spider-exec', 'bird-ex'] });
+    const progress = /Running llama-2-tiny-random\.gguf on progress\.jsonl: [1-7]\/8, [\d.]+% so far/;
+    const during = await framesShowing(join(workspace, 'evaluation-running.txt'), progress, 40);
+    assert.match(during, progress);
+    assert.doesNotMatch(during, /No evaluation runs yet/);
+    const report = await running;
+    const saved = JSON.parse(readFileSync(report, 'utf8'));
+    assert.equal(saved.examples.length, total);
+    assert.deepEqual(saved.settings.metrics, ['spider-exec', 'bird-ex'], 'recorded as `quarry eval --metric` records it');
+    assert.deepEqual(Object.keys(saved.summary.metrics).sort(), ['bird-ex', 'spider-exec']);
+    const after = await framesShowing(join(workspace, 'evaluation-ran.txt'), /Candidate \(B\)[\s\S]*llama-2-tiny-random\.gguf on progress\.jsonl/);
+    assert.doesNotMatch(after, /Running llama-2-tiny-random/, 'the progress line goes when the run is done');
+    assert.match(after, /Scored by\s+EX \(Spider\)\s+EX \(Spider\)/, 'the headline is the rule chosen first, as the baseline\'s: comparable');
+    assert.match(after, /EX \(BIRD\)\s+–\s+\d+\.\d%/, 'the second rule\'s figure, which the baseline was not scored by');
+  });
+
+  test('Run Evaluation by hand: the dataset, the predictions and the rules to score by, picked at the keyboard', async () => {
+    const dataset = join(workspace, 'by-hand.jsonl');
+    const db = spiderDb('concert_singer');
+    writeFileSync(dataset, [{ question: 'How many singers?', sql: 'SELECT count(*) FROM singer', db }, { question: 'Their names', sql: 'SELECT Name FROM singer', db }].map((line) => JSON.stringify(line)).join('\n'));
+    const predictions = join(workspace, 'by-hand-predictions.sql');
+    writeFileSync(predictions, 'SELECT count(*) FROM singer\nSELECT Name FROM singer ORDER BY Name\n');
+    const quickInput = '.quick-input-widget';
+    const running = vscode.commands.executeCommand<string | undefined>('quarry.runEvaluation');
+    await atKeyboard(join(workspace, 'ui-eval-1-kind.txt'), { selector: quickInput, text: 'Evaluate on', keys: [{ type: 'Quarry JSONL' }, { settle: true }, { press: 'Enter' }] });
+    await atKeyboard(join(workspace, 'ui-eval-2-dataset.txt'), { selector: quickInput, text: 'Use Dataset', keys: [{ press: 'Control+a' }, { paste: dataset }, { settle: true }, { press: 'Enter' }] });
+    await atKeyboard(join(workspace, 'ui-eval-3-source.txt'), { selector: quickInput, text: 'one SQL per line', keys: [{ type: 'Predictions file' }, { settle: true }, { press: 'Enter' }] });
+    await atKeyboard(join(workspace, 'ui-eval-4-predictions.txt'), { selector: quickInput, text: 'Use Predictions', keys: [{ press: 'Control+a' }, { paste: predictions }, { settle: true }, { press: 'Enter' }] });
+    // Spider's rule is ticked already; the one below it (BIRD's) is ticked too: the first ArrowDown goes from the input to the list.
+    const rules = await atKeyboard(join(workspace, 'ui-eval-5-metrics.txt'), { selector: quickInput, text: 'Score by', keys: [{ settle: true }, { press: 'ArrowDown' }, { press: 'ArrowDown' }, { press: 'Space' }, { press: 'Enter' }] });
+    assert.match(rules, /EX \(Spider\)[\s\S]*Spider's test-suite evaluator[\s\S]*EX \(BIRD\)[\s\S]*set\(predicted rows\) == set\(gold rows\)/);
+    const report = await running;
+    assert.ok(report, 'the run finished');
+    const saved = JSON.parse(readFileSync(report, 'utf8'));
+    assert.deepEqual(saved.settings.metrics, ['spider-exec', 'bird-ex']);
+    assert.equal(saved.summary.metrics['spider-exec'], 1);
+    assert.equal(saved.summary.metrics['bird-ex'], 1, 'BIRD\'s rule too: ORDER BY changes no set');
   });
 
   test('the panel shows the OpenFlights before and after side by side: the model and its adapter, EX, correct, crashing queries, the flips', async () => {
@@ -1240,7 +1344,6 @@ suite('Databases view (first window)', () => {
   });
 });
 
-/** The page's frames once one of them shows `text` (a webview beside the editor loads a moment after its panel opens). */
 /** After a test that chose a model server: its settings cleared wherever set, the model forgotten, the server stopped. */
 async function forgetRemoteModel(api: Awaited<ReturnType<typeof activateQuarry>>, server: { close(): Promise<void> }, moreKeys: string[] = []): Promise<void> {
   const config = vscode.workspace.getConfiguration('quarry');
@@ -1252,6 +1355,7 @@ async function forgetRemoteModel(api: Awaited<ReturnType<typeof activateQuarry>>
   await server.close();
 }
 
+/** The page's frames once one of them shows `text` (a webview beside the editor loads a moment after its panel opens). */
 async function framesShowing(file: string, text: RegExp, tries = 8): Promise<string> {
   let shown = '';
   for (let i = 0; i < tries; i++) {

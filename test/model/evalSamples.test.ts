@@ -6,7 +6,7 @@ import type { EvalReport } from '../../src/core/protocol/evalReport';
 import { makeTempDir, SPIDER_DIR } from '../helpers/fixtures';
 import { quarry } from '../helpers/runCli';
 import { TINY_MODEL } from '../helpers/tinyModel';
-import { copyGgufWithFloat } from '../helpers/writeGguf';
+import { copyGgufWithMetadata } from '../helpers/writeGguf';
 
 const temp = makeTempDir('quarry-eval-samples-');
 after(() => temp.dispose());
@@ -31,7 +31,7 @@ test('eval --samples K with a model: K sampled answers a question, the first sco
 
 test('samples are drawn at the model file\'s own temperature (general.sampling.temp, from its generation_config.json) when none is asked for, else 0.8; the report says which', () => {
   const carded = join(temp.dir, 'tiny-with-card.gguf');
-  copyGgufWithFloat(TINY_MODEL, carded, 'general.sampling.temp', 0.3);
+  copyGgufWithMetadata(TINY_MODEL, carded, 'general.sampling.temp', 0.3);
   const evaluate = (name: string, model: string, ...more: string[]) => {
     const report = join(temp.dir, name);
     const run = quarry(['eval', '--spider', SPIDER_DIR, '--limit', '3', '--model', model, '--threads', '1', '--grammar', 'narrow', '--samples', '3', '--seed', '11', '--report', report, ...more], { timeoutMs: 300_000 });

@@ -44,6 +44,12 @@ test('quarry <command> --help shows that command', () => {
   }
 });
 
+test('--prompt-format\'s default, in each help: detected from the model where one is loaded, Quarry\'s own where none is', () => {
+  const defaultOf = (...args: string[]) => /--prompt-format <id> +how the model was trained to be asked \(default: ([^)]+)\)/.exec(quarry([...args, '--help']).stdout)?.[1];
+  for (const command of [['ask'], ['eval'], ['complete']]) assert.equal(defaultOf(...command), "from the model file's name", command.join(' '));
+  for (const command of [['context'], ['dataset', 'prompts']]) assert.equal(defaultOf(...command), 'quarry', command.join(' '));
+});
+
 test('negative numbers reach the option check; thread counts stop at the cores', () => {
   const negative = quarry(['ask', '--db', db, '--model', 'm.gguf', '--context-size', '-5', 'q']);
   assert.equal(negative.code, 2);

@@ -4,6 +4,7 @@ import { DEFAULT_REMOTE_CONCURRENCY } from '../../core/engine/remote/RemoteModel
 import { loadJsonlDataset, loadPredictions, loadSpiderDataset, type EvalExample } from '../../core/eval/EvalDataset';
 import { runEvaluation as evaluate, type Predictor } from '../../core/eval/runEvaluation';
 import { runName } from '../../core/eval/runName';
+import { EVAL_METRICS, METRIC_IDS, type MetricId } from '../../core/eval/metrics/evalMetrics';
 import { EvalPanel } from '../EvalPanel';
 import type { ConnectionStore } from '../ConnectionStore';
 import { isUrlTarget } from '../../core/db/databaseEngines';
@@ -21,6 +22,8 @@ export interface RunEvaluationArgs {
   /** Generate predictions with the configured model instead of reading them. */
   useModel?: boolean;
   limit?: number;
+  /** How predictions are scored, the first the run's headline (default: Spider's rule); asked for when the dataset was picked by hand. */
+  metrics?: MetricId[];
 }
 
 /** "Quarry: Run Evaluation…": dataset, then predictions or the model; live progress in the panel. */
@@ -51,6 +54,8 @@ export async function runEvaluationCommand(
     predictions: choices.predictions,
     model,
     limit: choices.limit ?? null,
+    // As `quarry eval` records them: runs scored by other rules are not compared as if they were one.
+    metrics: choices.metrics,
   };
   const name = runName(settings);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -75,6 +80,7 @@ export async function runEvaluationCommand(
         workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'dbWorker.js').fsPath,
         passwords,
         dataUrls: store.dataUrlTrust(),
+        metrics: choices.metrics,
         signal,
         onProgress: (p) => {
           show(`${p.done}/${p.total}`, (100 * p.done) / Math.max(p.total, 1));
@@ -95,17 +101,19 @@ export async function runEvaluationCommand(
   });
 }
 
-async function chooseInputs(args: RunEvaluationArgs): Promise<(RunEvaluationArgs & { split: 'dev' | 'train' }) | undefined> {
+async function chooseInputs(args: RunEvaluationArgs): Promise<(RunEvaluationArgs & { split: 'dev' | 'train'; metrics: MetricId[] }) | undefined> {
   const chosen: RunEvaluationArgs = { ...args };
-  if (!chosen.spider && !chosen.dataset) {
+  // A run started with its inputs given (a script, a test) is scored as `quarry eval` scores by default.
+  const byHand = !chosen.spider && !chosen.dataset;
+  if (byHand) {
     const kind = await vscode.window.showQuickPick(['Spider dataset (a folder with dev.json and database/)', 'Quarry JSONL dataset'], {
       title: 'Evaluate on',
     });
     if (!kind) return undefined;
     const picked = await vscode.window.showOpenDialog(
       kind.startsWith('Spider')
-        ? { canSelectFolders: true, canSelectFiles: false, openLabel: 'Use Folder' }
-        : { filters: { 'JSONL datasets': ['jsonl'] }, openLabel: 'Use Dataset' },
+        ? { canSelectFolders: true, canSelectFiles: false, openLabel: 'Use Folder', title: 'Spider folder (dev.json and database/)' }
+        : { filters: { 'JSONL datasets': ['jsonl'] }, openLabel: 'Use Dataset', title: 'Evaluation dataset (JSONL)' },
     );
     if (!picked?.[0]) return undefined;
     if (kind.startsWith('Spider')) chosen.spider = picked[0].fsPath;
@@ -119,12 +127,26 @@ async function chooseInputs(args: RunEvaluationArgs): Promise<(RunEvaluationArgs
     if (!source) return undefined;
     if (source.startsWith('Generate')) chosen.useModel = true;
     else {
-      const picked = await vscode.window.showOpenDialog({ openLabel: 'Use Predictions' });
+      const picked = await vscode.window.showOpenDialog({ openLabel: 'Use Predictions', title: 'Predictions file' });
       if (!picked?.[0]) return undefined;
       chosen.predictions = picked[0].fsPath;
     }
   }
-  return { ...chosen, split: chosen.split ?? 'dev' };
+  if (!chosen.metrics && byHand) {
+    const metrics = await chooseMetrics();
+    if (!metrics) return undefined;
+    chosen.metrics = metrics;
+  }
+  return { ...chosen, split: chosen.split ?? 'dev', metrics: chosen.metrics ?? ['spider-exec'] };
+}
+
+/** The rules to score by, from the registry: a number is comparable with a published one only under its rule. */
+async function chooseMetrics(): Promise<MetricId[] | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    METRIC_IDS.map((id) => ({ label: EVAL_METRICS[id].label, description: id, detail: EVAL_METRICS[id].rule, picked: id === 'spider-exec', id })),
+    { title: 'Score by (the highest one ticked is the headline)', canPickMany: true },
+  );
+  return picked?.length ? picked.map((item) => item.id) : undefined;
 }
 
 /** The SecretStorage passwords of the servers a dataset names that match a connection the user configured. */
