@@ -1276,7 +1276,11 @@ suite('Databases view (first window)', () => {
   });
 
   test('the Databases view shows the connections and their tables on screen', async () => {
+    const api = await activateQuarry();
     await vscode.commands.executeCommand('quarry.databases.focus');
+    // Each connection opened one level, whatever tests before left open (a double-click opens a table's columns).
+    await vscode.commands.executeCommand('workbench.actions.treeView.quarry.databases.collapseAll');
+    for (const connection of rowsUnder(api)) await api.databasesView.reveal(connection.node, { expand: true, select: false, focus: false });
     const shown = await sideBarText(join(workspace, 'side-bar-first-window.txt'));
     for (const text of ['DATABASES', 'concert_singer.sqlite', 'stadium', '9 rows', 'openflights.duckdb', 'airports', '7698 rows']) {
       assert.ok(shown.toUpperCase().includes(text.toUpperCase()), `"${text}" is not on screen:\n${shown}`);
