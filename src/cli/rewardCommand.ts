@@ -5,13 +5,13 @@ import { tryQuery } from '../core/db/tryQuery';
 import { checkInputFile } from '../core/files/checkInputFile';
 import { isUrlTarget } from '../core/db/databaseEngines';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
-import { resultsMatch } from '../core/eval/compareResults';
-import { prepareForEval } from '../core/eval/prepareForEval';
+import { PreparedRows, resultsMatch } from '../core/eval/compareResults';
+import { EVAL_METRICS, isMetricId, METRIC_IDS } from '../core/eval/metrics/evalMetrics';
 import { integerOption, parseCommandArgs } from './parseCommandArgs';
 import { toJson } from './toJson';
 import { UsageError } from './UsageError';
 
-export const REWARD_HELP = `Usage: quarry reward --rft <file.jsonl> [--line N] --sql "<candidate SQL>" [--json]
+export const REWARD_HELP = `Usage: quarry reward --rft <file.jsonl> [--line N] --sql "<candidate SQL>" [--metric <id>] [--json]
 
 The reward function for reinforcement fine-tuning: runs the candidate SQL on the example's database
 and compares its rows with the stored ground truth, as the evaluation does. Prints the score (1 or 0)
@@ -21,15 +21,20 @@ Options:
   --rft <file>   an rft.jsonl file written by quarry dataset build
   --line N       which example (1-based line; default 1)
   --sql <text>   the model's SQL
+  --metric <id>  the rule a match is decided by, as quarry eval --metric (default: spider-exec)
+${METRIC_IDS.map((id) => `                   ${id.padEnd(15)} ${EVAL_METRICS[id].label}`).join('\n')}
   --json         print {"score", "reason"}
   --trust-data-urls
                  send your Postgres credentials (PGPASSWORD, ~/.pgpass) to a server the rft file
                  names; without it its URL gets only the password written in it`;
 
 export async function rewardCommand(args: string[], write: (text: string) => void): Promise<number | void> {
-  const { values } = parseCommandArgs('reward', args, { rft: { type: 'string' }, line: { type: 'string' }, sql: { type: 'string' }, json: { type: 'boolean' }, 'trust-data-urls': { type: 'boolean' } });
+  const { values } = parseCommandArgs('reward', args, { rft: { type: 'string' }, line: { type: 'string' }, sql: { type: 'string' }, metric: { type: 'string' }, json: { type: 'boolean' }, 'trust-data-urls': { type: 'boolean' } });
   if (values.help) return write(REWARD_HELP);
   if (!values.rft || values.sql === undefined) throw new UsageError('reward: --rft <file.jsonl> and --sql "<candidate>" are required');
+  const metricId = values.metric ?? 'spider-exec';
+  if (!isMetricId(metricId)) throw new UsageError(`reward: --metric '${metricId}' is not a match metric; they are ${METRIC_IDS.join(', ')}`);
+  const metric = EVAL_METRICS[metricId];
   const lineNumber = integerOption('reward', 'line', values.line, 1) ?? 1;
   checkInputFile(values.rft, 'reward: rft file');
   let text: string;
@@ -39,7 +44,7 @@ export async function rewardCommand(args: string[], write: (text: string) => voi
     throw new UsageError(`reward: file not found: ${values.rft}`);
   }
   const line = text.split('\n')[lineNumber - 1];
-  let example: { db: string; ground_truth: { rows: SqlValue[][]; orderMatters: boolean } };
+  let example: { db: string; sql?: string; ground_truth: { rows: SqlValue[][]; orderMatters: boolean } };
   try {
     example = JSON.parse(line ?? '');
   } catch {
@@ -51,12 +56,17 @@ export async function rewardCommand(args: string[], write: (text: string) => voi
   let score = 0;
   let reason: string;
   try {
-    const outcome = await tryQuery(db, prepareForEval(values.sql, { keepDistinct: false }), { maxRows: 1_000_000 });
-    if (outcome.ok) {
-      score = resultsMatch(example.ground_truth.rows, outcome.value.rows, example.ground_truth.orderMatters) ? 1 : 0;
-      reason = score ? 'the rows match the ground truth' : `different rows (${outcome.value.rows.length} vs ${example.ground_truth.rows.length} expected)`;
-    } else {
-      reason = `the SQL failed: ${outcome.error.message}`;
+    // The stored rows are the gold query's as written, which is how every metric but Spider's runs it.
+    const refused = metric.refuses(values.sql);
+    const outcome = refused === null ? await tryQuery(db, metric.prepare(values.sql, { keepDistinct: false }), { maxRows: 1_000_000 }) : null;
+    if (!outcome) reason = `the SQL failed: ${refused}`;
+    else if (!outcome.ok) reason = `the SQL failed: ${outcome.error.message}`;
+    else {
+      const gold = example.ground_truth;
+      // Spider's rule orders rows by the gold query's ORDER BY, recorded beside the rows when the file was written.
+      const match = metricId === 'spider-exec' ? resultsMatch(gold.rows, outcome.value.rows, gold.orderMatters) : metric.matches(new PreparedRows(gold.rows, false), outcome.value.rows, example.sql ?? '');
+      score = match ? 1 : 0;
+      reason = score ? 'the rows match the ground truth' : `different rows (${outcome.value.rows.length} vs ${gold.rows.length} expected)`;
     }
   } finally {
     await db.dispose();

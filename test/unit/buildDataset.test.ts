@@ -134,10 +134,19 @@ test('a history becomes train/test files: every statement accounted for, no writ
   const evaluation = spawnSync(process.execPath, [CLI_SCRIPT, 'eval', '--dataset', join(out, 'test', 'quarry.jsonl'), '--predictions', predictions, '--report', join(temp.dir, 'r.json')], { encoding: 'utf8' });
   assert.equal(evaluation.status, 0, evaluation.stderr);
   assert.match(evaluation.stdout, new RegExp(`^execution accuracy  100\\.0%  \\(${test_.length} evaluated`));
-  const reward = (sql: string) => spawnSync(process.execPath, [CLI_SCRIPT, 'reward', '--rft', join(out, 'train', 'rft.jsonl'), '--sql', sql], { encoding: 'utf8' }).stdout.trim();
+  const rewarded = (sql: string, ...more: string[]) => spawnSync(process.execPath, [CLI_SCRIPT, 'reward', '--rft', join(out, 'train', 'rft.jsonl'), '--sql', sql, ...more], { encoding: 'utf8' });
+  const reward = (sql: string, ...more: string[]) => rewarded(sql, ...more).stdout.trim();
   assert.equal(reward(rft.sql), '1 the rows match the ground truth');
   assert.match(reward('SELECT 1'), /^0 different rows/);
   assert.match(reward('SELECT nope FROM singer'), /^0 the SQL failed: no such column: nope/);
+  // Scored by BIRD's rule, as `quarry eval --metric` scores: its harness refuses a second statement, Spider's runs the first.
+  const twice = `${rft.sql.replace(/;\s*$/, '')}; SELECT 1`;
+  assert.equal(reward(twice), '1 the rows match the ground truth');
+  assert.equal(reward(rft.sql, '--metric', 'bird-ex'), '1 the rows match the ground truth');
+  assert.equal(reward(twice, '--metric', 'bird-ex'), '0 the SQL failed: You can only execute one statement at a time.');
+  const unknown = rewarded(rft.sql, '--metric', 'ves');
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /--metric 'ves' is not a match metric; they are spider-exec, bird-ex, bird-ex-sorted, multiset/);
 });
 
 test('schema-only mode: no value from the database rows appears in any output file', async () => {
