@@ -107,13 +107,14 @@ export async function askCommand(args: string[], write: (text: string) => void):
   const interrupt = abortOnInterrupt();
   const signal = interrupt.signal;
   const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : () => undefined;
-  const db = await IsolatedDatabase.open(path, { attach: attachOption('ask', values.attach) });
+  const attach = attachOption('ask', values.attach);
+  const db = await IsolatedDatabase.open(path, { attach });
   let engine: (LanguageModel & { dispose(): void }) | null = null;
   try {
     let status: ModelStatus;
     ({ engine, status } = await openCliModel(remote ? { remote } : { local: modelOptions! }, signal, progress));
     const schema = await db.readSchema({ sampleValues: values['schema-only'] ? 0 : undefined, signal: signal });
-    const context = contextFromOptions('ask', values, db, schema, { schemaOnly: !!values['schema-only'], signal });
+    const context = contextFromOptions('ask', values, db, schema, { schemaOnly: !!values['schema-only'], signal, attach });
     const result = await askQuestion(db, schema, engine, question, {
       context: {
         index: context.index,
@@ -187,7 +188,7 @@ async function printPrompt(
   let chosen: ReturnType<typeof buildPromptContext>;
   try {
     const schema: DatabaseSchema = await db.readSchema({ sampleValues: request.schemaOnly ? 0 : undefined });
-    const context = contextFromOptions('ask', options, db, schema, { schemaOnly: request.schemaOnly });
+    const context = contextFromOptions('ask', options, db, schema, { schemaOnly: request.schemaOnly, attach });
     chosen = buildPromptContext(await retrievalSources(context, format), contextRequest(context, request));
   } finally {
     await db.dispose();

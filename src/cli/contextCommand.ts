@@ -58,10 +58,11 @@ export async function contextCommand(args: string[], write: (text: string) => vo
   const format = PROMPT_FORMATS[promptFormatOption('context', values['prompt-format']) ?? 'quarry'];
   const schemaOnly = !!values['schema-only'];
   const interrupt = abortOnInterrupt();
-  const db = await IsolatedDatabase.open(path, { attach: attachOption('context', values.attach) });
+  const attach = attachOption('context', values.attach);
+  const db = await IsolatedDatabase.open(path, { attach });
   try {
     const schema = await whileWaiting('reading the schema', db.readSchema({ sampleValues: schemaOnly ? 0 : undefined, signal: interrupt.signal }));
-    const context = contextFromOptions('context', values, db, schema, { schemaOnly, signal: interrupt.signal });
+    const context = contextFromOptions('context', values, db, schema, { schemaOnly, signal: interrupt.signal, attach });
     const sources = await retrievalSources(context, format);
     for (const asked of questions) {
       const started = performance.now();

@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { wholeSchemaTokens, type ContextRequest, type ContextSources } from '../core/context/buildPromptContext';
 import { loadOrBuildValueIndex } from '../core/context/buildValueIndex';
 import { estimateTokens } from '../core/context/estimateTokens';
+import { valueIndexCacheName } from '../core/context/valueIndexCacheName';
 import type { PromptFormat } from '../core/prompt/PromptFormat';
 import { ExamplePool } from '../core/context/ExamplePool';
 import { readExamplePool } from '../core/context/readExamplePool';
 import { SchemaIndex, qualifiedName } from '../core/context/SchemaIndex';
 import type { ValueIndex } from '../core/context/ValueIndex';
 import type { Database } from '../core/db/Database';
+import type { AttachedDatabase } from '../core/types/AttachedDatabase';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { integerOption } from './parseCommandArgs';
 import { UsageError } from './UsageError';
@@ -58,7 +59,7 @@ export function contextFromOptions(
   values: ContextValues,
   db: Database,
   schema: DatabaseSchema,
-  options: { schemaOnly: boolean; signal?: AbortSignal },
+  options: { schemaOnly: boolean; signal?: AbortSignal; attach?: readonly AttachedDatabase[] },
 ): CliContext {
   const index = new SchemaIndex(schema);
   const pinned = (values.pin ?? []).map((name) => {
@@ -76,7 +77,7 @@ export function contextFromOptions(
   const loadValues = () =>
     (loaded ??= options.schemaOnly
       ? Promise.resolve(undefined)
-      : loadOrBuildValueIndex(db, schema, valueIndexCacheFile(db.path), {
+      : loadOrBuildValueIndex(db, schema, valueIndexCacheFile(db.path, options.attach), {
           ...(options.signal ? { signal: options.signal } : {}),
           onProgress: ({ done, total, values: count }) => {
             if (process.stderr.isTTY) process.stderr.write(`\r\x1b[Kindexing values: ${done}/${total} columns, ${count} values`);
@@ -90,11 +91,10 @@ export function contextFromOptions(
   return { index, shots, pinned, loadValues, ...(pool ? { pool } : {}), ...(budget !== undefined ? { budget } : {}) };
 }
 
-/** One cache file per database, named by a digest of its path or URL (no password lands in a file name). */
-export function valueIndexCacheFile(database: string): string {
-  const identity = /^[a-z]+:\/\//i.test(database) ? database : resolve(database);
+/** One cache file per database and its attachments, named by a digest (no password lands in a file name). */
+export function valueIndexCacheFile(database: string, attachments: readonly AttachedDatabase[] = []): string {
   const root = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  return join(root, 'quarry', 'values', `${createHash('sha256').update(identity).digest('hex').slice(0, 24)}.json`);
+  return join(root, 'quarry', 'values', valueIndexCacheName(database, attachments));
 }
 
 /**

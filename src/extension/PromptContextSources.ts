@@ -1,16 +1,17 @@
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AskContextOptions } from '../core/ask/askQuestion';
 import type { ContextSummary } from '../core/context/buildPromptContext';
 import { wholeSchemaTokens } from '../core/context/buildPromptContext';
 import { loadOrBuildValueIndex } from '../core/context/buildValueIndex';
 import { estimateTokens } from '../core/context/estimateTokens';
+import { valueIndexCacheName } from '../core/context/valueIndexCacheName';
 import { PROMPT_FORMATS } from '../core/prompt/promptFormats';
 import { ExamplePool, type PoolExample } from '../core/context/ExamplePool';
 import { readExamplePool } from '../core/context/readExamplePool';
 import { SchemaIndex } from '../core/context/SchemaIndex';
 import type { ValueIndex } from '../core/context/ValueIndex';
 import type { Database } from '../core/db/Database';
+import type { AttachedDatabase } from '../core/types/AttachedDatabase';
 import type { DatabaseSchema } from '../core/types/DatabaseSchema';
 import { notificationText } from '../core/util/notificationText';
 import type { QuarrySettings } from './settings';
@@ -50,6 +51,8 @@ export class PromptContextSources implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** Question–SQL pairs the user vouched for in the query history, per connection: examples first in line. */
     private readonly vouched: (connection: string) => PoolExample[] = () => [],
+    /** The files attached to a connection: its value index is another one with other files attached. */
+    private readonly attachments: (connection: string) => readonly AttachedDatabase[] = () => [],
   ) {}
 
   /** The options an Ask on this connection passes to askQuestion. */
@@ -105,7 +108,7 @@ export class PromptContextSources implements vscode.Disposable {
     if (schemaOnly) return Promise.resolve(undefined);
     const known = this.valueIndexes.get(path);
     if (known && known.schema === schema) return known.index;
-    const cacheFile = vscode.Uri.joinPath(this.storage, 'values', `${createHash('sha256').update(path).digest('hex').slice(0, 24)}.json`).fsPath;
+    const cacheFile = vscode.Uri.joinPath(this.storage, 'values', valueIndexCacheName(path, this.attachments(path))).fsPath;
     const index = Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Quarry: indexing values' }, async (progress) => {
         const started = performance.now();

@@ -77,7 +77,13 @@ export function activate(context: vscode.ExtensionContext): QuarryApi {
   const followUps = new FollowUpChain();
   const historyTree = new HistoryTreeProvider(history);
   const proposals = new ProposedSqlDocuments();
-  const promptContext = new PromptContextSources(context.workspaceState, context.globalStorageUri, log, (connection) => history.vouchedPairs(connection));
+  const promptContext = new PromptContextSources(
+    context.workspaceState,
+    context.globalStorageUri,
+    log,
+    (connection) => history.vouchedPairs(connection),
+    (connection) => store.attachments(connection),
+  );
   const promptContextTree = new PromptContextTreeProvider(promptContext);
   const inlineCompletion = new SqlInlineCompletionProvider(sqlBinding, models, log);
   const diagnostics = vscode.languages.createDiagnosticCollection('quarry');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import { buildDatabaseUnion } from '../../scripts/buildDatabaseUnion';
 import { makeTempDir, spiderDb } from '../helpers/fixtures';
 import { quarryInBackground } from '../helpers/runCli';
@@ -101,4 +102,28 @@ test('bad input: a broken pool line, an unknown pinned table, a question file wi
   const both = await run(['context', '--db', union]);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /give --question "<text>" or --questions FILE/);
+});
+
+test('the value index is cached for the database with its attachments: another file attached under the same name, with the same tables and row counts, is read anew', async () => {
+  const sqlite = (name: string, sql: string) => {
+    const db = new BetterSqlite3(join(temp.dir, name));
+    db.exec(sql);
+    db.close();
+    return join(temp.dir, name);
+  };
+  // A main table wide enough that the whole schema is over the budget, so retrieval (and the value index) runs.
+  const main = sqlite('notes.sqlite', `CREATE TABLE note (id INTEGER PRIMARY KEY, ${Array.from({ length: 30 }, (_, i) => `field_${i} TEXT`).join(', ')}); INSERT INTO note (id) VALUES (1);`);
+  const stars = (name: string, values: string[]) => sqlite(name, `CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT); ${values.map((v, i) => `INSERT INTO item VALUES (${i + 1}, '${v}');`).join(' ')}`);
+  const first = stars('stars-1.sqlite', ['Aldebaran', 'Betelgeuse', 'Capella']);
+  const second = stars('stars-2.sqlite', ['Deneb', 'Elnath', 'Fomalhaut']);
+  const valuesWith = async (file: string) => {
+    const done = await run(['context', '--db', main, '--attach', `stars=${file}`, '--question', 'Which item is Elnath?', '--budget', '120', '--json']);
+    assert.equal(done.code, 0, done.stderr);
+    const context = JSON.parse(done.stdout) as Context;
+    assert.equal(context.retrieved, true);
+    return context.values.map((v) => `${v.table}.${v.column}=${v.value}`);
+  };
+  assert.deepEqual(await valuesWith(first), []);
+  assert.deepEqual(await valuesWith(second), ['stars.item.name=Elnath'], 'not the first file\'s index, cached under the same database');
+  assert.deepEqual(await valuesWith(first), [], 'each attachment has an index of its own');
 });
