@@ -96,3 +96,27 @@ test('--samples: results with integers past 2^53 are voted on too (they come bac
   const result = await askQuestion(db, schema, model, 'A big number?', { samples: 3, grammar: 'off', promptFormat: 'quarry' });
   assert.deepEqual(result.votes, [{ sql: 'SELECT 9007199254740993', count: 2 }, { sql: 'SELECT 9007199254740992', count: 1 }]);
 });
+
+test('a warehouse-sized schema: the whole prompt is counted on its first 100,000 characters, never tokenized whole, and retrieval still picks the question\'s table', async () => {
+  const counted: number[] = [];
+  const model = { ...scriptedModel(['SELECT count(*) FROM singer']), countTokens: async (text: string) => (counted.push(text.length), Math.ceil(text.length / 4)) };
+  const warehouse: DatabaseSchema = {
+    ...schema,
+    tables: [
+      ...schema.tables,
+      ...Array.from({ length: 3000 }, (_, t) => ({
+        name: `ledger_${t}`,
+        kind: 'table' as const,
+        rowCount: 10,
+        foreignKeys: [],
+        columns: Array.from({ length: 12 }, (_, c) => ({ name: `amount_${c}_${t}`, type: 'INTEGER', primaryKey: c === 0, notNull: false, examples: [] })),
+      })),
+    ],
+  };
+  const result = await askQuestion(db, warehouse, model, 'How many singers are there?', { promptFormat: 'quarry', grammar: 'off', corrections: 0 });
+  assert.equal(result.valid, true, result.attempts[0]?.error);
+  assert.ok(Math.max(...counted) <= 100_000, `the longest text tokenized: ${Math.max(...counted)} characters`);
+  assert.ok(result.omittedTables.length > 2900, 'the schema was cut to what the question needs');
+  assert.ok(result.context.tables.includes('singer'), result.context.tables.join(', '));
+  assert.match(model.sent[0]!.completion, /CREATE TABLE singer \(/);
+});

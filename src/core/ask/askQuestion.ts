@@ -14,7 +14,7 @@ import type { DatabaseSchema } from '../types/DatabaseSchema';
 import { fencedGrammar, grammarFor, SQL_FENCE, type GrammarMode } from '../sql/grammarFor';
 import { jsonSafeValue } from '../results/resultFormats';
 import { buildPromptContext, summarizeContext, type ContextSummary, type PromptContext } from '../context/buildPromptContext';
-import { scaleToModel } from '../context/estimateTokens';
+import { estimateTokens, scaleToModel } from '../context/estimateTokens';
 import type { ExamplePool } from '../context/ExamplePool';
 import { SchemaIndex } from '../context/SchemaIndex';
 import type { ValueIndex } from '../context/ValueIndex';
@@ -139,7 +139,7 @@ export async function askQuestion(
   const contextSize = engine.status?.contextSize;
   if (!contextSize) throw new EngineError('no-model', 'no model is loaded: choose one first');
   // Counted once: both the thinking budget and the schema fit start from the whole-schema prompt.
-  const wholePromptTokens = await engine.countTokens(buildConversation(format, { schema, schemaText: format.renderSchema(schema), question, ...(earlier ? { earlier } : {}) }).completion, options.signal);
+  const wholePromptTokens = await countWholePrompt(engine, buildConversation(format, { schema, schemaText: format.renderSchema(schema), question, ...(earlier ? { earlier } : {}) }).completion, contextSize, options.signal);
   const thinkingTokens = wantedThinking === undefined ? undefined : thinkingBudget(contextSize - maxTokens - wholePromptTokens, wantedThinking);
   const thinkingEnds = format.answer.thinkingEnds;
   const reasoning = thinkingTokens !== undefined ? { ...SQL_FENCE, thinkingTokens, ...(thinkingEnds ? { after: thinkingEnds } : {}) } : undefined;
@@ -252,6 +252,21 @@ export function validNames(schema: DatabaseSchema): string {
  * prompt and the answer (`room`; a 4K-token habit does not fit a 4K context); never below a floor,
  * where the schema is cut instead. When the budget runs out the fence is written for the model, so it still answers.
  */
+/** Characters of a whole prompt far over the context that are counted; the rest is scaled from them. */
+const WHOLE_PROMPT_SAMPLE_CHARS = 100_000;
+
+/**
+ * The whole-schema prompt's tokens. Only whether it fits and the tokenizer's ratio to the estimate
+ * are read from it, so a prompt estimated at over four contexts (a warehouse: 3,000 tables take a
+ * second to tokenize) is counted on its first 100,000 characters and scaled; the estimator is never
+ * off by that much, so such a prompt does not fit either way.
+ */
+async function countWholePrompt(engine: LanguageModel, text: string, contextSize: number, signal?: AbortSignal): Promise<number> {
+  if (text.length <= WHOLE_PROMPT_SAMPLE_CHARS || estimateTokens(text) <= 4 * contextSize) return engine.countTokens(text, signal);
+  const sample = await engine.countTokens(text.slice(0, WHOLE_PROMPT_SAMPLE_CHARS), signal);
+  return Math.ceil((sample * text.length) / WHOLE_PROMPT_SAMPLE_CHARS);
+}
+
 function thinkingBudget(room: number, wanted: number): number {
   return Math.min(wanted, Math.max(MIN_THINKING_TOKENS, room - CONTEXT_MARGIN_TOKENS));
 }
