@@ -92,7 +92,7 @@ export function contextFromOptions(
 }
 
 /** One cache file per database and its attachments, named by a digest (no password lands in a file name). */
-export function valueIndexCacheFile(database: string, attachments: readonly AttachedDatabase[] = []): string {
+function valueIndexCacheFile(database: string, attachments: readonly AttachedDatabase[] = []): string {
   const root = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
   return join(root, 'quarry', 'values', valueIndexCacheName(database, attachments));
 }

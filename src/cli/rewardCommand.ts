@@ -5,7 +5,7 @@ import { tryQuery } from '../core/db/tryQuery';
 import { checkInputFile } from '../core/files/checkInputFile';
 import { isUrlTarget } from '../core/db/databaseEngines';
 import { IsolatedDatabase } from '../core/db/IsolatedDatabase';
-import { PreparedRows, resultsMatch } from '../core/eval/compareResults';
+import { PreparedRows } from '../core/eval/compareResults';
 import { EVAL_METRICS, isMetricId, METRIC_IDS } from '../core/eval/metrics/evalMetrics';
 import { integerOption, parseCommandArgs } from './parseCommandArgs';
 import { toJson } from './toJson';
@@ -44,11 +44,14 @@ export async function rewardCommand(args: string[], write: (text: string) => voi
     throw new UsageError(`reward: file not found: ${values.rft}`);
   }
   const line = text.split('\n')[lineNumber - 1];
-  let example: { db: string; sql?: string; ground_truth: { rows: SqlValue[][]; orderMatters: boolean } };
+  let example: { db: string; sql: string; ground_truth: { rows: SqlValue[][] } };
   try {
     example = JSON.parse(line ?? '');
   } catch {
     throw new UsageError(`reward: ${values.rft}:${lineNumber} is not an rft example`);
+  }
+  if (typeof example?.db !== 'string' || typeof example.sql !== 'string' || !Array.isArray(example.ground_truth?.rows)) {
+    throw new UsageError(`reward: ${values.rft}:${lineNumber} is not an rft example: it needs "db", "sql" and "ground_truth" (quarry dataset build writes them)`);
   }
   const dbPath = isUrlTarget(example.db) || isAbsolute(example.db) ? example.db : resolve(dirname(values.rft), example.db);
   // The rft file names the database: a server there gets the user's credentials only when told so.
@@ -63,9 +66,8 @@ export async function rewardCommand(args: string[], write: (text: string) => voi
     else if (!outcome.ok) reason = `the SQL failed: ${outcome.error.message}`;
     else {
       const gold = example.ground_truth;
-      // Spider's rule orders rows by the gold query's ORDER BY, recorded beside the rows when the file was written.
-      const match = metricId === 'spider-exec' ? resultsMatch(gold.rows, outcome.value.rows, gold.orderMatters) : metric.matches(new PreparedRows(gold.rows, false), outcome.value.rows, example.sql ?? '');
-      score = match ? 1 : 0;
+      // The gold query as the metric's harness prepares it: Spider's rule reads its ORDER BY to decide whether row order counts.
+      score = metric.matches(new PreparedRows(gold.rows, false), outcome.value.rows, metric.prepare(example.sql, { keepDistinct: false })) ? 1 : 0;
       reason = score ? 'the rows match the ground truth' : `different rows (${outcome.value.rows.length} vs ${gold.rows.length} expected)`;
     }
   } finally {

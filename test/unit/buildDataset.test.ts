@@ -144,6 +144,11 @@ test('a history becomes train/test files: every statement accounted for, no writ
   assert.equal(reward(twice), '1 the rows match the ground truth');
   assert.equal(reward(rft.sql, '--metric', 'bird-ex'), '1 the rows match the ground truth');
   assert.equal(reward(twice, '--metric', 'bird-ex'), '0 the SQL failed: You can only execute one statement at a time.');
+  const partial = join(temp.dir, 'partial-rft.jsonl');
+  writeFileSync(partial, `${JSON.stringify({ db: rft.db, ground_truth: rft.ground_truth })}\n`);
+  const noGold = spawnSync(process.execPath, [CLI_SCRIPT, 'reward', '--rft', partial, '--sql', rft.sql], { encoding: 'utf8' });
+  assert.equal(noGold.status, 2);
+  assert.match(noGold.stderr, /partial-rft\.jsonl:1 is not an rft example: it needs "db", "sql" and "ground_truth"/);
   const unknown = rewarded(rft.sql, '--metric', 'ves');
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /--metric 'ves' is not a match metric; they are spider-exec, bird-ex, bird-ex-sorted, multiset/);

@@ -247,11 +247,6 @@ export function validNames(schema: DatabaseSchema): string {
   return schema.tables.map((t) => `${t.name}(${t.columns.map((c) => c.name).join(', ')})`).join('; ');
 }
 
-/**
- * The thinking a reasoning format asks for, cut to what the context leaves beside the whole-schema
- * prompt and the answer (`room`; a 4K-token habit does not fit a 4K context); never below a floor,
- * where the schema is cut instead. When the budget runs out the fence is written for the model, so it still answers.
- */
 /** Characters of a whole prompt far over the context that are counted; the rest is scaled from them. */
 const WHOLE_PROMPT_SAMPLE_CHARS = 100_000;
 
@@ -267,6 +262,11 @@ async function countWholePrompt(engine: LanguageModel, text: string, contextSize
   return Math.ceil((sample * text.length) / WHOLE_PROMPT_SAMPLE_CHARS);
 }
 
+/**
+ * The thinking a reasoning format asks for, cut to what the context leaves beside the whole-schema
+ * prompt and the answer (`room`; a 4K-token habit does not fit a 4K context); never below a floor,
+ * where the schema is cut instead. When the budget runs out the fence is written for the model, so it still answers.
+ */
 function thinkingBudget(room: number, wanted: number): number {
   return Math.min(wanted, Math.max(MIN_THINKING_TOKENS, room - CONTEXT_MARGIN_TOKENS));
 }

@@ -163,17 +163,21 @@ function placedAt(document: vscode.TextDocument, start: number, text: string): P
   return document.getText(range) === text ? { uri: document.uri.toString(), range, text } : null;
 }
 
-/** The last answer's editor and place, while it stands in an open document as Quarry wrote it. */
+/** The open document the last answer stands in as Quarry wrote it; undefined once it is closed or edited. */
+function documentOfAnswer(last: PlacedAnswer | null): vscode.TextDocument | undefined {
+  const document = last ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri) : undefined;
+  return document && document.getText(last!.range) === last!.text ? document : undefined;
+}
+
+/** The last answer's editor and place, while it stands as Quarry wrote it. */
 async function standingAnswer(last: PlacedAnswer | null): Promise<{ editor: vscode.TextEditor; range: vscode.Range } | null> {
-  const document = last && vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri);
-  if (!document || document.getText(last!.range) !== last!.text) return null;
-  return { editor: await vscode.window.showTextDocument(document), range: last!.range };
+  const document = documentOfAnswer(last);
+  return document ? { editor: await vscode.window.showTextDocument(document), range: last!.range } : null;
 }
 
 /** Replace the last answer or add below it; only adding when the last answer is gone or was edited since. */
 async function askPlacement(last: PlacedAnswer | null): Promise<'replace' | 'add' | undefined> {
-  const document = last && vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri);
-  if (!document || document.getText(last!.range) !== last!.text) return 'add';
+  if (!documentOfAnswer(last)) return 'add';
   const picked = await vscode.window.showQuickPick(
     [
       { label: 'Replace the last answer', placement: 'replace' as const, description: `line ${last!.range.start.line + 1}` },
